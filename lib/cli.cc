@@ -1,0 +1,251 @@
+#include "lib/cli.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "lib/io.h"
+
+namespace karta {
+namespace {
+
+std::atomic<bool> g_cancel{false};
+
+extern "C" void OnSignal(int sig) {
+  if (g_cancel.load()) {
+    // A second Ctrl-C: stop at once.
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
+  g_cancel.store(true);
+}
+
+void InstallSignals() {
+  std::signal(SIGPIPE, SIG_IGN);
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+void PrintError(std::string_view tool, std::string_view msg) {
+  std::string line = tool.empty() ? fmt::format("karta: {}\n", msg)
+                                  : fmt::format("karta {}: {}\n", tool, msg);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+constexpr const char* kMainHelp =
+    "karta: search and mapping of online ads, for social-services outreach.\n"
+    "Every tool reads CSV (or plain lines with --text) and writes CSV, so tools\n"
+    "compose with pipes:\n"
+    "  karta fetch --site site.toml | karta filter --rules ads.rules --where ad \\\n"
+    "    | karta extract | karta geotag --region stockholm | karta dedupe \\\n"
+    "    | karta tabulate --by kommun --count-distinct cluster\n";
+
+}  // namespace
+
+void ToolEnv::Warn(std::string_view message) const { PrintError(tool, message); }
+
+CsvOptions ToolEnv::Csv() const {
+  CsvOptions o;
+  auto d = ParseDelimiter(common.delimiter);
+  if (d.ok()) o.delimiter = *d;
+  o.text = common.text;
+  o.skip_bad = common.skip_bad;
+  o.cancel = cancel;
+  return o;
+}
+
+void AddCommonOptions(CLI::App* app, unsigned flags, CommonOptions* opts) {
+  if (flags & kInputFiles) {
+    app->add_option("FILE", opts->inputs,
+                    "Input files (CSV with a header row; '-' or none: stdin). Several files "
+                    "must have the same columns.");
+  }
+  if (flags & kInputFlags) {
+    app->add_option("-d,--delimiter", opts->delimiter,
+                    "Input field delimiter: one character such as ';', or \\t for tab")
+        ->type_name("CHAR")
+        ->default_str(",");
+    app->add_flag("--skip-bad", opts->skip_bad,
+                  "Skip malformed records (count them on stderr) instead of stopping");
+    app->add_flag("--text", opts->text,
+                  "Read plain lines as records with one column, 'text'");
+  }
+  if (flags & kOutput) {
+    app->add_option("-o,--output", opts->output,
+                    "Write to FILE (created complete, mode 0600) instead of stdout")
+        ->type_name("FILE");
+  }
+}
+
+Status Tool::Run(const ToolEnv& env) {
+  auto stage = MakeStage(env);
+  if (!stage.ok()) return stage.status();
+  return RunStage(env, stage->get());
+}
+
+Status Pump(CsvReader* reader, RecordSink* sink) {
+  KARTA_RETURN_IF_ERROR(sink->Begin(reader->header()));
+  Record rec;
+  for (;;) {
+    auto more = reader->Next(&rec);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    KARTA_RETURN_IF_ERROR(sink->Push(rec));
+  }
+  return sink->End();
+}
+
+Status RunStage(const ToolEnv& env, Stage* stage) {
+  auto reader = CsvReader::Open(env.common.inputs, env.Csv());
+  if (!reader.ok()) return reader.status();
+  auto out = OutputFile::Open(env.common.output);
+  if (!out.ok()) return out.status();
+  CsvWriter writer(out->get());
+  stage->SetNext(&writer);
+  Status st = Pump(reader->get(), stage);
+  if (st.code() == Status::Code::kInterrupted) {
+    Status kept = (*out)->Commit();
+    if (!kept.ok()) return kept;
+    return Status::Interrupted(fmt::format(
+        "interrupted after {} records; what was written so far is kept{}",
+        (*reader)->records(), (*out)->is_stdout() ? "" : " in " + (*out)->name()));
+  }
+  if (!st.ok()) return st;
+  KARTA_RETURN_IF_ERROR((*out)->Commit());
+  if ((*reader)->skipped() > 0) {
+    env.Warn(fmt::format("skipped {} bad record{} (--skip-bad); the first: {}",
+                         (*reader)->skipped(), (*reader)->skipped() == 1 ? "" : "s",
+                         (*reader)->first_skip()));
+  }
+  return Status::Ok();
+}
+
+Result<size_t> RequireColumn(const Header& header, std::string_view name, std::string_view why) {
+  auto i = header.Find(name);
+  if (i) return *i;
+  std::string cols;
+  for (size_t k = 0; k < header.size(); ++k) {
+    if (k) cols += ", ";
+    cols += header[k];
+  }
+  return Status::Usage(fmt::format("no column '{}' in the input{}{} (columns: {})", name,
+                                   why.empty() ? "" : "; ", why,
+                                   cols.empty() ? "none: empty input" : cols));
+}
+
+std::vector<std::string> SplitList(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= s.size()) {
+    size_t j = s.find(sep, i);
+    if (j == std::string_view::npos) j = s.size();
+    std::string_view item = s.substr(i, j - i);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    i = j + 1;
+  }
+  return out;
+}
+
+int ExitCode(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk:
+    case Status::Code::kBrokenPipe:
+      return 0;
+    case Status::Code::kUsage:
+      return 2;
+    case Status::Code::kInterrupted:
+      return 130;
+    case Status::Code::kData:
+    case Status::Code::kIo:
+      return 1;
+  }
+  return 1;
+}
+
+std::unique_ptr<CLI::App> MakeToolApp(const ToolInfo& info, Tool* tool, CommonOptions* opts) {
+  auto app = std::make_unique<CLI::App>(info.summary, std::string("karta ") + info.name);
+  tool->AddOptions(app.get());
+  AddCommonOptions(app.get(), info.common, opts);
+  if (info.help && *info.help) app->footer(info.help);
+  return app;
+}
+
+int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
+  InstallSignals();
+  CLI::App app(kMainHelp, "karta");
+  app.set_version_flag("-V,--version", std::string("karta ") + KARTA_VERSION);
+  app.require_subcommand(0, 1);
+  app.footer("Run 'karta TOOL --help' for a tool's options and worked examples.");
+  std::vector<std::unique_ptr<Tool>> instances;
+  std::vector<CommonOptions> opts(tools.size());
+  std::vector<CLI::App*> subs;
+  for (size_t i = 0; i < tools.size(); ++i) {
+    instances.push_back(tools[i].make());
+    CLI::App* sub = app.add_subcommand(tools[i].name, tools[i].summary);
+    // The tool's own positionals come before the input files.
+    instances.back()->AddOptions(sub);
+    AddCommonOptions(sub, tools[i].common, &opts[i]);
+    if (tools[i].help && *tools[i].help) sub->footer(tools[i].help);
+    subs.push_back(sub);
+  }
+  // The tool named on the command line, for messages.
+  std::string tool_name;
+  for (int a = 1; a < argc && tool_name.empty(); ++a) {
+    for (const auto& t : tools) {
+      if (std::strcmp(argv[a], t.name) == 0) tool_name = t.name;
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    PrintError(tool_name, e.what());
+    PrintError(tool_name, tool_name.empty() ? "run 'karta --help' for the list of tools"
+                                            : fmt::format("run 'karta {} --help' for usage",
+                                                          tool_name));
+    return 2;
+  }
+  for (size_t i = 0; i < tools.size(); ++i) {
+    if (!subs[i]->parsed()) continue;
+    ToolEnv env;
+    env.tool = tools[i].name;
+    env.common = opts[i];
+    env.cancel = &g_cancel;
+    env.stderr_tty = ::isatty(2) != 0;
+    Status st;
+    if (auto d = ParseDelimiter(env.common.delimiter); !d.ok()) {
+      st = d.status();
+    } else {
+      try {
+        st = instances[i]->Run(env);
+      } catch (const std::bad_alloc&) {
+        st = Status::Io("out of memory");
+      }
+    }
+    if (!st.ok() && st.code() != Status::Code::kBrokenPipe) PrintError(env.tool, st.message());
+    return ExitCode(st);
+  }
+  // No tool given.
+  std::string help = app.help();
+  std::fwrite(help.data(), 1, help.size(), stderr);
+  PrintError("", "no tool given; run 'karta TOOL --help' for one tool");
+  return 2;
+}
+
+}  // namespace karta

@@ -1,0 +1,117 @@
+// The command-line harness shared by every tool.
+//
+// A tool is a Tool: it adds its options to a CLI11 app and, once they are
+// parsed, builds a Stage (lib/record.h). The harness adds the shared options
+// with the same wording everywhere (input files, -o, -d, --skip-bad, --text),
+// reads the input, runs the stage, writes CSV, and is the one place that
+// turns a Status into a message and an exit code:
+//
+//   0  success, also when nothing matched and when the reader closed the pipe
+//   1  bad data or a runtime failure (and 130 when interrupted)
+//   2  a usage error: bad flags, a bad rule or config file
+//
+// Messages go to stderr as "karta TOOL: FILE:LINE: what is wrong (hint)".
+// Output given with -o is written to a temporary file (mode 0600) and renamed
+// into place at the end; on Ctrl-C the records already written are kept.
+//
+// Thread-safety: the harness runs one tool on the main thread.
+#ifndef KARTA_LIB_CLI_H_
+#define KARTA_LIB_CLI_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "lib/csv.h"
+#include "lib/record.h"
+#include "lib/status.h"
+
+namespace karta {
+
+// Which shared options a tool takes.
+enum CommonFlags : unsigned {
+  kNoCommon = 0,
+  kInputFiles = 1,  // [FILE...]
+  kInputFlags = 2,  // -d --skip-bad --text
+  kOutput = 4,      // -o FILE
+  kInput = kInputFiles | kInputFlags,
+  kInputOutput = kInput | kOutput,
+};
+
+struct CommonOptions {
+  std::vector<std::string> inputs;
+  std::string output = "-";
+  std::string delimiter = ",";
+  bool skip_bad = false;
+  bool text = false;
+};
+
+// What a running tool may use: its name, the shared options, the cancel flag
+// (set on SIGINT/SIGTERM) and a way to warn on stderr.
+struct ToolEnv {
+  std::string tool;
+  CommonOptions common;
+  const std::atomic<bool>* cancel = nullptr;
+  bool stderr_tty = false;
+  // Prints "karta TOOL: MESSAGE" on stderr.
+  void Warn(std::string_view message) const;
+  // The CSV options from the shared flags (delimiter already checked).
+  CsvOptions Csv() const;
+};
+
+class Tool {
+ public:
+  virtual ~Tool() = default;
+  // Adds the tool's own options and positionals.
+  virtual void AddOptions(CLI::App* app) = 0;
+  // Builds the stage that does the work, after the options are parsed.
+  // Tools that do not transform CSV (they override Run) may return an error.
+  virtual Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) = 0;
+  // Runs the tool. The default reads the inputs, pushes them through
+  // MakeStage() and writes CSV to -o.
+  virtual Status Run(const ToolEnv& env);
+};
+
+struct ToolInfo {
+  const char* name;
+  const char* summary;  // one line for `karta --help`
+  const char* help;     // usage notes and worked examples for `karta TOOL --help`
+  unsigned common;      // CommonFlags
+  std::unique_ptr<Tool> (*make)();
+};
+
+// Adds the shared options named by `flags` to `app`.
+void AddCommonOptions(CLI::App* app, unsigned flags, CommonOptions* opts);
+
+// Pumps every record of `reader` through `sink` (Begin, Push..., End).
+// On interruption, End() is not called; the caller keeps what was written.
+Status Pump(CsvReader* reader, RecordSink* sink);
+
+// Runs `stage` over the inputs named in env.common, writing CSV to -o.
+Status RunStage(const ToolEnv& env, Stage* stage);
+
+// Returns the index of column `name`, or a usage error that lists the columns.
+Result<size_t> RequireColumn(const Header& header, std::string_view name,
+                             std::string_view why = "");
+
+// Splits "a,b,c" into names, trimming spaces and dropping empty items.
+std::vector<std::string> SplitList(std::string_view s, char sep = ',');
+
+// The main program: parses argv against `tools`, runs one, returns the exit code.
+int Main(int argc, char** argv, const std::vector<ToolInfo>& tools);
+
+// Exit code for a status (see the table above).
+int ExitCode(const Status& status);
+
+// Builds the CLI11 app of one tool (used by Main and by `karta run`, which
+// parses each stage of a routine with the same options as the command line).
+std::unique_ptr<CLI::App> MakeToolApp(const ToolInfo& info, Tool* tool, CommonOptions* opts);
+
+}  // namespace karta
+
+#endif  // KARTA_LIB_CLI_H_

@@ -1,0 +1,132 @@
+// CSV: a streaming RFC 4180 reader and writer.
+//
+// The reader takes one or more files (or stdin) and yields a Header and then
+// Records, holding one record in memory at a time. It accepts quoted fields
+// with delimiters, quotes ("") and newlines, CRLF and LF line ends, and drops
+// a UTF-8 byte order mark. Empty lines are skipped. Every field must be valid
+// UTF-8 without NUL bytes; every record must have as many fields as the
+// header. A record that breaks a rule is an error naming FILE:LINE, unless
+// `skip_bad` is set: then it is skipped and counted (skipped(), first_skip()).
+//
+// With `text` set, each line of input is a record with one column, `text`
+// (the line without its line end; empty lines are skipped).
+//
+// Several files are read one after another; each must have the same header.
+//
+// The writer quotes a field only when it must (delimiter, quote, CR or LF) and
+// ends rows with LF; it is a RecordSink.
+//
+// Example:
+//   CsvOptions opts;
+//   auto reader = CsvReader::Open({"ads.csv"}, opts);
+//   if (!reader.ok()) return reader.status();
+//   Record rec;
+//   while (true) {
+//     auto more = (*reader)->Next(&rec);
+//     if (!more.ok()) return more.status();
+//     if (!*more) break;
+//     ... rec.fields[i] ...
+//   }
+//
+// Thread-safety: one reader or writer per thread.
+#ifndef KARTA_LIB_CSV_H_
+#define KARTA_LIB_CSV_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/io.h"
+#include "lib/record.h"
+#include "lib/status.h"
+
+namespace karta {
+
+struct CsvOptions {
+  char delimiter = ',';
+  bool text = false;      // plain lines -> records with one column, `text`
+  bool skip_bad = false;  // skip malformed records instead of failing
+  size_t max_record_bytes = size_t{512} << 20;
+  // When set and true, Next() returns Status::Interrupted at the next record.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// Parses a delimiter given on the command line: a single character, "\t",
+// "tab", "comma", "semicolon" or "pipe".
+Result<char> ParseDelimiter(std::string_view spec);
+
+class CsvReader {
+ public:
+  // Opens `paths` ("-" is stdin; no paths means stdin) and reads the header.
+  static Result<std::unique_ptr<CsvReader>> Open(std::vector<std::string> paths,
+                                                 CsvOptions opts);
+  ~CsvReader();
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  // The header of the input; empty for an empty input.
+  const Header& header() const { return header_; }
+
+  // Reads the next record into `rec`. Returns false at the end of all input.
+  Result<bool> Next(Record* rec);
+
+  // Number of malformed records skipped (skip_bad), and the first one's message.
+  int64_t skipped() const { return skipped_; }
+  const std::string& first_skip() const { return first_skip_; }
+  // Records returned so far.
+  int64_t records() const { return records_; }
+
+ private:
+  explicit CsvReader(CsvOptions opts) : opts_(opts) {}
+  Status OpenNext();         // opens paths_[next_path_] and reads its header
+  Status ReadHeader();
+  bool Fill();               // refills the buffer; false at end of file
+  Status ParseRecord(Record* rec, bool* got);
+  Status ParseLine(Record* rec, bool* got);
+  Status Validate(const Record& rec);
+  Status Bad(int64_t line, std::string what);
+  void SkipRestOfLine();
+
+  CsvOptions opts_;
+  std::vector<std::string> paths_;
+  size_t next_path_ = 0;
+  std::unique_ptr<InputFile> in_;
+  std::vector<std::unique_ptr<std::string>> names_;  // stable file names
+  std::string_view name_;
+  Header header_;
+  std::unique_ptr<char[]> buf_;
+  size_t pos_ = 0;
+  size_t end_ = 0;
+  bool eof_ = true;
+  Status read_error_;
+  int64_t line_ = 1;
+  int64_t skipped_ = 0;
+  int64_t records_ = 0;
+  std::string first_skip_;
+  size_t last_width_ = 0;
+};
+
+// Writes records as CSV to an OutputFile.
+class CsvWriter : public RecordSink {
+ public:
+  explicit CsvWriter(OutputFile* out) : out_(out) {}
+  Status Begin(const Header& header) override;
+  Status Push(Record& record) override { return WriteRow(record.fields); }
+  Status End() override { return out_->Flush(); }
+
+  Status WriteRow(const std::vector<std::string>& fields);
+
+  // Appends `field`, quoted if it must be, to `out`.
+  static void AppendField(std::string* out, std::string_view field, char delimiter = ',');
+
+ private:
+  OutputFile* out_;
+  std::string line_;
+};
+
+}  // namespace karta
+
+#endif  // KARTA_LIB_CSV_H_

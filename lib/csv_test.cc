@@ -1,0 +1,200 @@
+#include "lib/csv.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+namespace karta {
+namespace {
+
+// Writes `content` to a temporary file and returns its path.
+std::string TempFile(const std::string& content) {
+  char path[] = "/tmp/karta-csv-test-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+  close(fd);
+  return path;
+}
+
+struct Parsed {
+  Status status;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<int64_t> lines;
+  int64_t skipped = 0;
+};
+
+Parsed Parse(const std::string& content, CsvOptions opts = {}) {
+  std::string path = TempFile(content);
+  Parsed p;
+  auto r = CsvReader::Open({path}, opts);
+  if (!r.ok()) {
+    p.status = r.status();
+    std::remove(path.c_str());
+    return p;
+  }
+  p.header = (*r)->header().names();
+  Record rec;
+  for (;;) {
+    auto more = (*r)->Next(&rec);
+    if (!more.ok()) {
+      p.status = more.status();
+      break;
+    }
+    if (!*more) break;
+    p.rows.push_back(rec.fields);
+    p.lines.push_back(rec.line);
+  }
+  p.skipped = (*r)->skipped();
+  std::remove(path.c_str());
+  return p;
+}
+
+TEST_CASE("quoted fields hold delimiters, quotes and newlines") {
+  auto p = Parse("a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"two\nlines\",z\n");
+  REQUIRE(p.status.ok());
+  CHECK(p.header == std::vector<std::string>{"a", "b"});
+  REQUIRE(p.rows.size() == 2);
+  CHECK(p.rows[0] == std::vector<std::string>{"x,y", "say \"hi\""});
+  CHECK(p.rows[1] == std::vector<std::string>{"two\nlines", "z"});
+  CHECK(p.lines == std::vector<int64_t>{2, 3});
+}
+
+TEST_CASE("CRLF, a BOM and no final newline") {
+  auto p = Parse("\xEF\xBB\xBFid,v\r\n1,a\r\n2,b");
+  REQUIRE(p.status.ok());
+  CHECK(p.header == std::vector<std::string>{"id", "v"});
+  REQUIRE(p.rows.size() == 2);
+  CHECK(p.rows[1] == std::vector<std::string>{"2", "b"});
+}
+
+TEST_CASE("empty fields and empty lines") {
+  auto p = Parse("a,b,c\n,,\n\n1,,3\n");
+  REQUIRE(p.status.ok());
+  REQUIRE(p.rows.size() == 2);
+  CHECK(p.rows[0] == std::vector<std::string>{"", "", ""});
+  CHECK(p.rows[1] == std::vector<std::string>{"1", "", "3"});
+  CHECK(p.lines[1] == 4);
+}
+
+TEST_CASE("other delimiters") {
+  CsvOptions o;
+  o.delimiter = ';';
+  auto p = Parse("a;b\n1,5;\"x;y\"\n", o);
+  REQUIRE(p.status.ok());
+  CHECK(p.rows[0] == std::vector<std::string>{"1,5", "x;y"});
+  CHECK(*ParseDelimiter("\\t") == '\t');
+  CHECK(*ParseDelimiter("tab") == '\t');
+  CHECK_FALSE(ParseDelimiter(";;").ok());
+  CHECK_FALSE(ParseDelimiter("\"").ok());
+}
+
+TEST_CASE("a field larger than the read buffer") {
+  std::string big(3 << 20, 'x');
+  big[1 << 20] = '\n';
+  auto p = Parse("a,b\n\"" + big + "\",end\n");
+  REQUIRE(p.status.ok());
+  REQUIRE(p.rows.size() == 1);
+  CHECK(p.rows[0][0] == big);
+  CHECK(p.rows[0][1] == "end");
+}
+
+TEST_CASE("malformed records name the file and line") {
+  auto p = Parse("a,b\n1,2\n3\n");
+  CHECK(p.status.code() == Status::Code::kData);
+  CHECK(p.status.message().find(":3: record has 1 field, the header has 2") != std::string::npos);
+
+  p = Parse("a,b\n1,\"open\n2,3\n");
+  CHECK(p.status.message().find(":2: unterminated quoted field") != std::string::npos);
+
+  p = Parse("a,b\n\"x\"y,2\n");
+  CHECK(p.status.message().find(":2: unexpected 'y' after a closing quote") != std::string::npos);
+
+  p = Parse(std::string("a,b\n1,x\0y\n", 11));
+  CHECK(p.status.message().find(":2: NUL byte in column 'b'") != std::string::npos);
+
+  p = Parse("a,b\n1,caf\xE9\n");
+  CHECK(p.status.message().find(":2: invalid UTF-8 in column 'b' at byte 4") != std::string::npos);
+}
+
+TEST_CASE("skip_bad skips and counts malformed records") {
+  CsvOptions o;
+  o.skip_bad = true;
+  auto p = Parse("a,b\n1,2\n3\n4,\xFF\n5,6\n", o);
+  REQUIRE(p.status.ok());
+  CHECK(p.rows.size() == 2);
+  CHECK(p.skipped == 2);
+  CHECK(p.rows[1] == std::vector<std::string>{"5", "6"});
+}
+
+TEST_CASE("text mode: one record per line, column text") {
+  CsvOptions o;
+  o.text = true;
+  auto p = Parse("hej, du\r\n\n\"citat\"\n", o);
+  REQUIRE(p.status.ok());
+  CHECK(p.header == std::vector<std::string>{"text"});
+  REQUIRE(p.rows.size() == 2);
+  CHECK(p.rows[0][0] == "hej, du");
+  CHECK(p.rows[1][0] == "\"citat\"");
+  CHECK(p.lines == std::vector<int64_t>{1, 3});
+}
+
+TEST_CASE("several files with the same header read as one") {
+  std::string a = TempFile("x\n1\n");
+  std::string b = TempFile("x\n2\n");
+  std::string c = TempFile("y\n3\n");
+  auto r = CsvReader::Open({a, b}, {});
+  REQUIRE(r.ok());
+  Record rec;
+  std::vector<std::string> got;
+  while (*(*r)->Next(&rec)) got.push_back(rec.fields[0]);
+  CHECK(got == std::vector<std::string>{"1", "2"});
+  auto r2 = CsvReader::Open({a, c}, {});
+  REQUIRE(r2.ok());
+  (void)(*r2)->Next(&rec);
+  auto bad = (*r2)->Next(&rec);
+  CHECK_FALSE(bad.ok());
+  CHECK(bad.status().message().find("header differs") != std::string::npos);
+  for (auto& f : {a, b, c}) std::remove(f.c_str());
+}
+
+TEST_CASE("cancel stops at the next record") {
+  std::atomic<bool> cancel{true};
+  CsvOptions o;
+  o.cancel = &cancel;
+  auto p = Parse("a\n1\n", o);
+  CHECK(p.status.code() == Status::Code::kInterrupted);
+}
+
+TEST_CASE("writer quotes only when it must and round-trips") {
+  std::string line;
+  CsvWriter::AppendField(&line, "plain");
+  CHECK(line == "plain");
+  line.clear();
+  CsvWriter::AppendField(&line, "a,b");
+  CHECK(line == "\"a,b\"");
+  line.clear();
+  CsvWriter::AppendField(&line, "say \"hi\"\nbye");
+  CHECK(line == "\"say \"\"hi\"\"\nbye\"");
+  std::string out = TempFile("");
+  {
+    auto f = OutputFile::Open(out);
+    REQUIRE(f.ok());
+    CsvWriter w(f->get());
+    REQUIRE(w.Begin(Header({"a", "b"})).ok());
+    REQUIRE(w.WriteRow({"x,y", "\"q\"\r\n"}).ok());
+    REQUIRE(w.End().ok());
+    REQUIRE((*f)->Commit().ok());
+  }
+  auto p = Parse(std::string(std::istreambuf_iterator<char>(std::ifstream(out).rdbuf()), {}));
+  REQUIRE(p.status.ok());
+  CHECK(p.rows[0] == std::vector<std::string>{"x,y", "\"q\"\r\n"});
+  std::remove(out.c_str());
+}
+
+}  // namespace
+}  // namespace karta

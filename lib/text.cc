@@ -1,0 +1,272 @@
+#include "lib/text.h"
+
+#include <utf8proc.h>
+
+#include <cstdlib>
+
+namespace karta {
+
+bool Utf8Valid(std::string_view s, size_t* bad_offset) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    // ASCII fast path, eight bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t w;
+      __builtin_memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      if (bad_offset) *bad_offset = i;
+      return false;
+    }
+    if (i + len > n) {
+      if (bad_offset) *bad_offset = i;
+      return false;
+    }
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) {
+        if (bad_offset) *bad_offset = i;
+        return false;
+      }
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      if (bad_offset) *bad_offset = i;
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+char32_t DecodeUtf8(std::string_view s, size_t* i) {
+  utf8proc_int32_t cp = 0;
+  auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + *i),
+                            static_cast<utf8proc_ssize_t>(s.size() - *i), &cp);
+  if (n <= 0) {
+    *i += 1;
+    return 0xFFFD;
+  }
+  *i += static_cast<size_t>(n);
+  return static_cast<char32_t>(cp);
+}
+
+void AppendUtf8(std::string* out, char32_t c) {
+  utf8proc_uint8_t buf[4];
+  auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), buf);
+  out->append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
+}
+
+bool IsLetter(char32_t c) {
+  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsWordChar(char32_t c) {
+  if (c < 0x80) {
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+  }
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ND:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+// Appends the folded form of code point `c`.
+void FoldChar(char32_t c, FoldOptions opts, std::string* out) {
+  if (c < 0x80) {
+    char ch = static_cast<char>(c);
+    if (opts.case_fold && ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+    out->push_back(ch);
+    return;
+  }
+  utf8proc_int32_t buf[8];
+  int options = UTF8PROC_DECOMPOSE;
+  if (opts.case_fold) options |= UTF8PROC_CASEFOLD;
+  if (opts.diacritics) options |= UTF8PROC_STRIPMARK;
+  int last = 0;
+  auto n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c), buf, 8,
+                                   static_cast<utf8proc_option_t>(options), &last);
+  if (n < 0 || n > 8) {
+    AppendUtf8(out, c);
+    return;
+  }
+  if (!opts.diacritics) {
+    // Recompose so that ö stays one code point (o + U+0308 would split words).
+    std::string tmp;
+    for (int k = 0; k < n; ++k) AppendUtf8(&tmp, static_cast<char32_t>(buf[k]));
+    utf8proc_uint8_t* composed = nullptr;
+    auto m = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(tmp.data()),
+                          static_cast<utf8proc_ssize_t>(tmp.size()), &composed,
+                          static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE));
+    if (m >= 0 && composed) {
+      out->append(reinterpret_cast<const char*>(composed), static_cast<size_t>(m));
+    } else {
+      out->append(tmp);
+    }
+    std::free(composed);
+    return;
+  }
+  for (int k = 0; k < n; ++k) AppendUtf8(out, static_cast<char32_t>(buf[k]));
+}
+
+}  // namespace
+
+std::string Fold(std::string_view s, FoldOptions opts) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      char ch = static_cast<char>(b);
+      if (opts.case_fold && ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+      out.push_back(ch);
+      ++i;
+      continue;
+    }
+    FoldChar(DecodeUtf8(s, &i), opts, &out);
+  }
+  return out;
+}
+
+FoldedText FoldWithOffsets(std::string_view s, FoldOptions opts) {
+  FoldedText f;
+  f.text.reserve(s.size());
+  f.origin.reserve(s.size() + 1);
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t start = i;
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      char ch = static_cast<char>(b);
+      if (opts.case_fold && ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+      f.text.push_back(ch);
+      f.origin.push_back(static_cast<uint32_t>(start));
+      ++i;
+      continue;
+    }
+    char32_t c = DecodeUtf8(s, &i);
+    size_t before = f.text.size();
+    FoldChar(c, opts, &f.text);
+    for (size_t k = before; k < f.text.size(); ++k) f.origin.push_back(static_cast<uint32_t>(start));
+  }
+  f.origin.push_back(static_cast<uint32_t>(s.size()));
+  return f;
+}
+
+std::vector<WordSpan> Words(std::string_view s) {
+  std::vector<WordSpan> words;
+  size_t i = 0;
+  bool in_word = false;
+  size_t begin = 0;
+  while (i < s.size()) {
+    size_t start = i;
+    char32_t c = DecodeUtf8(s, &i);
+    bool w = IsWordChar(c);
+    if (w && !in_word) {
+      begin = start;
+      in_word = true;
+    } else if (!w && in_word) {
+      words.push_back({begin, start});
+      in_word = false;
+    }
+  }
+  if (in_word) words.push_back({begin, s.size()});
+  return words;
+}
+
+namespace {
+// Decodes the code point that ends just before byte `end`.
+char32_t DecodeBefore(std::string_view s, size_t end) {
+  size_t b = end;
+  do {
+    --b;
+  } while (b > 0 && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80 && end - b < 4);
+  size_t i = b;
+  return DecodeUtf8(s, &i);
+}
+}  // namespace
+
+bool AtWordBoundaries(std::string_view s, size_t begin, size_t end) {
+  if (begin > 0 && IsWordChar(DecodeBefore(s, begin))) return false;
+  if (end < s.size()) {
+    size_t i = end;
+    if (IsWordChar(DecodeUtf8(s, &i))) return false;
+  }
+  return true;
+}
+
+std::string NormalizeSpace(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending_space = false;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    bool space;
+    size_t start = i;
+    if (b < 0x80) {
+      space = b == ' ' || (b >= '\t' && b <= '\r');
+      ++i;
+    } else {
+      char32_t c = DecodeUtf8(s, &i);
+      auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(c));
+      space = cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
+              cat == UTF8PROC_CATEGORY_ZP || c == 0x85;
+    }
+    if (space) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) {
+      out.push_back(' ');
+      pending_space = false;
+    }
+    out.append(s.substr(start, i - start));
+  }
+  return out;
+}
+
+}  // namespace karta

@@ -1,0 +1,74 @@
+// Text: UTF-8 validation and decoding, Swedish-aware case and diacritic
+// folding, and Unicode word boundaries.
+//
+// Why not RE2's \b: it is ASCII-only, so "Östermalm" would not be a word. Here
+// a word character is a Unicode letter, mark or digit (utf8proc categories),
+// so Ö, Å and Ä are word characters like any other letter.
+//
+// Folding: FoldCase lowercases by Unicode case folding (Ö -> ö). With
+// `diacritics` also folded, letters lose their marks (ö -> o, å -> a, é -> e),
+// so that "ostermalm" finds "Östermalm". Swedish treats å, ä, ö as letters of
+// their own, so diacritic folding is an option, never the default.
+//
+// Thread-safety: all functions are pure.
+#ifndef KARTA_LIB_TEXT_H_
+#define KARTA_LIB_TEXT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace karta {
+
+// Returns true iff `s` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+// On false, *bad_offset (if given) is the byte offset of the first bad sequence.
+bool Utf8Valid(std::string_view s, size_t* bad_offset = nullptr);
+
+// Decodes the code point at s[*i] and advances *i. Invalid bytes decode as
+// U+FFFD and advance by one byte.
+char32_t DecodeUtf8(std::string_view s, size_t* i);
+
+// Appends the UTF-8 encoding of `c` to `out`.
+void AppendUtf8(std::string* out, char32_t c);
+
+// True for Unicode letters, marks and decimal digits.
+bool IsWordChar(char32_t c);
+bool IsLetter(char32_t c);
+
+struct FoldOptions {
+  bool case_fold = true;
+  bool diacritics = false;  // also strip marks: ö -> o, å -> a
+};
+
+// Returns the folded form of `s` (invalid UTF-8 bytes become U+FFFD).
+std::string Fold(std::string_view s, FoldOptions opts = {});
+
+// Folded text with, for each byte of `text`, the byte offset in the original
+// string of the code point it came from (plus a final entry for the end), so
+// that a match in folded text maps back to a span of the original.
+struct FoldedText {
+  std::string text;
+  std::vector<uint32_t> origin;
+};
+FoldedText FoldWithOffsets(std::string_view s, FoldOptions opts = {});
+
+// A word: a maximal run of word characters. `begin`/`end` are byte offsets.
+struct WordSpan {
+  size_t begin;
+  size_t end;
+};
+// Splits `s` into words by Unicode word characters.
+std::vector<WordSpan> Words(std::string_view s);
+
+// True iff the byte range [begin, end) of `s` starts and ends at word
+// boundaries (the characters just outside are not word characters).
+bool AtWordBoundaries(std::string_view s, size_t begin, size_t end);
+
+// Collapses runs of Unicode white space to one ASCII space and trims the ends.
+std::string NormalizeSpace(std::string_view s);
+
+}  // namespace karta
+
+#endif  // KARTA_LIB_TEXT_H_

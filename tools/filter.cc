@@ -1,0 +1,22 @@
+// karta filter: not built yet (placeholder so that the tool table is complete).
+#include "tools/tools.h"
+
+namespace karta {
+namespace {
+
+class FilterPlaceholder : public Tool {
+ public:
+  void AddOptions(CLI::App* app) override { app->allow_extras(); }
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
+    return Status::Usage("this tool is not built yet");
+  }
+};
+
+}  // namespace
+
+ToolInfo FilterTool() {
+  return {"filter", "(not built yet)", "", kNoCommon,
+          [] { return std::unique_ptr<Tool>(new FilterPlaceholder()); }};
+}
+
+}  // namespace karta

@@ -1,0 +1,20 @@
+#include "tools/tools.h"
+
+namespace karta {
+
+const std::vector<ToolInfo>& AllTools() {
+  static const std::vector<ToolInfo> tools = {
+      FetchTool(),    FilterTool(), ExtractTool(), GeotagTool(), DedupeTool(),
+      TabulateTool(), ReportTool(), RunTool(),     HistoryTool(), SelectTool(),
+  };
+  return tools;
+}
+
+const ToolInfo* FindTool(std::string_view name) {
+  for (const auto& t : AllTools()) {
+    if (name == t.name) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace karta
