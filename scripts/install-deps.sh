@@ -16,7 +16,7 @@ PACKAGES=(
   # test servers, test runner, browser test
   nginx python3 chromium
   # peers measured in bench/
-  miller ripgrep wget2 grep coreutils
+  miller ripgrep wget2 grep coreutils time hyperfine
   # npm assets
   nodejs
 )
