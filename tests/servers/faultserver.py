@@ -204,6 +204,8 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     ARGS = ap.parse_args()
     ThreadingHTTPServer.daemon_threads = True
+    # A client that hangs up (a size limit, a kill) is not an error here.
+    ThreadingHTTPServer.handle_error = lambda self, request, client_address: None
     ThreadingHTTPServer.request_queue_size = 128
     srv = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
     port = srv.server_address[1]
