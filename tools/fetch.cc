@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -268,12 +269,21 @@ Result<Profile> LoadProfile(const std::string& path) {
   if (const toml::node* f = t.get("fields")) {
     const toml::table* ft = f->as_table();
     if (!ft) return bad(f, "[fields] must be a table of name = \"XPath\"");
-    for (const auto& [k, v] : *ft) {
+    // Columns come in the order the file names them (toml++ sorts keys).
+    std::vector<std::pair<std::string, const toml::node*>> ordered;
+    for (const auto& [k, v] : *ft) ordered.emplace_back(std::string(k.str()), &v);
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+      const auto& sa = a.second->source().begin;
+      const auto& sb = b.second->source().begin;
+      return sa.line != sb.line ? sa.line < sb.line : sa.column < sb.column;
+    });
+    for (const auto& [k, vp] : ordered) {
+      const toml::node& v = *vp;
       auto expr = v.value<std::string>();
-      if (!expr) return bad(&v, fmt::format("field '{}' must be an XPath string", k.str()));
+      if (!expr) return bad(&v, fmt::format("field '{}' must be an XPath string", k));
       auto x = XPathField::Compile(*expr);
-      if (!x.ok()) return bad(&v, fmt::format("field '{}': {}", k.str(), x.status().message()));
-      p.fields.emplace_back(std::string(k.str()), std::move(*x));
+      if (!x.ok()) return bad(&v, fmt::format("field '{}': {}", k, x.status().message()));
+      p.fields.emplace_back(k, std::move(*x));
     }
   }
   return p;

@@ -24,7 +24,7 @@ Paths (N, K, M are numbers):
   /meta-latin1          a page in ISO-8859-1 declared only in a <meta> tag
   /hidden               a page with script, style and hidden parts
   /etag/NAME            a page with ETag and Last-Modified; 304 on a match
-  /echo                 the request headers, as text/plain
+  /echo                 the request headers, in an HTML <pre>
   /site/list/N          listing page N of a small site (M ads per page, see
                         --site-pages and --site-ads), links to ads and page N+1
   /site/ad/N            ad N with title, time, location and body
@@ -172,7 +172,8 @@ class Handler(BaseHTTPRequestHandler):
                              headers=[("ETag", etag), ("Last-Modified", LAST_MODIFIED)])
         if path == "/echo":
             body = "".join("%s: %s\n" % (k, v) for k, v in self.headers.items())
-            return self.send(200, body.encode(), "text/plain")
+            body = "<html><body><pre>" + body.replace("&", "&amp;").replace("<", "&lt;") + "</pre></body></html>"
+            return self.send(200, body.encode())
         if head == "site" and len(parts) == 3 and parts[1] == "list":
             n = int(parts[2])
             per = ARGS.site_ads
