@@ -263,16 +263,19 @@ Status CsvReader::ParseRecord(Record* rec, bool* got) {
 Status CsvReader::Validate(const Record& rec) {
   for (size_t i = 0; i < rec.fields.size(); ++i) {
     const std::string& f = rec.fields[i];
-    std::string col = i < header_.size() ? fmt::format("column '{}'", header_[i])
-                                         : fmt::format("field {}", i + 1);
+    // The column's name is formatted only for a message (not per field).
+    auto col = [&] {
+      return i < header_.size() ? fmt::format("column '{}'", header_[i])
+                                : fmt::format("field {}", i + 1);
+    };
     if (std::memchr(f.data(), '\0', f.size())) {
-      return Bad(rec.line, fmt::format("NUL byte in {} (binary data is not CSV text)", col));
+      return Bad(rec.line, fmt::format("NUL byte in {} (binary data is not CSV text)", col()));
     }
     size_t bad = 0;
     if (!Utf8Valid(f, &bad)) {
       return Bad(rec.line, fmt::format("invalid UTF-8 in {} at byte {} (convert the file to "
                                        "UTF-8, e.g. iconv -f latin1 -t utf-8)",
-                                       col, bad + 1));
+                                       col(), bad + 1));
     }
   }
   return Status::Ok();
