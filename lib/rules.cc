@@ -350,18 +350,21 @@ std::string RuleSet::Names() const {
 FastFolder::FastFolder(FoldOptions opts)
     : opts_(opts), two_byte_(0x800 - 0x80), have_(0x800 - 0x80, false) {}
 
-void FastFolder::Fold(std::string_view s, std::string* out) {
-  size_t cap = out->size();
-  if (cap < s.size() + 64) {
-    cap = s.size() * 2 + 64;
-    out->resize(cap);
-  }
-  char* o = out->data();
-  size_t n = 0;
+std::string_view FastFolder::Fold(std::string_view s, std::string* out) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t len = s.size();
-  size_t i = 0;
+  size_t n = 0;  // bytes written to *out
+  size_t i = 0;  // bytes read from s
   const bool lower = opts_.case_fold;
+  // Invariant at the top of the loop: *out has room for the rest of the input
+  // written one to one, plus slack for one eight-byte store and one folded
+  // character (folding may lengthen a character: İ -> i̇).
+  auto reserve = [&](size_t extra) {
+    size_t need = n + (len - i) + extra + 16;
+    if (out->size() < need) out->resize(need + need / 2);
+  };
+  reserve(16);
+  char* o = out->data();
   while (i < len) {
     // ASCII, eight bytes at a time: lowercase A-Z with bit tricks.
     while (i + 8 <= len) {
@@ -389,8 +392,7 @@ void FastFolder::Fold(std::string_view s, std::string* out) {
     const std::string* piece;
     std::string slow;
     if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
-      size_t cp = ((c & 0x1Fu) << 6) | (p[i + 1] & 0x3Fu);
-      size_t k = cp - 0x80;
+      size_t k = (((c & 0x1Fu) << 6) | (p[i + 1] & 0x3Fu)) - 0x80;
       if (!have_[k]) {
         two_byte_[k] = karta::Fold(s.substr(i, 2), opts_);
         have_[k] = true;
@@ -401,27 +403,18 @@ void FastFolder::Fold(std::string_view s, std::string* out) {
       size_t start = i;
       char32_t cp = DecodeUtf8(s, &i);
       if (cp == 0xFFFD && i == start + 1) {
-        slow = karta::Fold("\xEF\xBF\xBD", opts_);
+        slow = karta::Fold("\xEF\xBF\xBD", opts_);  // an invalid byte
       } else {
         slow = karta::Fold(s.substr(start, i - start), opts_);
       }
       piece = &slow;
     }
-    if (n + piece->size() + 16 > cap) {
-      cap = cap * 2 + piece->size();
-      out->resize(cap);
-      o = out->data();
-    }
+    reserve(piece->size());
+    o = out->data();
     std::memcpy(o + n, piece->data(), piece->size());
     n += piece->size();
-    // Keep room for the next eight-byte store.
-    if (n + 16 > cap) {
-      cap = cap * 2;
-      out->resize(cap);
-      o = out->data();
-    }
   }
-  out->resize(n);
+  return std::string_view(out->data(), n);
 }
 
 // ---------------------------------------------------------------------------
@@ -503,10 +496,10 @@ Result<std::unique_ptr<Matcher>> Matcher::Compile(const RuleSet& rules,
 }
 
 bool Matcher::RunPass(Pass* pass, std::string_view text, std::vector<char>* hit) {
-  pass->folder->Fold(text, &pass->folded);
+  std::string_view folded = pass->folder->Fold(text, &pass->folded);
   pass->found.clear();
   RE2::Set::ErrorInfo info;
-  if (!pass->set->Match(pass->folded, &pass->found, &info)) {
+  if (!pass->set->Match(folded, &pass->found, &info)) {
     return info.kind == RE2::Set::kNoError;
   }
   for (int idx : pass->found) (*hit)[pass->rule_of[static_cast<size_t>(idx)]] = 1;

@@ -114,8 +114,10 @@ bool ValidRuleName(std::string_view name);
 class FastFolder {
  public:
   explicit FastFolder(FoldOptions opts);
-  // Sets *out to the folded form of `s` (same result as Fold(s, opts)).
-  void Fold(std::string_view s, std::string* out);
+  // Returns the folded form of `s` (the same as Fold(s, opts)), written into
+  // `buf` (a scratch buffer that only grows; the view is valid until the next
+  // call with the same buffer).
+  std::string_view Fold(std::string_view s, std::string* buf);
 
  private:
   FoldOptions opts_;

@@ -216,6 +216,14 @@ class Filter : public Tool {
     if (o.rule_files.empty()) {
       return Status::Usage("no rule file given (e.g. --rules queries/rules/ads.rules)");
     }
+    for (const std::string& in : env.common.inputs) {
+      if (in.size() > 6 && in.compare(in.size() - 6, 6, ".rules") == 0) {
+        return Status::Usage(fmt::format(
+            "'{}' looks like a rule file but is given as input (write --rules before each "
+            "rule file: --rules a.rules --rules b.rules)",
+            in));
+      }
+    }
     if (o.annotate && (o.where_given || o.invert)) {
       return Status::Usage(
           "--annotate keeps every record, so --where and --invert do nothing with it (leave "
@@ -240,7 +248,6 @@ class Filter : public Tool {
     if (narrow) only = where->Rules();
     auto matcher = Matcher::Compile(*rules, narrow ? &only : nullptr);
     if (!matcher.ok()) return matcher.status();
-    (void)env;
     return std::unique_ptr<Stage>(new FilterStage(std::move(o), std::move(*rules),
                                                   std::move(*matcher), std::move(where)));
   }
