@@ -601,12 +601,12 @@ bool StopWord(std::string_view lw) {
 inline bool NameChar(char c) { return IsAsciiAlnum(c) || c == '_' || c == '.' || c == '-'; }
 
 // Reads a handle name at s[i]; "" if none.
-std::string ReadName(std::string_view s, size_t i) {
+std::string ReadName(std::string_view s, size_t i, bool in_url = false) {
   size_t j = i;
   while (j < s.size() && NameChar(s[j])) ++j;
   while (j > i && (s[j - 1] == '.' || s[j - 1] == '-')) --j;
   if (j < s.size() && LetterAt(s, j) == 2) return "";  // runs into å/ä/ö: a word
-  if (j < s.size() && (s[j] == '/' || s[j] == '@')) return "";  // a URL or an email
+  if (!in_url && j < s.size() && (s[j] == '/' || s[j] == '@')) return "";  // a URL, an email
   std::string_view name = s.substr(i, j - i);
   if (name.size() < 2 || name.size() > 30) return "";
   bool letter = false;
@@ -655,7 +655,7 @@ void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
       static const HandleKey kTme = {"t.me", "telegram", false};
       key = &kTme;
       j = e + 4;
-      std::string name = ReadName(s, j);
+      std::string name = ReadName(s, j, true);
       if (!name.empty()) AddUnique(out, "telegram:" + name);
       i = j;
       continue;
@@ -669,7 +669,7 @@ void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
       j += 5;
       if (StartsWithNoCase(s, j, "add/")) j += 4;
       if (j < n && s[j] == '@') ++j;
-      std::string name = ReadName(s, j);
+      std::string name = ReadName(s, j, true);
       if (!name.empty()) AddUnique(out, std::string(key->kind) + ":" + name);
       i = j;
       continue;
