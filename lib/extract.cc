@@ -39,16 +39,31 @@ inline size_t LetterAt(std::string_view s, size_t i) {
   return 0;
 }
 
-// Length of the word-character run (letters and digits) starting at i.
+// Byte classes: 1 ASCII letter or digit, 2 the lead byte C3 of a Latin-1
+// letter, 0 anything else.
+struct ByteClass {
+  unsigned char c[256] = {};
+  constexpr ByteClass() {
+    for (int i = '0'; i <= '9'; ++i) c[i] = 1;
+    for (int i = 'a'; i <= 'z'; ++i) c[i] = 1;
+    for (int i = 'A'; i <= 'Z'; ++i) c[i] = 1;
+    c[0xC3] = 2;
+  }
+};
+constexpr ByteClass kClass;
+
+// The end of the word-character run (letters and digits) starting at i.
 inline size_t WordEnd(std::string_view s, size_t i) {
-  while (i < s.size()) {
-    if (IsDigit(s[i])) {
+  const size_t n = s.size();
+  while (i < n) {
+    unsigned char k = kClass.c[U(s[i])];
+    if (k == 1) {
       ++i;
-      continue;
+    } else if (k == 2 && LetterAt(s, i) == 2) {
+      i += 2;
+    } else {
+      break;
     }
-    size_t n = LetterAt(s, i);
-    if (n == 0) break;
-    i += n;
   }
   return i;
 }
@@ -290,6 +305,11 @@ struct PGroup {
   char sep = 0;  // the first punctuation in the gap before this group (0: none)
 };
 
+inline bool MayStartZero(char c) {
+  c = Lower(c);
+  return c == 'n' || c == 'z' || c == 'o';
+}
+
 // Is [b, e) a gap that may sit between two groups of one phone number?
 // Sets *sep to its first punctuation char.
 bool PhoneGap(std::string_view s, size_t b, size_t e, bool words, char* sep) {
@@ -408,8 +428,12 @@ void ExtractPhones(std::string_view s, PhoneValidator* v, std::vector<std::strin
     if (num && has_digit) {
       gr.digits.reserve(e - b);
       for (size_t k = b; k < e; ++k) gr.digits.push_back(IsDigit(s[k]) ? s[k] : '0');
-    } else if (!has_digit && e - b <= 6 && (run_digits > 0 || e - b >= 3 || s[b] == 'o' || s[b] == 'O')) {
+    } else if (!has_digit && e - b <= 6 &&
+               (run_digits > 0 ? true : MayStartZero(s[b]) && e - b <= 5)) {
+      // A run of digit words must start with a zero ("noll", "zero", "oh"),
+      // so a word outside a run is only looked up if it could be one.
       int d = DigitWord(LowerWord(s.substr(b, e - b)));
+      if (run_digits == 0 && d != 0) d = -1;
       if (d < 0) {
         flush();
         continue;
@@ -572,8 +596,8 @@ const HandleKey* FindHandleKey(std::string_view lw) {
       {"whatsapp", "whatsapp", false}, {"wa", "whatsapp", true},
       {"wapp", "whatsapp", false},     {"telegram", "telegram", false},
       {"tg", "telegram", true},        {"tele", "telegram", true},
-      {"snapchat", "snapchat", false}, {"snap", "snapchat", false},
-      {"sc", "snapchat", true},        {"kik", "kik", false},
+      {"snapchat", "snap", false},     {"snap", "snap", false},
+      {"sc", "snap", true},        {"kik", "kik", false},
       {"instagram", "instagram", false}, {"insta", "instagram", false},
       {"ig", "instagram", true},       {"onlyfans", "onlyfans", false},
       {"of", "onlyfans", true},        {"telegramm", "telegram", false},
@@ -609,8 +633,9 @@ std::string ReadName(std::string_view s, size_t i, bool in_url = false) {
   if (!in_url && j < s.size() && (s[j] == '/' || s[j] == '@')) return "";  // a URL, an email
   std::string_view name = s.substr(i, j - i);
   if (name.size() < 2 || name.size() > 30) return "";
+  // A name has a letter other than O/o (else it is a number: "O7O-174 06 05").
   bool letter = false;
-  for (char c : name) letter = letter || IsAsciiAlpha(c);
+  for (char c : name) letter = letter || (IsAsciiAlpha(c) && c != 'o' && c != 'O');
   if (!letter) return "";
   return LowerWord(name);
 }
@@ -646,6 +671,14 @@ void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
     if (e - i > 9 || (e - i < 2 && !StartsWithNoCase(s, e, ".me/"))) {
       i = e;
       continue;
+    }
+    {
+      // Every platform word starts with one of these letters.
+      char f = Lower(c);
+      if (f != 'w' && f != 't' && f != 's' && f != 'k' && f != 'i' && f != 'o') {
+        i = e;
+        continue;
+      }
     }
     std::string lw = LowerWord(s.substr(i, e - i));
     const HandleKey* key = nullptr;
@@ -797,6 +830,40 @@ bool DurationWord(std::string_view lw) {
 
 bool PlausibleAge(int a) { return a >= 12 && a <= 99; }
 
+// Classifieds state the age of things too: "Gammal byrå, 19 år", "Byrån är
+// 19 år gammal", "bilen är 12 år", "ett 10 år gammalt bord". True if the
+// number at [b, unit_end) is the age of a thing: the unit is followed by
+// "gammalt" (neuter: a thing), or one of the two words before it (skipping
+// "är"/"is") names a thing.
+bool ObjectAge(std::string_view s, size_t b, size_t unit_end) {
+  static const std::string_view kThings[] = {
+      "byrå", "byrån", "soffa", "soffan", "bil", "bilen", "cykel", "cykeln", "bord", "bordet",
+      "stol", "stolen", "säng", "sängen", "hylla", "hyllan", "bokhylla", "bokhyllan",
+      "skrivbord", "skrivbordet", "lampa", "lampan", "dator", "datorn", "tv", "tv:n",
+      "telefon", "telefonen", "mobil", "mobilen", "hus", "huset", "lägenhet", "lägenheten",
+      "båt", "båten", "moped", "mopeden", "matta", "mattan", "fåtölj", "fåtöljen",
+      "massagestol", "garderob", "garderoben", "möbel", "möbeln", "möbler", "möblerna",
+      "bänk", "bänken", "skåp", "skåpet", "kyl", "kylen", "spis", "spisen", "barnvagn",
+      "barnvagnen", "car", "bike", "table", "chair", "sofa", "dresser", "bed", "house"};
+  size_t k = unit_end;
+  while (k < s.size() && s[k] == ' ') ++k;
+  if (StartsWithNoCase(s, k, "gammalt") || StartsWithNoCase(s, k, "gamla")) return true;
+  size_t end = b;
+  for (int words = 0; words < 2; ++words) {
+    std::string w = WordBefore(s, end, " ,");
+    if (w.empty()) return false;
+    for (std::string_view t : kThings) {
+      if (w == t) return true;
+    }
+    // Step back over this word (and the separators before it).
+    size_t e = end;
+    while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == ',')) --e;
+    end = e >= w.size() ? e - w.size() : 0;
+    if (w != "är" && w != "is" && w != "var" && w != "was") return false;
+  }
+  return false;
+}
+
 }  // namespace
 
 void ExtractAges(std::string_view s, int ref_year, std::vector<int>* out) {
@@ -843,19 +910,30 @@ void ExtractAges(std::string_view s, int ref_year, std::vector<int>* out) {
           continue;
         }
       }
-      // "ålder: 19", "age 19", "Ålder 19".
-      std::string before = WordBefore(s, b, " :=-");
-      if (before == "ålder" || before == "alder" || before == "age" || before == "åldern" ||
-          before == "aged" || before == "old") {
-        AddUnique(out, v);
-        continue;
-      }
       // "19 år", "19år", "19-åring", "19yo", "19 y/o", "19 years".
       size_t k = e;
       if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
       else if (k + 1 < n && U(s[k]) == 0xC2 && U(s[k + 1]) == 0xA0) k += 2;
-      if (AgeUnit(s, k) != std::string_view::npos && !DurationWord(WordBefore(s, b))) {
-        AddUnique(out, v);
+      if (k < n && (U(s[k]) == 0xC3 || Lower(s[k]) == 'y')) {
+        size_t ue = AgeUnit(s, k);
+        if (ue != std::string_view::npos && !DurationWord(WordBefore(s, b)) &&
+            !ObjectAge(s, b, ue)) {
+          AddUnique(out, v);
+          continue;
+        }
+      }
+      // "ålder: 19", "age 19", "Ålder 19" (cheap test on the last letter first).
+      size_t p = b;
+      while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == ':' || s[p - 1] == '=' || s[p - 1] == '-')) --p;
+      if (p > 0 && p < b) {
+        char l = Lower(s[p - 1]);
+        if (l == 'r' || l == 'e' || l == 'n' || l == 'd') {
+          std::string before = WordBefore(s, b, " :=-");
+          if (before == "ålder" || before == "alder" || before == "age" || before == "åldern" ||
+              before == "aged") {
+            AddUnique(out, v);
+          }
+        }
       }
       continue;
     }
@@ -869,9 +947,22 @@ void ExtractAges(std::string_view s, int ref_year, std::vector<int>* out) {
     size_t b = i;
     size_t e = WordEnd(s, i);
     i = e;
-    if (e - b < 3 || e - b > 16 || !WordStartAt(s, b)) continue;
+    if (e - b < 3 || e - b > 16) continue;
     char f = Lower(s[b]);
-    if (std::strchr("aefnstft", f) == nullptr && U(s[b]) != 0xC3) continue;
+    if (f != 'a' && f != 'e' && f != 'f' && f != 'n' && f != 's' && f != 't' && U(s[b]) != 0xC3) {
+      continue;
+    }
+    {
+      // Cheap test first: a unit ("år", "y…") or a second word must follow.
+      size_t k = e;
+      if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
+      if (k >= n) continue;
+      char u = s[k];
+      bool unit_next = U(u) == 0xC3 || u == 'y' || u == 'Y';
+      bool tens = (f == 't' || f == 'f') && LetterAt(s, k) != 0;
+      if (!unit_next && !tens) continue;
+    }
+    if (!WordStartAt(s, b)) continue;
     std::string lw = LowerWord(s.substr(b, e - b));
     int v = NumberWord(lw);
     if (v < 0) continue;
@@ -1014,7 +1105,8 @@ void ExtractPrices(std::string_view s, std::vector<std::string>* out) {
     size_t k = e;
     if (k < n && s[k] == ' ') ++k;
     size_t cend = 0;
-    std::string_view cur = CurrencyAt(s, k, &cend);
+    std::string_view cur;
+    if (k < n && std::strchr("kKsS:,\xE2" "eE$uUnNdD", s[k]) != nullptr) cur = CurrencyAt(s, k, &cend);
     if (cur.empty()) {
       if (prefix_cur.empty()) continue;
       cur = prefix_cur;

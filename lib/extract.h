@@ -17,7 +17,7 @@
 //            "snabel-a", "punkt"; written lower case.
 //   handles  "snap: name", "Snapchat @name", "kik - name", "t.me/name",
 //            "instagram.com/name", "OF: name", as "kind:name" with kind one
-//            of whatsapp, telegram, snapchat, kik, instagram, onlyfans; the
+//            of whatsapp, telegram, snap, kik, instagram, onlyfans; the
 //            name lower case.
 //   ages     "19 år", "19år", "19-åring", "19yo", "19 y/o", "19 years",
 //            "ålder: 19", "age 19", "Anna (19)", "född 2006" / "born 2006"
@@ -56,7 +56,7 @@ struct Extraction {
   std::vector<std::string> emails;   // lower case
   std::vector<int> ages;             // stated ages in years
   std::vector<std::string> prices;   // "1500 SEK/h"
-  std::vector<std::string> handles;  // "snapchat:name"
+  std::vector<std::string> handles;  // "snap:name"
 
   void Clear();
 };

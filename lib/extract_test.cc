@@ -135,8 +135,8 @@ TEST_CASE("emails") {
 }
 
 TEST_CASE("handles") {
-  CHECK(Handles("snap: anna_92") == V{"snapchat:anna_92"});
-  CHECK(Handles("Snapchat @Anna.S") == V{"snapchat:anna.s"});
+  CHECK(Handles("snap: anna_92") == V{"snap:anna_92"});
+  CHECK(Handles("Snapchat @Anna.S") == V{"snap:anna.s"});
   CHECK(Handles("kik - sara99") == V{"kik:sara99"});
   CHECK(Handles("t.me/lisa_sthlm") == V{"telegram:lisa_sthlm"});
   CHECK(Handles("https://instagram.com/lisa.x/") == V{"instagram:lisa.x"});
@@ -145,11 +145,12 @@ TEST_CASE("handles") {
   CHECK(Handles("insta lisa_x") == V{"instagram:lisa_x"});
   CHECK(Handles("Telegram: @lisa") == V{"telegram:lisa"});
   CHECK(Handles("finns på insta, @lisa_x") == V{"instagram:lisa_x"});
-  CHECK(Handles("snap: anna, kik: anna") == V{"snapchat:anna", "kik:anna"});
+  CHECK(Handles("snap: anna, kik: anna") == V{"snap:anna", "kik:anna"});
   CHECK(Handles("Telegram: t.me/mia_sthlm") == V{"telegram:mia_sthlm"});
   // Not handles.
   CHECK(Handles("snap eller kik") == V{});
   CHECK(Handles("whatsapp: 070-123 45 67") == V{});
+  CHECK(Handles("WhatsApp O7O-123 45 67") == V{});
   CHECK(Handles("sms or whatsapp") == V{});
   CHECK(Handles("some of the best") == V{});
   CHECK(Handles("mail anna@example.se") == V{});
@@ -195,6 +196,11 @@ TEST_CASE("ages: what is not an age") {
   CHECK(Ages("(08) 123") == A{});
   CHECK(Ages("född 2006", 0) == A{});
   CHECK(Ages("1.5 år") == A{});
+  CHECK(Ages("Gammal byrå, 19 år") == A{});
+  CHECK(Ages("Byrån är 19 år gammal men fin") == A{});
+  CHECK(Ages("ett 10 år gammalt bord") == A{});
+  CHECK(Ages("Sara är 24 år gammal") == A{24});
+  CHECK(Ages("Jag är 24 år") == A{24});
 }
 
 TEST_CASE("prices") {
@@ -230,7 +236,7 @@ TEST_CASE("extractor: fields added in turn keep order and uniqueness") {
   ex.Extract("ring 0701234567 eller snap: sara_x, 1500 kr/h", 2026, &out);
   CHECK(out.phones == V{"+46701234567"});
   CHECK(out.ages == std::vector<int>{24});
-  CHECK(out.handles == V{"snapchat:sara_x"});
+  CHECK(out.handles == V{"snap:sara_x"});
   CHECK(out.prices == V{"1500 SEK/h"});
   Extractor only_ages(ExtractWhat{false, false, true, false, false});
   Extraction o2;

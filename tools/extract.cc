@@ -27,7 +27,7 @@ What is found (see lib/extract.h for the details):
   emails   anna@example.se, anna (at) example [dot] se, anna at example dot se
   handles  snap: name, Snapchat @name, kik - name, t.me/name,
            instagram.com/name, OF: name; written kind:name with kind one of
-           whatsapp, telegram, snapchat, kik, instagram, onlyfans
+           whatsapp, telegram, snap, kik, instagram, onlyfans
   ages     19 år, 19år, 19-åring, 19yo, 19 y/o, 19 years, ålder: 19, age 19,
            Anna (19), född 2006 / born 2006, nitton år, tjugotvå år.
            Not ages: prices, times, 24/7, "i 5 år" (a duration).
@@ -46,7 +46,7 @@ Sort or filter on these to see first the ads staff must see first.
 (posted_at, or --date-field), else from the current year.
 
 Pseudonyms: with --pseudonymize KEYFILE, phones, emails and handles are
-written as keyed tokens (tel:3f9a07c1d2e4b5a6, mail:…, snapchat:…) instead of
+written as keyed tokens (tel:3f9a07c1d2e4b5a6, mail:…, snap:…) instead of
 the raw values, so that the output can be counted, linked and shared without
 holding anyone's number. The same value always gives the same token with the
 same key, so keep one key for one body of work (tokens from different keys do
