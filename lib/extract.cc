@@ -425,7 +425,8 @@ void ExtractPhones(std::string_view s, PhoneValidator* v, std::vector<std::strin
         break;
       }
     }
-    if (num && has_digit) {
+    // All O's ("OO") inside an open run are zeros too: "O8-O71 28O OO".
+    if (num && (has_digit || (run_digits > 0 && e - b >= 2))) {
       gr.digits.reserve(e - b);
       for (size_t k = b; k < e; ++k) gr.digits.push_back(IsDigit(s[k]) ? s[k] : '0');
     } else if (!has_digit && e - b <= 6 &&

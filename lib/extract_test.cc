@@ -60,6 +60,9 @@ TEST_CASE("phones: obfuscations") {
   CHECK(Phones("O7O-123 45 67") == mobile);
   CHECK(Phones("o7o 123 45 67") == mobile);
   CHECK(Phones("07O1234567") == mobile);
+  CHECK(Phones("O8-O71 28O OO") == V{"+46807128000"});
+  CHECK(Phones("O8-OOO 772 62") == V{"+46800077262"});
+  CHECK(Phones("Ok, OO") == V{});
   CHECK(Phones("noll sju noll ett två tre fyra fem sex sju") == mobile);
   CHECK(Phones("Noll Sju Noll, Ett Två Tre, Fyra Fem, Sex Sju") == mobile);
   CHECK(Phones("zero seven zero one two three four five six seven") == mobile);
