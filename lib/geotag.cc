@@ -102,89 +102,124 @@ constexpr County kCounties[] = {
 
 }  // namespace
 
+// ASCII bytes: the folded letter or digit, or 0 for a non-word byte.
+struct AsciiTable {
+  unsigned char fold[128];
+  constexpr AsciiTable() : fold() {
+    for (int c = 0; c < 128; ++c) {
+      if (c >= 'a' && c <= 'z') fold[c] = static_cast<unsigned char>(c);
+      if (c >= 'A' && c <= 'Z') fold[c] = static_cast<unsigned char>(c | 0x20);
+      if (c >= '0' && c <= '9') fold[c] = static_cast<unsigned char>(c);
+    }
+  }
+};
+constexpr AsciiTable kAscii;
+
 void Geotagger::Fold(std::string_view text, GeoScan* s) const {
   const auto& table = InfoTable();
-  s->folded_.clear();
+  const size_t n = text.size();
+  // Folding never grows a code point by more than 7/1 bytes in practice
+  // (U+0130 and ligatures); 3x plus slack covers every real text.
+  if (s->folded_.size() < n * 3 + 16) s->folded_.resize(n * 3 + 16);  // only grows
   s->toks_.clear();
-  std::string& out = s->folded_;
-  bool in_word = false;
+  char* out = s->folded_.data();
+  size_t o = 0;
   bool sentence_start = true;
   bool joinable = false;  // only spaces, hyphens and ':' since the last word
-  GeoScan::Token cur{};
-  uint64_t h = kFnvOffset;
-  auto end_word = [&](size_t at) {
-    cur.fe = static_cast<uint32_t>(out.size());
-    cur.oe = static_cast<uint32_t>(at);
-    cur.hash = h;
-    s->toks_.push_back(cur);
-    out.push_back(' ');
-    in_word = false;
-    sentence_start = false;
-    joinable = true;
-  };
-  auto start_word = [&](size_t at, bool upper) {
-    cur.fb = static_cast<uint32_t>(out.size());
-    cur.ob = static_cast<uint32_t>(at);
-    cur.cap = upper;
-    cur.initial = sentence_start;
-    cur.joined = joinable && !s->toks_.empty();
-    cur.comma = false;
-    h = kFnvOffset;
-    in_word = true;
-  };
-  const size_t n = text.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   size_t i = 0;
   while (i < n) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
+    unsigned char c = p[i];
+    // A word: letters, marks and digits, folded as they are copied.
+    bool word_start = false;
+    bool upper = false;
+    const CharInfo* ci = nullptr;
+    CharInfo computed;
+    size_t next = i + 1;
     if (c < 0x80) {
-      bool lower = c >= 'a' && c <= 'z';
-      bool upper = c >= 'A' && c <= 'Z';
-      if (lower || upper || (c >= '0' && c <= '9')) {
-        if (!in_word) start_word(i, upper);
-        unsigned char f = upper ? static_cast<unsigned char>(c | 0x20) : c;
-        out.push_back(static_cast<char>(f));
-        h = FnvStep(h, f);
+      word_start = kAscii.fold[c] != 0;
+      upper = c >= 'A' && c <= 'Z';
+    } else {
+      next = i;
+      char32_t cp = DecodeUtf8(text, &next);
+      if (cp < 0x250) {
+        ci = &table[cp];
       } else {
-        if (in_word) end_word(i);
-        if (c == ',' && !s->toks_.empty()) s->toks_.back().comma = true;
-        if (c == '.' || c == '!' || c == '?' || c == '\n' || c == '|' || c == ';' || c == '*') {
+        computed = ComputeInfo(cp);
+        ci = &computed;
+      }
+      word_start = ci->word;
+      upper = ci->upper;
+      if (!word_start) {
+        // no-break space and Unicode hyphens join; bullets start a sentence
+        if (cp == 0x2022 || cp == 0x2026) {
           sentence_start = true;
           joinable = false;
-        } else if (c != ' ' && c != '-' && c != ':' && c != '\t') {
+        } else if (!(cp == 0xA0 || (cp >= 0x2010 && cp <= 0x2013) || cp == 0x202F)) {
           joinable = false;
         }
+        i = next;
+        continue;
+      }
+    }
+    if (!word_start) {
+      if (c == ',') {
+        if (!s->toks_.empty()) s->toks_.back().comma = true;
+        joinable = false;
+      } else if (c == '.' || c == '!' || c == '?' || c == '\n' || c == '|' || c == ';' ||
+                 c == '*') {
+        sentence_start = true;
+        joinable = false;
+      } else if (c != ' ' && c != '-' && c != ':' && c != '\t') {
+        joinable = false;
       }
       ++i;
       continue;
     }
-    size_t at = i;
-    char32_t cp = DecodeUtf8(text, &i);
-    CharInfo computed;
-    const CharInfo* ci;
-    if (cp < 0x250) {
-      ci = &table[cp];
-    } else {
-      computed = ComputeInfo(cp);
-      ci = &computed;
-    }
-    if (ci->word) {
-      if (!in_word) start_word(at, ci->upper);
-      for (uint8_t k = 0; k < ci->len; ++k) {
-        out.push_back(ci->folded[k]);
-        h = FnvStep(h, static_cast<unsigned char>(ci->folded[k]));
+    GeoScan::Token t;
+    t.fb = static_cast<uint32_t>(o);
+    t.ob = static_cast<uint32_t>(i);
+    t.cap = upper;
+    t.initial = sentence_start;
+    t.joined = joinable && !s->toks_.empty();
+    t.comma = false;
+    uint64_t h = kFnvOffset;
+    while (true) {
+      if (c < 0x80) {
+        unsigned char f = kAscii.fold[c];
+        if (!f) break;
+        out[o++] = static_cast<char>(f);
+        h = FnvStep(h, f);
+        ++i;
+      } else {
+        if (!ci) {
+          next = i;
+          char32_t cp = DecodeUtf8(text, &next);
+          if (cp < 0x250) {
+            ci = &table[cp];
+          } else {
+            computed = ComputeInfo(cp);
+            ci = &computed;
+          }
+          if (!ci->word) break;
+        }
+        for (uint8_t k = 0; k < ci->len; ++k) {
+          out[o++] = ci->folded[k];
+          h = FnvStep(h, static_cast<unsigned char>(ci->folded[k]));
+        }
+        i = next;
+        ci = nullptr;
       }
-    } else {
-      if (in_word) end_word(at);
-      // no-break space and Unicode hyphens join; bullets start a sentence
-      if (cp == 0x2022 || cp == 0x2026) {
-        sentence_start = true;
-        joinable = false;
-      } else if (!(cp == 0xA0 || (cp >= 0x2010 && cp <= 0x2013) || cp == 0x202F)) {
-        joinable = false;
-      }
+      if (i >= n) break;
+      c = p[i];
     }
+    t.fe = static_cast<uint32_t>(o);
+    t.oe = static_cast<uint32_t>(i);
+    t.hash = h;
+    s->toks_.push_back(t);
+    sentence_start = false;
+    joinable = true;
   }
-  if (in_word) end_word(n);
 }
 
 std::string Geotagger::FoldName(std::string_view name) {
@@ -306,6 +341,7 @@ int Geotagger::MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix)
   }
   // A genitive or compound ending on a one-word name: "Solnas", "Kistaområdet".
   std::string_view w = std::string_view(s.folded_).substr(t[i].fb, t[i].fe - t[i].fb);
+  if (w.size() < 5 || (w.back() != 's' && w.back() != 't' && w.back() != 'n')) return 0;
   for (std::string_view suf : kSuffixes) {
     if (w.size() < suf.size() + 4 || w.substr(w.size() - suf.size()) != suf) continue;
     std::string_view stem = w.substr(0, w.size() - suf.size());

@@ -79,7 +79,7 @@ class GeoScan {
     bool joined;      // only spaces, hyphens or ':' since the previous word
     bool comma;       // a comma follows
   };
-  std::string folded_;
+  std::string folded_;  // folded words at the tokens' offsets (longer than used)
   std::vector<Token> toks_;
   uint32_t next_order = 0;
 };
