@@ -154,17 +154,58 @@ uint32_t Deduper::NewRecord(std::string_view key, int64_t time) {
   stored_.push_back(-1);
   first_.push_back(0);
   superseded_.push_back(0);
+  idset_.emplace_back();
   uf_.Grow(i + 1);
   return i;
 }
 
-void Deduper::Join(uint32_t a, uint32_t b, LinkReason reason, uint8_t kind, float sim) {
-  if (uf_.Union(a, b) && explain_) links_.push_back(Link{a, b, reason, kind, sim});
+bool Deduper::Join(uint32_t a, uint32_t b, LinkReason reason, uint8_t kind, float sim) {
+  uint32_t ra = uf_.Find(a), rb = uf_.Find(b);
+  if (ra == rb) return false;
+  if (opts_.conflicts && reason != LinkReason::kSameKey) {
+    if (Conflict(ra, rb, reason == LinkReason::kShared ? kind : 0xFF)) {
+      ++refused_;
+      return false;
+    }
+  }
+  Merge(ra, rb);
+  if (explain_) links_.push_back(Link{a, b, reason, kind, sim});
+  return true;
 }
 
-void Deduper::LinkId(uint32_t i, uint64_t h, LinkReason reason, uint8_t kind) {
-  auto [it, inserted] = first_with_id_.try_emplace(h, i);
-  if (!inserted) Join(it->second, i, reason, kind, 0.0f);
+void Deduper::Merge(uint32_t a, uint32_t b) {
+  uint32_t ra = uf_.Find(a), rb = uf_.Find(b);
+  if (ra == rb) return;
+  uf_.Union(ra, rb);
+  uint32_t r = uf_.Find(ra);
+  uint32_t other = r == ra ? rb : ra;
+  auto& into = idset_[r];
+  auto& from = idset_[other];
+  if (!from.empty()) {
+    into.insert(into.end(), from.begin(), from.end());
+    std::sort(into.begin(), into.end());
+    into.erase(std::unique(into.begin(), into.end()), into.end());
+    std::vector<uint64_t>().swap(from);
+  }
+}
+
+// Identifier values are stored as (hash << 4 | kind), so a set sorted by
+// value is not grouped by kind; sets are small, so a nested scan will do.
+bool Deduper::Conflict(uint32_t ra, uint32_t rb, uint8_t except) const {
+  const auto& a = idset_[ra];
+  const auto& b = idset_[rb];
+  if (a.empty() || b.empty()) return false;
+  uint32_t kinds_a = 0, kinds_b = 0, shared = 0;
+  for (uint64_t x : a) kinds_a |= 1u << (x & 0xF);
+  for (uint64_t y : b) kinds_b |= 1u << (y & 0xF);
+  uint32_t both = kinds_a & kinds_b;
+  if (except != 0xFF) both &= ~(1u << except);
+  if (both == 0) return false;
+  for (uint64_t x : a) {
+    if (!(both & (1u << (x & 0xF)))) continue;
+    if (std::binary_search(b.begin(), b.end(), x)) shared |= 1u << (x & 0xF);
+  }
+  return (both & ~shared) != 0;
 }
 
 uint32_t Deduper::Add(std::string_view key, bool key_is_id, std::string_view text, int64_t time,
@@ -186,13 +227,25 @@ uint32_t Deduper::Add(std::string_view key, bool key_is_id, std::string_view tex
       Join(j, i, LinkReason::kSameKey, 0, 0.0f);
     }
   }
-  for (size_t k = 0; k < ids.size() && k < kinds_.size(); ++k) {
+  std::vector<uint64_t> mine;
+  for (size_t k = 0; k < ids.size() && k < kinds_.size() && k < 15; ++k) {
     uint64_t seed = Hash64(kinds_[k]);
     for (std::string_view v : ids[k]) {
       if (v.empty()) continue;
-      LinkId(i, Hash64(v, seed), LinkReason::kShared, static_cast<uint8_t>(k));
+      uint64_t h = (Hash64(v, seed) << 4) | k;
+      mine.push_back(h);
+      pending_.emplace_back(h, i);
     }
   }
+  std::sort(mine.begin(), mine.end());
+  mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+  if (!mine.empty()) {
+    auto& set = idset_[uf_.Find(i)];
+    set.insert(set.end(), mine.begin(), mine.end());
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+  }
+  if (state_) own_ids_.push_back(std::move(mine));
   if (!batch_) batch_ = std::make_unique<Batch>();
   batch_->items.push_back(Batch::Item{i, chunks_.back().get(), std::string(text)});
   if (batch_->items.size() >= kBatch) Submit();
@@ -301,6 +354,15 @@ Status Deduper::Cluster() {
   Submit();
   StopWorkers();
   const uint32_t n = size();
+  // Shared identifiers, kind by kind in the order given (phones first by
+  // default), each value joining its records to the first record that had it.
+  std::stable_sort(pending_.begin(), pending_.end(),
+                   [](const auto& x, const auto& y) { return (x.first & 0xF) < (y.first & 0xF); });
+  for (const auto& [h, i] : pending_) {
+    auto [it, inserted] = first_with_id_.try_emplace(h, i);
+    if (!inserted) Join(it->second, i, LinkReason::kShared, static_cast<uint8_t>(h & 0xF), 0.0f);
+  }
+  std::vector<std::pair<uint64_t, uint32_t>>().swap(pending_);
   // Exact duplicates: one representative per distinct normalised text.
   std::vector<std::pair<uint64_t, uint32_t>> exact;
   exact.reserve(n);
@@ -393,7 +455,7 @@ Status Deduper::LoadState(const std::string& path) {
       "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS records(seq INTEGER PRIMARY KEY, key TEXT NOT NULL,"
       " cluster TEXT NOT NULL, first_seen INTEGER NOT NULL, time INTEGER NOT NULL,"
-      " text_hash INTEGER NOT NULL, sig BLOB NOT NULL);"
+      " text_hash INTEGER NOT NULL, sig BLOB NOT NULL, ids BLOB);"
       "CREATE TABLE IF NOT EXISTS idents(hash INTEGER PRIMARY KEY, seq INTEGER NOT NULL);"));
   // Meta: the state must have been made with the same signatures.
   std::unordered_map<std::string, std::string> meta;
@@ -427,7 +489,7 @@ Status Deduper::LoadState(const std::string& path) {
   std::unordered_map<int32_t, uint32_t> first_of_id;
   sqlite3_stmt* q = nullptr;
   if (sqlite3_prepare_v2(st.db,
-                         "SELECT seq, key, cluster, first_seen, time, text_hash, sig FROM records "
+                         "SELECT seq, key, cluster, first_seen, time, text_hash, sig, ids FROM records "
                          "ORDER BY seq",
                          -1, &q, nullptr) != SQLITE_OK) {
     return st.Error("cannot read");
@@ -452,9 +514,14 @@ Status Deduper::LoadState(const std::string& path) {
     first_[i] = sqlite3_column_int(q, 3) != 0;
     TextHash(i) = static_cast<uint64_t>(sqlite3_column_int64(q, 5));
     std::memcpy(Sig(i), blob, sig_bytes);
+    if (const void* ids = sqlite3_column_blob(q, 7)) {
+      size_t count = static_cast<size_t>(sqlite3_column_bytes(q, 7)) / sizeof(uint64_t);
+      idset_[i].resize(count);
+      std::memcpy(idset_[i].data(), ids, count * sizeof(uint64_t));
+    }
     // Records of one old cluster stay together.
     auto [f, fresh_id] = first_of_id.try_emplace(it->second, i);
-    if (!fresh_id) uf_.Union(f->second, i);
+    if (!fresh_id) Merge(f->second, i);
     st.seqs.push_back(seq);
     st.next_seq = seq + 1;
   }
@@ -497,7 +564,7 @@ Status Deduper::SaveState() {
     }
   }
   sqlite3_stmt* ins = nullptr;
-  if (sqlite3_prepare_v2(st.db, "INSERT INTO records VALUES(?,?,?,?,?,?,?)", -1, &ins,
+  if (sqlite3_prepare_v2(st.db, "INSERT INTO records VALUES(?,?,?,?,?,?,?,?)", -1, &ins,
                          nullptr) != SQLITE_OK) {
     return fail("cannot write");
   }
@@ -527,6 +594,13 @@ Status Deduper::SaveState() {
     sqlite3_bind_int64(ins, 5, time_[i]);
     sqlite3_bind_int64(ins, 6, static_cast<int64_t>(TextHash(i)));
     sqlite3_bind_blob(ins, 7, Sig(i), sig_bytes, SQLITE_STATIC);
+    if (own_ids_.empty() || own_ids_[i - known_].empty()) {
+      sqlite3_bind_null(ins, 8);
+    } else {
+      const auto& v = own_ids_[i - known_];
+      sqlite3_bind_blob(ins, 8, v.data(), static_cast<int>(v.size() * sizeof(uint64_t)),
+                        SQLITE_STATIC);
+    }
     if (sqlite3_step(ins) != SQLITE_DONE) {
       sqlite3_finalize(ins);
       return fail("cannot write");

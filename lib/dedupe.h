@@ -57,6 +57,10 @@ struct DedupeOptions {
   int bands = 16;          // LSH bands; rows per band = hashes / bands
   bool near = true;        // false: exact duplicates and identifiers only
   int threads = 0;         // signing threads; 0 = hardware concurrency
+  // Refuse a join (other than by key) between two clusters that both have
+  // identifiers of some kind and share none of them: two different phone
+  // numbers mean two advertisers, however alike their texts.
+  bool conflicts = true;
 };
 
 // Why two records were joined.
@@ -112,6 +116,8 @@ class Deduper {
   uint32_t size() const { return static_cast<uint32_t>(key_off_.size() - 1); }
   uint32_t known() const { return known_; }
   uint32_t clusters() const { return clusters_; }
+  // Joins refused because the two clusters had conflicting identifiers.
+  uint64_t refused() const { return refused_; }
 
   // Loads an earlier run's records from SQLite `path` (created if missing).
   // REQUIRES: before the first Add(). A state made with another shingle or
@@ -132,8 +138,9 @@ class Deduper {
   void Work();
   void StartWorkers();
   void StopWorkers();
-  void LinkId(uint32_t i, uint64_t h, LinkReason reason, uint8_t kind);
-  void Join(uint32_t a, uint32_t b, LinkReason reason, uint8_t kind, float sim);
+  bool Join(uint32_t a, uint32_t b, LinkReason reason, uint8_t kind, float sim);
+  void Merge(uint32_t a, uint32_t b);
+  bool Conflict(uint32_t ra, uint32_t rb, uint8_t except) const;
   void NearDuplicates(const std::vector<uint32_t>& reps);
 
   DedupeOptions opts_;
@@ -151,7 +158,11 @@ class Deduper {
   std::vector<uint8_t> superseded_;  // an old record given again in the input
   std::vector<std::string> cluster_;
   UnionFind uf_;
-  std::unordered_map<uint64_t, uint32_t> first_with_id_;  // hash(kind:value) -> record
+  std::unordered_map<uint64_t, uint32_t> first_with_id_;  // id value -> first record
+  std::vector<std::pair<uint64_t, uint32_t>> pending_;     // (id value, record) to join
+  std::vector<std::vector<uint64_t>> idset_;  // per root: its id values (hash << 4 | kind)
+  uint64_t refused_ = 0;
+  std::vector<std::vector<uint64_t>> own_ids_;  // new records' ids, for the state
   std::vector<Link> links_;
   uint32_t known_ = 0;
   uint32_t clusters_ = 0;
