@@ -47,7 +47,10 @@ void Count(Counts* c, const std::string* cluster, bool young, bool under18, bool
 std::string Percent(int64_t part, int64_t whole) {
   if (whole <= 0) return "–";
   double p = 100.0 * static_cast<double>(part) / static_cast<double>(whole);
-  return fmt::format("{} %", FormatNumber(std::round(p * 10) / 10, 1));
+  // Swedish style: decimal comma, a space before the per cent sign.
+  std::string n = FormatNumber(std::round(p * 10) / 10, 1);
+  std::replace(n.begin(), n.end(), '.', ',');
+  return n + "\u00a0%";
 }
 
 }  // namespace
@@ -253,7 +256,8 @@ std::string BarChart(const std::vector<BarItem>& items, int min_count, const std
 std::string ReportBuilder::Html(const ReportOptions& opts) const {
   const Impl& m = *impl_;
   const int mc = opts.min_count;
-  auto S = [&](int64_t n) { return Suppressed(n, mc); };
+  // Counts as HTML text: "<3" must be escaped.
+  auto S = [&](int64_t n) { return HtmlEscape(Suppressed(n, mc)); };
   std::string h;
   h.reserve(opts.leaflet_js.size() + opts.leaflet_css.size() + 65536);
 
@@ -333,7 +337,7 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   auto card = [&](const std::string& n, const std::string& t, const std::string& id) {
     h += fmt::format("<div class=\"card\" id=\"{}\"><div class=\"n\">{}</div><div class=\"t\">{}"
                      "</div></div>\n",
-                     id, HtmlEscape(n), HtmlEscape(t));
+                     id, n, HtmlEscape(t));
   };
   h += "<section class=\"cards\" id=\"headline\">\n";
   card(S(m.total.ads), "annonser", "h-ads");
@@ -359,8 +363,16 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     const double plot_w = W - left - right, plot_h = H - top - bottom;
     int64_t max = 1;
     for (const auto& [b, c] : m.by_week) max = std::max(max, c.ads);
-    double step = std::pow(10, std::floor(std::log10(static_cast<double>(max))));
-    double ymax = std::ceil(static_cast<double>(max) / step) * step;
+    // Four grid steps of a round whole number (1, 2 or 5 times a power of ten).
+    double raw = static_cast<double>(max) / 4;
+    double mag = std::pow(10, std::floor(std::log10(raw)));
+    double step = mag;
+    for (double f : {1.0, 2.0, 5.0, 10.0}) {
+      step = f * mag;
+      if (step >= raw) break;
+    }
+    step = std::max(1.0, std::ceil(step));
+    double ymax = 4 * step;
     double slot = plot_w / static_cast<double>(weeks.size());
     auto y_of = [&](double v) { return top + plot_h - v / ymax * plot_h; };
     h += fmt::format("<svg class=\"chart trend\" id=\"trend-chart\" role=\"img\" "
@@ -387,13 +399,13 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
       h += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
                        "height=\"{:.1f}\"><title>{}: {} annonser</title></rect>\n",
                        hidden ? "bar hidden" : "bar", x + slot * 0.15, y_of(v), slot * 0.7,
-                       top + plot_h - y_of(v), label, HtmlEscape(S(ads)));
+                       top + plot_h - y_of(v), label, S(ads));
       if (m.cluster) {
         double av = adv > 0 && adv < mc ? mc - 1 : static_cast<double>(adv);
         line += fmt::format("{:.1f},{:.1f} ", x + slot / 2, y_of(av));
         h += fmt::format("<circle class=\"dot\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"><title>{}: {} "
                          "annonsörer</title></circle>\n",
-                         x + slot / 2, y_of(av), label, HtmlEscape(S(adv)));
+                         x + slot / 2, y_of(av), label, S(adv));
       }
       if (i % label_every == 0) {
         h += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}"
@@ -442,10 +454,10 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
         "{{\"name\":{},\"kommun\":{},\"lat\":{},\"lon\":{},\"ads\":{},\"adsText\":{},"
         "\"adv\":{},\"advText\":{},\"young\":{}}}",
         JsonString(p->place), JsonString(p->kommun), FormatNumber(*p->lat), FormatNumber(*p->lon),
-        num(p->c.ads), JsonString(S(p->c.ads)),
+        num(p->c.ads), JsonString(Suppressed(p->c.ads, mc)),
         m.cluster ? num(static_cast<int64_t>(p->c.clusters.size())) : "null",
-        JsonString(m.cluster ? S(static_cast<int64_t>(p->c.clusters.size())) : "–"),
-        JsonString(m.young ? S(p->c.young) : "–"));
+        JsonString(m.cluster ? Suppressed(static_cast<int64_t>(p->c.clusters.size()), mc) : "–"),
+        JsonString(m.young ? Suppressed(p->c.young, mc) : "–"));
   }
   if (unmapped > 0) {
     h += fmt::format("<p class=\"meta\">{} annonser på platser utan koordinater syns inte på "
@@ -557,9 +569,13 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     line(box, 'Annonsörer', p.advText);
     line(box, 'Unga', p.young);
     c.bindPopup(box);
-    c.bindTooltip(p.name + ': ' + p.adsText, { permanent: i < 8, direction: 'right', className: 'lbl' });
-    ll.push([p.lat, p.lon]);
+    c.bindTooltip(p.name + ': ' + p.adsText, { permanent: i < 6, direction: 'right', className: 'lbl' });
+    if (p.ads !== null) ll.push([p.lat, p.lon]);
   });
+  // Frame the places with counts shown; a lone small place far away would
+  // otherwise shrink the map.
+  if (ll.length === 0) D.places.forEach(function (p) { ll.push([p.lat, p.lon]); });
+  L.control.scale({ imperial: false }).addTo(map);
   if (ll.length > 0) {
     map.fitBounds(ll, { padding: [40, 40], maxZoom: 12 });
   } else {

@@ -106,7 +106,7 @@ class Report : public Tool {
     }
     if (!st.ok()) return st;
     if (std::string missing = builder.MissingColumns(); !missing.empty()) {
-      env.Warn(fmt::format("no column {} in the input; that part of the report is left out",
+      env.Warn(fmt::format("the input has no {}; those parts of the report are left out",
                            missing));
     }
     if (!geojson_.empty()) {

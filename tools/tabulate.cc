@@ -71,7 +71,7 @@ class Tabulate : public Tool {
         ->type_name("ROW,COL");
     app->add_option("--top", top_, "Keep only the first N rows after sorting")
         ->type_name("N")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1, 1000000000));
     app->add_option("--sort", sort_,
                     "count (biggest first, the default), key, input (first seen), or an "
                     "output column such as cluster_distinct")

@@ -86,9 +86,9 @@ def main():
     err = re.search(r'<pre id="render-error">(.*?)</pre>', text, re.S)
     if err:
         failures.append("script error on the page: " + err.group(1))
-    if text.count("leaflet-marker-pane") != 1 or "leaflet-tile-pane" not in text:
-        failures.append("Leaflet did not build its panes")
-    if "leaflet-tile-loaded" in text or "<img" in text and "leaflet-tile" in text:
+    if not re.search(r'<div class="leaflet-pane leaflet-overlay-pane">\s*<svg', text):
+        failures.append("Leaflet did not draw an SVG overlay (the circles)")
+    if re.search(r'<img[^>]*leaflet-tile', text):
         failures.append("tiles were requested although --tiles was not given")
 
     png = os.path.join(args.out, "report.png")
