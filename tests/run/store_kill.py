@@ -27,7 +27,7 @@ import time
 KARTA = os.path.abspath(sys.argv[1])
 TMP = tempfile.mkdtemp(prefix="karta-kill-")
 STORE = os.path.join(TMP, "h.sqlite")
-N = 200_000
+N = 50_000
 
 
 def rows(start, n):
@@ -82,40 +82,66 @@ def main():
         print("FAIL: the store holds part of the killed run")
         failures += 1
     wal = STORE + "-wal"
-    print("  WAL left behind:", os.path.exists(wal) and os.path.getsize(wal), "bytes")
+    print("  WAL file after the kill:", f"{os.path.getsize(wal)} bytes" if os.path.exists(wal) else "none")
 
-    # 3. Full-speed runs killed after varying delays.
-    full = (2, 1000 + N - 500, 1000 + N)  # 500 overlap with the baseline
-    outcomes = {"none": 0, "all": 0}
+    # 3. Full-speed runs killed after varying delays: first time a whole run
+    # (on a copy), then kill at fractions of that time, so that some are
+    # killed mid-write and some around the commit.
+    import shutil
+    import threading
+    base_copy = os.path.join(TMP, "base.sqlite")
+    shutil.copy(STORE, base_copy)
     data = rows(500, N)
-    for k, delay in enumerate([0.05, 0.2, 0.4, 0.7, 1.0, 1.5, 2.5, 4.0]):
+    full = (2, 1000 + N - 500, 1000 + N)  # 500 overlap with the baseline
+
+    def timed_run(delay):
+        shutil.copy(base_copy, STORE)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(STORE + suffix):
+                os.remove(STORE + suffix)
         p = subprocess.Popen([KARTA, "history", "record", "--store", STORE, "--as-of",
                               "2026-11-23"],
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        try:
-            p.stdin.write(data)
-            p.stdin.close()
-        except BrokenPipeError:
-            pass
-        time.sleep(delay)
-        os.kill(p.pid, signal.SIGKILL)
-        p.wait()
+
+        def feed():
+            try:
+                p.stdin.write(data)
+                p.stdin.close()
+            except (BrokenPipeError, ValueError):
+                pass
+        t = threading.Thread(target=feed)
+        t0 = time.monotonic()
+        t.start()
+        if delay is None:
+            p.wait()
+        else:
+            time.sleep(delay)
+            p.kill()
+            p.wait()
+        t.join()
+        return time.monotonic() - t0
+
+    whole = timed_run(None)
+    assert state() == full, state()
+    print(f"a whole run of {N} records takes {whole:.2f}s")
+    outcomes = {"none": 0, "all": 0}
+    for frac in (0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 1.05):
+        timed_run(whole * frac)
         got = state()
         if got == base:
             outcomes["none"] += 1
         elif got == full:
             outcomes["all"] += 1
-            # Undo the committed run for the next try: start again from the baseline.
-            os.remove(STORE)
-            for suffix in ("-wal", "-shm"):
-                if os.path.exists(STORE + suffix):
-                    os.remove(STORE + suffix)
-            record(rows(0, 1000), "2026-11-16")
         else:
-            print(f"FAIL: kill after {delay}s left {got}: neither none {base} nor all {full}")
+            print(f"FAIL: kill at {frac:.2f} of a run left {got}: neither none {base} nor all {full}")
             failures += 1
     print("kill -9 at varying times:", outcomes)
+    shutil.copy(base_copy, STORE)
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(STORE + suffix):
+            os.remove(STORE + suffix)
+    half = len(data) // 2
 
     # 4. Ctrl-C.
     p = subprocess.Popen([KARTA, "history", "record", "--store", STORE, "--as-of", "2026-11-23"],
