@@ -33,7 +33,7 @@ def tools_not_built(karta):
 
 
 def main():
-    karta, src = os.path.abspath(sys.argv[1]), sys.argv[2]
+    karta, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     eqdir = os.path.join(src, "tests", "data", "run", "equiv")
     missing = tools_not_built(karta)
     tmp = tempfile.mkdtemp(prefix="karta-equiv-")
