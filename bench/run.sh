@@ -13,7 +13,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 KARTA=$BUILD/karta
-ADS=100000
+ADS=${ADS:-100000}
 [ "${1:-}" = "--smoke" ] && ADS=500
 WORK=$ROOT/bench/work/run
 mkdir -p "$WORK"
