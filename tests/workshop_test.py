@@ -15,9 +15,11 @@ passed). Nothing is ever faked: a pending block's output block may be empty.
 Commands run with bash in a scratch directory holding symlinks to the
 repository's examples/, queries/ and data/ and an empty out/, with the karta
 binary's directory first on PATH, so a trainer can type them from the top of
-the repository. If a command mentions port 18080 the practice site is started
-with examples/practice-site/serve.sh on a free port, and "18080" is replaced
-by that port in the commands and the expected output.
+the repository. The practice site is started
+with examples/practice-site/serve.sh on port 18080 (another free port if
+that is taken), and "18080" is replaced
+by that port in the commands, the expected output and copies of the
+workshop's site profiles and routines.
 
 Usage: workshop_test.py --karta build/karta [--root DIR] [--update] [FILE...]
   --update  rewrite the expected-output blocks of non-pending commands with
@@ -112,9 +114,15 @@ class Site:
     def ensure(self):
         if self.port:
             return self.port
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        # 18080 itself when free, so that nothing needs replacing; else any free port.
+        for want in (18080, 0):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", want))
+                except OSError:
+                    continue
+                self.port = s.getsockname()[1]
+                break
         self.run = tempfile.mkdtemp(prefix="karta-workshop-run-")
         serve = os.path.join(self.root, "examples", "practice-site", "serve.sh")
         r = subprocess.run([serve, "start", "--port", str(self.port), "--run", self.run], capture_output=True, text=True)
@@ -129,11 +137,28 @@ class Site:
             shutil.rmtree(self.run, ignore_errors=True)
 
 
-def workspace(root):
+def workspace(root, port):
+    """A scratch directory that looks like the top of the repository. The
+    workshop's own files (site profiles, routines) are copied with the port
+    18080 replaced by the port the site really runs on."""
     ws = tempfile.mkdtemp(prefix="karta-workshop-")
-    for name in ("examples", "queries", "data"):
+    for name in ("queries", "data"):
         if os.path.exists(os.path.join(root, name)):
             os.symlink(os.path.join(root, name), os.path.join(ws, name))
+    os.mkdir(os.path.join(ws, "examples"))
+    for name in os.listdir(os.path.join(root, "examples")):
+        src = os.path.join(root, "examples", name)
+        if name != "workshop":
+            os.symlink(src, os.path.join(ws, "examples", name))
+    shutil.copytree(os.path.join(root, "examples", "workshop"), os.path.join(ws, "examples", "workshop"))
+    for dirpath, _, names in os.walk(os.path.join(ws, "examples", "workshop")):
+        for n in names:
+            if n.endswith((".toml", ".karta")):
+                f = os.path.join(dirpath, n)
+                with open(f, encoding="utf-8") as fh:
+                    text = fh.read()
+                with open(f, "w", encoding="utf-8") as fh:
+                    fh.write(text.replace("18080", str(port)))
     os.mkdir(os.path.join(ws, "out"))
     return ws
 
@@ -156,26 +181,22 @@ def main():
             name = os.path.basename(path)
             lines, steps = parse(path)
             status, notes, edits = "passed", [], []
-            ws = workspace(root)
+            ws = workspace(root, site.ensure())
             try:
                 for cmd_block, out_block, pending in steps:
                     if pending is not None:
                         status = "pending" if status != "failed" else status
                         notes.append(f"pending: {pending}")
                         continue
-                    port = None
+                    port = str(site.ensure())
                     text = "\n".join(cmd_block.commands())
-                    if "18080" in text:
-                        port = str(site.ensure())
                     got = ""
                     rc_bad = None
                     for cmd in cmd_block.commands():
-                        run_cmd = cmd.replace("18080", port) if port else cmd
+                        run_cmd = cmd.replace("18080", port)
                         r = subprocess.run(["bash", "-o", "pipefail", "-c", run_cmd], cwd=ws, env=env,
                                            capture_output=True, text=True, timeout=300)
-                        out = r.stdout
-                        if port:
-                            out = out.replace(port, "18080")
+                        out = r.stdout.replace(port, "18080")
                         got += out
                         if r.returncode != cmd_block.exit_code():
                             rc_bad = f"$ {cmd}\n  exit {r.returncode}, want {cmd_block.exit_code()}\n  stderr: {r.stderr.strip()[:800]}"
