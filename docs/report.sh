@@ -13,7 +13,7 @@ $k filter --rules queries/rules/ads.rules --where 'ad and not clinic' "$out/prac
   | $k extract \
   | $k geotag --region stockholm \
   | $k dedupe \
-  | $k select '!text,title' -o "$out/pipeline.csv"
+  | $k select '!text,!title' -o "$out/pipeline.csv"
 $k report --title "Övningssajten: annonser de senaste 12 veckorna" \
   -o "$out/report.html" --geojson "$out/report.geojson" "$out/pipeline.csv"
 profile=$(mktemp -d)
