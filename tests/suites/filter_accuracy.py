@@ -3,6 +3,7 @@
 corpus, against its ground truth (truth.csv).
 
   ad          'ad and not clinic and not classified' vs truth kind == ad
+              ('ad alone' and 'young_age alone' show what the exclusions buy)
   young_age   'young_age and not classified' vs truth age 18-20
   UNDER_18    must not hit: every stated age in the corpus is 18 or more
   stockholm   vs truth in_region == 1
@@ -103,6 +104,9 @@ def report(label, hits, truth, args):
     measures = {
         "ad": (lambda m: "ad" in m and "clinic" not in m and "classified" not in m,
                lambda t: t["kind"] == "ad"),
+        "ad alone": (lambda m: "ad" in m, lambda t: t["kind"] == "ad"),
+        "young_age alone": (lambda m: "young_age" in m,
+                            lambda t: age(t) is not None and 18 <= age(t) <= 20),
         "young_age": (lambda m: "young_age" in m and "classified" not in m, lambda t: age(t) is not None and 18 <= age(t) <= 20),
         "UNDER_18": (lambda m: "UNDER_18" in m, lambda t: age(t) is not None and age(t) < 18),
         "stockholm": (lambda m: "stockholm" in m, lambda t: t["in_region"] == "1"),
@@ -138,10 +142,10 @@ def report(label, hits, truth, args):
             print(f"| {name} | {p:.3f} | {r:.3f} | {tp} | {fp} | {fn} |")
     else:
         print(f"{label}: {n} ads")
-        print(f"{'measure':12} {'precision':>9} {'recall':>7} {'tp':>6} {'fp':>6} {'fn':>6}  floor")
+        print(f"{'measure':16} {'precision':>9} {'recall':>7} {'tp':>6} {'fp':>6} {'fn':>6}  floor")
         for name, p, r, tp, fp, fn, floor, ok in rows:
             fl = f"{floor[0]:.2f}/{floor[1]:.2f}" if floor else ("no hits" if name == "UNDER_18" else "-")
-            print(f"{name:12} {p:9.3f} {r:7.3f} {tp:6} {fp:6} {fn:6}  {fl}{'' if ok else '  BELOW FLOOR'}")
+            print(f"{name:16} {p:9.3f} {r:7.3f} {tp:6} {fp:6} {fn:6}  {fl}{'' if ok else '  BELOW FLOOR'}")
     return failed
 
 
