@@ -247,8 +247,8 @@ Result<Profile> LoadProfile(const std::string& path) {
     for (const std::string& pat : pats) {
       auto re = std::make_unique<RE2>(pat, RE2::Quiet);
       if (!re->ok()) {
-        return bad(t.get(key), fmt::format("bad {} pattern '{}': {} at '{}'", key, pat,
-                                           re->error(), re->error_arg()));
+        return bad(t.get(key), fmt::format("bad {} pattern '{}': {} (RE2 syntax)", key, pat,
+                                           re->error()));
       }
       out->push_back(std::move(re));
     }
@@ -407,14 +407,7 @@ class FetchStage : public Stage {
     }
     h.user_agent = contact.empty() ? fmt::format("karta/{}", KARTA_VERSION)
                                    : fmt::format("karta/{} (+{})", KARTA_VERSION, contact);
-    if (contact.empty() && opts_.from_warc.empty()) {
-      env_.Warn("no contact in the User-Agent: set --contact or KARTA_CONTACT (an e-mail or web "
-                "page) so that site owners can reach you");
-    }
-    if (opts_.ignore_robots && opts_.from_warc.empty()) {
-      env_.Warn("--ignore-robots: robots.txt is not read; fetch only where the site owner "
-                "allows it");
-    }
+    no_contact_ = contact.empty();
     h.capture = !opts_.warc.empty();
     if (opts_.from_warc.empty()) {
       auto f = Fetcher::Create(fo);
@@ -499,6 +492,15 @@ class FetchStage : public Stage {
     if (state_ && opts_.resume && !profile_ && opts_.from_warc.empty()) {
       // URL input: queued-but-not-done pages of the last run are fetched
       // again as the input comes by; nothing to load here.
+    }
+    // Warnings once the run is sure to start.
+    if (no_contact_ && opts_.from_warc.empty()) {
+      env_.Warn("no contact in the User-Agent: set --contact or KARTA_CONTACT (an e-mail or web "
+                "page) so that site owners can reach you");
+    }
+    if (opts_.ignore_robots && opts_.from_warc.empty()) {
+      env_.Warn("--ignore-robots: robots.txt is not read; fetch only where the site owner "
+                "allows it");
     }
     last_progress_ = Now();
     start_time_ = last_progress_;
@@ -839,6 +841,7 @@ class FetchStage : public Stage {
           p.url = p.final_url = resp.uri;
           p.status = m.status;
           p.error = m.error;
+          if (p.error.empty() && m.status >= 400) p.error = fmt::format("HTTP {}", m.status);
           p.fetched_at = resp.date;
           p.content_type = m.content_type;
           p.body = std::move(m.body);
@@ -912,6 +915,7 @@ class FetchStage : public Stage {
   int64_t pages_ = 0;
   int64_t errors_ = 0;
   bool resumed_ = false;
+  bool no_contact_ = false;
   double last_progress_ = 0;
   double start_time_ = 0;
   bool progress_shown_ = false;
