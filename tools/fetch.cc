@@ -70,7 +70,7 @@ A site profile (TOML):
   start = ["http://ads.example/list/1.html"]
   follow = ['/list/\d+\.html$']             # RE2: listing and pagination pages
   ads = ['/ad/\d+\.html$']                  # RE2: pages that become rows
-  max_depth = 100
+  max_depth = 1000
   max_pages = 20000
   delay = 1.0
   [fields]                                  # XPath; 'title' fills the title column
@@ -176,13 +176,14 @@ struct Profile {
   std::vector<std::string> start;
   std::vector<std::unique_ptr<RE2>> follow;
   std::vector<std::unique_ptr<RE2>> ads;
-  int max_depth = 100;
+  int max_depth = 1000;
   int64_t max_pages = 100000;
   std::optional<double> delay;
   bool emit_all = false;  // rows for listing pages too (else only ads and failures)
   bool same_host = true;
   std::vector<std::pair<std::string, XPathField>> fields;
   std::vector<std::string> headers;
+  std::vector<std::string> resolve;  // HOST:PORT:ADDRESS, as --resolve
   std::string cookie;
   std::string contact;
 };
@@ -208,12 +209,12 @@ Result<Profile> LoadProfile(const std::string& path) {
   };
   static const std::unordered_set<std::string> kKeys = {
       "name", "start", "follow", "ads", "max_depth", "max_pages", "delay", "emit", "same_host",
-      "fields", "headers", "cookie", "contact"};
+      "fields", "headers", "cookie", "contact", "resolve"};
   for (const auto& [k, v] : t) {
     if (!kKeys.count(std::string(k.str()))) {
       return bad(&v, fmt::format("unknown key '{}' (known: name, start, follow, ads, max_depth, "
                                  "max_pages, delay, emit, same_host, fields, headers, cookie, "
-                                 "contact)",
+                                 "contact, resolve)",
                                  k.str()));
     }
   }
@@ -264,6 +265,7 @@ Result<Profile> LoadProfile(const std::string& path) {
   p.emit_all = emit == "all" || p.ads.empty();
   p.same_host = t["same_host"].value_or(true);
   KARTA_RETURN_IF_ERROR(strings("headers", &p.headers));
+  KARTA_RETURN_IF_ERROR(strings("resolve", &p.resolve));
   p.cookie = t["cookie"].value_or(std::string());
   p.contact = t["contact"].value_or(std::string());
   if (const toml::node* f = t.get("fields")) {
@@ -387,7 +389,9 @@ class FetchStage : public Stage {
       }
       h.headers.push_back(hd);
     }
-    for (const std::string& r : opts_.resolve) {
+    std::vector<std::string> resolve = opts_.resolve;
+    if (profile_) resolve.insert(resolve.end(), profile_->resolve.begin(), profile_->resolve.end());
+    for (const std::string& r : resolve) {
       size_t a = r.find(':');
       size_t b = a == std::string::npos ? a : r.find(':', a + 1);
       if (a == std::string::npos || b == std::string::npos || b + 1 >= r.size()) {
@@ -547,7 +551,6 @@ class FetchStage : public Stage {
           Job job;
           job.kind = p.kind;
           job.depth = p.depth;
-          job.fields.assign(width_, "");
           KARTA_RETURN_IF_ERROR(Submit(p.url, std::move(job)));
           ++queued_;
           resumed = true;
@@ -602,10 +605,9 @@ class FetchStage : public Stage {
       }
     }
     ++queued_;
-    Job job;
+    Job job;  // fields are sized when the page is done: a queued URL costs little
     job.kind = kind;
     job.depth = depth;
-    job.fields.assign(width_, "");
     return Submit(url, std::move(job));
   }
 
@@ -668,7 +670,7 @@ class FetchStage : public Stage {
   // `links` is given and the page is HTML.
   void Extract(const Page& p, std::vector<std::string>* fields, std::vector<std::string>* links) {
     auto& f = *fields;
-    f.resize(width_);
+    f.resize(width_);  // crawl jobs carry no fields until here
     f[col_["url"]] = p.url;
     f[col_["final_url"]] = p.final_url;
     f[col_["status"]] = std::to_string(p.status);
