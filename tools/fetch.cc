@@ -887,7 +887,7 @@ class FetchStage : public Stage {
     return Status::Ok();
   }
 
-  const ToolEnv& env_;
+  ToolEnv env_;  // a copy: `karta run` may build stages from a temporary env
   Options opts_;
   std::optional<Profile> profile_;
   CrawlState* state_ = nullptr;
