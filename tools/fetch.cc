@@ -618,7 +618,8 @@ class FetchStage : public Stage {
     if (state_) {
       auto p = state_->Lookup(url);
       if (!p.ok()) return p.status();
-      if (p->has_value() && !(*p)->sha256.empty()) {
+      // Listing pages are always fetched in full: their links are needed.
+      if (p->has_value() && !(*p)->sha256.empty() && (job.kind == "ad" || job.kind == "input")) {
         fj.etag = (*p)->etag;
         fj.last_modified = (*p)->last_modified;
         job.sha256 = (*p)->sha256;
@@ -668,7 +669,8 @@ class FetchStage : public Stage {
 
   // Fills `fields` from a fetched page; returns the page's links when
   // `links` is given and the page is HTML.
-  void Extract(const Page& p, std::vector<std::string>* fields, std::vector<std::string>* links) {
+  void Extract(const Page& p, std::vector<std::string>* fields, std::vector<std::string>* links,
+               bool parse = true) {
     auto& f = *fields;
     f.resize(width_);  // crawl jobs carry no fields until here
     f[col_["url"]] = p.url;
@@ -687,7 +689,7 @@ class FetchStage : public Stage {
     f[col_["text"]].clear();
     for (size_t c : field_cols_) f[c].clear();
     if (!p.error.empty() || p.status < 200 || p.status >= 300) return;
-    if (!IsHtmlContentType(p.content_type)) return;  // recorded, not parsed
+    if (!parse || !IsHtmlContentType(p.content_type)) return;  // recorded, not parsed
     auto page = HtmlPage::Parse(p.body, p.content_type, p.final_url);
     if (!page.ok()) {
       f[col_["error"]] = page.status().message();
@@ -732,7 +734,18 @@ class FetchStage : public Stage {
     p.body = std::move(r.body);
     if (r.status == 304) p.sha256 = job.sha256;
     std::vector<std::string> links;
-    Extract(p, &job.fields, profile_ ? &links : nullptr);
+    bool row = !profile_ || profile_->emit_all || job.kind == "ad";
+    if (row) {
+      Extract(p, &job.fields, profile_ ? &links : nullptr);
+    } else {
+      // A listing page gives no row unless it fails: its links are all that
+      // is needed, found without building a document tree.
+      Extract(p, &job.fields, nullptr, /*parse=*/false);
+      if (p.error.empty() && p.status >= 200 && p.status < 300 &&
+          IsHtmlContentType(p.content_type)) {
+        links = ScanLinks(p.body, p.content_type, p.final_url);
+      }
+    }
     bool failed = !job.fields[col_["error"]].empty();
     ++pages_;
     if (failed) ++errors_;
