@@ -246,6 +246,73 @@ bool IsHtmlContentType(std::string_view content_type) {
   return ct.empty() || ct == "text/html" || ct == "application/xhtml+xml";
 }
 
+namespace {
+
+struct LinkScan {
+  std::string base;
+  std::vector<std::string> links;
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> pending;  // hrefs before a later <base>: resolved at the end
+};
+
+void ScanStart(void* ctx, const xmlChar* name, const xmlChar** attrs) {
+  auto* scan = static_cast<LinkScan*>(ctx);
+  const char* n = reinterpret_cast<const char*>(name);
+  bool link = std::strcmp(n, "a") == 0 || std::strcmp(n, "area") == 0;
+  bool base = std::strcmp(n, "base") == 0;
+  if ((!link && !base) || !attrs) return;
+  for (int i = 0; attrs[i]; i += 2) {
+    if (std::strcmp(reinterpret_cast<const char*>(attrs[i]), "href") != 0 || !attrs[i + 1]) continue;
+    std::string href(reinterpret_cast<const char*>(attrs[i + 1]));
+    if (base) {
+      std::string r = ResolveUrl(scan->base, href);
+      if (!r.empty()) scan->base = r;
+    } else {
+      std::string u = ResolveUrl(scan->base, href);
+      if (!u.empty() && scan->seen.insert(u).second) scan->links.push_back(std::move(u));
+    }
+    break;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> ScanLinks(std::string_view body, std::string_view content_type,
+                                   std::string_view url) {
+  std::string charset = CharsetFromContentType(content_type);
+  std::string_view bytes = body;
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
+    charset = "utf-8";
+    bytes.remove_prefix(3);
+  }
+  if (charset.empty()) charset = CharsetFromMeta(bytes);
+  if (charset.empty()) charset = Utf8Valid(bytes) ? "utf-8" : "windows-1252";
+  auto utf8 = ToUtf8(bytes, charset);
+  if (!utf8.ok()) utf8 = ToUtf8(bytes, "windows-1252");
+  if (!utf8.ok()) return {};
+  LinkScan scan;
+  scan.base = std::string(url);
+  htmlSAXHandler sax;
+  std::memset(&sax, 0, sizeof sax);
+  sax.startElement = ScanStart;
+  htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(&sax, &scan, nullptr, 0, scan.base.c_str(),
+                                                    XML_CHAR_ENCODING_UTF8);
+  if (!ctxt) return {};
+  htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                               HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+  const std::string& s = *utf8;
+  size_t off = 0;
+  while (off < s.size()) {
+    size_t n = std::min<size_t>(1 << 16, s.size() - off);
+    htmlParseChunk(ctxt, s.data() + off, static_cast<int>(n), 0);
+    off += n;
+  }
+  htmlParseChunk(ctxt, nullptr, 0, 1);
+  if (ctxt->myDoc) xmlFreeDoc(ctxt->myDoc);
+  htmlFreeParserCtxt(ctxt);
+  return std::move(scan.links);
+}
+
 Result<HtmlPage> HtmlPage::Parse(std::string_view body, std::string_view content_type,
                                  std::string_view url) {
   std::string charset = CharsetFromContentType(content_type);

@@ -62,6 +62,12 @@ std::string ResolveUrl(std::string_view base, std::string_view href);
 // True iff `content_type` (a Content-Type value, possibly empty) is HTML.
 bool IsHtmlContentType(std::string_view content_type);
 
+// The links of a page (as HtmlPage::Links) found by a streaming (SAX) pass
+// that builds no document tree: for listing pages that only feed the crawl
+// frontier, where a page of 100,000 links would otherwise cost a large tree.
+std::vector<std::string> ScanLinks(std::string_view body, std::string_view content_type,
+                                   std::string_view url);
+
 class HtmlPage {
  public:
   // Parses `body` whose HTTP Content-Type was `content_type` ("" if unknown);

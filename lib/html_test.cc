@@ -67,6 +67,20 @@ TEST_CASE("html: links resolve against the page and <base>") {
   CHECK(based->Links()[0] == "http://c.example/d/e");
 }
 
+TEST_CASE("html: ScanLinks finds what Links finds, without a tree") {
+  std::string html =
+      "<html><head><base href='http://c.example/d/'></head><body><a href='/ads/1.html#top'>1</a>"
+      "<a href=\"2.html\">2</a><a href='mailto:x@y'>m</a><AREA HREF='3.html'>"
+      "<a href='2.html'>dup</a><p>S\xf6" "der</p></body></html>";
+  auto page = HtmlPage::Parse(html, "text/html; charset=iso-8859-1", "http://a.example/x/");
+  REQUIRE(page.ok());
+  auto scanned = ScanLinks(html, "text/html; charset=iso-8859-1", "http://a.example/x/");
+  CHECK(scanned == page->Links());
+  REQUIRE(scanned.size() == 3);
+  CHECK(scanned[0] == "http://c.example/ads/1.html");
+  CHECK(scanned[2] == "http://c.example/d/3.html");
+}
+
 TEST_CASE("html: XPath fields") {
   std::string html =
       "<body><h1 class='t'> Title  here </h1><time datetime='2026-11-02T10:00:00Z'>2 nov</time>"

@@ -328,14 +328,13 @@ Fetcher::~Fetcher() = default;
 
 void Fetcher::Add(FetchJob job) {
   ++pending_;
-  Task t;
-  t.current = job.url;
+  Task t;  // `current` stays empty until a redirect: a queued URL is stored once
   t.job = std::move(job);
   Enqueue(std::move(t), false);
 }
 
 void Fetcher::Enqueue(Task task, bool front) {
-  std::string key = HostKey(task.current);
+  std::string key = HostKey(Cur(task));
   Host& h = hosts_[key];  // "" collects URLs that are not http(s); failed in StartReady
   if (h.delay == 0) h.delay = opts_.delay;
   if (front) {
@@ -357,7 +356,7 @@ void Fetcher::Finish(Task& task, const HttpResponse* r, std::string error,
   FetchResult res;
   res.id = task.job.id;
   res.url = task.job.url;
-  res.final_url = task.current;
+  res.final_url = Cur(task);
   res.attempts = task.total_attempts;
   res.error = std::move(error);
   if (r) {
@@ -396,7 +395,7 @@ Status Fetcher::Poll(int timeout_ms, std::vector<FetchResult>* done) {
       while (!h.queue.empty()) {
         Task t = std::move(h.queue.front());
         h.queue.pop_front();
-        std::string scheme = UrlScheme(t.current);
+        std::string scheme = UrlScheme(Cur(t));
         Finish(t, nullptr,
                scheme.empty() || scheme == "http" || scheme == "https"
                    ? "not a valid URL"
@@ -444,7 +443,7 @@ Status Fetcher::Poll(int timeout_ms, std::vector<FetchResult>* done) {
       }
       Task t = std::move(h.queue.front());
       h.queue.pop_front();
-      if (opts_.robots && !h.robots.Allowed(UrlPathAndQuery(t.current))) {
+      if (opts_.robots && !h.robots.Allowed(UrlPathAndQuery(Cur(t)))) {
         Finish(t, nullptr,
                h.robots.kind() == "disallow-all"
                    ? "robots.txt unreachable (server error or no reply), so the site is "
@@ -456,8 +455,8 @@ Status Fetcher::Poll(int timeout_ms, std::vector<FetchResult>* done) {
       uint64_t id = next_request_++;
       HttpRequest req;
       req.id = id;
-      req.url = t.current;
-      if (t.current == t.job.url) {
+      req.url = Cur(t);
+      if (t.current.empty()) {
         if (!t.job.etag.empty()) req.headers.push_back("If-None-Match: " + t.job.etag);
         if (!t.job.last_modified.empty()) {
           req.headers.push_back("If-Modified-Since: " + t.job.last_modified);

@@ -167,7 +167,7 @@ class Fetcher {
  private:
   struct Task {
     FetchJob job;
-    std::string current;  // URL of the next request (differs after redirects)
+    std::string current;  // URL of the next request after a redirect; "" before
     int attempts = 0;     // requests made for the current URL
     int total_attempts = 0;
     int redirects = 0;
@@ -189,6 +189,7 @@ class Fetcher {
   };
 
   explicit Fetcher(const FetchOptions& opts) : opts_(opts) {}
+  static const std::string& Cur(const Task& t) { return t.current.empty() ? t.job.url : t.current; }
   void Enqueue(Task task, bool front);
   void StartReady(double now);
   void Finish(Task& task, const HttpResponse* r, std::string error, std::vector<FetchResult>* done);

@@ -70,7 +70,7 @@ A site profile (TOML):
   start = ["http://ads.example/list/1.html"]
   follow = ['/list/\d+\.html$']             # RE2: listing and pagination pages
   ads = ['/ad/\d+\.html$']                  # RE2: pages that become rows
-  max_depth = 100
+  max_depth = 1000
   max_pages = 20000
   delay = 1.0
   [fields]                                  # XPath; 'title' fills the title column
@@ -176,13 +176,14 @@ struct Profile {
   std::vector<std::string> start;
   std::vector<std::unique_ptr<RE2>> follow;
   std::vector<std::unique_ptr<RE2>> ads;
-  int max_depth = 100;
+  int max_depth = 1000;
   int64_t max_pages = 100000;
   std::optional<double> delay;
   bool emit_all = false;  // rows for listing pages too (else only ads and failures)
   bool same_host = true;
   std::vector<std::pair<std::string, XPathField>> fields;
   std::vector<std::string> headers;
+  std::vector<std::string> resolve;  // HOST:PORT:ADDRESS, as --resolve
   std::string cookie;
   std::string contact;
 };
@@ -208,12 +209,12 @@ Result<Profile> LoadProfile(const std::string& path) {
   };
   static const std::unordered_set<std::string> kKeys = {
       "name", "start", "follow", "ads", "max_depth", "max_pages", "delay", "emit", "same_host",
-      "fields", "headers", "cookie", "contact"};
+      "fields", "headers", "cookie", "contact", "resolve"};
   for (const auto& [k, v] : t) {
     if (!kKeys.count(std::string(k.str()))) {
       return bad(&v, fmt::format("unknown key '{}' (known: name, start, follow, ads, max_depth, "
                                  "max_pages, delay, emit, same_host, fields, headers, cookie, "
-                                 "contact)",
+                                 "contact, resolve)",
                                  k.str()));
     }
   }
@@ -247,8 +248,8 @@ Result<Profile> LoadProfile(const std::string& path) {
     for (const std::string& pat : pats) {
       auto re = std::make_unique<RE2>(pat, RE2::Quiet);
       if (!re->ok()) {
-        return bad(t.get(key), fmt::format("bad {} pattern '{}': {} at '{}'", key, pat,
-                                           re->error(), re->error_arg()));
+        return bad(t.get(key), fmt::format("bad {} pattern '{}': {} (RE2 syntax)", key, pat,
+                                           re->error()));
       }
       out->push_back(std::move(re));
     }
@@ -264,6 +265,7 @@ Result<Profile> LoadProfile(const std::string& path) {
   p.emit_all = emit == "all" || p.ads.empty();
   p.same_host = t["same_host"].value_or(true);
   KARTA_RETURN_IF_ERROR(strings("headers", &p.headers));
+  KARTA_RETURN_IF_ERROR(strings("resolve", &p.resolve));
   p.cookie = t["cookie"].value_or(std::string());
   p.contact = t["contact"].value_or(std::string());
   if (const toml::node* f = t.get("fields")) {
@@ -387,7 +389,9 @@ class FetchStage : public Stage {
       }
       h.headers.push_back(hd);
     }
-    for (const std::string& r : opts_.resolve) {
+    std::vector<std::string> resolve = opts_.resolve;
+    if (profile_) resolve.insert(resolve.end(), profile_->resolve.begin(), profile_->resolve.end());
+    for (const std::string& r : resolve) {
       size_t a = r.find(':');
       size_t b = a == std::string::npos ? a : r.find(':', a + 1);
       if (a == std::string::npos || b == std::string::npos || b + 1 >= r.size()) {
@@ -407,14 +411,7 @@ class FetchStage : public Stage {
     }
     h.user_agent = contact.empty() ? fmt::format("karta/{}", KARTA_VERSION)
                                    : fmt::format("karta/{} (+{})", KARTA_VERSION, contact);
-    if (contact.empty() && opts_.from_warc.empty()) {
-      env_.Warn("no contact in the User-Agent: set --contact or KARTA_CONTACT (an e-mail or web "
-                "page) so that site owners can reach you");
-    }
-    if (opts_.ignore_robots && opts_.from_warc.empty()) {
-      env_.Warn("--ignore-robots: robots.txt is not read; fetch only where the site owner "
-                "allows it");
-    }
+    no_contact_ = contact.empty();
     h.capture = !opts_.warc.empty();
     if (opts_.from_warc.empty()) {
       auto f = Fetcher::Create(fo);
@@ -500,6 +497,15 @@ class FetchStage : public Stage {
       // URL input: queued-but-not-done pages of the last run are fetched
       // again as the input comes by; nothing to load here.
     }
+    // Warnings once the run is sure to start.
+    if (no_contact_ && opts_.from_warc.empty()) {
+      env_.Warn("no contact in the User-Agent: set --contact or KARTA_CONTACT (an e-mail or web "
+                "page) so that site owners can reach you");
+    }
+    if (opts_.ignore_robots && opts_.from_warc.empty()) {
+      env_.Warn("--ignore-robots: robots.txt is not read; fetch only where the site owner "
+                "allows it");
+    }
     last_progress_ = Now();
     start_time_ = last_progress_;
     return next_->Begin(out_header_);
@@ -545,7 +551,6 @@ class FetchStage : public Stage {
           Job job;
           job.kind = p.kind;
           job.depth = p.depth;
-          job.fields.assign(width_, "");
           KARTA_RETURN_IF_ERROR(Submit(p.url, std::move(job)));
           ++queued_;
           resumed = true;
@@ -600,10 +605,9 @@ class FetchStage : public Stage {
       }
     }
     ++queued_;
-    Job job;
+    Job job;  // fields are sized when the page is done: a queued URL costs little
     job.kind = kind;
     job.depth = depth;
-    job.fields.assign(width_, "");
     return Submit(url, std::move(job));
   }
 
@@ -614,7 +618,8 @@ class FetchStage : public Stage {
     if (state_) {
       auto p = state_->Lookup(url);
       if (!p.ok()) return p.status();
-      if (p->has_value() && !(*p)->sha256.empty()) {
+      // Listing pages are always fetched in full: their links are needed.
+      if (p->has_value() && !(*p)->sha256.empty() && (job.kind == "ad" || job.kind == "input")) {
         fj.etag = (*p)->etag;
         fj.last_modified = (*p)->last_modified;
         job.sha256 = (*p)->sha256;
@@ -664,9 +669,10 @@ class FetchStage : public Stage {
 
   // Fills `fields` from a fetched page; returns the page's links when
   // `links` is given and the page is HTML.
-  void Extract(const Page& p, std::vector<std::string>* fields, std::vector<std::string>* links) {
+  void Extract(const Page& p, std::vector<std::string>* fields, std::vector<std::string>* links,
+               bool parse = true) {
     auto& f = *fields;
-    f.resize(width_);
+    f.resize(width_);  // crawl jobs carry no fields until here
     f[col_["url"]] = p.url;
     f[col_["final_url"]] = p.final_url;
     f[col_["status"]] = std::to_string(p.status);
@@ -683,7 +689,7 @@ class FetchStage : public Stage {
     f[col_["text"]].clear();
     for (size_t c : field_cols_) f[c].clear();
     if (!p.error.empty() || p.status < 200 || p.status >= 300) return;
-    if (!IsHtmlContentType(p.content_type)) return;  // recorded, not parsed
+    if (!parse || !IsHtmlContentType(p.content_type)) return;  // recorded, not parsed
     auto page = HtmlPage::Parse(p.body, p.content_type, p.final_url);
     if (!page.ok()) {
       f[col_["error"]] = page.status().message();
@@ -728,7 +734,18 @@ class FetchStage : public Stage {
     p.body = std::move(r.body);
     if (r.status == 304) p.sha256 = job.sha256;
     std::vector<std::string> links;
-    Extract(p, &job.fields, profile_ ? &links : nullptr);
+    bool row = !profile_ || profile_->emit_all || job.kind == "ad";
+    if (row) {
+      Extract(p, &job.fields, profile_ ? &links : nullptr);
+    } else {
+      // A listing page gives no row unless it fails: its links are all that
+      // is needed, found without building a document tree.
+      Extract(p, &job.fields, nullptr, /*parse=*/false);
+      if (p.error.empty() && p.status >= 200 && p.status < 300 &&
+          IsHtmlContentType(p.content_type)) {
+        links = ScanLinks(p.body, p.content_type, p.final_url);
+      }
+    }
     bool failed = !job.fields[col_["error"]].empty();
     ++pages_;
     if (failed) ++errors_;
@@ -839,6 +856,7 @@ class FetchStage : public Stage {
           p.url = p.final_url = resp.uri;
           p.status = m.status;
           p.error = m.error;
+          if (p.error.empty() && m.status >= 400) p.error = fmt::format("HTTP {}", m.status);
           p.fetched_at = resp.date;
           p.content_type = m.content_type;
           p.body = std::move(m.body);
@@ -882,7 +900,7 @@ class FetchStage : public Stage {
     return Status::Ok();
   }
 
-  const ToolEnv& env_;
+  ToolEnv env_;  // a copy: `karta run` may build stages from a temporary env
   Options opts_;
   std::optional<Profile> profile_;
   CrawlState* state_ = nullptr;
@@ -912,6 +930,7 @@ class FetchStage : public Stage {
   int64_t pages_ = 0;
   int64_t errors_ = 0;
   bool resumed_ = false;
+  bool no_contact_ = false;
   double last_progress_ = 0;
   double start_time_ = 0;
   bool progress_shown_ = false;
