@@ -287,10 +287,11 @@ struct PhoneValidator::Impl {
       general = compile(g.national_number_pattern());
       if (!general->ok()) return;
       general_lengths.assign(g.possible_length().begin(), g.possible_length().end());
-      const PhoneNumberDesc* descs[] = {&m.premium_rate(), &m.toll_free(),    &m.shared_cost(),
-                                        &m.voip(),         &m.personal_number(), &m.pager(),
-                                        &m.uan(),          &m.voicemail(),    &m.fixed_line(),
-                                        &m.mobile()};
+      // The common types first: a valid number usually matches early.
+      const PhoneNumberDesc* descs[] = {&m.mobile(),      &m.fixed_line(), &m.premium_rate(),
+                                        &m.toll_free(),   &m.shared_cost(), &m.voip(),
+                                        &m.personal_number(), &m.pager(),  &m.uan(),
+                                        &m.voicemail()};
       for (const PhoneNumberDesc* d : descs) {
         if (!d->has_national_number_pattern()) continue;
         Desc out;
@@ -304,6 +305,19 @@ struct PhoneValidator::Impl {
       fast = !national_prefix.empty() && !types.empty();
       return;
     }
+  }
+
+  std::unordered_map<std::string, bool> national_cache;
+
+  // ValidNational, remembered: ads repeat the same numbers.
+  bool ValidNationalCached(std::string_view nat) {
+    std::string key(nat);
+    auto it = national_cache.find(key);
+    if (it != national_cache.end()) return it->second;
+    if (national_cache.size() > 100000) national_cache.clear();
+    bool ok = ValidNational(nat);
+    national_cache.emplace(std::move(key), ok);
+    return ok;
   }
 
   // libphonenumber's IsValidNumber for the region, over RE2.
@@ -351,7 +365,7 @@ std::string PhoneValidator::ToE164(std::string_view cand) {
   } else if (m.fast && !cand.empty() && cand.substr(0, m.national_prefix.size()) == m.national_prefix) {
     std::string_view nat = cand.substr(m.national_prefix.size());
     if (nat.empty() || nat.front() == '0') return "";
-    return m.ValidNational(nat) ? "+" + m.cc + std::string(nat) : "";
+    return m.ValidNationalCached(nat) ? "+" + m.cc + std::string(nat) : "";
   } else {
     return "";  // no prefix: not taken as a phone number (prices, ids, years)
   }
@@ -363,7 +377,7 @@ std::string PhoneValidator::ToE164(std::string_view cand) {
       nat.remove_prefix(m.national_prefix.size());
     }
     if (nat.empty() || nat.front() == '0') return "";
-    return m.ValidNational(nat) ? "+" + m.cc + std::string(nat) : "";
+    return m.ValidNationalCached(nat) ? "+" + m.cc + std::string(nat) : "";
   }
   std::string s = "+";
   s.append(intl);
@@ -786,6 +800,11 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
       continue;
     }
     if (!IsAsciiAlpha(c)) continue;
+    {
+      // Every platform word starts with one of these letters.
+      char f = Lower(c);
+      if (f != 'w' && f != 't' && f != 's' && f != 'k' && f != 'i' && f != 'o') continue;
+    }
     size_t e = i;
     while (e < n && IsAsciiAlpha(s[e])) ++e;
     if (e - i > 9 || (e - i < 2 && !StartsWithNoCase(s, e, ".me/"))) {
@@ -798,11 +817,12 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
         continue;
       }
     }
-    std::string lw = LowerWord(s.substr(i, e - i));
+    size_t len = e - i;
+    if (len == 6 || len == 7 || (len == 1 && Lower(c) != 't')) continue;  // no key this long
     const HandleKey* key = nullptr;
     size_t j = e;
     // URL forms: t.me/name, wa.me/…, instagram.com/name, snapchat.com/add/name.
-    if (lw == "t" && StartsWithNoCase(s, e, ".me/")) {
+    if (len == 1 && StartsWithNoCase(s, e, ".me/")) {
       static const HandleKey kTme = {"t.me", "telegram", false};
       key = &kTme;
       j = e + 4;
@@ -811,7 +831,7 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
       consumed = j;
       continue;
     }
-    key = FindHandleKey(lw);
+    key = FindHandleKey(LowerWord(s.substr(i, len)));
     if (key == nullptr) {
       continue;
     }
