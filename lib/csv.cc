@@ -9,6 +9,31 @@
 namespace karta {
 namespace {
 constexpr size_t kBufSize = size_t{1} << 20;
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+// Nonzero iff some byte of `v` equals `c` (the classic SWAR zero-byte test).
+inline uint64_t HasByte(uint64_t v, unsigned char c) {
+  uint64_t x = v ^ (kOnes * c);
+  return (x - kOnes) & ~x & kHighs;
+}
+
+// Returns the first byte in [p, e) equal to a, b, c or d, or e. Eight bytes
+// at a time: CSV fields are long runs of ordinary text.
+inline const char* FindAny(const char* p, const char* e, char a, char b, char c, char d) {
+  while (p + 8 <= e) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    if (HasByte(v, static_cast<unsigned char>(a)) | HasByte(v, static_cast<unsigned char>(b)) |
+        HasByte(v, static_cast<unsigned char>(c)) | HasByte(v, static_cast<unsigned char>(d))) {
+      break;
+    }
+    p += 8;
+  }
+  while (p < e && *p != a && *p != b && *p != c && *p != d) ++p;
+  return p;
+}
 }  // namespace
 
 Result<char> ParseDelimiter(std::string_view spec) {
@@ -193,7 +218,11 @@ Status CsvReader::ParseRecord(Record* rec, bool* got) {
         size_t avail = end_ - pos_;
         const char* q = static_cast<const char*>(std::memchr(p, '"', avail));
         size_t take = q ? static_cast<size_t>(q - p) : avail;
-        for (size_t k = 0; k < take; ++k) line_ += (p[k] == '\n');
+        for (const char* nl = p; (nl = static_cast<const char*>(
+                                     std::memchr(nl, '\n', static_cast<size_t>(p + take - nl))));
+             ++nl) {
+          ++line_;
+        }
         f.append(p, take);
         pos_ += take;
         total += take;
@@ -228,8 +257,7 @@ Status CsvReader::ParseRecord(Record* rec, bool* got) {
         if (!Fill()) break;
         const char* p = buf_.get() + pos_;
         const char* e = buf_.get() + end_;
-        const char* s = p;
-        while (s < e && *s != delim && *s != '\n' && *s != '\r') ++s;
+        const char* s = FindAny(p, e, delim, '\n', '\r', '\n');
         f.append(p, static_cast<size_t>(s - p));
         total += static_cast<size_t>(s - p);
         pos_ += static_cast<size_t>(s - p);
@@ -263,16 +291,18 @@ Status CsvReader::ParseRecord(Record* rec, bool* got) {
 Status CsvReader::Validate(const Record& rec) {
   for (size_t i = 0; i < rec.fields.size(); ++i) {
     const std::string& f = rec.fields[i];
-    std::string col = i < header_.size() ? fmt::format("column '{}'", header_[i])
-                                         : fmt::format("field {}", i + 1);
+    auto col = [&] {
+      return i < header_.size() ? fmt::format("column '{}'", header_[i])
+                                : fmt::format("field {}", i + 1);
+    };
     if (std::memchr(f.data(), '\0', f.size())) {
-      return Bad(rec.line, fmt::format("NUL byte in {} (binary data is not CSV text)", col));
+      return Bad(rec.line, fmt::format("NUL byte in {} (binary data is not CSV text)", col()));
     }
     size_t bad = 0;
     if (!Utf8Valid(f, &bad)) {
       return Bad(rec.line, fmt::format("invalid UTF-8 in {} at byte {} (convert the file to "
                                        "UTF-8, e.g. iconv -f latin1 -t utf-8)",
-                                       col, bad + 1));
+                                       col(), bad + 1));
     }
   }
   return Status::Ok();
@@ -314,21 +344,24 @@ Result<bool> CsvReader::Next(Record* rec) {
 }
 
 void CsvWriter::AppendField(std::string* out, std::string_view field, char delimiter) {
-  bool quote = false;
-  for (char c : field) {
-    if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
-      quote = true;
-      break;
-    }
-  }
+  const char* e = field.data() + field.size();
+  bool quote = FindAny(field.data(), e, delimiter, '"', '\n', '\r') != e;
   if (!quote) {
     out->append(field);
     return;
   }
   out->push_back('"');
-  for (char c : field) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
+  // Copy runs between quotes whole; double each quote.
+  size_t i = 0;
+  while (i < field.size()) {
+    size_t q = field.find('"', i);
+    if (q == std::string_view::npos) {
+      out->append(field.substr(i));
+      break;
+    }
+    out->append(field.substr(i, q + 1 - i));
+    out->push_back('"');
+    i = q + 1;
   }
   out->push_back('"');
 }

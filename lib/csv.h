@@ -106,7 +106,6 @@ class CsvReader {
   int64_t skipped_ = 0;
   int64_t records_ = 0;
   std::string first_skip_;
-  size_t last_width_ = 0;
 };
 
 // Writes records as CSV to an OutputFile.
