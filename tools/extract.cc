@@ -208,7 +208,7 @@ class Extract : public Tool {
                     "A column to read (repeatable; default: title and text if present, else "
                     "every column)")
         ->type_name("NAME")
-        ->expected(1)
+        ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app->add_option("--date-field", date_field_,
                     "The date column 'född 2006' is counted from (default: posted_at if present, "
