@@ -16,6 +16,10 @@ const void* metadata_get();
 }  // namespace i18n::phonenumbers
 
 namespace karta {
+
+// The words of a text (defined below).
+struct Tokens;
+
 namespace {
 
 // ---------------------------------------------------------------- helpers
@@ -75,6 +79,79 @@ inline bool WordStartAt(std::string_view s, size_t i) {
   if (IsAsciiAlnum(p)) return false;
   if (i >= 2 && U(s[i - 2]) == 0xC3 && U(p) >= 0x80 && U(p) <= 0xBF) return false;
   return true;
+}
+
+// The words of a text, found once and shared by the extractors, which then
+// look at words (and '@' signs) instead of at every byte. A word is a maximal
+// run of ASCII letters and digits and Latin-1 letters (å ä ö é ...).
+struct Tok {
+  uint32_t b, e;
+  bool digit_first;  // starts with a digit
+  bool has_digit;
+  bool has_alpha;
+};
+}  // namespace
+
+struct Tokens {
+  std::vector<Tok> words;
+  std::vector<uint32_t> ats;  // positions of '@'
+};
+
+namespace {
+
+// Byte classes for the tokenizer: 0 other, 1 digit, 2 C3 lead, 3 ASCII
+// letter, 4 '@'.
+struct TokClass {
+  unsigned char c[256] = {};
+  constexpr TokClass() {
+    for (int i = '0'; i <= '9'; ++i) c[i] = 1;
+    for (int i = 'a'; i <= 'z'; ++i) c[i] = 3;
+    for (int i = 'A'; i <= 'Z'; ++i) c[i] = 3;
+    c[0xC3] = 2;
+    c['@'] = 4;
+  }
+};
+constexpr TokClass kTok;
+
+void Tokenize(std::string_view s, Tokens* t) {
+  t->words.clear();
+  t->ats.clear();
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    unsigned k = kTok.c[U(s[i])];
+    if (k == 0) {
+      ++i;
+      continue;
+    }
+    if (k == 4) {
+      t->ats.push_back(static_cast<uint32_t>(i));
+      ++i;
+      continue;
+    }
+    if (k == 2 && LetterAt(s, i) != 2) {
+      ++i;
+      continue;
+    }
+    size_t b = i;
+    bool hd = false, ha = false;
+    while (i < n) {
+      k = kTok.c[U(s[i])];
+      if (k == 3) {
+        ha = true;
+        ++i;
+      } else if (k == 1) {
+        hd = true;
+        ++i;
+      } else if (k == 2 && LetterAt(s, i) == 2) {
+        ha = true;
+        i += 2;
+      } else {
+        break;
+      }
+    }
+    t->words.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i), IsDigit(s[b]), hd, ha});
+  }
 }
 
 // Lower-cases ASCII and the Swedish upper-case letters Å Ä Ö É.
@@ -210,10 +287,11 @@ struct PhoneValidator::Impl {
       general = compile(g.national_number_pattern());
       if (!general->ok()) return;
       general_lengths.assign(g.possible_length().begin(), g.possible_length().end());
-      const PhoneNumberDesc* descs[] = {&m.premium_rate(), &m.toll_free(),    &m.shared_cost(),
-                                        &m.voip(),         &m.personal_number(), &m.pager(),
-                                        &m.uan(),          &m.voicemail(),    &m.fixed_line(),
-                                        &m.mobile()};
+      // The common types first: a valid number usually matches early.
+      const PhoneNumberDesc* descs[] = {&m.mobile(),      &m.fixed_line(), &m.premium_rate(),
+                                        &m.toll_free(),   &m.shared_cost(), &m.voip(),
+                                        &m.personal_number(), &m.pager(),  &m.uan(),
+                                        &m.voicemail()};
       for (const PhoneNumberDesc* d : descs) {
         if (!d->has_national_number_pattern()) continue;
         Desc out;
@@ -227,6 +305,19 @@ struct PhoneValidator::Impl {
       fast = !national_prefix.empty() && !types.empty();
       return;
     }
+  }
+
+  std::unordered_map<std::string, bool> national_cache;
+
+  // ValidNational, remembered: ads repeat the same numbers.
+  bool ValidNationalCached(std::string_view nat) {
+    std::string key(nat);
+    auto it = national_cache.find(key);
+    if (it != national_cache.end()) return it->second;
+    if (national_cache.size() > 100000) national_cache.clear();
+    bool ok = ValidNational(nat);
+    national_cache.emplace(std::move(key), ok);
+    return ok;
   }
 
   // libphonenumber's IsValidNumber for the region, over RE2.
@@ -274,7 +365,7 @@ std::string PhoneValidator::ToE164(std::string_view cand) {
   } else if (m.fast && !cand.empty() && cand.substr(0, m.national_prefix.size()) == m.national_prefix) {
     std::string_view nat = cand.substr(m.national_prefix.size());
     if (nat.empty() || nat.front() == '0') return "";
-    return m.ValidNational(nat) ? "+" + m.cc + std::string(nat) : "";
+    return m.ValidNationalCached(nat) ? "+" + m.cc + std::string(nat) : "";
   } else {
     return "";  // no prefix: not taken as a phone number (prices, ids, years)
   }
@@ -286,7 +377,7 @@ std::string PhoneValidator::ToE164(std::string_view cand) {
       nat.remove_prefix(m.national_prefix.size());
     }
     if (nat.empty() || nat.front() == '0') return "";
-    return m.ValidNational(nat) ? "+" + m.cc + std::string(nat) : "";
+    return m.ValidNationalCached(nat) ? "+" + m.cc + std::string(nat) : "";
   }
   std::string s = "+";
   s.append(intl);
@@ -390,9 +481,8 @@ void EvaluateRun(const std::vector<PGroup>& g, PhoneValidator* v, std::vector<st
   }
 }
 
-}  // namespace
-
-void ExtractPhones(std::string_view s, PhoneValidator* v, std::vector<std::string>* out) {
+void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
+                std::vector<std::string>* out) {
   std::vector<PGroup> run;
   size_t run_digits = 0;
   auto flush = [&] {
@@ -400,18 +490,16 @@ void ExtractPhones(std::string_view s, PhoneValidator* v, std::vector<std::strin
     run.clear();
     run_digits = 0;
   };
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    char c = s[i];
-    size_t len = IsDigit(c) ? 1 : LetterAt(s, i);
-    if (len == 0) {
-      ++i;
-      continue;
+  for (const Tok& t : toks.words) {
+    size_t b = t.b, e = t.e;
+    if (!t.has_digit) {
+      // Outside a run only a zero word ("noll", "zero", "oh", "O") can start one.
+      if (run_digits == 0 && !(MayStartZero(s[b]) && e - b <= 5)) continue;
+      if (e - b > 6) {
+        flush();
+        continue;
+      }
     }
-    size_t b = i;
-    size_t e = WordEnd(s, i);
-    i = e;
     // Classify the word: a digit group ([0-9Oo] with a digit), a digit word,
     // or something that ends the run.
     PGroup gr;
@@ -461,6 +549,14 @@ void ExtractPhones(std::string_view s, PhoneValidator* v, std::vector<std::strin
     run.push_back(std::move(gr));
   }
   flush();
+}
+
+}  // namespace
+
+void ExtractPhones(std::string_view s, PhoneValidator* v, std::vector<std::string>* out) {
+  Tokens t;
+  Tokenize(s, &t);
+  PhonesImpl(s, t, v, out);
 }
 
 // ----------------------------------------------------------------- emails
@@ -545,9 +641,27 @@ std::string LocalBefore(std::string_view s, size_t end) {
 
 }  // namespace
 
-void ExtractEmails(std::string_view s, std::vector<std::string>* out) {
+namespace {
+
+void EmailsImpl(std::string_view s, const Tokens& toks, std::vector<std::string>* out) {
   const size_t n = s.size();
-  for (size_t i = 0; i < n; ++i) {
+  // Where an "@" may be: the '@' signs, the 't' of a word "at", the word
+  // "snabel" (of "snabel-a").
+  std::vector<uint32_t> cand(toks.ats);
+  for (const Tok& t : toks.words) {
+    size_t len = t.e - t.b;
+    if (len == 2 && Lower(s[t.b]) == 'a' && Lower(s[t.b + 1]) == 't') {
+      cand.push_back(t.b + 1);
+    } else if (len == 6 && Lower(s[t.b]) == 's' && StartsWithNoCase(s, t.b, "snabel")) {
+      cand.push_back(t.b);
+    }
+  }
+  if (cand.empty()) return;
+  std::sort(cand.begin(), cand.end());
+  size_t consumed = 0;
+  for (uint32_t ci : cand) {
+    size_t i = ci;
+    if (i < consumed) continue;
     char c = s[i];
     size_t at_b = 0, at_e = 0;  // the "@" and its obfuscations: [at_b, at_e)
     if (c == '@') {
@@ -578,8 +692,16 @@ void ExtractEmails(std::string_view s, std::vector<std::string>* out) {
     std::string domain = ParseDomain(s, db);
     if (domain.empty()) continue;
     AddUnique(out, local + "@" + domain);
-    i = at_e - 1;
+    consumed = at_e;
   }
+}
+
+}  // namespace
+
+void ExtractEmails(std::string_view s, std::vector<std::string>* out) {
+  Tokens t;
+  Tokenize(s, &t);
+  EmailsImpl(s, t, out);
 }
 
 // ---------------------------------------------------------------- handles
@@ -643,12 +765,27 @@ std::string ReadName(std::string_view s, size_t i, bool in_url = false) {
 
 }  // namespace
 
-void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
+namespace {
+
+void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string>* out) {
   const size_t n = s.size();
   size_t last_key_end = std::string_view::npos;
   std::string_view last_kind;
-  size_t i = 0;
-  while (i < n) {
+  size_t consumed = 0;
+  const std::vector<Tok>& words = toks.words;
+  const std::vector<uint32_t>& ats = toks.ats;
+  size_t wi = 0, ai = 0;
+  // Words and '@' signs, in order.
+  while (wi < words.size() || ai < ats.size()) {
+    size_t i;
+    if (ai < ats.size() && (wi >= words.size() || ats[ai] < words[wi].b)) {
+      i = ats[ai++];
+    } else {
+      const Tok& t = words[wi++];
+      if (t.digit_first) continue;
+      i = t.b;
+    }
+    if (i < consumed) continue;
     char c = s[i];
     if (c == '@') {
       // A bare "@name": kind from a platform named just before.
@@ -660,43 +797,42 @@ void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
           last_key_end = std::string_view::npos;
         }
       }
-      ++i;
       continue;
     }
-    if (!IsAsciiAlpha(c) || !WordStartAt(s, i)) {
-      ++i;
-      continue;
+    if (!IsAsciiAlpha(c)) continue;
+    {
+      // Every platform word starts with one of these letters.
+      char f = Lower(c);
+      if (f != 'w' && f != 't' && f != 's' && f != 'k' && f != 'i' && f != 'o') continue;
     }
     size_t e = i;
     while (e < n && IsAsciiAlpha(s[e])) ++e;
     if (e - i > 9 || (e - i < 2 && !StartsWithNoCase(s, e, ".me/"))) {
-      i = e;
       continue;
     }
     {
       // Every platform word starts with one of these letters.
       char f = Lower(c);
       if (f != 'w' && f != 't' && f != 's' && f != 'k' && f != 'i' && f != 'o') {
-        i = e;
         continue;
       }
     }
-    std::string lw = LowerWord(s.substr(i, e - i));
+    size_t len = e - i;
+    if (len == 6 || len == 7 || (len == 1 && Lower(c) != 't')) continue;  // no key this long
     const HandleKey* key = nullptr;
     size_t j = e;
     // URL forms: t.me/name, wa.me/…, instagram.com/name, snapchat.com/add/name.
-    if (lw == "t" && StartsWithNoCase(s, e, ".me/")) {
+    if (len == 1 && StartsWithNoCase(s, e, ".me/")) {
       static const HandleKey kTme = {"t.me", "telegram", false};
       key = &kTme;
       j = e + 4;
       std::string name = ReadName(s, j, true);
       if (!name.empty()) AddUnique(out, "telegram:" + name);
-      i = j;
+      consumed = j;
       continue;
     }
-    key = FindHandleKey(lw);
+    key = FindHandleKey(LowerWord(s.substr(i, len)));
     if (key == nullptr) {
-      i = e;
       continue;
     }
     if (StartsWithNoCase(s, j, ".com/")) {
@@ -705,7 +841,7 @@ void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
       if (j < n && s[j] == '@') ++j;
       std::string name = ReadName(s, j, true);
       if (!name.empty()) AddUnique(out, std::string(key->kind) + ":" + name);
-      i = j;
+      consumed = j;
       continue;
     }
     last_key_end = e;
@@ -734,7 +870,6 @@ void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
       strong = true;
       ++j;
     }
-    i = e;
     if (j >= n || (!strong && (key->weak || j == e))) continue;
     if (!IsAsciiAlnum(s[j]) && s[j] != '_') continue;
     std::string name = ReadName(s, j);
@@ -742,8 +877,16 @@ void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
     if (!strong && NumberWord(name) >= 0) continue;
     AddUnique(out, std::string(key->kind) + ":" + name);
     last_key_end = std::string_view::npos;
-    i = j + name.size();
+    consumed = j + name.size();
   }
+}
+
+}  // namespace
+
+void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
+  Tokens t;
+  Tokenize(s, &t);
+  HandlesImpl(s, t, out);
 }
 
 // ------------------------------------------------------------------- ages
@@ -867,10 +1010,14 @@ bool ObjectAge(std::string_view s, size_t b, size_t unit_end) {
 
 }  // namespace
 
-void ExtractAges(std::string_view s, int ref_year, std::vector<int>* out) {
+namespace {
+
+void AgesImpl(std::string_view s, const Tokens& toks, int ref_year, std::vector<int>* out) {
   const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
+  size_t consumed = 0;
+  for (const Tok& t : toks.words) {
+    size_t i = t.b;
+    if (i < consumed) continue;
     char c = s[i];
     if (IsDigit(c)) {
       size_t b = i;
@@ -938,16 +1085,10 @@ void ExtractAges(std::string_view s, int ref_year, std::vector<int>* out) {
       }
       continue;
     }
-    size_t len = LetterAt(s, i);
-    if (len == 0) {
-      ++i;
-      continue;
-    }
     // Words: written-out numbers before an age unit ("nitton år",
     // "tjugo två år", "twenty-two years old").
     size_t b = i;
-    size_t e = WordEnd(s, i);
-    i = e;
+    size_t e = t.e;
     if (e - b < 3 || e - b > 16) continue;
     char f = Lower(s[b]);
     if (f != 'a' && f != 'e' && f != 'f' && f != 'n' && f != 's' && f != 't' && U(s[b]) != 0xC3) {
@@ -984,9 +1125,17 @@ void ExtractAges(std::string_view s, int ref_year, std::vector<int>* out) {
     if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
     if (AgeUnit(s, k) != std::string_view::npos && !DurationWord(WordBefore(s, b))) {
       AddUnique(out, v);
-      i = k;
+      consumed = k;
     }
   }
+}
+
+}  // namespace
+
+void ExtractAges(std::string_view s, int ref_year, std::vector<int>* out) {
+  Tokens t;
+  Tokenize(s, &t);
+  AgesImpl(s, t, ref_year, out);
 }
 
 // ----------------------------------------------------------------- prices
@@ -1058,14 +1207,14 @@ std::string UnitAt(std::string_view s, size_t i) {
 
 }  // namespace
 
-void ExtractPrices(std::string_view s, std::vector<std::string>* out) {
+namespace {
+
+void PricesImpl(std::string_view s, const Tokens& toks, std::vector<std::string>* out) {
   const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    if (!IsDigit(s[i])) {
-      ++i;
-      continue;
-    }
+  size_t consumed = 0;
+  for (const Tok& t : toks.words) {
+    if (!t.digit_first || t.b < consumed) continue;
+    size_t i = t.b;
     size_t b = i;
     std::string_view prefix_cur;
     if (b > 0) {
@@ -1119,21 +1268,33 @@ void ExtractPrices(std::string_view s, std::vector<std::string>* out) {
     std::string unit = UnitAt(s, cend);
     if (!unit.empty()) price += "/" + unit;
     AddUnique(out, std::move(price));
-    i = std::max(i, cend);
+    consumed = std::max(i, cend);
   }
+}
+
+}  // namespace
+
+void ExtractPrices(std::string_view s, std::vector<std::string>* out) {
+  Tokens t;
+  Tokenize(s, &t);
+  PricesImpl(s, t, out);
 }
 
 // -------------------------------------------------------------- extractor
 
 Extractor::Extractor(ExtractWhat what, std::string region)
-    : what_(what), phones_(std::move(region)) {}
+    : what_(what), phones_(std::move(region)), tokens_(std::make_unique<Tokens>()) {}
+
+Extractor::~Extractor() = default;
 
 void Extractor::Extract(std::string_view text, int ref_year, Extraction* out) {
-  if (what_.phones) ExtractPhones(text, &phones_, &out->phones);
-  if (what_.emails) ExtractEmails(text, &out->emails);
-  if (what_.ages) ExtractAges(text, ref_year, &out->ages);
-  if (what_.prices) ExtractPrices(text, &out->prices);
-  if (what_.handles) ExtractHandles(text, &out->handles);
+  Tokens& t = *tokens_;
+  Tokenize(text, &t);
+  if (what_.phones) PhonesImpl(text, t, &phones_, &out->phones);
+  if (what_.emails) EmailsImpl(text, t, &out->emails);
+  if (what_.ages) AgesImpl(text, t, ref_year, &out->ages);
+  if (what_.prices) PricesImpl(text, t, &out->prices);
+  if (what_.handles) HandlesImpl(text, t, &out->handles);
 }
 
 }  // namespace karta

@@ -84,9 +84,14 @@ class PhoneValidator {
   std::unique_ptr<Impl> impl_;
 };
 
+struct Tokens;
+
 class Extractor {
  public:
   explicit Extractor(ExtractWhat what = {}, std::string region = "SE");
+  ~Extractor();
+  Extractor(const Extractor&) = delete;
+  Extractor& operator=(const Extractor&) = delete;
 
   // Adds what `text` holds to `out` (de-duplicated against what is already
   // there, so several fields of one record can be added in turn).
@@ -96,6 +101,7 @@ class Extractor {
  private:
   ExtractWhat what_;
   PhoneValidator phones_;
+  std::unique_ptr<Tokens> tokens_;  // reused from text to text
 };
 
 // The single extractors (each appends new values to `out`, skipping ones

@@ -87,6 +87,7 @@ class ExtractStage : public Stage {
   }
 
   Status Begin(const Header& in) override {
+    if (in.empty()) return next_->Begin(in);  // empty input: nothing to add to
     Header out = in;
     src_.clear();
     if (!fields_.empty()) {
@@ -199,14 +200,16 @@ class ExtractStage : public Stage {
 class Extract : public Tool {
  public:
   void AddOptions(CLI::App* app) override {
-    app->add_option("FILE", inputs_, "Input files (CSV; '-' or none: stdin)");
+    app->add_option("FILE", inputs_, "Input files (CSV; '-' or none: stdin)")->type_name("FILE");
     app->add_option("--only", only_,
                     "Extract only these, comma-separated: phones,emails,ages,prices,handles")
         ->type_name("LIST");
     app->add_option("--field", fields_,
                     "A column to read (repeatable; default: title and text if present, else "
                     "every column)")
-        ->type_name("NAME");
+        ->type_name("NAME")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app->add_option("--date-field", date_field_,
                     "The date column 'född 2006' is counted from (default: posted_at if present, "
                     "else today)")
