@@ -4,6 +4,7 @@
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
 add_test(NAME unit COMMAND karta_unit)
+set_tests_properties(unit PROPERTIES LABELS unit)
 
 file(GLOB KARTA_CASE_DIRS LIST_DIRECTORIES true CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cases/*)
 foreach(dir ${KARTA_CASE_DIRS})
@@ -12,6 +13,7 @@ foreach(dir ${KARTA_CASE_DIRS})
     add_test(NAME cli_${tool}
       COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/run_cases.py
               --karta $<TARGET_FILE:karta> ${dir})
+    set_tests_properties(cli_${tool} PROPERTIES LABELS cli TIMEOUT 900)
   endif()
 endforeach()
 

@@ -1,22 +1,182 @@
-// karta geotag: not built yet (placeholder so that the tool table is complete).
+// karta geotag: place mentions -> place, kommun, kommunkod, coordinates.
+//
+// Reads CSV (or plain lines with --text) and writes it back with seven
+// columns appended (or overwritten in place on a second run):
+//   place, kommun, kommunkod, lat, lon, geo_score, geo_mentions
+// using a gazetteer (data/gazetteer/gazetteer.csv by default; --gazetteer
+// FILE for another region's, format in data/gazetteer/README.md). With
+// --region it keeps only records placed in the region. The matching and the
+// rules that settle ambiguous names are in lib/geotag.h.
+#include <fmt/format.h>
+
+#include "lib/gazetteer.h"
+#include "lib/geotag.h"
 #include "tools/tools.h"
 
 namespace karta {
 namespace {
 
-class GeotagPlaceholder : public Tool {
+constexpr const char* kHelp = R"(
+Looks for place names in the text fields (default: title and text, those
+that exist) and in a site's structured location field (--location-field),
+and appends:
+  place         the most specific place named ("Medborgarplatsen")
+  kommun        its kommun ("Stockholm")
+  kommunkod     the SCB code ("0180"; Stockholm county is 01xx)
+  lat, lon      WGS84 coordinates of the place
+  geo_score     0-1: how sure (lower when mentions conflict or are weak)
+  geo_mentions  every place named, ';'-separated
+All empty when no place is named.
+
+Names match whatever the case and diacritics ("SODERMALM", "södermalm"),
+across hyphens ("Rinkeby-Kista"), with genitive -s ("Solnas") and compound
+endings ("Kistaområdet"). Words that are also ordinary words need context:
+"Kista", "Alby", "Söder" count after i/på/nära/vid/in/near, next to
+"station"/"T-bana"/"centrum", or capitalised inside a sentence; "Bro" and
+"Handen" need both a capital and such a word ("i Handen", not "i handen").
+"söder om" (south of) is never Södermalm. The most specific place wins over
+its kommun; a bare "Stockholm" yields to another place in the county.
+
+--region keeps only records placed in the region: a county name
+(stockholm, uppsala, skane, ...) or kommunkod prefixes (01 = Stockholm
+county, 0180 = Stockholm kommun), comma-separated.
+
+Examples:
+  karta geotag ads.csv                                  tag title and text
+  karta geotag --location-field location_field ads.csv  use the site's field too
+  karta geotag --region stockholm ads.csv               only Stockholm county
+  karta geotag --region 0180,0184 ads.csv               Stockholm and Solna
+  karta geotag --field text --text notes.txt            plain lines
+  karta geotag --gazetteer malmo.csv --region 1280 ads.csv   another city
+  karta filter --where ad ads.csv | karta geotag --region stockholm \
+    | karta tabulate --by kommun
+)";
+
+class GeotagStage : public Stage {
  public:
-  void AddOptions(CLI::App* app) override { app->allow_extras(); }
-  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
-    return Status::Usage("this tool is not built yet");
+  GeotagStage(std::shared_ptr<Gazetteer> gaz, std::vector<std::string> fields, bool fields_given,
+              std::string location_field, std::vector<std::string> region)
+      : gaz_(std::move(gaz)),
+        tagger_(gaz_.get()),
+        fields_(std::move(fields)),
+        fields_given_(fields_given),
+        location_field_(std::move(location_field)),
+        region_(std::move(region)) {}
+
+  Status Begin(const Header& in) override {
+    if (in.empty()) return next_->Begin(in);
+    Header h = in;
+    for (const std::string& f : fields_) {
+      if (fields_given_) {
+        auto i = RequireColumn(in, f, "name text columns with --field");
+        if (!i.ok()) return i.status();
+        text_cols_.push_back(*i);
+      } else if (auto i = in.Find(f)) {
+        text_cols_.push_back(*i);
+      }
+    }
+    if (!location_field_.empty()) {
+      auto i = RequireColumn(in, location_field_, "--location-field names the site's location column");
+      if (!i.ok()) return i.status();
+      loc_col_ = static_cast<int>(*i);
+    }
+    if (text_cols_.empty() && loc_col_ < 0) {
+      return RequireColumn(in, "text", "geotag reads title and text by default; name others with --field")
+          .status();
+    }
+    for (const char* name : {"place", "kommun", "kommunkod", "lat", "lon", "geo_score", "geo_mentions"}) {
+      out_cols_.push_back(h.AddOrGet(name));
+    }
+    width_ = h.size();
+    return next_->Begin(h);
   }
+
+  Status Push(Record& rec) override {
+    scan_.Clear();
+    if (loc_col_ >= 0) tagger_.Scan(rec.fields[static_cast<size_t>(loc_col_)], true, &scan_);
+    for (size_t c : text_cols_) tagger_.Scan(rec.fields[c], false, &scan_);
+    GeoResult r = tagger_.Resolve(scan_);
+    if (!region_.empty() && (!r.entry || !InRegion(r.entry->kommunkod, region_))) return Status::Ok();
+    rec.fields.resize(width_);
+    auto set = [&](size_t k, std::string v) { rec.fields[out_cols_[k]] = std::move(v); };
+    if (r.entry) {
+      set(0, r.entry->place);
+      set(1, r.entry->kommun);
+      set(2, r.entry->kommunkod);
+      set(3, r.entry->lat);
+      set(4, r.entry->lon);
+      set(5, fmt::format("{:.2f}", r.score));
+      std::string m;
+      for (const std::string& p : r.mentions) {
+        if (!m.empty()) m += ';';
+        m += p;
+      }
+      set(6, std::move(m));
+    } else {
+      for (size_t k = 0; k < 7; ++k) set(k, "");
+    }
+    return next_->Push(rec);
+  }
+
+  Status End() override { return next_->End(); }
+
+ private:
+  std::shared_ptr<Gazetteer> gaz_;
+  Geotagger tagger_;
+  std::vector<std::string> fields_;
+  bool fields_given_;
+  std::string location_field_;
+  std::vector<std::string> region_;
+  std::vector<size_t> text_cols_;
+  int loc_col_ = -1;
+  std::vector<size_t> out_cols_;
+  size_t width_ = 0;
+  GeoScan scan_;
+};
+
+class Geotag : public Tool {
+ public:
+  void AddOptions(CLI::App* app) override {
+    app->add_option("--field,-f", fields_,
+                    "Text columns to search (repeat or comma-separate; default: title,text)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    app->add_option("--location-field,-l", location_field_,
+                    "The site's structured location column, searched first and trusted most");
+    app->add_option("--region,-r", region_,
+                    "Keep only records placed here: county name (stockholm) or kommunkod prefixes (01,0380)");
+    app->add_option("--gazetteer,-g", gazetteer_,
+                    "Gazetteer CSV (default: data/gazetteer/gazetteer.csv; format in its README)");
+  }
+
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
+    std::vector<std::string> region;
+    if (!region_.empty()) {
+      auto r = ParseRegion(region_);
+      if (!r.ok()) return r.status();
+      region = std::move(*r);
+    }
+    auto gaz = Gazetteer::Load(gazetteer_.empty() ? DefaultGazetteerPath() : gazetteer_);
+    if (!gaz.ok()) return gaz.status();
+    bool given = !fields_.empty();
+    std::vector<std::string> fields = given ? fields_ : std::vector<std::string>{"title", "text"};
+    return std::unique_ptr<Stage>(new GeotagStage(std::make_shared<Gazetteer>(std::move(*gaz)),
+                                                  std::move(fields), given, location_field_,
+                                                  std::move(region)));
+  }
+
+ private:
+  std::vector<std::string> fields_;
+  std::string location_field_;
+  std::string region_;
+  std::string gazetteer_;
 };
 
 }  // namespace
 
 ToolInfo GeotagTool() {
-  return {"geotag", "(not built yet)", "", kNoCommon,
-          [] { return std::unique_ptr<Tool>(new GeotagPlaceholder()); }};
+  return {"geotag", "Place mentions to place, kommun, kommunkod and coordinates; region filter",
+          kHelp, kInputOutput, [] { return std::unique_ptr<Tool>(new Geotag()); }};
 }
 
 }  // namespace karta

@@ -1,22 +1,425 @@
-// karta history: not built yet (placeholder so that the tool table is complete).
+// karta history: remember what was seen, run after run, and ask what changed.
+//
+// `history record` is a stage: it reads CSV, records every record's key (url
+// or ad id), cluster and kommun in the history store (SQLite) as one run, and
+// writes its input unchanged, so it can sit anywhere in a pipeline or
+// routine. `history new`, `gone`, `trend`, `runs` and `purge` read the store
+// and write CSV.
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "lib/csv.h"
+#include "lib/io.h"
+#include "lib/store.h"
 #include "tools/tools.h"
 
 namespace karta {
 namespace {
 
-class HistoryPlaceholder : public Tool {
+constexpr const char* kHelp = R"(
+ACTION is one of:
+  record   a stage: records what passes through as one run, passes it on
+  new      ads first seen in the last --since period      (CSV)
+  gone     ads seen in the --since period before the latest run, but not in
+           it: the ads that disappeared                    (CSV)
+  trend    ads, new ads and clusters per --by group        (CSV)
+  runs     the runs in the store                           (CSV)
+  purge    remove everything last seen more than --older-than ago (CSV)
+
+The store is one SQLite file. A run is recorded completely or not at all: if
+the run fails, is interrupted or the PC crashes, the store stays as it was.
+Keep the store where only the unit can read it: it links ads over time. The
+file is created readable by you alone (mode 0600).
+
+record takes the key from --key (default: the column url, else ad_id, else
+id), and cluster (from karta dedupe) and kommun (from karta geotag) when the
+input has them. The run's time is now, or --as-of. --time-field names a
+column with the ad's own time (e.g. posted_at) for 'trend --posted'.
+
+new, gone and trend count back from the latest run (or --as-of), in whole
+days: with weekly runs, 'new --since 7d' is what this week's run found that
+last week's did not, and 'gone --since 7d' is what last week's run saw and
+this week's did not.
+
+Periods: 7d (days), 2w (weeks), 12m (months), 1y (years).
+
+Retention: personal data may be kept no longer than needed (GDPR art. 5(1)(e)).
+Run 'purge --older-than 12m' (or what the unit's retention policy says) on a
+schedule; it says how much it removed and rewrites the file so that nothing
+removed can be recovered from it.
+
+Examples:
+  karta run queries/stockholm-weekly.karta       (records with history record)
+  karta dedupe ads.csv | karta history record --store h.sqlite > clusters.csv
+  karta history record --store h.sqlite --as-of 2026-11-23 week47.csv > /dev/null
+  karta history new --store h.sqlite --since 7d
+  karta history gone --store h.sqlite --since 7d
+  karta history trend --store h.sqlite --by kommun,week
+  karta history trend --store h.sqlite --by week --posted
+  karta history purge --store h.sqlite --older-than 12m
+)";
+
+enum class Action { kRecord, kNew, kGone, kTrend, kRuns, kPurge };
+
+struct Options {
+  std::string action;
+  std::string store;
+  std::string key;
+  std::string time_field;
+  std::string as_of;
+  std::string since;
+  std::string by = "kommun,week";
+  bool posted = false;
+  std::string older_than;
+};
+
+// Records what passes; commits the run when the stream has ended well.
+class RecordStage : public Stage {
  public:
-  void AddOptions(CLI::App* app) override { app->allow_extras(); }
-  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
-    return Status::Usage("this tool is not built yet");
+  RecordStage(const ToolEnv& env, std::unique_ptr<Store> store, Options opts, std::string as_of)
+      : env_(env), store_(std::move(store)), opts_(std::move(opts)), as_of_(std::move(as_of)) {}
+
+  Status Begin(const Header& header) override {
+    if (header.empty()) {
+      // Empty input: nothing to record, but the run still happened.
+      key_ = -1;
+    } else {
+      std::optional<size_t> k;
+      if (!opts_.key.empty()) {
+        auto r = RequireColumn(header, opts_.key, "--key names the column that identifies an ad");
+        if (!r.ok()) return r.status();
+        k = *r;
+      } else {
+        for (const char* name : {"url", "ad_id", "id"}) {
+          if ((k = header.Find(name))) break;
+        }
+        if (!k) {
+          return RequireColumn(header, "url",
+                               "history record needs a key column: url, ad_id or id, or name "
+                               "one with --key")
+              .status();
+        }
+      }
+      key_ = static_cast<int>(*k);
+      cluster_ = Index(header, "cluster");
+      kommun_ = Index(header, "kommun");
+      if (!opts_.time_field.empty()) {
+        auto r = RequireColumn(header, opts_.time_field, "--time-field");
+        if (!r.ok()) return r.status();
+        time_ = static_cast<int>(*r);
+      }
+    }
+    KARTA_RETURN_IF_ERROR(store_->BeginRun(as_of_));
+    return next_->Begin(header);
   }
+
+  Status Push(Record& rec) override {
+    if (key_ >= 0) {
+      s_.key = rec.fields[key_];
+      if (s_.key.empty()) {
+        ++no_key_;
+      } else {
+        s_.cluster = cluster_ >= 0 ? rec.fields[cluster_] : std::string();
+        s_.kommun = kommun_ >= 0 ? rec.fields[kommun_] : std::string();
+        s_.posted_at.clear();
+        if (time_ >= 0 && !rec.fields[time_].empty()) {
+          auto t = ParseTime(rec.fields[time_]);
+          if (!t.ok()) {
+            return Status::Data(fmt::format("{}: {}: {}", rec.Where(), opts_.time_field,
+                                            t.status().message()));
+          }
+          s_.posted_at = FormatTime(*t);
+        }
+        KARTA_RETURN_IF_ERROR(store_->Add(s_));
+      }
+    }
+    return next_->Push(rec);
+  }
+
+  Status End() override {
+    // Commit only when everything downstream went well too: a failed run
+    // leaves no trace and can simply be run again.
+    KARTA_RETURN_IF_ERROR(next_->End());
+    auto r = store_->CommitRun();
+    if (!r.ok()) return r.status();
+    env_.Warn(fmt::format("recorded run {} as of {} in {}: {} ad{}, {} new", r->run, r->as_of,
+                          opts_.store, r->records, r->records == 1 ? "" : "s", r->new_keys));
+    if (no_key_ > 0) {
+      env_.Warn(fmt::format("{} record{} had an empty key and {} not recorded (passed on)",
+                            no_key_, no_key_ == 1 ? "" : "s", no_key_ == 1 ? "was" : "were"));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static int Index(const Header& h, std::string_view name) {
+    auto i = h.Find(name);
+    return i ? static_cast<int>(*i) : -1;
+  }
+
+  ToolEnv env_;
+  std::unique_ptr<Store> store_;
+  Options opts_;
+  std::string as_of_;
+  int key_ = -1, cluster_ = -1, kommun_ = -1, time_ = -1;
+  int64_t no_key_ = 0;
+  Sighting s_;
+};
+
+// A query: a source stage that reads nothing and, at the end of its (empty)
+// input, writes the answer.
+class QueryStage : public Stage {
+ public:
+  QueryStage(const ToolEnv& env, std::unique_ptr<Store> store, Action action, Options opts)
+      : env_(env), store_(std::move(store)), action_(action), opts_(std::move(opts)) {}
+
+  Status Begin(const Header& header) override {
+    if (!header.empty()) {
+      return Status::Usage(fmt::format("history {} reads no input (it reads the store)",
+                                       opts_.action));
+    }
+    return Status::Ok();
+  }
+  Status Push(Record&) override {
+    return Status::Usage(fmt::format("history {} reads no input", opts_.action));
+  }
+  Status End() override {
+    switch (action_) {
+      case Action::kNew:
+      case Action::kGone:
+        return NewOrGone();
+      case Action::kTrend:
+        return Trend();
+      case Action::kRuns:
+        return Runs();
+      case Action::kPurge:
+        return Purge();
+      case Action::kRecord:
+        break;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Emit(const std::vector<std::string>& names, std::vector<std::vector<std::string>> rows) {
+    KARTA_RETURN_IF_ERROR(next_->Begin(Header(names)));
+    Record rec;
+    for (auto& row : rows) {
+      rec.fields = std::move(row);
+      KARTA_RETURN_IF_ERROR(next_->Push(rec));
+    }
+    return next_->End();
+  }
+
+  // The reference time: --as-of, else the latest run.
+  Result<std::optional<std::string>> Reference() {
+    if (!opts_.as_of.empty()) {
+      auto t = ParseTime(opts_.as_of);
+      if (!t.ok()) return t.status().WithPrefix("--as-of");
+      return std::optional<std::string>(FormatTime(*t));
+    }
+    return store_->LatestRun();
+  }
+
+  Status NewOrGone() {
+    auto p = ParsePeriod(opts_.since.empty() ? "7d" : opts_.since);
+    if (!p.ok()) return p.status().WithPrefix("--since");
+    auto ref = Reference();
+    if (!ref.ok()) return ref.status();
+    std::vector<std::vector<std::string>> rows;
+    if (!ref->has_value()) {
+      env_.Warn(fmt::format("{} holds no runs yet", opts_.store));
+    } else {
+      auto entries = action_ == Action::kNew
+                         ? store_->New(**ref, static_cast<int>(PeriodDays(*p)))
+                         : store_->Gone(**ref, static_cast<int>(PeriodDays(*p)));
+      if (!entries.ok()) return entries.status();
+      for (auto& e : *entries) {
+        rows.push_back({e.key, e.cluster, e.kommun, e.posted_at, e.first_seen, e.last_seen,
+                        std::to_string(e.times_seen)});
+      }
+    }
+    return Emit({"key", "cluster", "kommun", "posted_at", "first_seen", "last_seen", "times_seen"},
+                std::move(rows));
+  }
+
+  Status Trend() {
+    std::vector<std::string> by = SplitList(opts_.by);
+    auto rows = store_->Trend(by, opts_.posted);
+    if (!rows.ok()) return rows.status();
+    std::vector<std::string> names = by;
+    for (const char* n : {"ads", "new", "clusters"}) names.emplace_back(n);
+    std::vector<std::vector<std::string>> out;
+    for (auto& r : *rows) {
+      std::vector<std::string> row = r.group;
+      row.push_back(std::to_string(r.ads));
+      row.push_back(std::to_string(r.new_ads));
+      row.push_back(std::to_string(r.clusters));
+      out.push_back(std::move(row));
+    }
+    return Emit(names, std::move(out));
+  }
+
+  Status Runs() {
+    auto runs = store_->Runs();
+    if (!runs.ok()) return runs.status();
+    std::vector<std::vector<std::string>> out;
+    for (auto& r : *runs) {
+      out.push_back({std::to_string(r.run), r.as_of, std::to_string(r.records),
+                     std::to_string(r.new_keys)});
+    }
+    return Emit({"run", "as_of", "ads", "new"}, std::move(out));
+  }
+
+  Status Purge() {
+    auto p = ParsePeriod(opts_.older_than);
+    if (!p.ok()) return p.status().WithPrefix("--older-than");
+    int64_t now = static_cast<int64_t>(std::time(nullptr));
+    if (!opts_.as_of.empty()) {
+      auto t = ParseTime(opts_.as_of);
+      if (!t.ok()) return t.status().WithPrefix("--as-of");
+      now = *t;
+    }
+    std::string cutoff = FormatTime(Before(now, *p));
+    auto r = store_->Purge(cutoff);
+    if (!r.ok()) return r.status();
+    env_.Warn(fmt::format("removed {} ad{} last seen before {} (older than {}), {} sighting{} "
+                          "and {} run{}; {} ad{} remain",
+                          r->ads, r->ads == 1 ? "" : "s", cutoff, opts_.older_than, r->sightings,
+                          r->sightings == 1 ? "" : "s", r->runs, r->runs == 1 ? "" : "s",
+                          r->ads_left, r->ads_left == 1 ? "" : "s"));
+    return Emit({"cutoff", "removed_ads", "removed_sightings", "removed_runs", "ads_left"},
+                {{cutoff, std::to_string(r->ads), std::to_string(r->sightings),
+                  std::to_string(r->runs), std::to_string(r->ads_left)}});
+  }
+
+  ToolEnv env_;
+  std::unique_ptr<Store> store_;
+  Action action_;
+  Options opts_;
+};
+
+class History : public Tool {
+ public:
+  void AddOptions(CLI::App* app) override {
+    app->add_option("ACTION", o_.action, "record, new, gone, trend, runs or purge (see below)")
+        ->required();
+    app->add_option("--store", o_.store, "The history store (an SQLite file; record creates it)")
+        ->type_name("FILE")
+        ->required();
+    app->add_option("--key", o_.key,
+                    "record: the column identifying an ad (default: url, else ad_id, else id)")
+        ->type_name("COLUMN");
+    app->add_option("--time-field", o_.time_field,
+                    "record: a column with the ad's own time, e.g. posted_at (for trend --posted)")
+        ->type_name("COLUMN");
+    app->add_option("--as-of", o_.as_of,
+                    "record: the run's time (default: now); new/gone/trend... count back from it "
+                    "(default: the latest run); purge: from it (default: now)")
+        ->type_name("DATE");
+    app->add_option("--since", o_.since, "new, gone: the period to look back (default 7d)")
+        ->type_name("PERIOD");
+    app->add_option("--by", o_.by,
+                    "trend: group by these, comma-separated: kommun, cluster, week, month, day "
+                    "(default kommun,week)")
+        ->type_name("LIST");
+    app->add_flag("--posted", o_.posted,
+                  "trend: week/month/day of the ad's posted time (record --time-field) instead "
+                  "of the run's");
+    app->add_option("--older-than", o_.older_than, "purge: remove what was last seen before this")
+        ->type_name("PERIOD");
+  }
+
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
+    static const std::vector<std::pair<const char*, Action>> kActions = {
+        {"record", Action::kRecord}, {"new", Action::kNew},   {"gone", Action::kGone},
+        {"trend", Action::kTrend},   {"runs", Action::kRuns}, {"purge", Action::kPurge}};
+    std::optional<Action> action;
+    for (const auto& [name, a] : kActions) {
+      if (o_.action == name) action = a;
+    }
+    if (!action) {
+      return Status::Usage(fmt::format(
+          "'{}' is not an action (use record, new, gone, trend, runs or purge)", o_.action));
+    }
+    auto only = [&](bool given, const char* flag, std::initializer_list<Action> for_actions,
+                    const char* which) -> Status {
+      if (!given) return Status::Ok();
+      for (Action a : for_actions) {
+        if (a == *action) return Status::Ok();
+      }
+      return Status::Usage(fmt::format("{} is for {}, not for history {}", flag, which, o_.action));
+    };
+    KARTA_RETURN_IF_ERROR(only(!o_.key.empty(), "--key", {Action::kRecord}, "record"));
+    KARTA_RETURN_IF_ERROR(only(!o_.time_field.empty(), "--time-field", {Action::kRecord}, "record"));
+    KARTA_RETURN_IF_ERROR(only(!o_.since.empty(), "--since", {Action::kNew, Action::kGone}, "new and gone"));
+    KARTA_RETURN_IF_ERROR(only(o_.by != "kommun,week" || o_.posted, "--by/--posted", {Action::kTrend}, "trend"));
+    KARTA_RETURN_IF_ERROR(only(!o_.older_than.empty(), "--older-than", {Action::kPurge}, "purge"));
+    KARTA_RETURN_IF_ERROR(only(!o_.as_of.empty(), "--as-of",
+                               {Action::kRecord, Action::kNew, Action::kGone, Action::kPurge},
+                               "record, new, gone and purge"));
+    if (*action == Action::kPurge && o_.older_than.empty()) {
+      return Status::Usage("purge needs --older-than PERIOD, e.g. --older-than 12m");
+    }
+    // Check flags before touching the store.
+    if (!o_.since.empty()) {
+      if (auto p = ParsePeriod(o_.since); !p.ok()) return p.status().WithPrefix("--since");
+    }
+    if (!o_.older_than.empty()) {
+      if (auto p = ParsePeriod(o_.older_than); !p.ok()) return p.status().WithPrefix("--older-than");
+    }
+    std::string as_of;
+    if (!o_.as_of.empty()) {
+      auto t = ParseTime(o_.as_of);
+      if (!t.ok()) return t.status().WithPrefix("--as-of");
+      as_of = FormatTime(*t);
+    }
+    if (*action == Action::kTrend) {
+      if (SplitList(o_.by).empty()) return Status::Usage("--by: name at least one of kommun, cluster, week, month, day");
+      for (const auto& d : SplitList(o_.by)) {
+        if (d != "kommun" && d != "cluster" && d != "week" && d != "month" && d != "day") {
+          return Status::Usage(fmt::format(
+              "--by {}: not a dimension of the history (use kommun, cluster, week, month, day)", d));
+        }
+      }
+    }
+    auto store = Store::Open(o_.store, *action != Action::kRecord);
+    if (!store.ok()) return store.status();
+    if (*action == Action::kRecord) {
+      if (as_of.empty()) as_of = FormatTime(static_cast<int64_t>(std::time(nullptr)));
+      return std::unique_ptr<Stage>(
+          new RecordStage(env, std::move(store.value()), o_, std::move(as_of)));
+    }
+    if (!env.common.inputs.empty()) {
+      return Status::Usage(fmt::format("history {} reads the store, not input files ({})",
+                                       o_.action, env.common.inputs.front()));
+    }
+    return std::unique_ptr<Stage>(new QueryStage(env, std::move(store.value()), *action, o_));
+  }
+
+  Status Run(const ToolEnv& env) override {
+    if (o_.action == "record") return Tool::Run(env);
+    auto stage = MakeStage(env);
+    if (!stage.ok()) return stage.status();
+    auto out = OutputFile::Open(env.common.output);
+    if (!out.ok()) return out.status();
+    CsvWriter writer(out->get());
+    (*stage)->SetNext(&writer);
+    KARTA_RETURN_IF_ERROR((*stage)->Begin(Header()));
+    KARTA_RETURN_IF_ERROR((*stage)->End());
+    return (*out)->Commit();
+  }
+
+ private:
+  Options o_;
 };
 
 }  // namespace
 
 ToolInfo HistoryTool() {
-  return {"history", "(not built yet)", "", kNoCommon,
-          [] { return std::unique_ptr<Tool>(new HistoryPlaceholder()); }};
+  return {"history", "Record runs in a history store; what is new, gone, growing; purge old data",
+          kHelp, kInputOutput, [] { return std::unique_ptr<Tool>(new History()); }};
 }
 
 }  // namespace karta

@@ -1,22 +1,181 @@
-// karta report: not built yet (placeholder so that the tool table is complete).
+// karta report: the numbers and the map that staff show to colleagues.
+//
+// Reads CSV (the output of geotag and dedupe: kommun, kommunkod, place, lat,
+// lon, cluster, posted_at, young, under18; every column optional) and writes
+// one self-contained HTML file (-o) with headline figures, a weekly trend,
+// a table and bar chart per kommun and per place, and a Leaflet map with a
+// circle per place; and/or GeoJSON points with counts (--geojson) for QGIS.
+// Only counts leave the tool; counts below --min-count are shown as "<3".
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "lib/io.h"
+#include "lib/report.h"
 #include "tools/tools.h"
 
 namespace karta {
 namespace {
 
-class ReportPlaceholder : public Tool {
+constexpr const char* kHelp = R"(
+The report is one HTML file that opens offline in any browser: Leaflet (the
+map library) is inlined, and no background map is fetched unless --tiles is
+given, because tile requests would tell a map server which area the unit
+looks at. It shows only counts: never phone numbers, e-mail addresses,
+handles or ad texts. Counts from 1 to --min-count - 1 are shown as "<3"
+(with the default 3) in tables, charts, the map and the GeoJSON, so that no
+one can be singled out in a report that is passed around.
+
+Columns used (all optional; what is missing is left out of the report):
+  kommun, kommunkod, place, lat, lon (karta geotag), cluster (karta dedupe),
+  posted_at (RFC 3339), young, under18 (karta extract; 1/true/yes/ja = set).
+
+Examples:
+  karta report -o report.html ads.csv
+  karta geotag --region stockholm ads.csv | karta dedupe | karta report -o vecka10.html
+  karta report --geojson places.geojson ads.csv        points for QGIS
+  karta report --min-count 5 -o report.html ads.csv    suppress counts below 5
+  karta report --tiles 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' \
+    --tiles-attribution '© OpenStreetMap contributors' -o report.html ads.csv
+)";
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io(fmt::format("{}: cannot read (is it Leaflet's dist directory?)", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Report : public Tool {
  public:
-  void AddOptions(CLI::App* app) override { app->allow_extras(); }
-  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
-    return Status::Usage("this tool is not built yet");
+  void AddOptions(CLI::App* app) override {
+    app->add_option("--geojson", geojson_, "Also write GeoJSON points with counts to FILE")
+        ->type_name("FILE");
+    app->add_option("--title", opts_.title, "Title of the report")->type_name("TEXT");
+    app->add_option("--min-count", opts_.min_count,
+                    "Show counts below N as \"<N\" (default 3; 1 shows every count)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 1000));
+    app->add_option("--tiles", opts_.tiles,
+                    "Background map tiles from this URL template ({z}/{x}/{y}); off by default")
+        ->type_name("URL");
+    app->add_option("--tiles-attribution", opts_.tiles_attribution,
+                    "Attribution the tile provider requires")
+        ->type_name("TEXT");
+    app->add_option("--region", region_prefix_,
+                    "kommunkod prefix of the region for the share figure (default 01, "
+                    "Stockholm county)")
+        ->type_name("PREFIX");
+    app->add_option("--region-name", opts_.region_name, "Name of that region")->type_name("TEXT");
+    app->add_option("--assets", assets_,
+                    "Read leaflet.js and leaflet.css from DIR instead of the built-in copy")
+        ->type_name("DIR");
   }
+
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
+    return Status::Usage("report writes HTML, not records; it cannot be a pipeline stage");
+  }
+
+  Status Run(const ToolEnv& env) override {
+    if (!opts_.tiles.empty()) {
+      const std::string& t = opts_.tiles;
+      bool web = t.rfind("https://", 0) == 0 || t.rfind("http://", 0) == 0;
+      if (!web || t.find("{z}") == std::string::npos || t.find("{x}") == std::string::npos ||
+          t.find("{y}") == std::string::npos) {
+        return Status::Usage(fmt::format(
+            "--tiles {}: not a tile URL template (https://…/{{z}}/{{x}}/{{y}}.png)", t));
+      }
+    }
+    bool html = !(env.common.output == "-" && !geojson_.empty());
+    if (html) KARTA_RETURN_IF_ERROR(LoadLeaflet());
+
+    auto reader = CsvReader::Open(env.common.inputs, env.Csv());
+    if (!reader.ok()) return reader.status();
+    ReportBuilder builder(region_prefix_);
+    if ((*reader)->header().empty()) {
+      return Status::Data("the input is empty (no header row); nothing to report");
+    }
+    Status st = Pump(reader->get(), &builder);
+    if (st.code() == Status::Code::kInterrupted) {
+      return Status::Interrupted(
+          fmt::format("interrupted after {} records; no report written", (*reader)->records()));
+    }
+    if (!st.ok()) return st;
+    if (std::string missing = builder.MissingColumns(); !missing.empty()) {
+      env.Warn(fmt::format("the input has no {}; those parts of the report are left out",
+                           missing));
+    }
+    if (!geojson_.empty()) {
+      auto out = OutputFile::Open(geojson_);
+      if (!out.ok()) return out.status();
+      KARTA_RETURN_IF_ERROR((*out)->Write(builder.GeoJson(opts_)));
+      KARTA_RETURN_IF_ERROR((*out)->Commit());
+    }
+    if (html) {
+      auto out = OutputFile::Open(env.common.output);
+      if (!out.ok()) return out.status();
+      KARTA_RETURN_IF_ERROR((*out)->Write(builder.Html(opts_)));
+      KARTA_RETURN_IF_ERROR((*out)->Commit());
+    }
+    if ((*reader)->skipped() > 0) {
+      env.Warn(fmt::format("skipped {} bad record{} (--skip-bad); the first: {}",
+                           (*reader)->skipped(), (*reader)->skipped() == 1 ? "" : "s",
+                           (*reader)->first_skip()));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status LoadLeaflet() {
+    std::string dir = assets_;
+    if (dir.empty() && !kLeafletJs.empty()) {
+      opts_.leaflet_js = std::string(kLeafletJs);
+      opts_.leaflet_css = std::string(kLeafletCss);
+      opts_.leaflet_version = std::string(kLeafletVersion);
+      return Status::Ok();
+    }
+    if (dir.empty()) {
+      dir = std::string(KARTA_SOURCE_DIR) + "/node_modules/leaflet/dist";
+      struct stat st;
+      if (::stat((dir + "/leaflet.js").c_str(), &st) != 0) {
+        return Status::Usage(
+            "Leaflet is not built into this karta (node_modules was missing at build time): "
+            "run 'npm ci' in the source tree and rebuild, or give --assets "
+            "node_modules/leaflet/dist");
+      }
+    }
+    auto js = ReadFile(dir + "/leaflet.js");
+    if (!js.ok()) return js.status();
+    auto css = ReadFile(dir + "/leaflet.css");
+    if (!css.ok()) return css.status();
+    opts_.leaflet_js = std::move(*js);
+    opts_.leaflet_css = std::move(*css);
+    if (auto p = opts_.leaflet_js.find("\n//# sourceMappingURL="); p != std::string::npos) {
+      opts_.leaflet_js.resize(p);
+    }
+    if (opts_.leaflet_js.find("</script") != std::string::npos ||
+        opts_.leaflet_css.find("</style") != std::string::npos) {
+      return Status::Usage(fmt::format("{}: these files cannot be inlined in HTML", dir));
+    }
+    opts_.leaflet_version = "Leaflet";
+    return Status::Ok();
+  }
+
+  std::string geojson_;
+  std::string assets_;
+  std::string region_prefix_ = "01";
+  ReportOptions opts_;
 };
 
 }  // namespace
 
 ToolInfo ReportTool() {
-  return {"report", "(not built yet)", "", kNoCommon,
-          [] { return std::unique_ptr<Tool>(new ReportPlaceholder()); }};
+  return {"report", "A self-contained HTML report (tables, charts, map) and GeoJSON for QGIS",
+          kHelp, kInput | kOutput, [] { return std::unique_ptr<Tool>(new Report()); }};
 }
 
 }  // namespace karta

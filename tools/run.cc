@@ -1,22 +1,529 @@
-// karta run: not built yet (placeholder so that the tool table is complete).
+// karta run: run a saved routine (a .karta file) in one process.
+//
+// Reads the routine (lib/pipeline.h), parses every stage's arguments exactly
+// as `karta TOOL` would on the command line, builds the stages and chains them
+// in one process, passing records without writing CSV in between. The first
+// stage reads the input files given to karta run (or stdin); a source stage
+// such as `fetch --site` or `history new` reads nothing. CSV from the last
+// stage goes to stdout or -o. With --explain, a table of records in, records
+// out and time per stage goes to stderr.
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "lib/csv.h"
+#include "lib/io.h"
+#include "lib/pipeline.h"
 #include "tools/tools.h"
 
 namespace karta {
 namespace {
 
-class RunPlaceholder : public Tool {
+constexpr const char* kHelp = R"(
+A routine is a saved pipeline: the same tools and flags as on the command
+line, one stage per line, joined by '|'. For example queries/one-off.karta:
+
+  # Which kommuner have the most ads this week?
+  set rules = rules/ads.rules
+  filter --rules ${rules} --where 'ad and not clinic' |
+  geotag --region stockholm |
+  tabulate --by kommun --sort count
+
+Rules of a routine (no shell is used, so it runs the same on any PC):
+  - '#' starts a comment; a line ending in '\' continues the stage.
+  - Quote with '...' or "..." as in a shell.
+  - ${name} is a variable: 'set name = VALUE' in the routine gives a default,
+    --set name=VALUE on the command line overrides it. Built in: ${here} (the
+    routine's folder), ${cwd} (the folder you run from), ${today} (UTC date).
+  - Paths in the routine (rule files, site profiles, a stage's own input or
+    -o file) are relative to the routine's folder, so it runs from anywhere.
+    Input files and -o given to karta run are relative to where you are.
+  - The first stage reads the input files given to karta run (or stdin),
+    unless it is a source such as 'fetch --site' or 'history new'.
+  - Only the last stage may write a file with -o; karta run -o overrides it.
+
+The output is the same, byte for byte, as the same stages run as a shell
+pipeline (karta a | karta b | ...), but faster: records pass between the
+stages in memory.
+
+--explain prints what each stage did, on stderr, after the run:
+   #  line  stage                      records in  records out      time
+   1     4  filter --rules rules/ad…          500          312   0.012 s
+
+An error in a stage names the stage, its tool and the routine's FILE:LINE.
+
+Examples:
+  karta run queries/one-off.karta ads.csv                  run on a file
+  karta run queries/stockholm-weekly.karta --set since=14d two weeks back
+  karta run --explain queries/young-first.karta ads.csv    show each step
+  karta run --describe queries/young-first.karta           what it is for
+  karta run queries/one-off.karta -o result.csv ads.csv    write a file
+)";
+
+// Restores the working directory when it goes out of scope.
+class DirGuard {
  public:
-  void AddOptions(CLI::App* app) override { app->allow_extras(); }
-  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
-    return Status::Usage("this tool is not built yet");
+  explicit DirGuard(std::string dir) : dir_(std::move(dir)) {}
+  ~DirGuard() {
+    if (!dir_.empty() && ::chdir(dir_.c_str()) != 0) {
+      // Nothing sensible to do: the process is about to end.
+    }
   }
+
+ private:
+  std::string dir_;
 };
+
+std::string CurrentDir() {
+  std::string buf(4096, '\0');
+  if (::getcwd(buf.data(), buf.size()) == nullptr) return ".";
+  buf.resize(std::strlen(buf.c_str()));
+  return buf;
+}
+
+std::string Absolute(const std::string& path, const std::string& cwd) {
+  if (path.empty() || path == "-" || path[0] == '/') return path;
+  return cwd + "/" + path;
+}
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string TodayUtc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// The stage's words as one line, shortened for the --explain table.
+std::string Shorten(const std::vector<std::string>& args, size_t width) {
+  std::string s;
+  for (size_t k = 0; k < args.size(); ++k) {
+    if (k) s += ' ';
+    s += args[k];
+  }
+  for (char& c : s) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+  }
+  // Count code points, not bytes, so that åäö line up.
+  size_t cps = 0, cut = std::string::npos;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (cps == width - 1 && cut == std::string::npos) cut = i;
+    ++cps;
+  }
+  if (cps > width) {
+    s.resize(cut);
+    s += "\u2026";
+    cps = width;
+  }
+  s.append(width - cps, ' ');
+  return s;
+}
+
+// Tools that write a table or a report rather than records; they can only be
+// the last stage of a routine.
+bool IsSink(std::string_view tool) { return tool == "tabulate" || tool == "report"; }
+
+// Is the first stage a source, reading no input?
+bool IsSource(const RoutineStage& stage) {
+  const std::string& tool = stage.args[0];
+  auto has = [&](std::string_view flag) {
+    for (size_t k = 1; k < stage.args.size(); ++k) {
+      std::string_view a = stage.args[k];
+      if (a == flag || (a.size() > flag.size() && a.substr(0, flag.size()) == flag &&
+                        a[flag.size()] == '=')) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (tool == "fetch") return has("--site");
+  if (tool == "history") {
+    return stage.args.size() > 1 && stage.args[1] != "record";
+  }
+  return false;
+}
+
+struct BuiltStage {
+  const ToolInfo* info = nullptr;
+  std::unique_ptr<Tool> tool;
+  CommonOptions opts;
+  std::unique_ptr<Stage> stage;  // null for a sink
+  bool sink = false;             // the last stage writes a table or report itself
+};
+
+// A temporary CSV file between the stages and a final sink stage; removed
+// when done (it may hold personal data: mode 0600).
+class TempCsv {
+ public:
+  ~TempCsv() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  Status Create() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/karta-run-XXXXXX";
+    int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) {
+      return Status::Io(fmt::format("{}: cannot create a temporary file: {}", tmpl,
+                                    std::strerror(errno)));
+    }
+    ::close(fd);
+    path_ = tmpl;
+    return Status::Ok();
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct SinkStats {
+  bool ran = false;
+  double seconds = 0;
+};
+
+class Runner : public Tool {
+ public:
+  void AddOptions(CLI::App* app) override {
+    app->add_option("ROUTINE", routine_, "The routine to run (a .karta file)")
+        ->required()
+        ->type_name("FILE");
+    app->add_option("--set", sets_,
+                    "Give a variable of the routine a value, e.g. --set since=14d (repeatable)")
+        ->type_name("NAME=VALUE")
+        ->allow_extra_args(false);
+    app->add_flag("--explain", explain_,
+                  "After the run, print records in, records out and time per stage on stderr");
+    app->add_flag("--describe", describe_,
+                  "Print the routine's documentation (its opening comment) and its stages; "
+                  "run nothing");
+  }
+
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
+    return Status::Usage("'run' cannot be a stage of a routine (put the stages in one routine)");
+  }
+
+  Status Run(const ToolEnv& env) override;
+
+ private:
+  Status Build(const ToolEnv& env, const Routine& routine, std::vector<BuiltStage>* built);
+  void Explain(const Routine& routine, const Chain& chain, int64_t input_records, bool source,
+               const SinkStats* sink) const;
+
+  std::string routine_;
+  std::vector<std::string> sets_;
+  bool explain_ = false;
+  bool describe_ = false;
+};
+
+std::string StageName(const Routine& r, size_t k) {
+  return fmt::format("{}:{}: stage {} ({})", r.path, r.stages[k].line, k + 1, r.stages[k].args[0]);
+}
+
+Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<BuiltStage>* built) {
+  const size_t n = routine.stages.size();
+  for (size_t k = 0; k < n; ++k) {
+    const RoutineStage& rs = routine.stages[k];
+    const std::string where = StageName(routine, k);
+    const std::string& name = rs.args[0];
+    BuiltStage b;
+    b.info = FindTool(name);
+    if (b.info == nullptr) {
+      std::string names;
+      for (const auto& t : AllTools()) {
+        if (!names.empty()) names += ", ";
+        names += t.name;
+      }
+      return Status::Usage(fmt::format(
+          "{}:{}: stage {}: '{}' is not a karta tool (tools: {}; a stage continued on the "
+          "next line? end the line with \\)",
+          routine.path, rs.line, k + 1, name, names));
+    }
+    if (name == "run") {
+      return Status::Usage(where + ": a routine cannot run another routine");
+    }
+    b.tool = b.info->make();
+    auto app = MakeToolApp(*b.info, b.tool.get(), &b.opts);
+    // CLI11 takes the arguments in reverse order.
+    std::vector<std::string> args(rs.args.rbegin(), rs.args.rend() - 1);
+    try {
+      app->parse(args);
+    } catch (const CLI::CallForHelp&) {
+      return Status::Usage(fmt::format("{}: --help in a routine (run 'karta {} --help')", where, name));
+    } catch (const CLI::CallForAllHelp&) {
+      return Status::Usage(fmt::format("{}: --help in a routine (run 'karta {} --help')", where, name));
+    } catch (const CLI::ParseError& e) {
+      return Status::Usage(fmt::format("{}: {} (run 'karta {} --help' for usage)", where, e.what(), name));
+    }
+    if (auto d = ParseDelimiter(b.opts.delimiter); !d.ok()) return d.status().WithPrefix(where);
+    if (k > 0 && !b.opts.inputs.empty()) {
+      return Status::Usage(fmt::format(
+          "{}: names input files, but only the first stage reads files (stage {} reads what "
+          "stage {} writes)",
+          where, k + 1, k));
+    }
+    if (k + 1 < n && b.opts.output != "-") {
+      return Status::Usage(fmt::format(
+          "{}: writes to -o {}, but only the last stage may write a file (its output feeds "
+          "stage {})",
+          where, b.opts.output, k + 2));
+    }
+    ToolEnv e;
+    e.tool = name;
+    e.common = b.opts;
+    e.cancel = env.cancel;
+    e.stderr_tty = env.stderr_tty;
+    auto stage = b.tool->MakeStage(e);
+    if (stage.ok()) {
+      b.stage = std::move(stage.value());
+    } else if (k + 1 == n && IsSink(name)) {
+      // A tool that writes a table or a report, not records (tabulate,
+      // report): it can only be last, and runs on the CSV of the stages
+      // before it. Its own Run() checks its options.
+      b.sink = true;
+    } else {
+      return stage.status().WithPrefix(where);
+    }
+    built->push_back(std::move(b));
+  }
+  return Status::Ok();
+}
+
+void Runner::Explain(const Routine& routine, const Chain& chain, int64_t input_records,
+                     bool source, const SinkStats* sink) const {
+  constexpr size_t kWidth = 32;
+  std::string out = fmt::format("karta run: {}\n", routine.path);
+  out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>9}\n", "#", "line",
+                     Shorten({"stage"}, kWidth), "records in", "records out", "time");
+  auto stats = chain.Stats();
+  double total = 0;
+  for (size_t k = 0; k < stats.size(); ++k) {
+    total += stats[k].seconds;
+    out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", k + 1,
+                       routine.stages[k].line, Shorten(routine.stages[k].args, kWidth),
+                       stats[k].records_in, stats[k].records_out, stats[k].seconds);
+  }
+  int64_t final_out = chain.records_out();
+  if (sink) {
+    size_t k = stats.size();
+    double secs = sink->seconds + chain.output_seconds();
+    total += secs;
+    out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", k + 1,
+                       routine.stages[k].line, Shorten(routine.stages[k].args, kWidth),
+                       chain.records_out(), sink->ran ? "(a table)" : "(not run)", secs);
+  } else {
+    total += chain.output_seconds();
+    out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", "", "",
+                       Shorten({"(write CSV)"}, kWidth), final_out, "",
+                       chain.output_seconds());
+  }
+  out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", "", "",
+                     Shorten({source ? "total (a source: no input)" : "total"}, kWidth),
+                     input_records, sink ? "" : std::to_string(final_out), total);
+  std::fwrite(out.data(), 1, out.size(), stderr);
+}
+
+Status Runner::Run(const ToolEnv& env) {
+  const std::string cwd = CurrentDir();
+  std::map<std::string, std::string> vars;
+  std::map<std::string, std::string> given;
+  for (const std::string& s : sets_) {
+    auto a = ParseAssignment(s);
+    if (!a.ok()) return a.status().WithPrefix("--set");
+    if (given.count(a->first)) {
+      return Status::Usage(fmt::format("--set {}: given twice", a->first));
+    }
+    given[a->first] = a->second;
+  }
+  const std::string routine_abs = Absolute(routine_, cwd);
+  const std::string dir = DirName(routine_abs);
+  vars["here"] = dir;
+  vars["cwd"] = cwd;
+  vars["today"] = TodayUtc();
+  for (const auto& [k, v] : given) vars[k] = v;
+
+  if (describe_) {
+    auto in = InputFile::Open(routine_);
+    if (!in.ok()) return in.status();
+    std::string text;
+    char buf[1 << 14];
+    for (;;) {
+      auto got = (*in)->Read(buf, sizeof buf);
+      if (!got.ok()) return got.status();
+      if (*got == 0) break;
+      text.append(buf, *got);
+    }
+    auto routine = ParseRoutine(text, routine_, vars);
+    if (!routine.ok()) return routine.status();
+    std::string out = RoutineDescription(text);
+    out += "\nStages:\n";
+    for (size_t k = 0; k < routine->stages.size(); ++k) {
+      out += fmt::format("  {}. (line {}) karta", k + 1, routine->stages[k].line);
+      for (const auto& a : routine->stages[k].args) {
+        std::string q;
+        CsvWriter::AppendField(&q, a, ' ');
+        out += " " + q;
+      }
+      out += '\n';
+    }
+    if (!routine->defaults.empty()) {
+      out += "\nVariables (change with --set NAME=VALUE):\n";
+      for (const auto& [k, v] : routine->defaults) {
+        out += fmt::format("  {} = {}{}\n", k, v, given.count(k) ? fmt::format(" (now {})", given[k]) : "");
+      }
+    }
+    auto o = OutputFile::Open(env.common.output);
+    if (!o.ok()) return o.status();
+    KARTA_RETURN_IF_ERROR((*o)->Write(out));
+    return (*o)->Commit();
+  }
+
+  auto routine = LoadRoutine(routine_, vars);
+  if (!routine.ok()) return routine.status();
+  for (const auto& [k, v] : given) {
+    if (!routine->used.count(k)) {
+      std::string known;
+      for (const auto& u : routine->used) {
+        if (u == "here" || u == "cwd" || u == "today") continue;
+        if (!known.empty()) known += ", ";
+        known += u;
+      }
+      return Status::Usage(fmt::format("--set {}: {} has no variable '{}' ({})", k, routine_, k,
+                                       known.empty() ? "it has none" : "it has: " + known));
+    }
+  }
+
+  // Paths given to karta run are relative to here; paths in the routine to
+  // the routine's folder, where the stages are built and run.
+  std::vector<std::string> inputs;
+  for (const auto& in : env.common.inputs) inputs.push_back(Absolute(in, cwd));
+  std::string output = Absolute(env.common.output, cwd);
+  if (::chdir(dir.c_str()) != 0) {
+    return Status::Io(fmt::format("{}: cannot enter the routine's folder: {}", dir,
+                                  std::strerror(errno)));
+  }
+  DirGuard back(cwd);
+
+  std::vector<BuiltStage> built;
+  KARTA_RETURN_IF_ERROR(Build(env, *routine, &built));
+  const bool source = IsSource(routine->stages[0]);
+  const CommonOptions& first = built.front().opts;
+  if (source && (!inputs.empty() || !first.inputs.empty())) {
+    return Status::Usage(fmt::format(
+        "{}: the first stage ({}) reads no input, but input files were given",
+        StageName(*routine, 0), routine->stages[0].args[0]));
+  }
+  if (!inputs.empty() && !first.inputs.empty()) {
+    return Status::Usage(fmt::format(
+        "{}: the routine names its own input files, and karta run was given others too "
+        "(give them in one place)",
+        StageName(*routine, 0)));
+  }
+  if (inputs.empty()) inputs = first.inputs;
+  if (output == "-") output = built.back().opts.output;
+
+  // The input is read with the first stage's input flags, or karta run's.
+  CsvOptions csv = env.Csv();
+  if (first.text) csv.text = true;
+  if (first.skip_bad) csv.skip_bad = true;
+  if (first.delimiter != ",") csv.delimiter = *ParseDelimiter(first.delimiter);
+
+  std::unique_ptr<CsvReader> reader;
+  if (!source) {
+    auto r = CsvReader::Open(inputs, csv);
+    if (!r.ok()) return r.status();
+    reader = std::move(r.value());
+  }
+  BuiltStage* sink = built.back().sink ? &built.back() : nullptr;
+  TempCsv temp;
+  if (sink) KARTA_RETURN_IF_ERROR(temp.Create());
+  auto out = OutputFile::Open(sink ? temp.path() : output);
+  if (!out.ok()) return out.status();
+  CsvWriter writer(out->get());
+
+  std::vector<std::unique_ptr<Stage>> stages;
+  for (auto& b : built) {
+    if (!b.sink) stages.push_back(std::move(b.stage));
+  }
+  Chain chain(std::move(stages), &writer, explain_);
+  Status st;
+  if (source) {
+    st = chain.head()->Begin(Header());
+    if (st.ok()) st = chain.head()->End();
+  } else {
+    st = Pump(reader.get(), chain.head());
+  }
+  const int64_t input_records = reader ? reader->records() : 0;
+  SinkStats sink_stats;
+  if (st.ok() && sink) {
+    st = (*out)->Commit();
+    if (st.ok()) {
+      ToolEnv e;
+      e.tool = sink->info->name;
+      e.common = sink->opts;
+      e.common.inputs = {temp.path()};
+      e.common.output = output;
+      e.common.delimiter = ",";
+      e.common.text = false;
+      e.cancel = env.cancel;
+      e.stderr_tty = env.stderr_tty;
+      auto t0 = std::chrono::steady_clock::now();
+      st = sink->tool->Run(e);
+      sink_stats.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      sink_stats.ran = true;
+      if (!st.ok() && st.code() != Status::Code::kBrokenPipe &&
+          st.code() != Status::Code::kInterrupted) {
+        st = st.WithPrefix(StageName(*routine, built.size() - 1));
+      }
+    }
+  }
+  if (explain_) Explain(*routine, chain, input_records, source, sink ? &sink_stats : nullptr);
+  if (st.code() == Status::Code::kBrokenPipe) return st;
+  if (st.code() == Status::Code::kInterrupted) {
+    if (sink) return st;
+    KARTA_RETURN_IF_ERROR((*out)->Commit());
+    return Status::Interrupted(fmt::format(
+        "interrupted after {} records; what was written so far is kept{}", input_records,
+        (*out)->is_stdout() ? "" : " in " + (*out)->name()));
+  }
+  if (!st.ok()) {
+    int f = chain.fault();
+    if (!sink_stats.ran && f >= 0 && f < static_cast<int>(chain.Stats().size())) {
+      return st.WithPrefix(StageName(*routine, f));
+    }
+    return st;
+  }
+  if (!sink) KARTA_RETURN_IF_ERROR((*out)->Commit());
+  if (reader && reader->skipped() > 0) {
+    env.Warn(fmt::format("skipped {} bad record{} (--skip-bad); the first: {}",
+                         reader->skipped(), reader->skipped() == 1 ? "" : "s",
+                         reader->first_skip()));
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
 ToolInfo RunTool() {
-  return {"run", "(not built yet)", "", kNoCommon,
-          [] { return std::unique_ptr<Tool>(new RunPlaceholder()); }};
+  return {"run", "Run a saved routine (.karta) in one process; --explain shows each step", kHelp,
+          kInputOutput, [] { return std::unique_ptr<Tool>(new Runner()); }};
 }
 
 }  // namespace karta

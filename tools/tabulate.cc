@@ -1,22 +1,267 @@
-// karta tabulate: not built yet (placeholder so that the tool table is complete).
+// karta tabulate: how much, where, and how it changes: counts per group.
+//
+// Reads CSV (any columns; usually the output of geotag and dedupe) and writes
+// one row per group with its count and the aggregates asked for: distinct
+// counts (distinct clusters = people, not ads), sums, minima, maxima, means.
+// Groups are values of columns or time buckets of a time column (ISO weeks).
+// The result is a table: an aligned text table on a terminal, CSV otherwise,
+// or Markdown, JSON, or CSV for Swedish Excel; with small terminal charts.
+// Only the groups are kept in memory, never the rows.
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "lib/io.h"
+#include "lib/table.h"
 #include "tools/tools.h"
 
 namespace karta {
 namespace {
 
-class TabulatePlaceholder : public Tool {
+constexpr const char* kHelp = R"(
+Groups (--by, comma-separated):
+  COL                a column's values                 kommun
+  week(COL)          ISO 8601 week of an RFC 3339 time week(posted_at) -> 2026-W10
+  day(COL) month(COL)                                  day(posted_at) -> 2026-03-02
+  week, day, month   the same of posted_at             kommun,week
+Every row is counted; add aggregates of other columns:
+  --count-distinct cluster    distinct clusters (people, not ads): cluster_distinct
+  --sum/--min/--max/--mean price                       price_sum, price_min, ...
+Empty cells are not values (an ad without a cluster is not a person); an
+empty group value is a group of its own.
+
+Output: a text table when stdout is a terminal, CSV otherwise; --format
+text|csv|md|json; --excel writes CSV that Excel with Swedish settings opens
+as columns (UTF-8 BOM, ';' between fields, decimal comma). Rows are sorted
+biggest count first (--sort key|input|COLUMN to change, --reverse).
+
+Examples:
+  karta tabulate --by kommun ads.csv                    ads per kommun
+  karta tabulate --by kommun --count-distinct cluster --totals ads.csv
+                                                        ads and people per kommun, with totals
+  karta tabulate --by week --count-distinct cluster --sort key ads.csv
+                                                        a weekly time series
+  karta tabulate --crosstab kommun,week --totals ads.csv
+                                                        kommun by week, with totals
+  karta tabulate --by place --top 10 --bar ads.csv      the ten biggest places, with bars
+  karta tabulate --by kommun,week --spark ads.csv       one sparkline per kommun
+  karta tabulate --by kommun --excel -o kommun.csv ads.csv
+                                                        for Excel
+  karta tabulate --by kommun --format md ads.csv        a table for a wiki or e-mail
+)";
+
+class Tabulate : public Tool {
  public:
-  void AddOptions(CLI::App* app) override { app->allow_extras(); }
-  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
-    return Status::Usage("this tool is not built yet");
+  void AddOptions(CLI::App* app) override {
+    app->add_option("--by", by_, "Group by these columns or time buckets (see below)")
+        ->type_name("KEYS");
+    app->add_option("--count-distinct", distinct_, "Count distinct values of COL per group")
+        ->allow_extra_args(false)
+        ->type_name("COL");
+    app->add_option("--sum", sum_, "Sum of the numbers in COL per group")
+        ->allow_extra_args(false)->type_name("COL");
+    app->add_option("--min", min_, "Smallest number in COL per group")
+        ->allow_extra_args(false)->type_name("COL");
+    app->add_option("--max", max_, "Largest number in COL per group")
+        ->allow_extra_args(false)->type_name("COL");
+    app->add_option("--mean", mean_, "Mean of the numbers in COL per group")
+        ->allow_extra_args(false)->type_name("COL");
+    app->add_option("--crosstab", crosstab_,
+                    "A cross table: rows by ROW, columns by COL (either may be week(...))")
+        ->type_name("ROW,COL");
+    app->add_option("--top", top_, "Keep only the first N rows after sorting")
+        ->type_name("N")
+        ->check(CLI::Range(1, 1000000000));
+    app->add_option("--sort", sort_,
+                    "count (biggest first, the default), key, input (first seen), or an "
+                    "output column such as cluster_distinct")
+        ->type_name("WHAT");
+    app->add_flag("--reverse", reverse_, "Reverse the sort order");
+    app->add_flag("--totals", totals_, "Add a totals row (distinct counts are over all rows)");
+    app->add_option("--format", format_,
+                    "text, csv, md, json or excel (default: text on a terminal, else csv)")
+        ->type_name("FMT");
+    app->add_flag("--excel", excel_,
+                  "CSV for Excel with Swedish settings (BOM, ';', decimal comma)");
+    app->add_flag("--bar", bar_, "Add a bar per row (Unicode blocks) for the first aggregate");
+    app->add_option("--bar-width", bar_width_, "Width of the longest bar (default 40)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 400));
+    app->add_flag("--spark", spark_,
+                  "One row per group with a sparkline over time (--by must hold a time key)");
   }
+
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
+    return Status::Usage("tabulate writes a table, not records; it cannot be a pipeline stage");
+  }
+
+  Status Run(const ToolEnv& env) override {
+    // What to compute.
+    TableSpec spec;
+    std::vector<std::string> keys = SplitList(by_);
+    if (!crosstab_.empty()) {
+      if (!by_.empty()) return Status::Usage("give --by or --crosstab, not both");
+      keys = SplitList(crosstab_);
+      if (keys.size() != 2) {
+        return Status::Usage(fmt::format(
+            "--crosstab takes two keys, ROW,COL (e.g. kommun,week), not '{}'", crosstab_));
+      }
+    }
+    if (keys.empty()) {
+      return Status::Usage("nothing to group by (e.g. --by kommun; see karta tabulate --help)");
+    }
+    for (const std::string& k : keys) {
+      auto key = ParseKey(k);
+      if (!key.ok()) return key.status();
+      spec.keys.push_back(*key);
+    }
+    auto add = [&](const std::vector<std::string>& cols, AggKind kind) {
+      for (const std::string& list : cols) {
+        for (const std::string& c : SplitList(list)) spec.aggs.push_back({kind, c});
+      }
+    };
+    add(distinct_, AggKind::kDistinct);
+    add(sum_, AggKind::kSum);
+    add(min_, AggKind::kMin);
+    add(max_, AggKind::kMax);
+    add(mean_, AggKind::kMean);
+    std::optional<size_t> value;  // what crosstab cells, bars and sparklines show
+    if (!spec.aggs.empty()) value = 0;
+
+    SortOptions sort;
+    sort.reverse = reverse_;
+    sort.top = static_cast<size_t>(top_);
+    sort.totals = totals_;
+    if (sort_ == "count") {
+      sort.by = SortBy::kCount;
+    } else if (sort_ == "key") {
+      sort.by = SortBy::kKey;
+    } else if (sort_ == "input") {
+      sort.by = SortBy::kInput;
+    } else {
+      bool known = false;
+      for (const AggSpec& a : spec.aggs) known = known || a.Name() == sort_;
+      if (!known) {
+        std::string names = "count, key, input";
+        for (const AggSpec& a : spec.aggs) names += ", " + a.Name();
+        return Status::Usage(fmt::format("--sort {}: not something to sort by ({})", sort_, names));
+      }
+      sort.by = SortBy::kColumn;
+      sort.column = sort_;
+    }
+
+    Format format = ::isatty(1) && env.common.output == "-" ? Format::kText : Format::kCsv;
+    if (!format_.empty()) {
+      auto f = ParseFormat(format_);
+      if (!f.ok()) return f.status();
+      format = *f;
+    }
+    if (excel_) {
+      if (!format_.empty() && format_ != "excel") {
+        return Status::Usage(fmt::format("--excel and --format {} both given; choose one", format_));
+      }
+      format = Format::kExcel;
+    }
+
+    // Grouping sets.
+    std::vector<std::vector<size_t>> sets;
+    std::optional<size_t> time_key;
+    if (spark_) {
+      if (!crosstab_.empty()) return Status::Usage("--spark and --crosstab cannot be combined");
+      for (size_t k = 0; k < spec.keys.size(); ++k) {
+        if (spec.keys[k].unit == TimeUnit::kNone) continue;
+        if (time_key) return Status::Usage("--spark needs exactly one time key in --by");
+        time_key = k;
+      }
+      if (!time_key) {
+        return Status::Usage(
+            "--spark needs a time key in --by, e.g. --by kommun,week(posted_at)");
+      }
+      std::vector<size_t> all, others;
+      for (size_t k = 0; k < spec.keys.size(); ++k) {
+        all.push_back(k);
+        if (k != *time_key) others.push_back(k);
+      }
+      sets = {all, others};
+    } else if (!crosstab_.empty()) {
+      sets = {{0, 1}, {0}, {1}, {}};
+    } else {
+      std::vector<size_t> all;
+      for (size_t k = 0; k < spec.keys.size(); ++k) all.push_back(k);
+      sets = {all, {}};
+    }
+
+    // Count.
+    auto reader = CsvReader::Open(env.common.inputs, env.Csv());
+    if (!reader.ok()) return reader.status();
+    Aggregator agg(spec, sets);
+    bool empty_input = (*reader)->header().empty();
+    if (!empty_input) {
+      Status st = Pump(reader->get(), &agg);
+      if (st.code() == Status::Code::kInterrupted) {
+        return Status::Interrupted(
+            fmt::format("interrupted after {} records; no table written", (*reader)->records()));
+      }
+      if (!st.ok()) return st;
+    } else if (spark_ || !crosstab_.empty()) {
+      return Status::Ok();  // nothing to draw
+    }
+    if (spark_ && agg.spec().keys[*time_key].unit == TimeUnit::kNone) {
+      return Status::Usage(fmt::format(
+          "--spark: the input has a column '{}', so it is not a time key; use week(posted_at)",
+          agg.spec().keys[*time_key].name));
+    }
+
+    // Shape the table.
+    Table table;
+    size_t value_col = 0;
+    if (spark_) {
+      table = agg.Sparklines(0, 1, *time_key, value, sort);
+    } else if (!crosstab_.empty()) {
+      table = agg.Crosstab(0, 1, 2, 3, value, sort);
+      value_col = table.columns.size() - 1;
+    } else {
+      table = agg.GroupTable(0, 1, sort);
+      value_col = spec.keys.size() + (value ? 1 + *value : 0);
+    }
+    if (bar_) {
+      if (spark_) return Status::Usage("--bar and --spark cannot be combined");
+      AddBarColumn(&table, value_col, bar_width_);
+    }
+
+    auto out = OutputFile::Open(env.common.output);
+    if (!out.ok()) return out.status();
+    KARTA_RETURN_IF_ERROR((*out)->Write(FormatTable(table, format)));
+    KARTA_RETURN_IF_ERROR((*out)->Commit());
+    if ((*reader)->skipped() > 0) {
+      env.Warn(fmt::format("skipped {} bad record{} (--skip-bad); the first: {}",
+                           (*reader)->skipped(), (*reader)->skipped() == 1 ? "" : "s",
+                           (*reader)->first_skip()));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::string by_;
+  std::vector<std::string> distinct_, sum_, min_, max_, mean_;
+  std::string crosstab_;
+  int top_ = 0;
+  std::string sort_ = "count";
+  bool reverse_ = false;
+  bool totals_ = false;
+  std::string format_;
+  bool excel_ = false;
+  bool bar_ = false;
+  int bar_width_ = 40;
+  bool spark_ = false;
 };
 
 }  // namespace
 
 ToolInfo TabulateTool() {
-  return {"tabulate", "(not built yet)", "", kNoCommon,
-          [] { return std::unique_ptr<Tool>(new TabulatePlaceholder()); }};
+  return {"tabulate", "Count per group: distinct counts, sums, time series, crosstabs, top-N",
+          kHelp, kInputFlags | kInputFiles | kOutput,
+          [] { return std::unique_ptr<Tool>(new Tabulate()); }};
 }
 
 }  // namespace karta

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Throughput of `karta extract` (all extractors on, one core) on ad text.
+#
+#   bench/extract.sh           full size: ~100 MB of ads (target >= 50 MB/s)
+#   bench/extract.sh --smoke   ~2 MB, seconds (CI)
+#
+# Input: the practice generator's corpus.csv (build/karta-practice) when it is
+# built, else the committed small corpus, else tests/data/extract/ads.csv,
+# repeated to size with the ad ids changed. The peer is `grep -oE` with a
+# plain phone-number regex over the same file: what a quick one-off search
+# costs, and a floor for reading the bytes. Prints seconds, MB/s and peak RSS
+# of each (GNU time), and the ratio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KARTA=${KARTA:-build/karta}
+PRACTICE=${PRACTICE:-build/karta-practice}
+MB=100
+[ "${1:-}" = --smoke ] && MB=2
+mkdir -p bench/work
+work=bench/work/extract
+mkdir -p "$work"
+input="$work/ads-${MB}mb.csv"
+if [ ! -s "$input" ]; then
+  seed_csv=""
+  if [ -x "$PRACTICE" ]; then
+    "$PRACTICE" --seed 11 --ads 20000 --out "$work/gen" >/dev/null
+    seed_csv="$work/gen/corpus.csv"
+  elif [ -s examples/practice-site/small/corpus.csv ]; then
+    seed_csv=examples/practice-site/small/corpus.csv
+  else
+    seed_csv=tests/data/extract/ads.csv
+  fi
+  python3 - "$seed_csv" "$input" "$MB" <<'PY'
+import csv, sys
+src, dst, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(src, encoding="utf-8", newline="") as f:
+    rows = list(csv.reader(f))
+header, body = rows[0], rows[1:]
+with open(dst, "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(header)
+    n = 0
+    while f.tell() < mb * 1_000_000:
+        for r in body:
+            r = list(r)
+            r[0] = f"{r[0]}-{n}"
+            w.writerow(r)
+        n += 1
+PY
+fi
+bytes=$(stat -c %s "$input")
+run() {  # name, command...
+  local name=$1
+  shift
+  /usr/bin/time -f '%e %M' -o "$work/time.$name" "$@" >/dev/null
+  read -r secs rss <"$work/time.$name"
+  python3 -c "import sys; b,s,r=int(sys.argv[1]),float(sys.argv[2]),int(sys.argv[3]); \
+print(f'{sys.argv[4]:8s} {s:6.2f} s  {b/1e6/max(s,0.01):7.1f} MB/s  peak RSS {r/1024:.0f} MB')" \
+    "$bytes" "$secs" "$rss" "$name"
+}
+echo "input: $input ($((bytes / 1000000)) MB)"
+run karta taskset -c 0 "$KARTA" extract "$input"
+run grep grep -oE '(\+46|0)[ -]?7[0-9]([ -]?[0-9]){7}' "$input"
+python3 -c "import sys; a=open(sys.argv[1]).read().split(); b=open(sys.argv[2]).read().split(); \
+print(f'ratio karta/grep time: {float(a[0])/max(float(b[0]),0.01):.2f}')" "$work/time.karta" "$work/time.grep"

@@ -1,0 +1,60 @@
+#include "lib/crawl.h"
+
+#include <unistd.h>
+
+#include <doctest/doctest.h>
+
+namespace karta {
+
+TEST_CASE("crawl: runs, frontier, resume and validators") {
+  char dir[] = "/tmp/karta-crawl-XXXXXX";
+  REQUIRE(mkdtemp(dir));
+  std::string path = std::string(dir) + "/state.db";
+  CHECK(CrawlState::Open(path, true).status().code() == Status::Code::kUsage);
+  {
+    auto s = CrawlState::Open(path, false);
+    REQUIRE(s.ok());
+    CHECK((*s)->run() == 1);
+    CHECK(*(*s)->Queue("http://a.example/1", 0, "start"));
+    CHECK(!*(*s)->Queue("http://a.example/1", 0, "start"));
+    CHECK(*(*s)->Queue("http://a.example/2", 1, "ad"));
+    CrawlState::Page p;
+    p.url = "http://a.example/1";
+    p.etag = "\"x\"";
+    p.sha256 = "abc";
+    p.status = 200;
+    REQUIRE((*s)->MarkDone(p, 120).ok());
+  }
+  {
+    auto s = CrawlState::Open(path, true);
+    REQUIRE(s.ok());
+    CHECK((*s)->run() == 1);
+    CHECK((*s)->out_bytes() == 120);
+    CHECK((*s)->done_count() == 1);
+    auto f = (*s)->Frontier();
+    REQUIRE(f.ok());
+    REQUIRE(f->size() == 1);
+    CHECK((*f)[0].url == "http://a.example/2");
+    CHECK((*f)[0].depth == 1);
+  }
+  {
+    auto s = CrawlState::Open(path, false);  // a new run keeps the validators
+    REQUIRE(s.ok());
+    CHECK((*s)->run() == 2);
+    CHECK((*s)->out_bytes() == 0);
+    auto p = (*s)->Lookup("http://a.example/1");
+    REQUIRE(p.ok());
+    REQUIRE(p->has_value());
+    CHECK((*p)->etag == "\"x\"");
+    CHECK(!(*p)->done);
+    CHECK(!(*p)->queued);
+    CHECK(*(*s)->Queue("http://a.example/1", 0, "start"));
+    CHECK((*s)->Frontier()->size() == 1);
+  }
+  unlink(path.c_str());
+  unlink((path + "-wal").c_str());
+  unlink((path + "-shm").c_str());
+  rmdir(dir);
+}
+
+}  // namespace karta

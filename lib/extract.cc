@@ -1,0 +1,1139 @@
+#include "lib/extract.h"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include <phonenumbers/phonemetadata.pb.h>
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+#include <re2/re2.h>
+
+namespace i18n::phonenumbers {
+// The metadata libphonenumber is built with (exported by the library).
+int metadata_size();
+const void* metadata_get();
+}  // namespace i18n::phonenumbers
+
+namespace karta {
+namespace {
+
+// ---------------------------------------------------------------- helpers
+
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsAsciiAlpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+inline bool IsAsciiAlnum(char c) { return IsDigit(c) || IsAsciiAlpha(c); }
+inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c | 0x20) : c; }
+inline unsigned char U(char c) { return static_cast<unsigned char>(c); }
+
+// A letter byte sequence starts at s[i]: an ASCII letter or a Latin-1
+// supplement letter (å ä ö é ü ..., encoded C3 xx). Returns its length or 0.
+inline size_t LetterAt(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
+  char c = s[i];
+  if (IsAsciiAlpha(c)) return 1;
+  if (U(c) == 0xC3 && i + 1 < s.size()) {
+    unsigned char d = U(s[i + 1]);
+    if (d >= 0x80 && d <= 0xBF && d != 0x97 && d != 0xB7) return 2;  // not × ÷
+  }
+  return 0;
+}
+
+// Byte classes: 1 ASCII letter or digit, 2 the lead byte C3 of a Latin-1
+// letter, 0 anything else.
+struct ByteClass {
+  unsigned char c[256] = {};
+  constexpr ByteClass() {
+    for (int i = '0'; i <= '9'; ++i) c[i] = 1;
+    for (int i = 'a'; i <= 'z'; ++i) c[i] = 1;
+    for (int i = 'A'; i <= 'Z'; ++i) c[i] = 1;
+    c[0xC3] = 2;
+  }
+};
+constexpr ByteClass kClass;
+
+// The end of the word-character run (letters and digits) starting at i.
+inline size_t WordEnd(std::string_view s, size_t i) {
+  const size_t n = s.size();
+  while (i < n) {
+    unsigned char k = kClass.c[U(s[i])];
+    if (k == 1) {
+      ++i;
+    } else if (k == 2 && LetterAt(s, i) == 2) {
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// True iff the char before i is not a word character.
+inline bool WordStartAt(std::string_view s, size_t i) {
+  if (i == 0) return true;
+  char p = s[i - 1];
+  if (IsAsciiAlnum(p)) return false;
+  if (i >= 2 && U(s[i - 2]) == 0xC3 && U(p) >= 0x80 && U(p) <= 0xBF) return false;
+  return true;
+}
+
+// Lower-cases ASCII and the Swedish upper-case letters Å Ä Ö É.
+std::string LowerWord(std::string_view w) {
+  std::string out(w);
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (U(out[i]) == 0xC3 && i + 1 < out.size()) {
+      unsigned char d = U(out[i + 1]);
+      if (d >= 0x80 && d <= 0x9E && d != 0x97) out[i + 1] = char(d + 0x20);
+      ++i;
+    } else {
+      out[i] = Lower(out[i]);
+    }
+  }
+  return out;
+}
+
+bool StartsWithNoCase(std::string_view s, size_t i, std::string_view lit) {
+  if (i + lit.size() > s.size()) return false;
+  for (size_t k = 0; k < lit.size(); ++k) {
+    if (Lower(s[i + k]) != lit[k]) return false;
+  }
+  return true;
+}
+
+template <typename T>
+void AddUnique(std::vector<T>* out, T v) {
+  if (std::find(out->begin(), out->end(), v) == out->end()) out->push_back(std::move(v));
+}
+
+// ----------------------------------------------------------- number words
+
+// Digit words for phone numbers ("noll sju noll", "zero seven").
+int DigitWord(std::string_view lw) {
+  static const std::unordered_map<std::string_view, int> kWords = {
+      {"noll", 0},  {"nolla", 0}, {"zero", 0},  {"oh", 0},    {"o", 0},
+      {"ett", 1},   {"en", 1},    {"etta", 1},  {"one", 1},   {"två", 2},
+      {"tvåa", 2},  {"two", 2},   {"tre", 3},   {"trea", 3},  {"three", 3},
+      {"fyra", 4},  {"fyran", 4}, {"four", 4},  {"fem", 5},   {"femma", 5},
+      {"five", 5},  {"sex", 6},   {"sexa", 6},  {"six", 6},   {"sju", 7},
+      {"sjua", 7},  {"seven", 7}, {"åtta", 8},  {"eight", 8},
+      {"nio", 9},   {"nia", 9},   {"nine", 9},
+  };
+  if (lw.size() > 6) return -1;
+  auto it = kWords.find(lw);
+  return it == kWords.end() ? -1 : it->second;
+}
+
+// A written-out number 0..99 in Swedish or English, as one word
+// ("nitton", "tjugotvå", "twentytwo"); -1 if not one.
+int NumberWord(std::string_view w) {
+  static const std::pair<std::string_view, int> kTens[] = {
+      {"tjugo", 20}, {"trettio", 30}, {"fyrtio", 40}, {"femtio", 50}, {"sextio", 60},
+      {"twenty", 20}, {"thirty", 30}, {"forty", 40}, {"fifty", 50}, {"sixty", 60}};
+  static const std::unordered_map<std::string_view, int> kSmall = {
+      {"ett", 1},      {"en", 1},       {"två", 2},      {"tre", 3},       {"fyra", 4},
+      {"fem", 5},      {"sex", 6},      {"sju", 7},      {"åtta", 8},      {"nio", 9},
+      {"tio", 10},     {"elva", 11},    {"tolv", 12},    {"tretton", 13},  {"fjorton", 14},
+      {"femton", 15},  {"sexton", 16},  {"sjutton", 17}, {"arton", 18},    {"nitton", 19},
+      {"one", 1},      {"two", 2},      {"three", 3},    {"four", 4},      {"five", 5},
+      {"six", 6},      {"seven", 7},    {"eight", 8},    {"nine", 9},      {"ten", 10},
+      {"eleven", 11},  {"twelve", 12},  {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15},
+      {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"aderton", 18}};
+  if (auto it = kSmall.find(w); it != kSmall.end()) return it->second;
+  for (const auto& [t, v] : kTens) {
+    if (w.substr(0, t.size()) == t) {
+      std::string_view rest = w.substr(t.size());
+      if (!rest.empty() && rest.front() == '-') rest.remove_prefix(1);
+      if (rest.empty()) return v;
+      auto it = kSmall.find(rest);
+      if (it != kSmall.end() && it->second < 10) return v + it->second;
+      return -1;
+    }
+  }
+  return -1;
+}
+
+}  // namespace
+
+void Extraction::Clear() {
+  phones.clear();
+  emails.clear();
+  ages.clear();
+  prices.clear();
+  handles.clear();
+}
+
+int YearOf(std::string_view date) {
+  if (date.size() < 4) return 0;
+  int y = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    if (!IsDigit(date[i])) return 0;
+    y = y * 10 + (date[i] - '0');
+  }
+  if (date.size() > 4 && IsDigit(date[4])) return 0;
+  return y;
+}
+
+// ------------------------------------------------------------ validation
+
+struct PhoneValidator::Impl {
+  struct Desc {
+    std::unique_ptr<RE2> re;
+    std::vector<int> lengths;
+  };
+  std::string region;
+  std::string cc;              // "46"
+  std::string national_prefix; // "0"
+  std::unique_ptr<RE2> general;
+  std::vector<int> general_lengths;
+  std::vector<Desc> types;
+  bool fast = false;  // metadata for the region loaded
+  std::unordered_map<std::string, std::string> cache;
+
+  static bool Has(const std::vector<int>& v, int n) {
+    return std::find(v.begin(), v.end(), n) != v.end();
+  }
+
+  void Load() {
+    using namespace i18n::phonenumbers;
+    PhoneMetadataCollection coll;
+    if (!coll.ParseFromArray(metadata_get(), metadata_size())) return;
+    for (const PhoneMetadata& m : coll.metadata()) {
+      if (m.id() != region) continue;
+      cc = std::to_string(m.country_code());
+      national_prefix = m.national_prefix();
+      RE2::Options opt;
+      opt.set_log_errors(false);
+      auto compile = [&](const std::string& p) {
+        return std::make_unique<RE2>("(?:" + p + ")", opt);
+      };
+      const PhoneNumberDesc& g = m.general_desc();
+      general = compile(g.national_number_pattern());
+      if (!general->ok()) return;
+      general_lengths.assign(g.possible_length().begin(), g.possible_length().end());
+      const PhoneNumberDesc* descs[] = {&m.premium_rate(), &m.toll_free(),    &m.shared_cost(),
+                                        &m.voip(),         &m.personal_number(), &m.pager(),
+                                        &m.uan(),          &m.voicemail(),    &m.fixed_line(),
+                                        &m.mobile()};
+      for (const PhoneNumberDesc* d : descs) {
+        if (!d->has_national_number_pattern()) continue;
+        Desc out;
+        out.re = compile(d->national_number_pattern());
+        if (!out.re->ok()) return;
+        out.lengths.assign(d->possible_length().begin(), d->possible_length().end());
+        if (out.lengths.empty()) out.lengths = general_lengths;
+        if (out.lengths.size() == 1 && out.lengths[0] == -1) continue;
+        types.push_back(std::move(out));
+      }
+      fast = !national_prefix.empty() && !types.empty();
+      return;
+    }
+  }
+
+  // libphonenumber's IsValidNumber for the region, over RE2.
+  bool ValidNational(std::string_view nat) const {
+    int n = static_cast<int>(nat.size());
+    if (!general_lengths.empty() && !Has(general_lengths, n)) return false;
+    if (!RE2::FullMatch(nat, *general)) return false;
+    for (const Desc& d : types) {
+      if (Has(d.lengths, n) && RE2::FullMatch(nat, *d.re)) return true;
+    }
+    return false;
+  }
+
+  std::string Slow(const std::string& intl) {
+    using namespace i18n::phonenumbers;
+    auto it = cache.find(intl);
+    if (it != cache.end()) return it->second;
+    if (cache.size() > 50000) cache.clear();
+    PhoneNumberUtil* u = PhoneNumberUtil::GetInstance();
+    PhoneNumber num;
+    std::string out;
+    if (u->Parse(intl, region, &num) == PhoneNumberUtil::NO_PARSING_ERROR &&
+        u->IsValidNumber(num)) {
+      u->Format(num, PhoneNumberUtil::E164, &out);
+    }
+    cache.emplace(intl, out);
+    return out;
+  }
+};
+
+PhoneValidator::PhoneValidator(std::string region) : impl_(new Impl) {
+  impl_->region = std::move(region);
+  impl_->Load();
+}
+
+PhoneValidator::~PhoneValidator() = default;
+
+std::string PhoneValidator::ToE164(std::string_view cand) {
+  Impl& m = *impl_;
+  std::string_view intl;  // digits after the international prefix
+  if (!cand.empty() && cand.front() == '+') {
+    intl = cand.substr(1);
+  } else if (cand.size() > 2 && cand[0] == '0' && cand[1] == '0') {
+    intl = cand.substr(2);
+  } else if (m.fast && !cand.empty() && cand.substr(0, m.national_prefix.size()) == m.national_prefix) {
+    std::string_view nat = cand.substr(m.national_prefix.size());
+    if (nat.empty() || nat.front() == '0') return "";
+    return m.ValidNational(nat) ? "+" + m.cc + std::string(nat) : "";
+  } else {
+    return "";  // no prefix: not taken as a phone number (prices, ids, years)
+  }
+  if (intl.size() < 6 || intl.front() == '0') return "";
+  if (m.fast && intl.substr(0, m.cc.size()) == m.cc) {
+    std::string_view nat = intl.substr(m.cc.size());
+    // "+46 (0)70…": the national prefix written after the country code.
+    if (!m.national_prefix.empty() && nat.substr(0, m.national_prefix.size()) == m.national_prefix) {
+      nat.remove_prefix(m.national_prefix.size());
+    }
+    if (nat.empty() || nat.front() == '0') return "";
+    return m.ValidNational(nat) ? "+" + m.cc + std::string(nat) : "";
+  }
+  std::string s = "+";
+  s.append(intl);
+  return m.Slow(s);
+}
+
+// ----------------------------------------------------------------- phones
+
+namespace {
+
+struct PGroup {
+  std::string digits;
+  size_t begin = 0, end = 0;
+  bool plus = false;
+  bool word = false;
+  char sep = 0;  // the first punctuation in the gap before this group (0: none)
+};
+
+inline bool MayStartZero(char c) {
+  c = Lower(c);
+  return c == 'n' || c == 'z' || c == 'o';
+}
+
+// Is [b, e) a gap that may sit between two groups of one phone number?
+// Sets *sep to its first punctuation char.
+bool PhoneGap(std::string_view s, size_t b, size_t e, bool words, char* sep) {
+  if (e - b > 24) return false;
+  int punct = 0, spaces = 0;
+  *sep = 0;
+  for (size_t i = b; i < e;) {
+    unsigned char c = U(s[i]);
+    if (c == ' ' || c == '\t') {
+      ++spaces;
+      ++i;
+    } else if (c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '_' || c == '*' ||
+               c == '|' || c == '~' || (c == ',' && words)) {
+      if (*sep == 0) *sep = char(c);
+      ++punct;
+      ++i;
+    } else if (c == '+') {
+      return false;
+    } else if (c >= 0xC0) {
+      // Multi-byte: a non-letter (space variant, dash, emoji, symbol).
+      size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      if (c == 0xC3) return false;  // a Latin-1 letter
+      i += n;
+      ++spaces;
+    } else {
+      return false;  // newline, colon, letters' punctuation...
+    }
+  }
+  return punct <= 3 && spaces <= 6;
+}
+
+bool DateShaped(const std::vector<PGroup>& g, size_t s, size_t e) {
+  if (e - s == 2) {
+    size_t a = g[s].digits.size(), b = g[s + 1].digits.size(), c = g[s + 2].digits.size();
+    char s1 = g[s + 1].sep, s2 = g[s + 2].sep;
+    bool seps = s1 != 0 && s1 == s2 && (s1 == '.' || s1 == '-' || s1 == '/');
+    if (seps && ((a <= 2 && b <= 2 && c == 4) || (a == 4 && b <= 2 && c <= 2))) return true;
+  }
+  if (e - s == 3) {  // 08.00-20.00
+    bool two = true;
+    for (size_t k = s; k <= e; ++k) two = two && g[k].digits.size() == 2;
+    if (two && g[s + 1].sep == '.' && g[s + 3].sep == '.' && g[s + 2].sep == '-') return true;
+  }
+  return false;
+}
+
+void EvaluateRun(const std::vector<PGroup>& g, PhoneValidator* v, std::vector<std::string>* out) {
+  size_t total = 0;
+  for (const PGroup& x : g) total += x.digits.size();
+  if (total < 7) return;
+  size_t s = 0;
+  while (s < g.size()) {
+    const PGroup& first = g[s];
+    if (!first.plus && first.digits[0] != '0') {
+      ++s;
+      continue;
+    }
+    // Longest run of groups from s that makes a valid number.
+    size_t len = 0, last = s;
+    while (last < g.size() && len + g[last].digits.size() <= 15) len += g[last++].digits.size();
+    bool found = false;
+    std::string cand;
+    for (size_t e = last; e > s; --e) {
+      cand.clear();
+      if (first.plus) cand.push_back('+');
+      for (size_t k = s; k < e; ++k) cand += g[k].digits;
+      if (cand.size() < 7) break;
+      if (DateShaped(g, s, e - 1)) continue;
+      std::string e164 = v->ToE164(cand);
+      if (!e164.empty()) {
+        AddUnique(out, std::move(e164));
+        s = e;
+        found = true;
+        break;
+      }
+    }
+    if (!found) ++s;
+  }
+}
+
+}  // namespace
+
+void ExtractPhones(std::string_view s, PhoneValidator* v, std::vector<std::string>* out) {
+  std::vector<PGroup> run;
+  size_t run_digits = 0;
+  auto flush = [&] {
+    if (run_digits >= 7) EvaluateRun(run, v, out);
+    run.clear();
+    run_digits = 0;
+  };
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    char c = s[i];
+    size_t len = IsDigit(c) ? 1 : LetterAt(s, i);
+    if (len == 0) {
+      ++i;
+      continue;
+    }
+    size_t b = i;
+    size_t e = WordEnd(s, i);
+    i = e;
+    // Classify the word: a digit group ([0-9Oo] with a digit), a digit word,
+    // or something that ends the run.
+    PGroup gr;
+    bool has_digit = false, num = true;
+    for (size_t k = b; k < e; ++k) {
+      char d = s[k];
+      if (IsDigit(d)) {
+        has_digit = true;
+      } else if (d != 'O' && d != 'o') {
+        num = false;
+        break;
+      }
+    }
+    // All O's ("OO") inside an open run are zeros too: "O8-O71 28O OO".
+    if (num && (has_digit || (run_digits > 0 && e - b >= 2))) {
+      gr.digits.reserve(e - b);
+      for (size_t k = b; k < e; ++k) gr.digits.push_back(IsDigit(s[k]) ? s[k] : '0');
+    } else if (!has_digit && e - b <= 6 &&
+               (run_digits > 0 ? true : MayStartZero(s[b]) && e - b <= 5)) {
+      // A run of digit words must start with a zero ("noll", "zero", "oh"),
+      // so a word outside a run is only looked up if it could be one.
+      int d = DigitWord(LowerWord(s.substr(b, e - b)));
+      if (run_digits == 0 && d != 0) d = -1;
+      if (d < 0) {
+        flush();
+        continue;
+      }
+      gr.digits.push_back(char('0' + d));
+      gr.word = true;
+    } else {
+      flush();
+      continue;
+    }
+    gr.begin = b;
+    gr.end = e;
+    gr.plus = b > 0 && s[b - 1] == '+' && !gr.word;
+    if (!run.empty()) {
+      char sep = 0;
+      bool words = gr.word || run.back().word;
+      if (gr.plus || !PhoneGap(s, run.back().end, b, words, &sep)) {
+        flush();
+      } else {
+        gr.sep = sep;
+      }
+    }
+    run_digits += gr.digits.size();
+    run.push_back(std::move(gr));
+  }
+  flush();
+}
+
+// ----------------------------------------------------------------- emails
+
+namespace {
+
+inline bool LocalChar(char c) {
+  return IsAsciiAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+inline bool LabelChar(char c) { return IsAsciiAlnum(c) || c == '-'; }
+
+// Matches an obfuscated separator word at s[i] ("dot", "(dot)", "[dot]",
+// "punkt") with the spaces around it; returns the end or npos.
+size_t ObfuscatedDot(std::string_view s, size_t i) {
+  size_t j = i;
+  while (j < s.size() && s[j] == ' ') ++j;
+  bool spaced = j > i;
+  static const std::string_view kBracketed[] = {"(dot)", "[dot]", "{dot}", "(punkt)", "[punkt]",
+                                                "(.)", "[.]", "{.}"};
+  for (std::string_view w : kBracketed) {
+    if (StartsWithNoCase(s, j, w)) {
+      j += w.size();
+      while (j < s.size() && s[j] == ' ') ++j;
+      return j;
+    }
+  }
+  if (!spaced) return std::string_view::npos;
+  for (std::string_view w : {std::string_view("dot"), std::string_view("punkt")}) {
+    if (StartsWithNoCase(s, j, w) && j + w.size() < s.size() && s[j + w.size()] == ' ') {
+      j += w.size();
+      while (j < s.size() && s[j] == ' ') ++j;
+      return j;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Parses a domain at s[i]; returns it lower case with '.' or "" if none.
+std::string ParseDomain(std::string_view s, size_t i) {
+  std::vector<std::string> labels;
+  size_t j = i;
+  for (;;) {
+    size_t b = j;
+    while (j < s.size() && LabelChar(s[j])) ++j;
+    if (j == b) break;
+    labels.push_back(LowerWord(s.substr(b, j - b)));
+    if (j < s.size() && s[j] == '.' && j + 1 < s.size() && LabelChar(s[j + 1])) {
+      ++j;
+      continue;
+    }
+    size_t k = ObfuscatedDot(s, j);
+    if (k != std::string_view::npos && k < s.size() && LabelChar(s[k])) {
+      j = k;
+      continue;
+    }
+    break;
+  }
+  // The top-level domain: letters only, 2..12; drop trailing labels that are
+  // not ("gmail.com.Ring" cannot happen, but "x dot com 070" can).
+  while (labels.size() >= 2) {
+    const std::string& t = labels.back();
+    bool ok = t.size() >= 2 && t.size() <= 12;
+    for (char c : t) ok = ok && IsAsciiAlpha(c);
+    if (ok) break;
+    labels.pop_back();
+  }
+  if (labels.size() < 2) return "";
+  std::string out;
+  for (const std::string& l : labels) {
+    if (!out.empty()) out.push_back('.');
+    out += l;
+  }
+  return out;
+}
+
+std::string LocalBefore(std::string_view s, size_t end) {
+  size_t b = end;
+  while (b > 0 && LocalChar(s[b - 1])) --b;
+  while (b < end && (s[b] == '.' || s[b] == '-')) ++b;
+  return LowerWord(s.substr(b, end - b));
+}
+
+}  // namespace
+
+void ExtractEmails(std::string_view s, std::vector<std::string>* out) {
+  const size_t n = s.size();
+  for (size_t i = 0; i < n; ++i) {
+    char c = s[i];
+    size_t at_b = 0, at_e = 0;  // the "@" and its obfuscations: [at_b, at_e)
+    if (c == '@') {
+      at_b = i;
+      at_e = i + 1;
+    } else if ((c == 't' || c == 'T') && i >= 2 && (s[i - 1] == 'a' || s[i - 1] == 'A') &&
+               i + 1 < n) {
+      char open = s[i - 2], close = s[i + 1];
+      bool ok = (open == '(' && close == ')') || (open == '[' && close == ']') ||
+                (open == '{' && close == '}') || (open == ' ' && close == ' ');
+      if (!ok) continue;
+      at_b = i - 2;
+      at_e = i + 2;
+    } else if ((c == 's' || c == 'S') && StartsWithNoCase(s, i, "snabel-a") && WordStartAt(s, i)) {
+      at_b = i;
+      at_e = i + 8;
+      if (at_b > 0 && (s[at_b - 1] == '(' || s[at_b - 1] == '[')) --at_b;
+      if (at_e < n && (s[at_e] == ')' || s[at_e] == ']')) ++at_e;
+    } else {
+      continue;
+    }
+    size_t lb = at_b;
+    while (lb > 0 && s[lb - 1] == ' ' && at_b - lb < 2) --lb;
+    std::string local = LocalBefore(s, lb);
+    if (local.empty()) continue;
+    size_t db = at_e;
+    while (db < n && s[db] == ' ' && db - at_e < 2) ++db;
+    std::string domain = ParseDomain(s, db);
+    if (domain.empty()) continue;
+    AddUnique(out, local + "@" + domain);
+    i = at_e - 1;
+  }
+}
+
+// ---------------------------------------------------------------- handles
+
+namespace {
+
+struct HandleKey {
+  std::string_view word;  // lower case
+  std::string_view kind;
+  bool weak;  // needs ':' '@' or the like after it ("sc", "of")
+};
+
+const HandleKey* FindHandleKey(std::string_view lw) {
+  static const HandleKey kKeys[] = {
+      {"whatsapp", "whatsapp", false}, {"wa", "whatsapp", true},
+      {"wapp", "whatsapp", false},     {"telegram", "telegram", false},
+      {"tg", "telegram", true},        {"tele", "telegram", true},
+      {"snapchat", "snap", false},     {"snap", "snap", false},
+      {"sc", "snap", true},        {"kik", "kik", false},
+      {"instagram", "instagram", false}, {"insta", "instagram", false},
+      {"ig", "instagram", true},       {"onlyfans", "onlyfans", false},
+      {"of", "onlyfans", true},        {"telegramm", "telegram", false},
+  };
+  for (const HandleKey& k : kKeys) {
+    if (k.word == lw) return &k;
+  }
+  return nullptr;
+}
+
+bool StopWord(std::string_view lw) {
+  static const std::string_view kStop[] = {
+      "eller", "och", "or", "and", "me", "mig", "mej", "på", "pa", "i", "för", "finns", "också",
+      "only", "nu", "to", "on", "at", "with", "med", "är", "ar", "is", "the", "du", "jag", "min",
+      "my", "name", "namn", "här", "har", "direkt", "also", "kan", "can", "if", "om", "så",
+      "till", "via", "add", "lägg", "till", "följ", "follow", "dm", "msg", "sms", "ring", "call",
+      "just", "bara", "endast", "available", "tillgänglig", "me:", "username", "användarnamn",
+      "message", "meddelande", "skicka", "send", "text", "videosamtal", "video", "samtal"};
+  for (std::string_view w : kStop) {
+    if (w == lw) return true;
+  }
+  return false;
+}
+
+inline bool NameChar(char c) { return IsAsciiAlnum(c) || c == '_' || c == '.' || c == '-'; }
+
+// Reads a handle name at s[i]; "" if none.
+std::string ReadName(std::string_view s, size_t i, bool in_url = false) {
+  size_t j = i;
+  while (j < s.size() && NameChar(s[j])) ++j;
+  while (j > i && (s[j - 1] == '.' || s[j - 1] == '-')) --j;
+  if (j < s.size() && LetterAt(s, j) == 2) return "";  // runs into å/ä/ö: a word
+  if (!in_url && j < s.size() && (s[j] == '/' || s[j] == '@')) return "";  // a URL, an email
+  std::string_view name = s.substr(i, j - i);
+  if (name.size() < 2 || name.size() > 30) return "";
+  // A name has a letter other than O/o (else it is a number: "O7O-174 06 05").
+  bool letter = false;
+  for (char c : name) letter = letter || (IsAsciiAlpha(c) && c != 'o' && c != 'O');
+  if (!letter) return "";
+  return LowerWord(name);
+}
+
+}  // namespace
+
+void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
+  const size_t n = s.size();
+  size_t last_key_end = std::string_view::npos;
+  std::string_view last_kind;
+  size_t i = 0;
+  while (i < n) {
+    char c = s[i];
+    if (c == '@') {
+      // A bare "@name": kind from a platform named just before.
+      bool bare = i == 0 || !LocalChar(s[i - 1]);
+      if (bare && last_key_end != std::string_view::npos && i - last_key_end <= 40) {
+        std::string name = ReadName(s, i + 1);
+        if (!name.empty()) {
+          AddUnique(out, std::string(last_kind) + ":" + name);
+          last_key_end = std::string_view::npos;
+        }
+      }
+      ++i;
+      continue;
+    }
+    if (!IsAsciiAlpha(c) || !WordStartAt(s, i)) {
+      ++i;
+      continue;
+    }
+    size_t e = i;
+    while (e < n && IsAsciiAlpha(s[e])) ++e;
+    if (e - i > 9 || (e - i < 2 && !StartsWithNoCase(s, e, ".me/"))) {
+      i = e;
+      continue;
+    }
+    {
+      // Every platform word starts with one of these letters.
+      char f = Lower(c);
+      if (f != 'w' && f != 't' && f != 's' && f != 'k' && f != 'i' && f != 'o') {
+        i = e;
+        continue;
+      }
+    }
+    std::string lw = LowerWord(s.substr(i, e - i));
+    const HandleKey* key = nullptr;
+    size_t j = e;
+    // URL forms: t.me/name, wa.me/…, instagram.com/name, snapchat.com/add/name.
+    if (lw == "t" && StartsWithNoCase(s, e, ".me/")) {
+      static const HandleKey kTme = {"t.me", "telegram", false};
+      key = &kTme;
+      j = e + 4;
+      std::string name = ReadName(s, j, true);
+      if (!name.empty()) AddUnique(out, "telegram:" + name);
+      i = j;
+      continue;
+    }
+    key = FindHandleKey(lw);
+    if (key == nullptr) {
+      i = e;
+      continue;
+    }
+    if (StartsWithNoCase(s, j, ".com/")) {
+      j += 5;
+      if (StartsWithNoCase(s, j, "add/")) j += 4;
+      if (j < n && s[j] == '@') ++j;
+      std::string name = ReadName(s, j, true);
+      if (!name.empty()) AddUnique(out, std::string(key->kind) + ":" + name);
+      i = j;
+      continue;
+    }
+    last_key_end = e;
+    last_kind = key->kind;
+    // Separators: spaces, ':', '=', '-', '–', '>' and an optional '@'.
+    bool strong = false;
+    int spaces = 0;
+    while (j < n) {
+      char d = s[j];
+      if (d == ' ' || d == '\t') {
+        ++spaces;
+        ++j;
+      } else if (d == ':' || d == '=' || d == '-' || d == '>' || d == '|') {
+        strong = true;
+        ++j;
+      } else if (U(d) == 0xE2 && j + 2 < n && U(s[j + 1]) == 0x80 &&
+                 (U(s[j + 2]) == 0x93 || U(s[j + 2]) == 0x94)) {
+        strong = true;
+        j += 3;
+      } else {
+        break;
+      }
+      if (spaces > 3) break;
+    }
+    if (j < n && s[j] == '@') {
+      strong = true;
+      ++j;
+    }
+    i = e;
+    if (j >= n || (!strong && (key->weak || j == e))) continue;
+    if (!IsAsciiAlnum(s[j]) && s[j] != '_') continue;
+    std::string name = ReadName(s, j);
+    if (name.empty() || StopWord(name) || FindHandleKey(name) != nullptr) continue;
+    if (!strong && NumberWord(name) >= 0) continue;
+    AddUnique(out, std::string(key->kind) + ":" + name);
+    last_key_end = std::string_view::npos;
+    i = j + name.size();
+  }
+}
+
+// ------------------------------------------------------------------- ages
+
+namespace {
+
+// The word (lower case) that ends just before position `end`, skipping
+// spaces and the separators in `skip`.
+std::string WordBefore(std::string_view s, size_t end, std::string_view skip = " ") {
+  size_t e = end;
+  while (e > 0 && (skip.find(s[e - 1]) != std::string_view::npos || U(s[e - 1]) == 0xA0)) {
+    if (U(s[e - 1]) == 0xA0 && e >= 2 && U(s[e - 2]) == 0xC2) --e;
+    --e;
+  }
+  size_t b = e;
+  while (b > 0) {
+    if (IsAsciiAlnum(s[b - 1])) {
+      --b;
+    } else if (b >= 2 && U(s[b - 2]) == 0xC3 && U(s[b - 1]) >= 0x80 && U(s[b - 1]) <= 0xBF) {
+      b -= 2;
+    } else {
+      break;
+    }
+  }
+  if (e - b > 12) return "";
+  return LowerWord(s.substr(b, e - b));
+}
+
+// Is s[i..] an age unit ("år", "yo", "y/o", "years", "åring")? Returns the
+// end of the unit or npos. A unit that means a duration ("års erfarenhet",
+// "år sedan") is not one.
+size_t AgeUnit(std::string_view s, size_t i) {
+  const size_t n = s.size();
+  auto word_end = [&](size_t k) { return k >= n || LetterAt(s, k) == 0; };
+  if (i + 1 < n && U(s[i]) == 0xC3 && (U(s[i + 1]) == 0xA5 || U(s[i + 1]) == 0x85)) {
+    size_t k = i + 2;
+    if (k < n && Lower(s[k]) == 'r') {
+      ++k;
+      if (word_end(k)) {
+        // "år sedan", "år sen", "år ago": a time ago, not an age.
+        size_t m = k;
+        while (m < n && s[m] == ' ') ++m;
+        if (StartsWithNoCase(s, m, "sedan") || StartsWithNoCase(s, m, "sen ") ||
+            StartsWithNoCase(s, m, "tillbaka")) {
+          return std::string_view::npos;
+        }
+        return k;
+      }
+      if (StartsWithNoCase(s, k, "ing") || StartsWithNoCase(s, k, "ig")) return WordEnd(s, k);
+    }
+    return std::string_view::npos;
+  }
+  if (StartsWithNoCase(s, i, "yo") && word_end(i + 2)) return i + 2;
+  if (StartsWithNoCase(s, i, "y/o")) return i + 3;
+  if (StartsWithNoCase(s, i, "y.o")) return i + 3;
+  if (StartsWithNoCase(s, i, "yrs") && word_end(i + 3)) return i + 3;
+  if (StartsWithNoCase(s, i, "years") && word_end(i + 5)) {
+    size_t m = i + 5;
+    while (m < n && s[m] == ' ') ++m;
+    if (StartsWithNoCase(s, m, "ago") || StartsWithNoCase(s, m, "of ") ||
+        StartsWithNoCase(s, m, "experience")) {
+      return std::string_view::npos;
+    }
+    return i + 5;
+  }
+  if (StartsWithNoCase(s, i, "year") && word_end(i + 4)) {
+    size_t m = i + 4;
+    if (m < n && (s[m] == ' ' || s[m] == '-')) ++m;
+    if (StartsWithNoCase(s, m, "old")) return i + 4;
+  }
+  return std::string_view::npos;
+}
+
+// A word before a number that makes "N år" a duration or a rule, not an age.
+bool DurationWord(std::string_view lw) {
+  static const std::string_view kWords[] = {
+      "i", "in", "for", "för", "sedan", "sen", "efter", "after", "på", "varit", "över",
+      "under", "over", "minst", "least", "vara", "be", "än", "than", "from", "från", "mer",
+      "more", "plus", "alla", "all", "ingen", "no", "inga", "not", "ej", "inte"};
+  for (std::string_view w : kWords) {
+    if (w == lw) return true;
+  }
+  return false;
+}
+
+bool PlausibleAge(int a) { return a >= 12 && a <= 99; }
+
+// Classifieds state the age of things too: "Gammal byrå, 19 år", "Byrån är
+// 19 år gammal", "bilen är 12 år", "ett 10 år gammalt bord". True if the
+// number at [b, unit_end) is the age of a thing: the unit is followed by
+// "gammalt" (neuter: a thing), or one of the two words before it (skipping
+// "är"/"is") names a thing.
+bool ObjectAge(std::string_view s, size_t b, size_t unit_end) {
+  static const std::string_view kThings[] = {
+      "byrå", "byrån", "soffa", "soffan", "bil", "bilen", "cykel", "cykeln", "bord", "bordet",
+      "stol", "stolen", "säng", "sängen", "hylla", "hyllan", "bokhylla", "bokhyllan",
+      "skrivbord", "skrivbordet", "lampa", "lampan", "dator", "datorn", "tv", "tv:n",
+      "telefon", "telefonen", "mobil", "mobilen", "hus", "huset", "lägenhet", "lägenheten",
+      "båt", "båten", "moped", "mopeden", "matta", "mattan", "fåtölj", "fåtöljen",
+      "massagestol", "garderob", "garderoben", "möbel", "möbeln", "möbler", "möblerna",
+      "bänk", "bänken", "skåp", "skåpet", "kyl", "kylen", "spis", "spisen", "barnvagn",
+      "barnvagnen", "car", "bike", "table", "chair", "sofa", "dresser", "bed", "house"};
+  size_t k = unit_end;
+  while (k < s.size() && s[k] == ' ') ++k;
+  if (StartsWithNoCase(s, k, "gammalt") || StartsWithNoCase(s, k, "gamla")) return true;
+  size_t end = b;
+  for (int words = 0; words < 2; ++words) {
+    std::string w = WordBefore(s, end, " ,");
+    if (w.empty()) return false;
+    for (std::string_view t : kThings) {
+      if (w == t) return true;
+    }
+    // Step back over this word (and the separators before it).
+    size_t e = end;
+    while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == ',')) --e;
+    end = e >= w.size() ? e - w.size() : 0;
+    if (w != "är" && w != "is" && w != "var" && w != "was") return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+void ExtractAges(std::string_view s, int ref_year, std::vector<int>* out) {
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    char c = s[i];
+    if (IsDigit(c)) {
+      size_t b = i;
+      size_t e = b;
+      while (e < n && IsDigit(s[e])) ++e;
+      i = e;
+      // Part of a larger number, a time, a fraction, a phone: "1.500",
+      // "24/7", "19:00", "070-...".
+      bool glued_before = b > 0 && (IsAsciiAlpha(s[b - 1]) ||
+                                    (b >= 2 && IsDigit(s[b - 2]) &&
+                                     std::strchr("./:,-+", s[b - 1]) != nullptr));
+      bool glued_after = e < n && ((e + 1 < n && IsDigit(s[e + 1]) &&
+                                    std::strchr("./:,-", s[e]) != nullptr) ||
+                                   s[e] == '%');
+      if (glued_before || glued_after) continue;
+      size_t nd = e - b;
+      if (nd == 4) {
+        // "född 2006", "born 2006", "f. 2006".
+        std::string w = WordBefore(s, b, " :.");
+        if (ref_year > 0 && (w == "född" || w == "fodd" || w == "born" || w == "f" ||
+                             w == "årgång" || w == "b")) {
+          int y = std::stoi(std::string(s.substr(b, 4)));
+          int age = ref_year - y;
+          if (PlausibleAge(age) && age < 80) AddUnique(out, age);
+        }
+        continue;
+      }
+      if (nd > 2) continue;
+      int v = (nd == 1) ? s[b] - '0' : (s[b] - '0') * 10 + (s[b + 1] - '0');
+      if (!PlausibleAge(v) || s[b] == '0') continue;
+      // "Anna (19)".
+      if (b > 0 && s[b - 1] == '(' && e < n && s[e] == ')') {
+        size_t p = b - 1;
+        while (p > 0 && s[p - 1] == ' ') --p;
+        if (p > 0 && (LetterAt(s, p - 1) || (p >= 2 && LetterAt(s, p - 2) == 2) ||
+                      s[p - 1] == ',')) {
+          AddUnique(out, v);
+          continue;
+        }
+      }
+      // "19 år", "19år", "19-åring", "19yo", "19 y/o", "19 years".
+      size_t k = e;
+      if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
+      else if (k + 1 < n && U(s[k]) == 0xC2 && U(s[k + 1]) == 0xA0) k += 2;
+      if (k < n && (U(s[k]) == 0xC3 || Lower(s[k]) == 'y')) {
+        size_t ue = AgeUnit(s, k);
+        if (ue != std::string_view::npos && !DurationWord(WordBefore(s, b)) &&
+            !ObjectAge(s, b, ue)) {
+          AddUnique(out, v);
+          continue;
+        }
+      }
+      // "ålder: 19", "age 19", "Ålder 19" (cheap test on the last letter first).
+      size_t p = b;
+      while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == ':' || s[p - 1] == '=' || s[p - 1] == '-')) --p;
+      if (p > 0 && p < b) {
+        char l = Lower(s[p - 1]);
+        if (l == 'r' || l == 'e' || l == 'n' || l == 'd') {
+          std::string before = WordBefore(s, b, " :=-");
+          if (before == "ålder" || before == "alder" || before == "age" || before == "åldern" ||
+              before == "aged") {
+            AddUnique(out, v);
+          }
+        }
+      }
+      continue;
+    }
+    size_t len = LetterAt(s, i);
+    if (len == 0) {
+      ++i;
+      continue;
+    }
+    // Words: written-out numbers before an age unit ("nitton år",
+    // "tjugo två år", "twenty-two years old").
+    size_t b = i;
+    size_t e = WordEnd(s, i);
+    i = e;
+    if (e - b < 3 || e - b > 16) continue;
+    char f = Lower(s[b]);
+    if (f != 'a' && f != 'e' && f != 'f' && f != 'n' && f != 's' && f != 't' && U(s[b]) != 0xC3) {
+      continue;
+    }
+    {
+      // Cheap test first: a unit ("år", "y…") or a second word must follow.
+      size_t k = e;
+      if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
+      if (k >= n) continue;
+      char u = s[k];
+      bool unit_next = U(u) == 0xC3 || u == 'y' || u == 'Y';
+      bool tens = (f == 't' || f == 'f') && LetterAt(s, k) != 0;
+      if (!unit_next && !tens) continue;
+    }
+    if (!WordStartAt(s, b)) continue;
+    std::string lw = LowerWord(s.substr(b, e - b));
+    int v = NumberWord(lw);
+    if (v < 0) continue;
+    size_t k = e;
+    // "tjugo två", "twenty-two".
+    if (v >= 20 && v % 10 == 0 && k < n && (s[k] == ' ' || s[k] == '-')) {
+      size_t b2 = k + 1;
+      size_t e2 = WordEnd(s, b2);
+      if (e2 > b2) {
+        int u = NumberWord(LowerWord(s.substr(b2, e2 - b2)));
+        if (u > 0 && u < 10) {
+          v += u;
+          k = e2;
+        }
+      }
+    }
+    if (!PlausibleAge(v)) continue;
+    if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
+    if (AgeUnit(s, k) != std::string_view::npos && !DurationWord(WordBefore(s, b))) {
+      AddUnique(out, v);
+      i = k;
+    }
+  }
+}
+
+// ----------------------------------------------------------------- prices
+
+namespace {
+
+// A currency at s[i]: returns its code and sets *end, or "".
+std::string_view CurrencyAt(std::string_view s, size_t i, size_t* end) {
+  const size_t n = s.size();
+  auto word_end = [&](size_t k) { return k >= n || (!IsAsciiAlnum(s[k]) && LetterAt(s, k) == 0); };
+  if (StartsWithNoCase(s, i, "kronor") && word_end(i + 6)) return *end = i + 6, "SEK";
+  if (StartsWithNoCase(s, i, "kr") && (word_end(i + 2) || s[i + 2] == '.')) {
+    *end = i + 2 + (i + 2 < n && s[i + 2] == '.' ? 1 : 0);
+    return "SEK";
+  }
+  if (StartsWithNoCase(s, i, "sek") && word_end(i + 3)) return *end = i + 3, "SEK";
+  if (StartsWithNoCase(s, i, ":-") || StartsWithNoCase(s, i, ",-")) return *end = i + 2, "SEK";
+  if (StartsWithNoCase(s, i, "\xE2\x82\xAC")) return *end = i + 3, "EUR";  // €
+  if (StartsWithNoCase(s, i, "euro") && word_end(i + 4)) return *end = i + 4, "EUR";
+  if (StartsWithNoCase(s, i, "euros") && word_end(i + 5)) return *end = i + 5, "EUR";
+  if (StartsWithNoCase(s, i, "eur") && word_end(i + 3)) return *end = i + 3, "EUR";
+  if (StartsWithNoCase(s, i, "$")) return *end = i + 1, "USD";
+  if (StartsWithNoCase(s, i, "usd") && word_end(i + 3)) return *end = i + 3, "USD";
+  if (StartsWithNoCase(s, i, "nok") && word_end(i + 3)) return *end = i + 3, "NOK";
+  if (StartsWithNoCase(s, i, "dkk") && word_end(i + 3)) return *end = i + 3, "DKK";
+  return "";
+}
+
+// A unit after a price ("/h", "/tim", " per timme", "/30 min", "/natt").
+std::string UnitAt(std::string_view s, size_t i) {
+  const size_t n = s.size();
+  size_t j = i;
+  while (j < n && s[j] == ' ') ++j;
+  if (j < n && s[j] == '/') {
+    ++j;
+  } else if (StartsWithNoCase(s, j, "per ")) {
+    j += 4;
+  } else if (StartsWithNoCase(s, j, "för ")) {
+    j += 5;  // "för" is 4 bytes + space
+  } else if (StartsWithNoCase(s, j, "for ")) {
+    j += 4;
+  } else if (StartsWithNoCase(s, j, "i timmen") || StartsWithNoCase(s, j, "i timme")) {
+    return "h";
+  } else {
+    return "";
+  }
+  while (j < n && s[j] == ' ') ++j;
+  int num = 0;
+  size_t d = j;
+  while (j < n && IsDigit(s[j]) && j - d < 3) num = num * 10 + (s[j++] - '0');
+  bool has_num = j > d;
+  while (j < n && s[j] == ' ') ++j;
+  auto word = [&](std::string_view w) {
+    return StartsWithNoCase(s, j, w) &&
+           (j + w.size() >= n || LetterAt(s, j + w.size()) == 0);
+  };
+  if (word("halvtimme") || word("halvtimmen") || word("halvtimma")) return "30min";
+  if (word("min") || word("minuter") || word("mins") || word("minutes")) {
+    return has_num && num > 0 ? std::to_string(num) + "min" : "";
+  }
+  if (word("h") || word("tim") || word("timme") || word("timmen") || word("timma") ||
+      word("hour") || word("hr") || word("t")) {
+    if (!has_num || num == 1) return "h";
+    return num > 0 ? std::to_string(num) + "h" : "";
+  }
+  if (word("natt") || word("natten") || word("night")) return "night";
+  return "";
+}
+
+}  // namespace
+
+void ExtractPrices(std::string_view s, std::vector<std::string>* out) {
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    if (!IsDigit(s[i])) {
+      ++i;
+      continue;
+    }
+    size_t b = i;
+    std::string_view prefix_cur;
+    if (b > 0) {
+      size_t p = b;
+      if (s[p - 1] == ' ') --p;
+      if (p >= 1 && s[p - 1] == '$') prefix_cur = "USD";
+      else if (p >= 3 && s.substr(p - 3, 3) == "\xE2\x82\xAC") prefix_cur = "EUR";
+      else if (p >= 3 && StartsWithNoCase(s, p - 3, "sek") && WordStartAt(s, p - 3)) prefix_cur = "SEK";
+      else if (p >= 3 && StartsWithNoCase(s, p - 3, "eur") && WordStartAt(s, p - 3)) prefix_cur = "EUR";
+    }
+    bool glued = b > 0 && (IsAsciiAlpha(s[b - 1]) || s[b - 1] == '+' ||
+                           ((s[b - 1] == '-' || s[b - 1] == '.') && b >= 2 && IsDigit(s[b - 2])));
+    size_t e = b;
+    while (e < n && IsDigit(s[e])) ++e;
+    i = e;
+    if (glued) continue;
+    std::string amount(s.substr(b, e - b));
+    // Thousands separated by a space, thin space or dot: "1 500", "1.500".
+    if (amount.size() <= 3) {
+      size_t k = e;
+      while (k < n) {
+        size_t sep = 0;
+        if (s[k] == ' ' || s[k] == '.') sep = 1;
+        else if (k + 1 < n && U(s[k]) == 0xC2 && U(s[k + 1]) == 0xA0) sep = 2;
+        else if (k + 2 < n && U(s[k]) == 0xE2 && U(s[k + 1]) == 0x80 && (U(s[k + 2]) == 0xAF || U(s[k + 2]) == 0x89)) sep = 3;
+        if (sep == 0) break;
+        size_t g = k + sep;
+        if (g + 3 <= n && IsDigit(s[g]) && IsDigit(s[g + 1]) && IsDigit(s[g + 2]) &&
+            (g + 3 == n || !IsDigit(s[g + 3]))) {
+          amount.append(s.substr(g, 3));
+          k = g + 3;
+        } else {
+          break;
+        }
+      }
+      e = k;
+    }
+    size_t k = e;
+    if (k < n && s[k] == ' ') ++k;
+    size_t cend = 0;
+    std::string_view cur;
+    if (k < n && std::strchr("kKsS:,\xE2" "eE$uUnNdD", s[k]) != nullptr) cur = CurrencyAt(s, k, &cend);
+    if (cur.empty()) {
+      if (prefix_cur.empty()) continue;
+      cur = prefix_cur;
+      cend = e;
+    }
+    while (amount.size() > 1 && amount[0] == '0') amount.erase(0, 1);
+    if (amount == "0" || amount.size() > 7) continue;
+    std::string price = amount + " " + std::string(cur);
+    std::string unit = UnitAt(s, cend);
+    if (!unit.empty()) price += "/" + unit;
+    AddUnique(out, std::move(price));
+    i = std::max(i, cend);
+  }
+}
+
+// -------------------------------------------------------------- extractor
+
+Extractor::Extractor(ExtractWhat what, std::string region)
+    : what_(what), phones_(std::move(region)) {}
+
+void Extractor::Extract(std::string_view text, int ref_year, Extraction* out) {
+  if (what_.phones) ExtractPhones(text, &phones_, &out->phones);
+  if (what_.emails) ExtractEmails(text, &out->emails);
+  if (what_.ages) ExtractAges(text, ref_year, &out->ages);
+  if (what_.prices) ExtractPrices(text, &out->prices);
+  if (what_.handles) ExtractHandles(text, &out->handles);
+}
+
+}  // namespace karta

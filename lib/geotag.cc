@@ -1,0 +1,611 @@
+#include "lib/geotag.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "lib/cli.h"
+#include "lib/text.h"
+
+namespace karta {
+namespace {
+
+constexpr uint64_t kFnvOffset = 1469598103934665603ULL;
+constexpr uint64_t kFnvPrime = 1099511628211ULL;
+
+inline uint64_t FnvStep(uint64_t h, unsigned char c) { return (h ^ c) * kFnvPrime; }
+
+uint64_t FnvBytes(uint64_t h, std::string_view s) {
+  for (unsigned char c : s) h = FnvStep(h, c);
+  return h;
+}
+
+// How a code point folds, precomputed below U+0250 (Latin, Latin-1,
+// Latin Extended-A and -B), computed on the fly above.
+struct CharInfo {
+  char folded[7] = {};
+  uint8_t len = 0;
+  bool word = false;
+  bool upper = false;
+};
+
+CharInfo ComputeInfo(char32_t cp) {
+  CharInfo ci;
+  ci.word = IsWordChar(cp);
+  if (!ci.word) return ci;
+  const auto* prop = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+  ci.upper = prop->category == UTF8PROC_CATEGORY_LU || prop->category == UTF8PROC_CATEGORY_LT;
+  std::string one;
+  AppendUtf8(&one, cp);
+  std::string f = karta::Fold(one, FoldOptions{true, true});
+  if (f.size() > sizeof ci.folded) f.resize(0);
+  std::copy(f.begin(), f.end(), ci.folded);
+  ci.len = static_cast<uint8_t>(f.size());
+  return ci;
+}
+
+const std::array<CharInfo, 0x250>& InfoTable() {
+  static const std::array<CharInfo, 0x250> table = [] {
+    std::array<CharInfo, 0x250> t{};
+    for (char32_t c = 0; c < 0x250; ++c) t[c] = ComputeInfo(c);
+    return t;
+  }();
+  return table;
+}
+
+// Words that mark a place: "i Kista", "nära Slussen", "near Solna".
+struct Evidence {
+  std::string_view word;
+  double weight;
+};
+constexpr Evidence kEvidence[] = {
+    {"i", 2},         {"pa", 2},         {"nara", 2},       {"vid", 2},     {"utanfor", 2},
+    {"centrala", 2},  {"norra", 2},      {"sodra", 2},      {"vastra", 2},  {"ostra", 2},
+    {"till", 2},      {"runt", 2},       {"omkring", 2},    {"bakom", 2},   {"besoker", 2},
+    {"in", 2},        {"near", 2},       {"at", 2},         {"around", 2},  {"outside", 2},
+    {"central", 2},   {"visiting", 2},   {"to", 2},         {"north", 2},   {"south", 2},
+    {"fran", 0.7},    {"from", 0.7},     {"station", 2},    {"tunnelbana", 2}, {"tbana", 2},
+    {"pendeltag", 2}, {"bana", 2},       {"tunnelbanan", 2}, {"stationen", 2}, {"inom", 2},
+    {"ovanfor", 2},   {"mellan", 2},     {"innanfor", 2},   {"within", 2},  {"downtown", 2},
+};
+
+// Words after a name that mark a place: "Kista station", "Alby T-bana".
+constexpr std::string_view kStationAfter[] = {
+    "station", "stationen", "stn", "tbana", "tunnelbana", "tunnelbanestation", "pendeltag",
+    "pendeltagsstation", "centrum", "c", "torg", "galleria", "centrumgang", "t", "metro",
+    "omradet", "kommun", "stad", "city", "gard", "strand"};
+
+constexpr std::string_view kDirections[] = {
+    "soder", "norr", "vaster", "oster", "sydost", "sydvast", "nordost", "nordvast",
+    "south", "north", "west", "east", "sodost"};
+
+constexpr std::string_view kSuffixes[] = {"somradet", "strakten", "omradet", "trakten", "s"};
+
+struct County {
+  std::string_view name;  // folded
+  std::string_view code;
+};
+constexpr County kCounties[] = {
+    {"stockholm", "01"},       {"uppsala", "03"},        {"sodermanland", "04"},
+    {"ostergotland", "05"},    {"jonkoping", "06"},      {"kronoberg", "07"},
+    {"kalmar", "08"},          {"gotland", "09"},        {"blekinge", "10"},
+    {"skane", "12"},           {"halland", "13"},        {"vastra gotaland", "14"},
+    {"varmland", "17"},        {"orebro", "18"},         {"vastmanland", "19"},
+    {"dalarna", "20"},         {"gavleborg", "21"},      {"vasternorrland", "22"},
+    {"jamtland", "23"},        {"vasterbotten", "24"},   {"norrbotten", "25"},
+    {"sweden", ""},            {"sverige", ""},          {"all", ""},
+};
+
+}  // namespace
+
+// ASCII bytes: the folded letter or digit, or 0 for a non-word byte.
+struct AsciiTable {
+  unsigned char fold[128];
+  constexpr AsciiTable() : fold() {
+    for (int c = 0; c < 128; ++c) {
+      if (c >= 'a' && c <= 'z') fold[c] = static_cast<unsigned char>(c);
+      if (c >= 'A' && c <= 'Z') fold[c] = static_cast<unsigned char>(c | 0x20);
+      if (c >= '0' && c <= '9') fold[c] = static_cast<unsigned char>(c);
+    }
+  }
+};
+constexpr AsciiTable kAscii;
+
+void Geotagger::Fold(std::string_view text, GeoScan* s) const {
+  const auto& table = InfoTable();
+  const size_t n = text.size();
+  // Folding never grows a code point by more than 7/1 bytes in practice
+  // (U+0130 and ligatures); 3x plus slack covers every real text.
+  if (s->folded_.size() < n * 3 + 16) s->folded_.resize(n * 3 + 16);  // only grows
+  s->toks_.clear();
+  char* out = s->folded_.data();
+  size_t o = 0;
+  bool sentence_start = true;
+  bool joinable = false;  // only spaces, hyphens and ':' since the last word
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    // A word: letters, marks and digits, folded as they are copied.
+    bool word_start = false;
+    bool upper = false;
+    const CharInfo* ci = nullptr;
+    CharInfo computed;
+    size_t next = i + 1;
+    if (c < 0x80) {
+      word_start = kAscii.fold[c] != 0;
+      upper = c >= 'A' && c <= 'Z';
+    } else {
+      next = i;
+      char32_t cp = DecodeUtf8(text, &next);
+      if (cp < 0x250) {
+        ci = &table[cp];
+      } else {
+        computed = ComputeInfo(cp);
+        ci = &computed;
+      }
+      word_start = ci->word;
+      upper = ci->upper;
+      if (!word_start) {
+        // no-break space and Unicode hyphens join; bullets start a sentence
+        if (cp == 0x2022 || cp == 0x2026) {
+          sentence_start = true;
+          joinable = false;
+        } else if (!(cp == 0xA0 || (cp >= 0x2010 && cp <= 0x2013) || cp == 0x202F)) {
+          joinable = false;
+        }
+        i = next;
+        continue;
+      }
+    }
+    if (!word_start) {
+      if (c == ',') {
+        if (!s->toks_.empty()) s->toks_.back().comma = true;
+        joinable = false;
+      } else if (c == '.' || c == '!' || c == '?' || c == '\n' || c == '|' || c == ';' ||
+                 c == '*') {
+        sentence_start = true;
+        joinable = false;
+      } else if (c != ' ' && c != '-' && c != ':' && c != '\t') {
+        joinable = false;
+      }
+      ++i;
+      continue;
+    }
+    GeoScan::Token t;
+    t.fb = static_cast<uint32_t>(o);
+    t.ob = static_cast<uint32_t>(i);
+    t.cap = upper;
+    t.initial = sentence_start;
+    t.joined = joinable && !s->toks_.empty();
+    t.comma = false;
+    uint64_t h = kFnvOffset;
+    while (true) {
+      if (c < 0x80) {
+        unsigned char f = kAscii.fold[c];
+        if (!f) break;
+        out[o++] = static_cast<char>(f);
+        h = FnvStep(h, f);
+        ++i;
+      } else {
+        if (!ci) {
+          next = i;
+          char32_t cp = DecodeUtf8(text, &next);
+          if (cp < 0x250) {
+            ci = &table[cp];
+          } else {
+            computed = ComputeInfo(cp);
+            ci = &computed;
+          }
+          if (!ci->word) break;
+        }
+        for (uint8_t k = 0; k < ci->len; ++k) {
+          out[o++] = ci->folded[k];
+          h = FnvStep(h, static_cast<unsigned char>(ci->folded[k]));
+        }
+        i = next;
+        ci = nullptr;
+      }
+      if (i >= n) break;
+      c = p[i];
+    }
+    t.fe = static_cast<uint32_t>(o);
+    t.oe = static_cast<uint32_t>(i);
+    t.hash = h;
+    s->toks_.push_back(t);
+    sentence_start = false;
+    joinable = true;
+  }
+}
+
+std::string Geotagger::FoldName(std::string_view name) {
+  Geotagger none(nullptr);
+  GeoScan s;
+  none.Fold(name, &s);
+  std::string out;
+  for (const auto& t : s.toks_) {
+    if (!out.empty()) out += ' ';
+    out.append(s.folded_, t.fb, t.fe - t.fb);
+  }
+  return out;
+}
+
+void Geotagger::Insert(std::vector<Slot>* table, uint64_t hash, uint32_t value, bool keep_max) {
+  if (hash == 0) hash = 1;
+  for (size_t k = hash & mask_;; k = (k + 1) & mask_) {
+    Slot& sl = (*table)[k];
+    if (sl.hash == 0) {
+      sl.hash = hash;
+      sl.value = value;
+      return;
+    }
+    if (sl.hash == hash) {
+      if (keep_max) sl.value = std::max(sl.value, value);
+      return;
+    }
+  }
+}
+
+uint32_t Geotagger::Find(const std::vector<Slot>& table, uint64_t hash) const {
+  if (hash == 0) hash = 1;
+  for (size_t k = hash & mask_;; k = (k + 1) & mask_) {
+    const Slot& sl = table[k];
+    if (sl.hash == hash) return sl.value;
+    if (sl.hash == 0) return 0;
+  }
+}
+
+Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
+  if (!gaz_) return;
+  const auto& es = gaz_->entries();
+  std::map<std::string, uint32_t> by_key;
+  case_folded_.reserve(es.size());
+  for (const GazEntry& e : es) case_folded_.push_back(karta::Fold(e.name));
+  for (uint32_t i = 0; i < es.size(); ++i) {
+    std::string key = FoldName(es[i].name);
+    if (key.empty()) continue;
+    auto [it, fresh] = by_key.emplace(key, static_cast<uint32_t>(groups_.size()));
+    if (fresh) groups_.push_back(Group{key, {}, PlaceContext::kAny, key == "soder"});
+    Group& g = groups_[it->second];
+    g.entries.push_back(i);
+    g.context = std::max(g.context, es[i].context);
+  }
+  for (Group& g : groups_) {
+    std::stable_sort(g.entries.begin(), g.entries.end(), [&](uint32_t a, uint32_t b) {
+      if (es[a].population != es[b].population) return es[a].population > es[b].population;
+      return static_cast<int>(es[a].kind) > static_cast<int>(es[b].kind);
+    });
+  }
+  size_t cap = 64;
+  while (cap < groups_.size() * 4) cap <<= 1;
+  mask_ = cap - 1;
+  names_.assign(cap, Slot{});
+  first_.assign(cap, Slot{});
+  for (uint32_t gi = 0; gi < groups_.size(); ++gi) {
+    const std::string& key = groups_[gi].key;
+    Insert(&names_, FnvBytes(kFnvOffset, key), gi + 1, false);
+    size_t sp = key.find(' ');
+    uint32_t words = static_cast<uint32_t>(std::count(key.begin(), key.end(), ' ') + 1);
+    Insert(&first_, FnvBytes(kFnvOffset, std::string_view(key).substr(0, sp)), words, true);
+  }
+  // The largest kommun of each county (by its seat's population): a bare
+  // mention of it often means the whole region.
+  std::map<std::string, std::pair<int64_t, std::string>> largest;  // county -> (pop, code)
+  for (const GazEntry& e : es) {
+    if (e.kind != PlaceKind::kKommun || e.name != e.kommun) continue;
+    auto& best = largest[e.kommunkod.substr(0, 2)];
+    if (e.population > best.first) best = {e.population, e.kommunkod};
+  }
+  main_city_.assign(es.size(), false);
+  for (uint32_t i = 0; i < es.size(); ++i) {
+    auto it = largest.find(es[i].kommunkod.substr(0, 2));
+    main_city_[i] = es[i].kind == PlaceKind::kKommun && it != largest.end() &&
+                    it->second.second == es[i].kommunkod;
+  }
+}
+
+int Geotagger::MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix) const {
+  const auto& t = s.toks_;
+  *suffix = 0;
+  uint32_t maxw = Find(first_, t[i].hash);
+  if (maxw > 0) {
+    size_t avail = 1;
+    while (avail < maxw && i + avail < t.size() && t[i + avail].joined) ++avail;
+    for (size_t n = avail; n >= 1; --n) {
+      uint64_t h = t[i].hash;
+      for (size_t k = 1; k < n; ++k) {
+        h = FnvStep(h, ' ');
+        h = FnvBytes(h, std::string_view(s.folded_).substr(t[i + k].fb, t[i + k].fe - t[i + k].fb));
+      }
+      uint32_t g = Find(names_, h);
+      if (g == 0) continue;
+      // Check the words themselves (a hash collision must not match).
+      const std::string& key = groups_[g - 1].key;
+      size_t pos = 0;
+      bool same = true;
+      for (size_t k = 0; k < n && same; ++k) {
+        std::string_view w = std::string_view(s.folded_).substr(t[i + k].fb, t[i + k].fe - t[i + k].fb);
+        if (k) same = pos < key.size() && key[pos++] == ' ';
+        same = same && key.compare(pos, w.size(), w) == 0;
+        pos += w.size();
+      }
+      if (same && pos == key.size()) {
+        *group = g - 1;
+        return static_cast<int>(n);
+      }
+    }
+  }
+  // A genitive or compound ending on a one-word name: "Solnas", "Kistaområdet".
+  std::string_view w = std::string_view(s.folded_).substr(t[i].fb, t[i].fe - t[i].fb);
+  if (w.size() < 5 || (w.back() != 's' && w.back() != 't' && w.back() != 'n')) return 0;
+  for (std::string_view suf : kSuffixes) {
+    if (w.size() < suf.size() + 4 || w.substr(w.size() - suf.size()) != suf) continue;
+    std::string_view stem = w.substr(0, w.size() - suf.size());
+    uint32_t g = Find(names_, FnvBytes(kFnvOffset, stem));
+    if (g && groups_[g - 1].key == stem && groups_[g - 1].context != PlaceContext::kStrict) {
+      *group = g - 1;
+      *suffix = suf == "s" ? 1 : 2;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+bool Geotagger::HasEvidenceBefore(const GeoScan& s, size_t i, double* weight) const {
+  if (i == 0 || !s.toks_[i].joined) return false;
+  const auto& p = s.toks_[i - 1];
+  std::string_view w = std::string_view(s.folded_).substr(p.fb, p.fe - p.fb);
+  for (const Evidence& e : kEvidence) {
+    if (w == e.word) {
+      *weight = e.weight;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Geotagger::HasStationAfter(const GeoScan& s, size_t j) const {
+  if (j >= s.toks_.size() || !s.toks_[j].joined) return false;
+  const auto& p = s.toks_[j];
+  std::string_view w = std::string_view(s.folded_).substr(p.fb, p.fe - p.fb);
+  for (std::string_view st : kStationAfter) {
+    if (w == st) {
+      if (w == "t") {  // "T-bana", not a lone letter
+        return j + 1 < s.toks_.size() &&
+               std::string_view(s.folded_).substr(s.toks_[j + 1].fb, 4) == "bana";
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
+  if (groups_.empty() || text.empty()) return;
+  Fold(text, s);
+  const auto& t = s->toks_;
+  for (size_t i = 0; i < t.size();) {
+    uint32_t g = 0;
+    int suffix = 0;
+    int n = MatchAt(*s, i, &g, &suffix);
+    if (n == 0) {
+      ++i;
+      continue;
+    }
+    const Group& grp = groups_[g];
+    size_t after = i + static_cast<size_t>(n);
+    bool skip = false;
+    if (grp.direction && after < t.size() &&
+        std::string_view(s->folded_).substr(t[after].fb, t[after].fe - t[after].fb) == "om") {
+      skip = true;  // "söder om Stockholm": a direction, not Södermalm
+    }
+    if (i >= 2 && t[i].joined && t[i - 1].joined) {
+      // "söder om Stockholm", "north of Solna": somewhere else, not there.
+      auto word = [&](size_t k) {
+        return std::string_view(s->folded_).substr(t[k].fb, t[k].fe - t[k].fb);
+      };
+      std::string_view of = word(i - 1);
+      if (of == "om" || of == "of") {
+        for (std::string_view d : kDirections) skip = skip || word(i - 2) == d;
+      }
+    }
+    double ew = 0;
+    bool before = HasEvidenceBefore(*s, i, &ew);
+    bool station = HasStationAfter(*s, after);
+    bool evidence = before || station || suffix == 2;
+    if (!before && evidence) ew = 2;
+    bool cap = t[i].cap;
+    double weight = 0;
+    if (location) {
+      weight = 3;
+    } else if (!skip) {
+      switch (grp.context) {
+        case PlaceContext::kAny:
+          weight = evidence ? ew : 1.0;
+          break;
+        case PlaceContext::kEvidence:
+          if (evidence) {
+            weight = ew;
+          } else if (cap && (!t[i].initial || t[after - 1].comma)) {
+            weight = 0.8;  // "Stockholm, Kista" or a heading "Kista, nära ..."
+          } else if (i == 0 && after == t.size()) {
+            weight = 0.8;  // the whole field is the name
+          }
+          break;
+        case PlaceContext::kStrict:
+          if (cap && evidence) weight = ew;
+          break;
+      }
+      if (suffix) weight *= 0.9;
+    }
+    if (weight > 0) {
+      GeoMention m{g, weight, s->next_order++, t[i].ob, t[after - 1].oe};
+      if (grp.entries.size() > 1 && !suffix) {
+        // "Vårberg" and "Varberg" fold alike: the spelling used decides.
+        std::string spelled = karta::Fold(text.substr(m.begin, m.end - m.begin));
+        for (uint32_t e : grp.entries) {
+          if (case_folded_[e] == spelled) {
+            m.exact = e;
+            break;
+          }
+        }
+      }
+      s->mentions.push_back(m);
+    }
+    i = after;
+  }
+}
+
+GeoResult Geotagger::Resolve(const GeoScan& scan) const {
+  GeoResult r;
+  const auto& ms = scan.mentions;
+  if (ms.empty()) return r;
+  const auto& es = gaz_->entries();
+  // Kommuner named without doubt (every entry of the name in one kommun).
+  std::vector<std::string_view> firm;
+  for (const GeoMention& m : ms) {
+    const Group& g = groups_[m.group];
+    bool one = true;
+    for (uint32_t e : g.entries) one = one && es[e].kommunkod == es[g.entries[0]].kommunkod;
+    if (one) firm.push_back(es[g.entries[0]].kommunkod);
+  }
+  // Choose an entry per mention: one in a kommun named elsewhere, else the
+  // largest; within a kommun the most specific.
+  struct Chosen {
+    uint32_t entry;
+    double weight;
+    uint32_t order;
+  };
+  std::vector<Chosen> ch;
+  ch.reserve(ms.size());
+  for (const GeoMention& m : ms) {
+    const Group& g = groups_[m.group];
+    uint32_t pick = g.entries[0];
+    if (m.exact != UINT32_MAX) {
+      pick = m.exact;
+    } else {
+      for (uint32_t e : g.entries) {
+        if (std::find(firm.begin(), firm.end(), es[e].kommunkod) != firm.end()) {
+          pick = e;
+          break;
+        }
+      }
+    }
+    for (uint32_t e : g.entries) {  // same kommun, more specific kind
+      if (es[e].kommunkod == es[pick].kommunkod && es[e].kind > es[pick].kind) pick = e;
+    }
+    ch.push_back({pick, m.weight, m.order});
+  }
+  // A county's largest kommun named bare yields to a place elsewhere in the county.
+  for (Chosen& c : ch) {
+    if (!main_city_[c.entry]) continue;
+    const std::string& code = es[c.entry].kommunkod;
+    for (const Chosen& o : ch) {
+      const std::string& oc = es[o.entry].kommunkod;
+      if (oc != code && oc.compare(0, 2, code, 0, 2) == 0) {
+        c.weight *= 0.4;
+        break;
+      }
+    }
+  }
+  struct Kommun {
+    std::string_view code;
+    double weight = 0;
+    int best_kind = 0;
+    uint32_t first = UINT32_MAX;
+  };
+  std::vector<Kommun> ks;
+  double total = 0;
+  for (const Chosen& c : ch) {
+    std::string_view code = es[c.entry].kommunkod;
+    auto it = std::find_if(ks.begin(), ks.end(), [&](const Kommun& k) { return k.code == code; });
+    if (it == ks.end()) {
+      ks.push_back(Kommun{code});
+      it = ks.end() - 1;
+    }
+    it->weight += c.weight;
+    it->best_kind = std::max(it->best_kind, static_cast<int>(es[c.entry].kind));
+    it->first = std::min(it->first, c.order);
+    total += c.weight;
+  }
+  const Kommun* win = &ks[0];
+  for (const Kommun& k : ks) {
+    if (k.weight > win->weight + 1e-9 ||
+        (std::abs(k.weight - win->weight) <= 1e-9 &&
+         (k.best_kind > win->best_kind || (k.best_kind == win->best_kind && k.first < win->first)))) {
+      win = &k;
+    }
+  }
+  const Chosen* best = nullptr;
+  for (const Chosen& c : ch) {
+    if (es[c.entry].kommunkod != win->code) continue;
+    if (!best || es[c.entry].kind > es[best->entry].kind ||
+        (es[c.entry].kind == es[best->entry].kind && c.weight > best->weight)) {
+      best = &c;
+    }
+  }
+  r.entry = &es[best->entry];
+  r.score = total > 0 ? (win->weight / total) * std::min(1.0, win->weight / 2.0) : 0;
+  for (const Chosen& c : ch) {
+    const std::string& p = es[c.entry].place;
+    if (std::find(r.mentions.begin(), r.mentions.end(), p) == r.mentions.end()) {
+      r.mentions.push_back(p);
+    }
+  }
+  return r;
+}
+
+GeoResult Geotagger::Tag(std::string_view text) const {
+  GeoScan s;
+  Scan(text, false, &s);
+  return Resolve(s);
+}
+
+Result<std::vector<std::string>> ParseRegion(std::string_view spec) {
+  std::vector<std::string> out;
+  for (const std::string& item : SplitList(spec)) {
+    bool digits = item.size() <= 4;
+    for (char c : item) digits = digits && c >= '0' && c <= '9';
+    if (digits) {
+      out.push_back(item);
+      continue;
+    }
+    std::string f = Geotagger::FoldName(item);
+    for (std::string_view suffix : {" lan", "s lan", " county"}) {
+      if (f.size() > suffix.size() && f.compare(f.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        f.resize(f.size() - suffix.size());
+        break;
+      }
+    }
+    bool found = false;
+    for (const County& c : kCounties) {
+      if (f == c.name) {
+        out.emplace_back(c.code);
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      return Status::Usage(fmt::format(
+          "--region: '{}' is neither a county name (stockholm, uppsala, skane, ...) nor a "
+          "kommunkod prefix of up to 4 digits (01, 0180)",
+          item));
+    }
+  }
+  if (out.empty()) return Status::Usage("--region is empty (e.g. --region stockholm or 01,0380)");
+  return out;
+}
+
+bool InRegion(std::string_view kommunkod, const std::vector<std::string>& prefixes) {
+  if (kommunkod.empty()) return false;
+  for (const std::string& p : prefixes) {
+    if (kommunkod.substr(0, p.size()) == p) return true;
+  }
+  return false;
+}
+
+}  // namespace karta

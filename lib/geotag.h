@@ -1,0 +1,148 @@
+// Geotag: find place mentions in text and resolve them to one place, kommun
+// and coordinates, using a Gazetteer (lib/gazetteer.h).
+//
+// Matching is one pass over the text. Each word is folded (case and
+// diacritics: "SÖDERMALM" and "sodermalm" are the same word), words are split
+// at Unicode word boundaries, and a hash lookup of the folded word (and of the
+// word runs that can start there, for names of several words) finds names.
+// Names match across hyphens and spaces ("Rinkeby-Kista", "Rinkeby Kista"),
+// and with a genitive -s or a compound ending ("Solnas", "Kistaområdet",
+// "Södertäljetrakten").
+//
+// Context. A name the gazetteer marks `evidence` (Kista, Alby, Söder, City...)
+// counts only after a preposition of place (i, på, nära, vid, utanför, in,
+// near, at, ...), before or after a station word (station, T-bana,
+// tunnelbana, pendeltåg, centrum, C), or written with a capital letter inside
+// a sentence. A name marked `strict` (Bro, Handen: "bridge", "the hand")
+// needs both a capital letter and a preposition or station word. "söder om"
+// (south of) is never a place. In the structured location field every name
+// counts.
+//
+// Resolution. Each mention has a weight: 1, 2 with evidence, 3 from the
+// location field, less after "från"/"from". The kommun with the largest total
+// weight wins; within it the most specific place (station > district > town
+// > area > kommun) is the answer. A bare mention of a county's largest kommun
+// ("Stockholm") counts for less when a place in another kommun of the same
+// county is also named ("Solna, Stockholm" is Solna). geo_score in [0,1] is
+// the winner's share of the weight, lowered for a single weak mention, so
+// conflicting mentions lower it.
+//
+// Example:
+//   auto gaz = Gazetteer::Load(DefaultGazetteerPath());
+//   Geotagger tagger(&*gaz);
+//   GeoScan scan;
+//   tagger.Scan("Ny tjej på Söder, nära T-bana Medborgarplatsen", false, &scan);
+//   GeoResult r = tagger.Resolve(scan);   // Medborgarplatsen, Stockholm, 0180
+//
+// Thread-safety: a Geotagger is immutable after construction and may be
+// shared; a GeoScan is per thread.
+#ifndef KARTA_LIB_GEOTAG_H_
+#define KARTA_LIB_GEOTAG_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/gazetteer.h"
+#include "lib/status.h"
+
+namespace karta {
+
+// One name found in the text.
+struct GeoMention {
+  uint32_t group = 0;      // which name (index into the tagger's name groups)
+  double weight = 0;       // evidence weight (see above)
+  uint32_t order = 0;      // order of appearance in the record
+  size_t begin = 0;        // byte span in the scanned text
+  size_t end = 0;
+  uint32_t exact = UINT32_MAX;  // the entry spelled exactly so (diacritics), if several
+};
+
+// Scratch space and the mentions found so far for one record.
+class GeoScan {
+ public:
+  void Clear() {
+    mentions.clear();
+    next_order = 0;
+  }
+  std::vector<GeoMention> mentions;
+
+ private:
+  friend class Geotagger;
+  struct Token {
+    uint32_t fb, fe;  // span in folded_
+    uint32_t ob, oe;  // span in the original text
+    uint64_t hash;    // FNV-1a of the folded word
+    bool cap;         // starts with a capital letter
+    bool initial;     // first word of a sentence
+    bool joined;      // only spaces, hyphens or ':' since the previous word
+    bool comma;       // a comma follows
+  };
+  std::string folded_;  // folded words at the tokens' offsets (longer than used)
+  std::vector<Token> toks_;
+  uint32_t next_order = 0;
+};
+
+struct GeoResult {
+  const GazEntry* entry = nullptr;  // nullptr: no place found
+  double score = 0;
+  std::vector<std::string> mentions;  // distinct canonical places, in order
+};
+
+class Geotagger {
+ public:
+  explicit Geotagger(const Gazetteer* gazetteer);
+
+  // Finds names in `text` and adds them to `scan`. `location` marks the
+  // structured location field of a site (every name counts, weight 3).
+  void Scan(std::string_view text, bool location, GeoScan* scan) const;
+
+  // Resolves the mentions of one record to one place.
+  GeoResult Resolve(const GeoScan& scan) const;
+
+  // Scan + Resolve of one text (tests and small uses).
+  GeoResult Tag(std::string_view text) const;
+
+  // The folded form of a name as the matcher sees it ("S:t Eriksplan" ->
+  // "s t eriksplan").
+  static std::string FoldName(std::string_view name);
+
+ private:
+  struct Group {                 // every entry with one folded name
+    std::string key;             // folded name, words joined by ' '
+    std::vector<uint32_t> entries;  // best first (kind, population)
+    PlaceContext context;        // the strictest of its entries
+    bool direction;              // "söder": never a place before "om"
+  };
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t value = 0;  // group + 1, or max word count for the first-word table
+  };
+
+  void Fold(std::string_view text, GeoScan* scan) const;
+  void Insert(std::vector<Slot>* table, uint64_t hash, uint32_t value, bool keep_max);
+  uint32_t Find(const std::vector<Slot>& table, uint64_t hash) const;
+  int MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix) const;
+  bool HasEvidenceBefore(const GeoScan& s, size_t i, double* weight) const;
+  bool HasStationAfter(const GeoScan& s, size_t j) const;
+
+  const Gazetteer* gaz_;
+  std::vector<Group> groups_;
+  std::vector<Slot> names_;  // hash of the full folded name -> group + 1
+  std::vector<Slot> first_;  // hash of the first word -> max words of names starting so
+  uint64_t mask_ = 0;
+  std::vector<bool> main_city_;
+  std::vector<std::string> case_folded_;  // per entry: name folded for case only  // per entry: a kommun row of its county's largest kommun
+};
+
+// Parses a --region value: "stockholm" (or another county's name), or a list
+// of kommunkod prefixes such as "01,0380". Returns the prefixes.
+Result<std::vector<std::string>> ParseRegion(std::string_view spec);
+
+// True iff `kommunkod` starts with one of `prefixes`.
+bool InRegion(std::string_view kommunkod, const std::vector<std::string>& prefixes);
+
+}  // namespace karta
+
+#endif  // KARTA_LIB_GEOTAG_H_

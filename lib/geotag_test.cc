@@ -1,0 +1,150 @@
+#include "lib/geotag.h"
+
+#include <doctest/doctest.h>
+
+namespace karta {
+namespace {
+
+const Gazetteer& Gaz() {
+  static const Gazetteer g = [] {
+    auto r = Gazetteer::Load(std::string(KARTA_SOURCE_DIR) + "/data/gazetteer/gazetteer.csv");
+    REQUIRE(r.ok());
+    return std::move(*r);
+  }();
+  return g;
+}
+
+const Geotagger& Tagger() {
+  static const Geotagger t(&Gaz());
+  return t;
+}
+
+std::string Code(std::string_view text) {
+  GeoResult r = Tagger().Tag(text);
+  return r.entry ? r.entry->kommunkod : "";
+}
+
+std::string Place(std::string_view text) {
+  GeoResult r = Tagger().Tag(text);
+  return r.entry ? r.entry->place : "";
+}
+
+TEST_CASE("names fold case and diacritics") {
+  CHECK(Geotagger::FoldName("S:t Eriksplan") == "s t eriksplan");
+  CHECK(Geotagger::FoldName("Rinkeby-Kista") == "rinkeby kista");
+  CHECK(Geotagger::FoldName("ÅKERSBERGA") == "akersberga");
+  CHECK(Place("SÖDERMALM") == "Södermalm");
+  CHECK(Place("sodermalm") == "Södermalm");
+  CHECK(Place("Åkersberga") == "Åkersberga");
+}
+
+TEST_CASE("multi-word names, hyphens and the longest match") {
+  CHECK(Place("Rinkeby-Kista") == "Rinkeby-Kista");
+  CHECK(Place("Hässelby strand") == "Hässelby strand");
+  CHECK(Place("Farsta strand station") == "Farsta strand");
+  CHECK(Place("Upplands Väsby") == "Upplands Väsby");
+  CHECK(Place("nära T-Centralen") == "T-Centralen");
+  // a comma breaks a name
+  CHECK(Place("Farsta, strand") == "Farsta");
+}
+
+TEST_CASE("genitive, compound and -området forms") {
+  CHECK(Code("Solnas bästa") == "0184");
+  CHECK(Code("Kistaområdet") == "0180");
+  CHECK(Code("Kista-området") == "0180");
+  CHECK(Code("Södertäljetrakten") == "0181");
+  CHECK(Code("Stockholmsområdet") == "0180");
+}
+
+TEST_CASE("Unicode word boundaries") {
+  CHECK(Code("Solnabo") == "");          // not a word of its own
+  CHECK(Code("Nackaälven") == "");
+  CHECK(Code("(Solna)") == "0184");
+  CHECK(Code("«Solna»") == "0184");
+  CHECK(Code("Solna\u00a0centrum") == "0184");
+}
+
+TEST_CASE("words that are also places need context") {
+  CHECK(Code("Jag har en gammal kista till salu") == "");
+  CHECK(Code("Träffas i Kista") == "0180");
+  CHECK(Code("träffas i kista") == "0180");
+  CHECK(Code("Kista med lock") == "");
+  CHECK(Code("Jag håller dig i handen") == "");
+  CHECK(Code("Bor i Handen") == "0136");
+  CHECK(Code("Handen station") == "0136");
+  CHECK(Code("Vi går över bron") == "");
+  CHECK(Code("Bro, du måste se") == "");
+  CHECK(Code("Bor i Bro") == "0139");
+  CHECK(Code("Massage i Alby") == "0127");
+  CHECK(Code("ett alby-hus") == "");
+  CHECK(Code("Finns i Mölnbo") == "0181");
+  CHECK(Code("in the city") == "");
+  CHECK(Code("mitt i city") == "0180");
+  CHECK(Code("Are you free?") == "");  // not Åre
+  CHECK(Code("Vi ses i Åre") == "2321");
+}
+
+TEST_CASE("söder om is a direction") {
+  CHECK(Code("Bor på Söder") == "0180");
+  CHECK(Code("bor på söder") == "0180");
+  CHECK(Code("fin utsikt mot söder") == "");
+  CHECK(Code("Jag bor söder om stan") == "");
+  CHECK(Code("Jag bor söder om Stockholm") == "");
+  CHECK(Code("Järna, söder om Södertälje") == "0181");
+  CHECK(Code("north of Solna") == "");
+}
+
+TEST_CASE("the most specific place wins over its kommun") {
+  CHECK(Place("Stockholm, Kista") == "Kista");
+  CHECK(Place("Södermalm, nära Medborgarplatsen") == "Medborgarplatsen");
+  CHECK(Place("Solna centrum, Solna") == "Solna centrum");
+  // a bare Stockholm yields to another kommun of the county
+  CHECK(Code("Tjej i Solna, Stockholm") == "0184");
+  CHECK(Code("Stockholm / Nacka") == "0182");
+}
+
+TEST_CASE("evidence outweighs a plain or a from-mention; conflicts lower the score") {
+  CHECK(Code("Tjej från Malmö, nu i Stockholm") == "0180");
+  CHECK(Code("From Gothenburg, now living in Huddinge") == "0126");
+  GeoResult one = Tagger().Tag("Bor i Kista");
+  GeoResult two = Tagger().Tag("Bor i Kista, besöker Malmö");
+  CHECK(one.score == doctest::Approx(1.0));
+  CHECK(two.score < one.score);
+  CHECK(two.mentions.size() == 2);
+  CHECK(Tagger().Tag("Ring mig").entry == nullptr);
+}
+
+TEST_CASE("the location field counts every name") {
+  GeoScan s;
+  Tagger().Scan("Handen", true, &s);
+  Tagger().Scan("Ny tjej i stan", false, &s);
+  GeoResult r = Tagger().Resolve(s);
+  REQUIRE(r.entry);
+  CHECK(r.entry->kommunkod == "0136");
+}
+
+TEST_CASE("outside the county") {
+  CHECK(Code("Just nu i Malmö") == "1280");
+  CHECK(Code("In Malmo next week") == "1280");
+  CHECK(Code("Gbg i helgen") == "1480");
+}
+
+TEST_CASE("region parsing") {
+  auto r = ParseRegion("stockholm");
+  REQUIRE(r.ok());
+  CHECK(*r == std::vector<std::string>{"01"});
+  r = ParseRegion("01, 0380");
+  REQUIRE(r.ok());
+  CHECK(r->size() == 2);
+  CHECK(ParseRegion("Skåne län").ok());
+  CHECK_FALSE(ParseRegion("atlantis").ok());
+  CHECK_FALSE(ParseRegion("01234").ok());
+  CHECK_FALSE(ParseRegion("").ok());
+  CHECK(InRegion("0180", {"01"}));
+  CHECK(InRegion("0380", {"01", "0380"}));
+  CHECK_FALSE(InRegion("1280", {"01"}));
+  CHECK_FALSE(InRegion("", {"01"}));
+}
+
+}  // namespace
+}  // namespace karta

@@ -1,0 +1,637 @@
+#include "lib/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "lib/table.h"
+
+namespace karta {
+namespace {
+
+struct Counts {
+  int64_t ads = 0;
+  int64_t young = 0;
+  int64_t under18 = 0;
+  int64_t in_region = 0;
+  std::unordered_set<std::string> clusters;
+};
+
+struct Place {
+  std::string place, kommun, kommunkod;
+  std::optional<double> lat, lon;
+  Counts c;
+  size_t first = 0;  // order of first appearance
+};
+
+bool Truthy(std::string_view s) {
+  std::string l;
+  for (char ch : s) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  return l == "1" || l == "true" || l == "yes" || l == "y" || l == "ja" || l == "x";
+}
+
+void Count(Counts* c, const std::string* cluster, bool young, bool under18, bool in_region) {
+  ++c->ads;
+  if (young) ++c->young;
+  if (under18) ++c->under18;
+  if (in_region) ++c->in_region;
+  if (cluster && !cluster->empty()) c->clusters.insert(*cluster);
+}
+
+std::string Percent(int64_t part, int64_t whole) {
+  if (whole <= 0) return "–";
+  double p = 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+  // Swedish style: decimal comma, a space before the per cent sign.
+  std::string n = FormatNumber(std::round(p * 10) / 10, 1);
+  std::replace(n.begin(), n.end(), '.', ',');
+  return n + "\u00a0%";
+}
+
+}  // namespace
+
+std::string Suppressed(int64_t n, int min_count) {
+  if (n > 0 && n < min_count) return fmt::format("<{}", min_count);
+  return std::to_string(n);
+}
+
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                   (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
+                    static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+          // U+2028/U+2029 end a line in older JavaScript.
+          out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+          i += 2;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
+}
+
+struct ReportBuilder::Impl {
+  std::optional<size_t> kommun, kommunkod, place, lat, lon, cluster, posted_at, young, under18;
+  std::vector<std::string> missing;
+  std::string region_prefix = "01";
+  Counts total;
+  int64_t with_kommunkod = 0;
+  std::map<std::string, Counts> by_kommun;
+  std::map<std::string, std::string> kommunkod_of;
+  std::unordered_map<std::string, Place> places;
+  std::map<int64_t, Counts> by_week;  // Monday of the ISO week, days since epoch
+  int64_t no_time = 0;
+  int64_t no_coords = 0;  // ads at a place without coordinates
+};
+
+ReportBuilder::ReportBuilder(std::string region_prefix) : impl_(std::make_unique<Impl>()) {
+  impl_->region_prefix = std::move(region_prefix);
+}
+ReportBuilder::~ReportBuilder() = default;
+
+Status ReportBuilder::Begin(const Header& header) {
+  Impl& m = *impl_;
+  auto find = [&](const char* name, std::optional<size_t>* idx) {
+    *idx = header.Find(name);
+    if (!*idx) m.missing.push_back(name);
+  };
+  find("kommun", &m.kommun);
+  find("kommunkod", &m.kommunkod);
+  find("place", &m.place);
+  find("lat", &m.lat);
+  find("lon", &m.lon);
+  find("cluster", &m.cluster);
+  find("posted_at", &m.posted_at);
+  find("young", &m.young);
+  find("under18", &m.under18);
+  if (!m.kommun && !m.place && !m.posted_at && !m.cluster) {
+    return Status::Usage(
+        "the input has none of the columns a report is made from (kommun, place, lat, lon, "
+        "cluster, posted_at, young, under18); run it on the output of geotag and dedupe");
+  }
+  return Status::Ok();
+}
+
+std::string ReportBuilder::MissingColumns() const {
+  std::string s;
+  for (const auto& c : impl_->missing) s += (s.empty() ? "" : ", ") + c;
+  return s;
+}
+
+Status ReportBuilder::Push(Record& rec) {
+  Impl& m = *impl_;
+  auto cell = [&](const std::optional<size_t>& i) -> const std::string* {
+    return i ? &rec.fields[*i] : nullptr;
+  };
+  static const std::string kEmpty;
+  const std::string* cluster = cell(m.cluster);
+  bool young = m.young && Truthy(rec.fields[*m.young]);
+  bool under18 = m.under18 && Truthy(rec.fields[*m.under18]);
+  const std::string& code = m.kommunkod ? rec.fields[*m.kommunkod] : kEmpty;
+  bool in_region = !code.empty() && code.rfind(m.region_prefix, 0) == 0;
+  if (!code.empty()) ++m.with_kommunkod;
+  Count(&m.total, cluster, young, under18, in_region);
+  const std::string& kommun = m.kommun ? rec.fields[*m.kommun] : kEmpty;
+  if (m.kommun) {
+    Count(&m.by_kommun[kommun], cluster, young, under18, in_region);
+    if (!code.empty() && !kommun.empty()) m.kommunkod_of.emplace(kommun, code);
+  }
+  if (m.place) {
+    const std::string& place = rec.fields[*m.place];
+    if (!place.empty()) {
+      std::string key = place + '\x1f' + kommun;
+      auto [it, fresh] = m.places.try_emplace(key);
+      Place& p = it->second;
+      if (fresh) {
+        p.place = place;
+        p.kommun = kommun;
+        p.kommunkod = code;
+        p.first = m.places.size();
+      }
+      if (!p.lat && m.lat && m.lon && !rec.fields[*m.lat].empty()) {
+        auto la = ParseNumber(rec.fields[*m.lat]);
+        auto lo = ParseNumber(rec.fields[*m.lon]);
+        if (!la || !lo || std::fabs(*la) > 90 || std::fabs(*lo) > 180) {
+          return Status::Data(fmt::format(
+              "{}: lat/lon '{}','{}' are not coordinates (decimal degrees, WGS 84)",
+              rec.Where(), rec.fields[*m.lat].substr(0, 20), rec.fields[*m.lon].substr(0, 20)));
+        }
+        p.lat = la;
+        p.lon = lo;
+      }
+      Count(&p.c, cluster, young, under18, in_region);
+    }
+  }
+  if (m.posted_at) {
+    const std::string& t = rec.fields[*m.posted_at];
+    if (t.empty()) {
+      ++m.no_time;
+    } else {
+      auto day = ParseRfc3339Day(t);
+      if (!day) {
+        return Status::Data(fmt::format(
+            "{}: posted_at: '{}' is not an RFC 3339 time (e.g. 2026-03-02T10:00:00Z)",
+            rec.Where(), t.substr(0, 40)));
+      }
+      Count(&m.by_week[BucketOf(*day, TimeUnit::kWeek)], cluster, young, under18, in_region);
+    }
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// A horizontal bar chart as inline SVG: one bar per item, the label on the
+// left and the (suppressed) value on the right.
+struct BarItem {
+  std::string label;
+  int64_t value;
+};
+
+std::string BarChart(const std::vector<BarItem>& items, int min_count, const std::string& id,
+                     const std::string& title) {
+  const int row = 22, label_w = 190, bar_w = 700, value_w = 60, top = 4;
+  const int height = top * 2 + row * static_cast<int>(items.size());
+  int64_t max = 1;
+  for (const auto& it : items) max = std::max(max, it.value);
+  std::string s = fmt::format(
+      "<svg class=\"chart bars\" id=\"{}\" role=\"img\" aria-label=\"{}\" "
+      "viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\">\n",
+      id, HtmlEscape(title), label_w + bar_w + value_w, height, label_w + bar_w + value_w, height);
+  for (size_t i = 0; i < items.size(); ++i) {
+    const BarItem& it = items[i];
+    int y = top + static_cast<int>(i) * row;
+    bool hidden = it.value > 0 && it.value < min_count;
+    double v = hidden ? min_count - 1 : static_cast<double>(it.value);
+    double w = std::max(1.0, v / static_cast<double>(max) * bar_w);
+    s += fmt::format(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"lbl\">{}</text>"
+        "<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" class=\"{}\"/>"
+        "<text x=\"{:.1f}\" y=\"{}\" class=\"val\">{}</text>\n",
+        label_w - 8, y + 15, HtmlEscape(it.label.empty() ? "(ingen plats)" : it.label), label_w,
+        y + 3, w, row - 6, hidden ? "bar hidden" : "bar", label_w + w + 6, y + 15,
+        HtmlEscape(Suppressed(it.value, min_count)));
+  }
+  return s + "</svg>\n";
+}
+
+}  // namespace
+
+std::string ReportBuilder::Html(const ReportOptions& opts) const {
+  const Impl& m = *impl_;
+  const int mc = opts.min_count;
+  // Counts as HTML text: "<3" must be escaped.
+  auto S = [&](int64_t n) { return HtmlEscape(Suppressed(n, mc)); };
+  std::string h;
+  h.reserve(opts.leaflet_js.size() + opts.leaflet_css.size() + 65536);
+
+  // Only the tile host may be reached, and only when tiles are on.
+  std::string img_src = "data:";
+  if (!opts.tiles.empty()) {
+    std::string origin = opts.tiles;
+    size_t scheme = origin.find("://");
+    size_t slash = origin.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    if (slash != std::string::npos) origin.resize(slash);
+    size_t sub = origin.find("{s}");
+    if (sub != std::string::npos) origin.replace(sub, 3, "*");
+    img_src += " " + origin;
+  }
+
+  h += "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += fmt::format(
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+      "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src {}\">\n",
+      HtmlEscape(img_src));
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  h += "<meta name=\"referrer\" content=\"no-referrer\">\n";
+  h += fmt::format("<title>{}</title>\n", HtmlEscape(opts.title));
+  // Errors from here on are shown on the page and seen by the browser test.
+  h += R"(<script>
+window.onerror = function (msg, src, line, col) {
+  var d = document.getElementById('render-error');
+  if (!d) { d = document.createElement('pre'); d.id = 'render-error'; (document.body || document.documentElement).appendChild(d); }
+  d.textContent += 'Script error: ' + msg + ' (line ' + line + ':' + col + ')\n';
+  if (document.body) document.body.setAttribute('data-render', 'error');
+};
+</script>
+)";
+  h += "<style>\n";
+  h += opts.leaflet_css;
+  h += R"(
+</style>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #222; background: #fafafa; }
+main { max-width: 1160px; margin: 0 auto; padding: 16px 24px 40px; }
+h1 { font-size: 1.6em; margin: 8px 0 4px; }
+h2 { font-size: 1.2em; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+.meta { color: #666; margin: 0 0 12px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 12px; }
+.card { background: #fff; border: 1px solid #e2e2e2; border-radius: 8px; padding: 10px 14px; }
+.card .n { font-size: 1.8em; font-weight: 600; color: #7a1f5c; }
+.card .t { color: #555; font-size: 0.9em; }
+#map { height: 460px; border: 1px solid #ccc; border-radius: 8px; background: #e8eef2; }
+table { border-collapse: collapse; background: #fff; margin-top: 8px; }
+th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+svg.chart { max-width: 100%; height: auto; background: #fff; border: 1px solid #eee; border-radius: 6px; }
+svg .bar { fill: #b8377f; } svg .bar.hidden { fill: #e9c3d8; }
+svg .lbl, svg .val, svg .axis { font-size: 12px; fill: #333; }
+svg .grid { stroke: #eee; } svg .line { fill: none; stroke: #2a6f97; stroke-width: 2; }
+svg .dot { fill: #2a6f97; }
+.legend span { display: inline-block; margin-right: 16px; color: #555; }
+.sw { display: inline-block; width: 12px; height: 12px; vertical-align: middle; margin-right: 4px; }
+footer { color: #777; font-size: 0.85em; margin-top: 32px; }
+#render-error { color: #a00; background: #fee; padding: 8px; }
+</style>
+<script>
+)";
+  h += opts.leaflet_js;
+  h += "\n</script>\n</head>\n<body data-render=\"pending\">\n<main>\n";
+
+  // Headline.
+  std::string period = "–";
+  if (!m.by_week.empty()) {
+    period = BucketLabel(m.by_week.begin()->first, TimeUnit::kWeek) + " – " +
+             BucketLabel(m.by_week.rbegin()->first, TimeUnit::kWeek);
+  }
+  h += fmt::format("<h1>{}</h1>\n<p class=\"meta\">Period {}. Antal under {} visas som "
+                   "\"&lt;{}\" så att ingen enskild kan pekas ut. Rapporten visar bara "
+                   "antal, aldrig telefonnummer, adresser eller annonstexter.</p>\n",
+                   HtmlEscape(opts.title), HtmlEscape(period), mc, mc);
+  auto card = [&](const std::string& n, const std::string& t, const std::string& id) {
+    h += fmt::format("<div class=\"card\" id=\"{}\"><div class=\"n\">{}</div><div class=\"t\">{}"
+                     "</div></div>\n",
+                     id, n, HtmlEscape(t));
+  };
+  h += "<section class=\"cards\" id=\"headline\">\n";
+  card(S(m.total.ads), "annonser", "h-ads");
+  card(m.cluster ? S(static_cast<int64_t>(m.total.clusters.size())) : "–",
+       "annonsörer (kluster)", "h-advertisers");
+  card(m.kommunkod && m.total.in_region >= mc ? Percent(m.total.in_region, m.total.ads) : "–",
+       "andel i " + opts.region_name, "h-region");
+  card(m.young ? S(m.total.young) : "–", "flaggade som unga", "h-young");
+  card(m.under18 ? S(m.total.under18) : "–", "flaggade under 18", "h-under18");
+  card(m.place ? std::to_string(m.places.size()) : "–", "platser", "h-places");
+  h += "</section>\n";
+
+  // Weekly trend.
+  h += "<h2>Per vecka</h2>\n";
+  if (m.by_week.empty()) {
+    h += "<p>Ingen tidskolumn (posted_at) i indata.</p>\n";
+  } else {
+    std::vector<int64_t> weeks;
+    for (int64_t b = m.by_week.begin()->first; b <= m.by_week.rbegin()->first; b += 7) {
+      weeks.push_back(b);
+    }
+    const int W = 1100, H = 260, left = 48, right = 12, top = 12, bottom = 40;
+    const double plot_w = W - left - right, plot_h = H - top - bottom;
+    int64_t max = 1;
+    for (const auto& [b, c] : m.by_week) max = std::max(max, c.ads);
+    // Four grid steps of a round whole number (1, 2 or 5 times a power of ten).
+    double raw = static_cast<double>(max) / 4;
+    double mag = std::pow(10, std::floor(std::log10(raw)));
+    double step = mag;
+    for (double f : {1.0, 2.0, 5.0, 10.0}) {
+      step = f * mag;
+      if (step >= raw) break;
+    }
+    step = std::max(1.0, std::ceil(step));
+    double ymax = 4 * step;
+    double slot = plot_w / static_cast<double>(weeks.size());
+    auto y_of = [&](double v) { return top + plot_h - v / ymax * plot_h; };
+    h += fmt::format("<svg class=\"chart trend\" id=\"trend-chart\" role=\"img\" "
+                     "aria-label=\"Annonser och annonsörer per vecka\" viewBox=\"0 0 {} {}\" "
+                     "width=\"{}\" height=\"{}\">\n",
+                     W, H, W, H);
+    for (int g = 0; g <= 4; ++g) {
+      double v = ymax * g / 4;
+      h += fmt::format("<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>"
+                       "<text class=\"axis\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
+                       left, W - right, y_of(v), y_of(v), left - 6, y_of(v) + 4,
+                       FormatNumber(v, 1));
+    }
+    size_t label_every = std::max<size_t>(1, (weeks.size() + 11) / 12);
+    std::string line;
+    for (size_t i = 0; i < weeks.size(); ++i) {
+      auto it = m.by_week.find(weeks[i]);
+      int64_t ads = it == m.by_week.end() ? 0 : it->second.ads;
+      int64_t adv = it == m.by_week.end() ? 0 : static_cast<int64_t>(it->second.clusters.size());
+      bool hidden = ads > 0 && ads < mc;
+      double v = hidden ? mc - 1 : static_cast<double>(ads);
+      double x = left + slot * static_cast<double>(i);
+      std::string label = BucketLabel(weeks[i], TimeUnit::kWeek);
+      h += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+                       "height=\"{:.1f}\"><title>{}: {} annonser</title></rect>\n",
+                       hidden ? "bar hidden" : "bar", x + slot * 0.15, y_of(v), slot * 0.7,
+                       top + plot_h - y_of(v), label, S(ads));
+      if (m.cluster) {
+        double av = adv > 0 && adv < mc ? mc - 1 : static_cast<double>(adv);
+        line += fmt::format("{:.1f},{:.1f} ", x + slot / 2, y_of(av));
+        h += fmt::format("<circle class=\"dot\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"><title>{}: {} "
+                         "annonsörer</title></circle>\n",
+                         x + slot / 2, y_of(av), label, S(adv));
+      }
+      if (i % label_every == 0) {
+        h += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}"
+                         "</text>\n",
+                         x + slot / 2, H - bottom + 16, label.substr(5));
+      }
+    }
+    if (!line.empty()) {
+      line.pop_back();
+      h += fmt::format("<polyline class=\"line\" points=\"{}\"/>\n", line);
+    }
+    h += "</svg>\n<div class=\"legend\"><span><i class=\"sw\" style=\"background:#b8377f\"></i>"
+         "annonser</span>";
+    if (m.cluster) {
+      h += "<span><i class=\"sw\" style=\"background:#2a6f97\"></i>annonsörer (kluster)</span>";
+    }
+    h += fmt::format("<span><i class=\"sw\" style=\"background:#e9c3d8\"></i>färre än {}</span>"
+                     "</div>\n",
+                     mc);
+    if (m.no_time > 0) {
+      h += fmt::format("<p class=\"meta\">{} annonser utan tid ingår inte.</p>\n", S(m.no_time));
+    }
+  }
+
+  // Map.
+  std::vector<const Place*> places;
+  for (const auto& [k, p] : m.places) places.push_back(&p);
+  std::sort(places.begin(), places.end(), [](const Place* a, const Place* b) {
+    if (a->c.ads != b->c.ads) return a->c.ads > b->c.ads;
+    if (a->place != b->place) return a->place < b->place;
+    return a->kommun < b->kommun;
+  });
+  h += "<h2>Karta</h2>\n<div id=\"map\"></div>\n";
+  int64_t max_ads = 1;
+  std::string pts;
+  int64_t unmapped = 0;
+  for (const Place* p : places) {
+    if (!p->lat) {
+      unmapped += p->c.ads;
+      continue;
+    }
+    max_ads = std::max(max_ads, p->c.ads);
+    auto num = [&](int64_t n) { return n > 0 && n < mc ? std::string("null") : std::to_string(n); };
+    if (!pts.empty()) pts += ",\n";
+    pts += fmt::format(
+        "{{\"name\":{},\"kommun\":{},\"lat\":{},\"lon\":{},\"ads\":{},\"adsText\":{},"
+        "\"adv\":{},\"advText\":{},\"young\":{}}}",
+        JsonString(p->place), JsonString(p->kommun), FormatNumber(*p->lat), FormatNumber(*p->lon),
+        num(p->c.ads), JsonString(Suppressed(p->c.ads, mc)),
+        m.cluster ? num(static_cast<int64_t>(p->c.clusters.size())) : "null",
+        JsonString(m.cluster ? Suppressed(static_cast<int64_t>(p->c.clusters.size()), mc) : "–"),
+        JsonString(m.young ? Suppressed(p->c.young, mc) : "–"));
+  }
+  if (unmapped > 0) {
+    h += fmt::format("<p class=\"meta\">{} annonser på platser utan koordinater syns inte på "
+                     "kartan.</p>\n",
+                     S(unmapped));
+  }
+  if (opts.tiles.empty()) {
+    h += "<p class=\"meta\">Ingen bakgrundskarta: den hämtas från en extern server, som då "
+         "skulle se vilket område rapporten gäller (slå på med --tiles).</p>\n";
+  }
+
+  // Per kommun.
+  h += "<h2>Per kommun</h2>\n";
+  if (m.by_kommun.empty()) {
+    h += "<p>Ingen kolumn kommun i indata (kör karta geotag).</p>\n";
+  } else {
+    std::vector<std::pair<std::string, const Counts*>> ks;
+    for (const auto& [k, c] : m.by_kommun) ks.emplace_back(k, &c);
+    std::stable_sort(ks.begin(), ks.end(),
+                     [](const auto& a, const auto& b) { return a.second->ads > b.second->ads; });
+    std::vector<BarItem> bars;
+    for (const auto& [k, c] : ks) bars.push_back({k, c->ads});
+    h += BarChart(bars, mc, "kommun-chart", "Annonser per kommun");
+    h += "<table id=\"kommun-table\"><thead><tr><th>Kommun</th><th>Kod</th>"
+         "<th class=\"n\">Annonser</th><th class=\"n\">Andel</th>"
+         "<th class=\"n\">Annonsörer</th><th class=\"n\">Unga</th><th class=\"n\">Under 18</th>"
+         "</tr></thead><tbody>\n";
+    for (const auto& [k, c] : ks) {
+      auto code = m.kommunkod_of.find(k);
+      h += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+          "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+          HtmlEscape(k.empty() ? "(ingen plats)" : k),
+          HtmlEscape(code == m.kommunkod_of.end() ? "" : code->second), S(c->ads),
+          c->ads >= mc ? Percent(c->ads, m.total.ads) : "–",
+          m.cluster ? S(static_cast<int64_t>(c->clusters.size())) : "–",
+          m.young ? S(c->young) : "–", m.under18 ? S(c->under18) : "–");
+    }
+    h += "</tbody></table>\n";
+  }
+
+  // Per place.
+  h += "<h2>Per plats</h2>\n";
+  if (places.empty()) {
+    h += "<p>Ingen kolumn place i indata (kör karta geotag).</p>\n";
+  } else {
+    std::vector<BarItem> bars;
+    for (size_t i = 0; i < places.size() && i < 25; ++i) {
+      const Place* p = places[i];
+      bars.push_back({p->place + (p->kommun.empty() || p->kommun == p->place
+                                      ? ""
+                                      : " (" + p->kommun + ")"),
+                      p->c.ads});
+    }
+    h += BarChart(bars, mc, "place-chart", "Annonser per plats");
+    if (places.size() > 25) {
+      h += fmt::format("<p class=\"meta\">Diagrammet visar de 25 största av {} platser; "
+                       "tabellen visar alla.</p>\n",
+                       places.size());
+    }
+    h += "<table id=\"place-table\"><thead><tr><th>Plats</th><th>Kommun</th>"
+         "<th class=\"n\">Annonser</th><th class=\"n\">Annonsörer</th><th class=\"n\">Unga</th>"
+         "<th class=\"n\">Under 18</th></tr></thead><tbody>\n";
+    for (const Place* p : places) {
+      h += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+          "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+          HtmlEscape(p->place), HtmlEscape(p->kommun), S(p->c.ads),
+          m.cluster ? S(static_cast<int64_t>(p->c.clusters.size())) : "–",
+          m.young ? S(p->c.young) : "–", m.under18 ? S(p->c.under18) : "–");
+    }
+    h += "</tbody></table>\n";
+  }
+
+  h += fmt::format(
+      "<footer>Gjord med karta{}{}. Karta: {} (BSD-2-Clause){}.</footer>\n</main>\n",
+      opts.generated.empty() ? "" : " ", HtmlEscape(opts.generated),
+      HtmlEscape(opts.leaflet_version.empty() ? "Leaflet" : opts.leaflet_version),
+      opts.tiles.empty() ? ", utan bakgrundskarta" : "");
+
+  // The map, drawn by the page's own script; it then checks what was drawn
+  // and marks the page as rendered.
+  h += "<script>\nvar KARTA = {\"places\": [\n" + pts + "\n], \"maxAds\": " +
+       std::to_string(max_ads) + ", \"tiles\": " + JsonString(opts.tiles) +
+       ", \"tilesAttribution\": " + JsonString(opts.tiles_attribution) + "};\n";
+  h += R"((function () {
+  var D = KARTA;
+  if (typeof L === 'undefined') throw new Error('Leaflet is missing from the report');
+  var map = L.map('map', { zoomSnap: 0.25, attributionControl: true });
+  if (D.tiles) {
+    L.tileLayer(D.tiles, { attribution: D.tilesAttribution, maxZoom: 18, referrerPolicy: 'no-referrer' }).addTo(map);
+  }
+  var ll = [];
+  function line(parent, label, value) {
+    var div = document.createElement('div');
+    div.textContent = label + ': ' + value;
+    parent.appendChild(div);
+  }
+  D.places.forEach(function (p, i) {
+    var r = p.ads === null ? 4 : 4 + 22 * Math.sqrt(p.ads / D.maxAds);
+    var c = L.circleMarker([p.lat, p.lon], {
+      radius: r, color: '#7a1f5c', weight: 1, fillColor: p.ads === null ? '#e9c3d8' : '#b8377f', fillOpacity: 0.6
+    }).addTo(map);
+    var box = document.createElement('div');
+    var b = document.createElement('b');
+    b.textContent = p.name + (p.kommun && p.kommun !== p.name ? ' (' + p.kommun + ')' : '');
+    box.appendChild(b);
+    line(box, 'Annonser', p.adsText);
+    line(box, 'Annonsörer', p.advText);
+    line(box, 'Unga', p.young);
+    c.bindPopup(box);
+    c.bindTooltip(p.name + ': ' + p.adsText, { permanent: i < 6, direction: 'right', className: 'lbl' });
+    if (p.ads !== null) ll.push([p.lat, p.lon]);
+  });
+  // Frame the places with counts shown; a lone small place far away would
+  // otherwise shrink the map.
+  if (ll.length === 0) D.places.forEach(function (p) { ll.push([p.lat, p.lon]); });
+  L.control.scale({ imperial: false }).addTo(map);
+  if (ll.length > 0) {
+    map.fitBounds(ll, { padding: [40, 40], maxZoom: 12 });
+  } else {
+    map.setView([59.33, 18.07], 9);
+    document.getElementById('map').insertAdjacentHTML('afterend', '<p class="meta">Inga platser med koordinater.</p>');
+  }
+  var drawn = document.querySelectorAll('#map path.leaflet-interactive').length;
+  if (drawn !== D.places.length) throw new Error('the map drew ' + drawn + ' of ' + D.places.length + ' places');
+  var charts = document.querySelectorAll('svg.chart').length;
+  document.body.setAttribute('data-circles', String(drawn));
+  document.body.setAttribute('data-charts', String(charts));
+  if (!document.getElementById('render-error')) document.body.setAttribute('data-render', 'ok');
+})();
+</script>
+</body>
+</html>
+)";
+  return h;
+}
+
+std::string ReportBuilder::GeoJson(const ReportOptions& opts) const {
+  const Impl& m = *impl_;
+  const int mc = opts.min_count;
+  std::vector<const Place*> places;
+  for (const auto& [k, p] : m.places) {
+    if (p.lat) places.push_back(&p);
+  }
+  std::sort(places.begin(), places.end(), [](const Place* a, const Place* b) {
+    if (a->c.ads != b->c.ads) return a->c.ads > b->c.ads;
+    if (a->place != b->place) return a->place < b->place;
+    return a->kommun < b->kommun;
+  });
+  std::string out = "{\"type\": \"FeatureCollection\", \"features\": [";
+  bool first = true;
+  auto num = [&](int64_t n) {
+    return n > 0 && n < mc ? std::string("null") : std::to_string(n);
+  };
+  for (const Place* p : places) {
+    out += first ? "\n" : ",\n";
+    first = false;
+    int64_t adv = static_cast<int64_t>(p->c.clusters.size());
+    out += fmt::format(
+        "{{\"type\": \"Feature\", \"geometry\": {{\"type\": \"Point\", \"coordinates\": [{}, {}]}}, "
+        "\"properties\": {{\"place\": {}, \"kommun\": {}, \"kommunkod\": {}, \"ads\": {}, "
+        "\"ads_shown\": {}, \"advertisers\": {}, \"advertisers_shown\": {}, \"young\": {}, "
+        "\"young_shown\": {}, \"under18\": {}, \"under18_shown\": {}}}}}",
+        FormatNumber(*p->lon), FormatNumber(*p->lat), JsonString(p->place), JsonString(p->kommun),
+        JsonString(p->kommunkod), num(p->c.ads), JsonString(Suppressed(p->c.ads, mc)),
+        m.cluster ? num(adv) : "null", m.cluster ? JsonString(Suppressed(adv, mc)) : "null",
+        m.young ? num(p->c.young) : "null",
+        m.young ? JsonString(Suppressed(p->c.young, mc)) : "null",
+        m.under18 ? num(p->c.under18) : "null",
+        m.under18 ? JsonString(Suppressed(p->c.under18, mc)) : "null");
+  }
+  out += first ? "]}\n" : "\n]}\n";
+  return out;
+}
+
+}  // namespace karta

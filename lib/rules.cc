@@ -1,0 +1,516 @@
+#include "lib/rules.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "lib/io.h"
+
+namespace karta {
+
+bool ValidRuleName(std::string_view name) {
+  if (name.empty()) return false;
+  char f = name.front();
+  if (!((f | 0x20) >= 'a' && (f | 0x20) <= 'z')) return false;
+  for (char c : name) {
+    bool ok = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-';
+    if (!ok) return false;
+  }
+  std::string low = Fold(name);
+  return low != "and" && low != "or" && low != "not";
+}
+
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// The Unicode word characters of lib/text.h IsWordChar, as an RE2 class body.
+constexpr const char* kWordClass = R"(\p{L}\p{Mn}\p{Mc}\p{Nd}_)";
+
+bool StartsWithWordChar(std::string_view s) {
+  if (s.empty()) return false;
+  size_t i = 0;
+  return IsWordChar(DecodeUtf8(s, &i));
+}
+
+bool EndsWithWordChar(std::string_view s) {
+  if (s.empty()) return false;
+  size_t b = s.size();
+  do {
+    --b;
+  } while (b > 0 && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80);
+  return IsWordChar(DecodeUtf8(s, &b));
+}
+
+// Folds the non-ASCII letters of a regex pattern; ASCII is left alone because
+// escapes such as \D, \S and \pL are case-sensitive.
+std::string FoldPattern(std::string_view pattern, FoldOptions opts) {
+  std::string out;
+  size_t i = 0;
+  while (i < pattern.size()) {
+    if (static_cast<unsigned char>(pattern[i]) < 0x80) {
+      out.push_back(pattern[i++]);
+      continue;
+    }
+    size_t start = i;
+    DecodeUtf8(pattern, &i);
+    out += Fold(pattern.substr(start, i - start), opts);
+  }
+  return out;
+}
+
+RE2::Options RegexOptions() {
+  RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingUTF8);
+  o.set_log_errors(false);
+  o.set_case_sensitive(false);
+  o.set_max_mem(int64_t{64} << 20);
+  return o;
+}
+
+}  // namespace
+
+Result<std::string> WordPattern(std::string_view entry, FoldOptions opts) {
+  entry = Trim(entry);
+  if (entry.empty()) return Status::Usage("empty word (two commas in a row?)");
+  // Split into the words of a phrase.
+  std::vector<std::string_view> tokens;
+  size_t i = 0;
+  while (i < entry.size()) {
+    while (i < entry.size() && (entry[i] == ' ' || entry[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < entry.size() && entry[j] != ' ' && entry[j] != '\t') ++j;
+    if (j > i) tokens.push_back(entry.substr(i, j - i));
+    i = j;
+  }
+  const std::string word = fmt::format("[{}]", kWordClass);
+  const std::string non_word = fmt::format("[^{}]", kWordClass);
+  std::string body;
+  bool last_stem = false;
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    std::string_view tok = tokens[t];
+    bool stem = false;
+    if (tok.back() == '*') {
+      stem = true;
+      tok.remove_suffix(1);
+    }
+    if (tok.find('*') != std::string_view::npos || (stem && tok.empty())) {
+      return Status::Usage(fmt::format(
+          "'{}': '*' may only end a word, as in ung* (it finds words that start so)",
+          std::string(entry)));
+    }
+    if (t > 0) body += non_word + "+";
+    std::string folded = Fold(tok, opts);
+    body += RE2::QuoteMeta(folded);
+    if (stem && t + 1 < tokens.size()) body += word + "*";
+    last_stem = stem;
+  }
+  std::string pattern;
+  if (StartsWithWordChar(tokens.front())) pattern += fmt::format("(?:^|{})", non_word);
+  pattern += body;
+  std::string_view last = tokens.back();
+  if (last_stem) last.remove_suffix(1);
+  if (!last_stem && EndsWithWordChar(last)) pattern += fmt::format("(?:$|{})", non_word);
+  return pattern;
+}
+
+// ---------------------------------------------------------------------------
+// Parsing
+
+class RuleParser {
+ public:
+  Status ParseFile(const std::string& path, const std::string& from, int from_line) {
+    std::error_code ec;
+    std::filesystem::path canon = std::filesystem::weakly_canonical(path, ec);
+    std::string key = ec ? path : canon.string();
+    if (!seen_.insert(key).second) return Status::Ok();  // read once
+    auto in = InputFile::Open(path);
+    if (!in.ok()) {
+      std::string where = from.empty() ? "" : fmt::format("{}:{}: ", from, from_line);
+      return Status::Usage(fmt::format("{}cannot read the rule file {} (check the path{})",
+                                       where, in.status().message(),
+                                       from.empty() ? "" : "; include is relative to this file"));
+    }
+    std::string text;
+    char buf[65536];
+    for (;;) {
+      auto n = (*in)->Read(buf, sizeof buf);
+      if (!n.ok()) return Status::Usage(n.status().message());
+      if (*n == 0) break;
+      text.append(buf, *n);
+      if (text.size() > (size_t{16} << 20)) {
+        return Status::Usage(fmt::format("{}: rule file larger than 16 MB", path));
+      }
+    }
+    return ParseText(text, path);
+  }
+
+  Status ParseText(std::string_view text, const std::string& name) {
+    size_t bad = 0;
+    if (!Utf8Valid(text, &bad)) {
+      int line = 1;
+      for (size_t k = 0; k < bad; ++k) line += text[k] == '\n';
+      return Status::Usage(fmt::format("{}:{}: not valid UTF-8 (save the file as UTF-8)", name,
+                                       line));
+    }
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    std::vector<std::string_view> lines;
+    size_t i = 0;
+    while (i <= text.size()) {
+      size_t j = text.find('\n', i);
+      if (j == std::string_view::npos) j = text.size();
+      lines.push_back(text.substr(i, j - i));
+      i = j + 1;
+    }
+    Rule* rule = nullptr;
+    std::string dir = std::filesystem::path(name).parent_path().string();
+    auto err = [&](size_t ln, const std::string& what) {
+      return Status::Usage(fmt::format("{}:{}: {}", name, ln + 1, what));
+    };
+    for (size_t ln = 0; ln < lines.size(); ++ln) {
+      std::string_view line = Trim(lines[ln]);
+      if (line.empty() || line.front() == '#') continue;
+      std::string_view key = line;
+      std::string_view rest;
+      if (size_t colon = line.find(':'); colon != std::string_view::npos) {
+        key = Trim(line.substr(0, colon));
+        rest = Trim(line.substr(colon + 1));
+      }
+      auto word_end = line.find_first_of(" \t");
+      std::string_view first = line.substr(0, word_end);
+      std::string_view after =
+          word_end == std::string_view::npos ? std::string_view() : Trim(line.substr(word_end));
+      if (first == "rule") {
+        if (after.empty()) return err(ln, "'rule' needs a name, as in: rule ad");
+        if (after.back() == ':') after.remove_suffix(1);
+        if (!ValidRuleName(after)) {
+          return err(ln, fmt::format("'{}' is not a rule name (use letters, digits, _ and -, "
+                                     "starting with a letter; and, or, not are reserved)",
+                                     std::string(after)));
+        }
+        if (auto old = Find(after)) {
+          const Rule& o = set_.rules_[*old];
+          return err(ln, fmt::format("rule '{}' is already defined at {}:{} (rename one)",
+                                     std::string(after), o.file, o.line));
+        }
+        KARTA_RETURN_IF_ERROR(Close(&rule));
+        set_.rules_.push_back(Rule{std::string(after), name, static_cast<int>(ln + 1), false, {}});
+        rule = &set_.rules_.back();
+        continue;
+      }
+      if (first == "include") {
+        if (after.empty()) return err(ln, "'include' needs a file name, as in: include contact.rules");
+        std::filesystem::path p(after);
+        if (p.is_relative() && !dir.empty()) p = std::filesystem::path(dir) / p;
+        KARTA_RETURN_IF_ERROR(Close(&rule));
+        KARTA_RETURN_IF_ERROR(ParseFile(p.string(), name, static_cast<int>(ln + 1)));
+        continue;
+      }
+      if (key == "words" || key == "word" || key == "regex" || key == "diacritics") {
+        if (rule == nullptr) {
+          return err(ln, fmt::format("'{}:' must come after a 'rule NAME' line",
+                                     std::string(key)));
+        }
+        if (key == "diacritics") {
+          if (rest == "ignore") {
+            rule->ignore_diacritics = true;
+          } else if (rest == "keep") {
+            rule->ignore_diacritics = false;
+          } else {
+            return err(ln, fmt::format("diacritics: '{}' (write 'diacritics: ignore' or "
+                                       "'diacritics: keep')",
+                                       std::string(rest)));
+          }
+          continue;
+        }
+        if (key == "regex") {
+          if (rest.empty()) return err(ln, "empty regex");
+          rule->patterns.push_back(
+              {RulePattern::Kind::kRegex, std::string(rest), name, static_cast<int>(ln + 1)});
+          continue;
+        }
+        // words: a comma-separated list; a trailing comma continues it.
+        std::string_view list = rest;
+        size_t at = ln;
+        for (;;) {
+          bool more = !list.empty() && list.back() == ',';
+          if (more) list.remove_suffix(1);
+          for (size_t a = 0; a <= list.size();) {
+            size_t b = list.find(',', a);
+            if (b == std::string_view::npos) b = list.size();
+            std::string_view w = Trim(list.substr(a, b - a));
+            if (w.empty()) {
+              return err(at, Trim(list).empty() ? "no words after 'words:'"
+                                                : "empty word (two commas in a row?)");
+            }
+            auto check = WordPattern(w, {});
+            if (!check.ok()) return err(at, check.status().message());
+            rule->patterns.push_back(
+                {RulePattern::Kind::kWords, std::string(w), name, static_cast<int>(at + 1)});
+            a = b + 1;
+          }
+          if (!more) break;
+          // Continue on the next non-blank, non-comment line.
+          do {
+            ++at;
+          } while (at < lines.size() &&
+                   (Trim(lines[at]).empty() || Trim(lines[at]).front() == '#'));
+          if (at >= lines.size()) return err(ln, "the word list ends with ',' but the file ends");
+          list = Trim(lines[at]);
+        }
+        ln = at;
+        continue;
+      }
+      if (!rest.empty() || line.back() == ':') {
+        if (key.find(' ') == std::string_view::npos) {
+          return err(ln, fmt::format("unknown key '{}:' (a rule has words:, regex: and "
+                                     "diacritics: lines)",
+                                     std::string(key)));
+        }
+      }
+      return err(ln, fmt::format("cannot read '{}' (expected 'rule NAME', 'words: ...', "
+                                 "'regex: ...', 'include FILE' or a # comment)",
+                                 std::string(line)));
+    }
+    return Close(&rule);
+  }
+
+  Status Close(Rule** rule) {
+    if (*rule != nullptr && (*rule)->patterns.empty()) {
+      return Status::Usage(fmt::format("{}:{}: rule '{}' has no words or regex", (*rule)->file,
+                                       (*rule)->line, (*rule)->name));
+    }
+    *rule = nullptr;
+    return Status::Ok();
+  }
+
+  std::optional<size_t> Find(std::string_view name) const { return set_.Find(name); }
+
+  RuleSet Take() { return std::move(set_); }
+
+ private:
+  RuleSet set_;
+  std::set<std::string> seen_;
+};
+
+Result<RuleSet> RuleSet::Load(const std::vector<std::string>& paths) {
+  RuleParser p;
+  for (const std::string& path : paths) KARTA_RETURN_IF_ERROR(p.ParseFile(path, "", 0));
+  RuleSet set = p.Take();
+  if (set.size() == 0) {
+    return Status::Usage(fmt::format("{}: no rules (a rule starts with 'rule NAME')",
+                                     paths.empty() ? "--rules" : paths.front()));
+  }
+  return set;
+}
+
+Result<RuleSet> RuleSet::Parse(std::string_view text, std::string_view name) {
+  RuleParser p;
+  KARTA_RETURN_IF_ERROR(p.ParseText(text, std::string(name)));
+  RuleSet set = p.Take();
+  if (set.size() == 0) {
+    return Status::Usage(fmt::format("{}: no rules (a rule starts with 'rule NAME')", name));
+  }
+  return set;
+}
+
+std::optional<size_t> RuleSet::Find(std::string_view name) const {
+  std::string want = Fold(name);
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    if (Fold(rules_[i].name) == want) return i;
+  }
+  return std::nullopt;
+}
+
+std::string RuleSet::Names() const {
+  std::string s;
+  for (const Rule& r : rules_) {
+    if (!s.empty()) s += ", ";
+    s += r.name;
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Folding
+
+FastFolder::FastFolder(FoldOptions opts)
+    : opts_(opts), two_byte_(0x800 - 0x80), have_(0x800 - 0x80, false) {}
+
+std::string_view FastFolder::Fold(std::string_view s, std::string* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t len = s.size();
+  size_t n = 0;  // bytes written to *out
+  size_t i = 0;  // bytes read from s
+  const bool lower = opts_.case_fold;
+  // Invariant at the top of the loop: *out has room for the rest of the input
+  // written one to one, plus slack for one eight-byte store and one folded
+  // character (folding may lengthen a character: İ -> i̇).
+  auto reserve = [&](size_t extra) {
+    size_t need = n + (len - i) + extra + 16;
+    if (out->size() < need) out->resize(need + need / 2);
+  };
+  reserve(16);
+  char* o = out->data();
+  while (i < len) {
+    // ASCII, eight bytes at a time: lowercase A-Z with bit tricks.
+    while (i + 8 <= len) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      if (lower) {
+        constexpr uint64_t kOnes = 0x0101010101010101ULL;
+        uint64_t ge_a = w + kOnes * (0x80 - 'A');
+        uint64_t gt_z = w + kOnes * (0x7F - 'Z');
+        uint64_t upper = ge_a & ~gt_z & 0x8080808080808080ULL;
+        w |= upper >> 2;
+      }
+      std::memcpy(o + n, &w, 8);
+      n += 8;
+      i += 8;
+    }
+    if (i >= len) break;
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      o[n++] = static_cast<char>(lower && c >= 'A' && c <= 'Z' ? c + 32 : c);
+      ++i;
+      continue;
+    }
+    const std::string* piece;
+    std::string slow;
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
+      size_t k = (((c & 0x1Fu) << 6) | (p[i + 1] & 0x3Fu)) - 0x80;
+      if (!have_[k]) {
+        two_byte_[k] = karta::Fold(s.substr(i, 2), opts_);
+        have_[k] = true;
+      }
+      piece = &two_byte_[k];
+      i += 2;
+    } else {
+      size_t start = i;
+      char32_t cp = DecodeUtf8(s, &i);
+      if (cp == 0xFFFD && i == start + 1) {
+        slow = karta::Fold("\xEF\xBF\xBD", opts_);  // an invalid byte
+      } else {
+        slow = karta::Fold(s.substr(start, i - start), opts_);
+      }
+      piece = &slow;
+    }
+    reserve(piece->size());
+    o = out->data();
+    std::memcpy(o + n, piece->data(), piece->size());
+    n += piece->size();
+  }
+  return std::string_view(out->data(), n);
+}
+
+// ---------------------------------------------------------------------------
+// Matching
+
+struct Matcher::Pass {
+  std::unique_ptr<RE2::Set> set;
+  std::vector<size_t> rule_of;  // Set index -> rule index
+  std::unique_ptr<FastFolder> folder;
+  std::string folded;
+  std::vector<int> found;
+};
+
+Matcher::~Matcher() = default;
+
+Result<std::unique_ptr<Matcher>> Matcher::Compile(const RuleSet& rules,
+                                                  const std::vector<size_t>* only) {
+  std::unique_ptr<Matcher> m(new Matcher());
+  m->rule_count_ = rules.size();
+  RE2::Options opts = RegexOptions();
+  auto make_pass = [&](bool diacritics) {
+    auto p = std::make_unique<Pass>();
+    p->set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+    p->folder = std::make_unique<FastFolder>(FoldOptions{true, diacritics});
+    return p;
+  };
+  for (size_t r = 0; r < rules.size(); ++r) {
+    const Rule& rule = rules.rules()[r];
+    FoldOptions fo{true, rule.ignore_diacritics};
+    bool use = only == nullptr || std::find(only->begin(), only->end(), r) != only->end();
+    std::unique_ptr<Pass> unused;
+    std::unique_ptr<Pass>& pass =
+        !use ? unused : rule.ignore_diacritics ? m->diacritics_ : m->plain_;
+    if (!pass) pass = make_pass(rule.ignore_diacritics);
+    std::string words;
+    for (const RulePattern& pat : rule.patterns) {
+      auto where = [&](const std::string& what) {
+        return Status::Usage(fmt::format("{}:{}: {}", pat.file, pat.line, what));
+      };
+      if (pat.kind == RulePattern::Kind::kWords) {
+        auto wp = WordPattern(pat.text, fo);
+        if (!wp.ok()) return where(wp.status().message());
+        if (!words.empty()) words += '|';
+        words += *wp;
+        continue;
+      }
+      std::string pattern = rule.ignore_diacritics ? FoldPattern(pat.text, fo) : pat.text;
+      RE2 re(pattern, opts);
+      if (!re.ok()) {
+        return where(fmt::format("regex '{}' does not compile: {}", pat.text, re.error()));
+      }
+      if (RE2::PartialMatch("", re) && RE2::PartialMatch("\x01", re)) {
+        return where(fmt::format("regex '{}' matches an empty text, so it would match every "
+                                 "record (did you mean + instead of * or ?)",
+                                 pat.text));
+      }
+      std::string error;
+      int idx = pass->set->Add("(?:" + pattern + ")", &error);
+      if (idx < 0) return where(fmt::format("regex '{}' does not compile: {}", pat.text, error));
+      pass->rule_of.push_back(r);
+    }
+    if (!words.empty()) {
+      std::string error;
+      int idx = pass->set->Add(words, &error);
+      if (idx < 0) {
+        return Status::Usage(fmt::format("{}:{}: the words of rule '{}' do not compile: {}",
+                                         rule.file, rule.line, rule.name, error));
+      }
+      pass->rule_of.push_back(r);
+    }
+  }
+  for (std::unique_ptr<Pass>* p : {&m->plain_, &m->diacritics_}) {
+    if (*p && !(*p)->set->Compile()) {
+      return Status::Usage("the rules are too large to compile into one pass (split them into "
+                           "fewer, shorter rules)");
+    }
+  }
+  return m;
+}
+
+bool Matcher::RunPass(Pass* pass, std::string_view text, std::vector<char>* hit) {
+  std::string_view folded = pass->folder->Fold(text, &pass->folded);
+  pass->found.clear();
+  RE2::Set::ErrorInfo info;
+  if (!pass->set->Match(folded, &pass->found, &info)) {
+    return info.kind == RE2::Set::kNoError;
+  }
+  for (int idx : pass->found) (*hit)[pass->rule_of[static_cast<size_t>(idx)]] = 1;
+  return true;
+}
+
+bool Matcher::Match(std::string_view text, std::vector<char>* hit) {
+  bool ok = true;
+  if (plain_) ok &= RunPass(plain_.get(), text, hit);
+  if (diacritics_) ok &= RunPass(diacritics_.get(), text, hit);
+  return ok;
+}
+
+}  // namespace karta

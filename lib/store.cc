@@ -1,0 +1,622 @@
+#include "lib/store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace karta {
+namespace {
+
+// Schema migrations: entry k takes the store from version k to k+1. Never
+// edit a released entry; add a new one.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> m = {
+      // 0 -> 1: runs, ads, sightings.
+      "CREATE TABLE runs("
+      "  id INTEGER PRIMARY KEY,"
+      "  as_of TEXT NOT NULL,"         // the run's time (RFC 3339 UTC)
+      "  recorded_at TEXT NOT NULL,"   // wall-clock time of recording
+      "  records INTEGER NOT NULL DEFAULT 0,"
+      "  new INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX runs_as_of ON runs(as_of);"
+      "CREATE TABLE ads("
+      "  key TEXT PRIMARY KEY,"
+      "  cluster TEXT NOT NULL DEFAULT '',"
+      "  kommun TEXT NOT NULL DEFAULT '',"
+      "  posted_at TEXT NOT NULL DEFAULT '',"
+      "  first_seen TEXT NOT NULL,"
+      "  last_seen TEXT NOT NULL,"
+      "  first_run INTEGER NOT NULL,"
+      "  last_run INTEGER NOT NULL,"
+      "  times_seen INTEGER NOT NULL DEFAULT 1);"
+      "CREATE INDEX ads_first_seen ON ads(first_seen);"
+      "CREATE INDEX ads_last_seen ON ads(last_seen);"
+      "CREATE TABLE sightings("
+      "  run INTEGER NOT NULL,"
+      "  key TEXT NOT NULL,"
+      "  cluster TEXT NOT NULL DEFAULT '',"
+      "  kommun TEXT NOT NULL DEFAULT '',"
+      "  PRIMARY KEY(run, key)) WITHOUT ROWID;",
+  };
+  return m;
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return rc_ == SQLITE_OK; }
+  sqlite3_stmt* get() { return s_; }
+  void Bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  int Step() { return sqlite3_step(s_); }
+  std::string Text(int i) {
+    const unsigned char* t = sqlite3_column_text(s_, i);
+    return t ? std::string(reinterpret_cast<const char*>(t),
+                           static_cast<size_t>(sqlite3_column_bytes(s_, i)))
+             : std::string();
+  }
+  int64_t Int(int i) { return sqlite3_column_int64(s_, i); }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+  int rc_;
+};
+
+// Days from 1970-01-01 to y-m-d (proleptic Gregorian), after H. Hinnant.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+int64_t DayOf(int64_t t) { return FloorDiv(t, 86400); }
+
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+std::string Now() { return FormatTime(static_cast<int64_t>(std::time(nullptr))); }
+
+unsigned DaysInMonth(int64_t y, unsigned m) {
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return kDays[m - 1];
+}
+
+}  // namespace
+
+Result<int64_t> ParseTime(std::string_view s) {
+  auto bad = [&] {
+    return Status::Usage(fmt::format(
+        "'{}' is not a date or time (write 2026-11-23 or 2026-11-23T08:00:00Z)", s));
+  };
+  int y, mo, d, h = 0, mi = 0, se = 0;
+  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
+      s[7] != '-' || !Digits(s, 8, 2, &d)) {
+    return bad();
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > static_cast<int>(DaysInMonth(y, mo))) return bad();
+  size_t i = 10;
+  int64_t offset = 0;
+  if (i < s.size()) {
+    if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return bad();
+    if (!Digits(s, i + 1, 2, &h) || i + 3 >= s.size() || s[i + 3] != ':' ||
+        !Digits(s, i + 4, 2, &mi)) {
+      return bad();
+    }
+    i += 6;
+    if (i < s.size() && s[i] == ':') {
+      if (!Digits(s, i + 1, 2, &se)) return bad();
+      i += 3;
+      if (i < s.size() && s[i] == '.') {  // fractions of a second are dropped
+        ++i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+      }
+    }
+    if (h > 23 || mi > 59 || se > 60) return bad();
+    if (i < s.size()) {
+      if (s[i] == 'Z' || s[i] == 'z') {
+        ++i;
+      } else if (s[i] == '+' || s[i] == '-') {
+        int oh, om;
+        if (!Digits(s, i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' ||
+            !Digits(s, i + 4, 2, &om)) {
+          return bad();
+        }
+        offset = (oh * 3600 + om * 60) * (s[i] == '+' ? 1 : -1);
+        i += 6;
+      }
+    }
+    if (i != s.size()) return bad();
+  }
+  return DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+}
+
+std::string FormatTime(int64_t t) {
+  int64_t days = DayOf(t);
+  int64_t rem = t - days * 86400;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, rem / 60 % 60,
+                     rem % 60);
+}
+
+std::string IsoWeek(int64_t t) {
+  int64_t days = DayOf(t);
+  // ISO weekday 1..7 (Monday = 1); 1970-01-01 was a Thursday (4).
+  int64_t iso_wd = ((days % 7) + 7 + 3) % 7 + 1;
+  int64_t thursday = days - iso_wd + 4;  // the week belongs to its Thursday's year
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(thursday, &y, &m, &d);
+  int64_t week = (thursday - DaysFromCivil(y, 1, 1)) / 7 + 1;
+  return fmt::format("{:04}-W{:02}", y, week);
+}
+
+Result<Period> ParsePeriod(std::string_view s) {
+  Period p;
+  auto bad = [&] {
+    return Status::Usage(fmt::format(
+        "'{}' is not a period (write a number and d, w, m or y: 7d, 2w, 12m, 1y)", s));
+  };
+  if (s.size() < 2) return bad();
+  p.unit = s.back();
+  if (p.unit != 'd' && p.unit != 'w' && p.unit != 'm' && p.unit != 'y') return bad();
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size() - 1, p.count);
+  if (ec != std::errc() || ptr != s.data() + s.size() - 1 || p.count <= 0 || p.count > 100000) {
+    return bad();
+  }
+  return p;
+}
+
+int64_t Before(int64_t t, const Period& p) {
+  if (p.unit == 'd') return t - p.count * 86400;
+  if (p.unit == 'w') return t - p.count * 7 * 86400;
+  int64_t days = DayOf(t);
+  int64_t rem = t - days * 86400;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  int64_t months = y * 12 + (m - 1) - (p.unit == 'm' ? p.count : p.count * 12);
+  int64_t ny = FloorDiv(months, 12);
+  unsigned nm = static_cast<unsigned>(months - ny * 12) + 1;
+  unsigned nd = std::min(d, DaysInMonth(ny, nm));
+  return DaysFromCivil(ny, nm, nd) * 86400 + rem;
+}
+
+int64_t PeriodDays(const Period& p) {
+  switch (p.unit) {
+    case 'w':
+      return p.count * 7;
+    case 'm':
+      return p.count * 30;
+    case 'y':
+      return p.count * 365;
+    default:
+      return p.count;
+  }
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool must_exist) {
+  struct stat st;
+  bool exists = ::stat(path.c_str(), &st) == 0;
+  if (!exists) {
+    if (must_exist) {
+      return Status::Usage(fmt::format(
+          "{}: no such history store (record a run first: ... | karta history record --store {})",
+          path, path));
+    }
+    // Create it 0600 ourselves: SQLite would use the umask, and gives its
+    // -wal and -shm files the mode of the database file.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
+      return Status::Io(fmt::format("{}: cannot create the history store: {}", path,
+                                    std::strerror(errno)));
+    }
+    if (fd >= 0) ::close(fd);
+  } else if (S_ISDIR(st.st_mode)) {
+    return Status::Usage(fmt::format("{}: is a directory, not a history store file", path));
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Store> store(new Store(db, path));
+  if (rc != SQLITE_OK) return store->Error("cannot open the history store");
+  sqlite3_busy_timeout(db, 30000);
+  sqlite3_extended_result_codes(db, 1);
+  // Check that this is a SQLite file before changing anything.
+  if (Status s = store->Exec("SELECT count(*) FROM sqlite_master"); !s.ok()) {
+    return Status::Usage(fmt::format("{}: not a karta history store ({})", path,
+                                     sqlite3_errmsg(db)));
+  }
+  KARTA_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
+  KARTA_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL"));
+  KARTA_RETURN_IF_ERROR(store->Exec("PRAGMA secure_delete=ON"));
+  KARTA_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys=ON"));
+  KARTA_RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+Store::~Store() {
+  AbortRun();
+  sqlite3_finalize(ins_sighting_);
+  sqlite3_finalize(upsert_ad_);
+  sqlite3_close_v2(db_);
+}
+
+Status Store::Error(std::string_view what) const {
+  const char* msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+  int code = db_ ? sqlite3_errcode(db_) : SQLITE_NOMEM;
+  if ((code & 0xff) == SQLITE_NOTADB) {
+    return Status::Usage(fmt::format("{}: not a karta history store ({})", path_, msg));
+  }
+  if ((code & 0xff) == SQLITE_BUSY) {
+    return Status::Io(fmt::format(
+        "{}: {}: the store is busy (another karta is recording into it; try again when it is "
+        "done)",
+        path_, what));
+  }
+  return Status::Io(fmt::format("{}: {}: {}", path_, what, msg));
+}
+
+Status Store::Exec(const char* sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  sqlite3_free(err);
+  if (rc != SQLITE_OK) return Error("database error");
+  return Status::Ok();
+}
+
+Status Store::Migrate() {
+  KARTA_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  auto fail = [&](Status s) {
+    Exec("ROLLBACK");
+    return s;
+  };
+  Status s = Exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+  if (!s.ok()) return fail(s);
+  int version = 0;
+  bool has_row = false;
+  {
+    Stmt q(db_, "SELECT version FROM schema_version");
+    if (!q.ok()) return fail(Error("reading the schema version"));
+    if (q.Step() == SQLITE_ROW) {
+      version = static_cast<int>(q.Int(0));
+      has_row = true;
+    }
+  }
+  const auto& steps = Migrations();
+  if (version > static_cast<int>(steps.size())) {
+    fail(Status::Ok());
+    return Status::Usage(fmt::format(
+        "{}: the store has schema version {}, newer than this karta knows ({}); use a newer "
+        "karta",
+        path_, version, steps.size()));
+  }
+  for (int v = version; v < static_cast<int>(steps.size()); ++v) {
+    s = Exec(steps[v]);
+    if (!s.ok()) return fail(s.WithPrefix(fmt::format("migrating the store to version {}", v + 1)));
+  }
+  if (version < static_cast<int>(steps.size())) {
+    std::string sql = has_row ? fmt::format("UPDATE schema_version SET version = {}", steps.size())
+                              : fmt::format("INSERT INTO schema_version VALUES({})", steps.size());
+    s = Exec(sql.c_str());
+    if (!s.ok()) return fail(s);
+  }
+  s = Exec("COMMIT");
+  if (!s.ok()) return fail(s);
+  version_ = static_cast<int>(steps.size());
+  return Status::Ok();
+}
+
+Status Store::BeginRun(const std::string& as_of) {
+  if (in_run_) return Status::Io("a run is already open");
+  KARTA_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  in_run_ = true;
+  Stmt ins(db_, "INSERT INTO runs(as_of, recorded_at) VALUES(?, ?)");
+  if (!ins.ok()) return Error("starting a run");
+  ins.Bind(1, as_of);
+  ins.Bind(2, Now());
+  if (ins.Step() != SQLITE_DONE) return Error("starting a run");
+  run_ = sqlite3_last_insert_rowid(db_);
+  as_of_ = as_of;
+  run_records_ = run_new_ = 0;
+  if (!ins_sighting_ &&
+      sqlite3_prepare_v2(db_,
+                         "INSERT INTO sightings(run, key, cluster, kommun) VALUES(?1, ?2, ?3, ?4) "
+                         "ON CONFLICT(run, key) DO UPDATE SET "
+                         "cluster = CASE WHEN excluded.cluster <> '' THEN excluded.cluster ELSE cluster END, "
+                         "kommun = CASE WHEN excluded.kommun <> '' THEN excluded.kommun ELSE kommun END",
+                         -1, &ins_sighting_, nullptr) != SQLITE_OK) {
+    return Error("preparing the store");
+  }
+  if (!upsert_ad_ &&
+      sqlite3_prepare_v2(
+          db_,
+          "INSERT INTO ads(key, cluster, kommun, posted_at, first_seen, last_seen, first_run, "
+          "last_run, times_seen) VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6, 1) "
+          "ON CONFLICT(key) DO UPDATE SET "
+          "cluster = CASE WHEN excluded.cluster <> '' AND excluded.last_seen >= last_seen "
+          "  THEN excluded.cluster ELSE cluster END, "
+          "kommun = CASE WHEN excluded.kommun <> '' AND excluded.last_seen >= last_seen "
+          "  THEN excluded.kommun ELSE kommun END, "
+          "posted_at = CASE WHEN posted_at = '' THEN excluded.posted_at ELSE posted_at END, "
+          "first_run = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_run "
+          "  ELSE first_run END, "
+          "first_seen = min(first_seen, excluded.first_seen), "
+          "last_run = CASE WHEN excluded.last_seen >= last_seen THEN excluded.last_run "
+          "  ELSE last_run END, "
+          "last_seen = max(last_seen, excluded.last_seen), "
+          "times_seen = times_seen + (last_run <> excluded.last_run) "
+          "RETURNING first_run",
+          -1, &upsert_ad_, nullptr) != SQLITE_OK) {
+    return Error("preparing the store");
+  }
+  return Status::Ok();
+}
+
+Status Store::Add(const Sighting& s) {
+  if (!in_run_) return Status::Io("no run is open");
+  sqlite3_stmt* q = ins_sighting_;
+  sqlite3_reset(q);
+  sqlite3_bind_int64(q, 1, run_);
+  sqlite3_bind_text(q, 2, s.key.data(), static_cast<int>(s.key.size()), SQLITE_STATIC);
+  sqlite3_bind_text(q, 3, s.cluster.data(), static_cast<int>(s.cluster.size()), SQLITE_STATIC);
+  sqlite3_bind_text(q, 4, s.kommun.data(), static_cast<int>(s.kommun.size()), SQLITE_STATIC);
+  if (sqlite3_step(q) != SQLITE_DONE) return Error("recording");
+  q = upsert_ad_;
+  sqlite3_reset(q);
+  sqlite3_bind_text(q, 1, s.key.data(), static_cast<int>(s.key.size()), SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, s.cluster.data(), static_cast<int>(s.cluster.size()), SQLITE_STATIC);
+  sqlite3_bind_text(q, 3, s.kommun.data(), static_cast<int>(s.kommun.size()), SQLITE_STATIC);
+  sqlite3_bind_text(q, 4, s.posted_at.data(), static_cast<int>(s.posted_at.size()), SQLITE_STATIC);
+  sqlite3_bind_text(q, 5, as_of_.data(), static_cast<int>(as_of_.size()), SQLITE_STATIC);
+  sqlite3_bind_int64(q, 6, run_);
+  // RETURNING yields one row; step on to the end to finish the statement.
+  if (sqlite3_step(q) != SQLITE_ROW || sqlite3_step(q) != SQLITE_DONE) return Error("recording");
+  return Status::Ok();
+}
+
+Result<RunSummary> Store::CommitRun() {
+  if (!in_run_) return Status::Io("no run is open");
+  RunSummary r;
+  r.run = run_;
+  r.as_of = as_of_;
+  {
+    Stmt c(db_,
+           "SELECT count(*), (SELECT count(*) FROM ads WHERE first_run = ?1) FROM sightings "
+           "WHERE run = ?1");
+    if (!c.ok()) return Error("counting the run");
+    c.Bind(1, run_);
+    if (c.Step() != SQLITE_ROW) return Error("counting the run");
+    r.records = c.Int(0);
+    r.new_keys = c.Int(1);
+  }
+  {
+    Stmt u(db_, "UPDATE runs SET records = ?2, new = ?3 WHERE id = ?1");
+    u.Bind(1, run_);
+    u.Bind(2, r.records);
+    u.Bind(3, r.new_keys);
+    if (u.Step() != SQLITE_DONE) return Error("finishing the run");
+  }
+  KARTA_RETURN_IF_ERROR(Exec("COMMIT"));
+  in_run_ = false;
+  return r;
+}
+
+void Store::AbortRun() {
+  if (!in_run_) return;
+  in_run_ = false;
+  sqlite3_reset(ins_sighting_);
+  sqlite3_reset(upsert_ad_);
+  Exec("ROLLBACK");
+}
+
+Result<std::optional<std::string>> Store::LatestRun() {
+  Stmt q(db_, "SELECT max(as_of) FROM runs");
+  if (!q.ok() || q.Step() != SQLITE_ROW) return Error("reading the runs");
+  if (sqlite3_column_type(q.get(), 0) == SQLITE_NULL) return std::optional<std::string>();
+  return std::optional<std::string>(q.Text(0));
+}
+
+Result<std::vector<RunSummary>> Store::Runs() {
+  Stmt q(db_, "SELECT id, as_of, records, new FROM runs ORDER BY as_of, id");
+  if (!q.ok()) return Error("reading the runs");
+  std::vector<RunSummary> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out.push_back({q.Int(0), q.Text(1), q.Int(2), q.Int(3)});
+  }
+  if (rc != SQLITE_DONE) return Error("reading the runs");
+  return out;
+}
+
+namespace {
+
+Result<std::vector<Entry>> Entries(Stmt* q, const std::function<Status()>& error) {
+  std::vector<Entry> out;
+  int rc;
+  while ((rc = q->Step()) == SQLITE_ROW) {
+    Entry e;
+    e.key = q->Text(0);
+    e.cluster = q->Text(1);
+    e.kommun = q->Text(2);
+    e.posted_at = q->Text(3);
+    e.first_seen = q->Text(4);
+    e.last_seen = q->Text(5);
+    e.times_seen = q->Int(6);
+    out.push_back(std::move(e));
+  }
+  if (rc != SQLITE_DONE) return error();
+  return out;
+}
+
+std::string DayStart(int64_t day) { return FormatTime(day * 86400); }
+
+}  // namespace
+
+Result<std::vector<Entry>> Store::New(const std::string& ref, int days) {
+  auto t = ParseTime(ref);
+  if (!t.ok()) return t.status();
+  int64_t day = DayOf(*t);
+  Stmt q(db_,
+         "SELECT key, cluster, kommun, posted_at, first_seen, last_seen, times_seen FROM ads "
+         "WHERE first_seen >= ?1 AND first_seen < ?2 ORDER BY first_seen DESC, key");
+  if (!q.ok()) return Error("querying");
+  q.Bind(1, DayStart(day - days + 1));
+  q.Bind(2, DayStart(day + 1));
+  return Entries(&q, [&] { return Error("querying"); });
+}
+
+Result<std::vector<Entry>> Store::Gone(const std::string& ref, int days) {
+  auto t = ParseTime(ref);
+  if (!t.ok()) return t.status();
+  int64_t day = DayOf(*t);
+  Stmt q(db_,
+         "SELECT key, cluster, kommun, posted_at, first_seen, last_seen, times_seen FROM ads "
+         "WHERE last_seen >= ?1 AND last_seen < ?2 ORDER BY last_seen DESC, key");
+  if (!q.ok()) return Error("querying");
+  q.Bind(1, DayStart(day - days));
+  q.Bind(2, DayStart(day));
+  return Entries(&q, [&] { return Error("querying"); });
+}
+
+Result<std::vector<TrendRow>> Store::Trend(const std::vector<std::string>& by, bool posted) {
+  for (const auto& d : by) {
+    if (d != "kommun" && d != "cluster" && d != "week" && d != "month" && d != "day") {
+      return Status::Usage(fmt::format(
+          "--by {}: not a dimension of the history (use kommun, cluster, week, month, day)", d));
+    }
+  }
+  Stmt q(db_,
+         "SELECT s.key, s.cluster, s.kommun, r.as_of, a.posted_at, a.first_run = s.run "
+         "FROM sightings s JOIN runs r ON r.id = s.run LEFT JOIN ads a ON a.key = s.key");
+  if (!q.ok()) return Error("querying");
+  struct Acc {
+    std::set<std::string> keys, fresh, clusters;
+  };
+  std::map<std::vector<std::string>, Acc> groups;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    std::string key = q.Text(0), cluster = q.Text(1), kommun = q.Text(2);
+    std::string when = posted ? q.Text(4) : q.Text(3);
+    std::optional<int64_t> t;
+    if (!when.empty()) {
+      auto p = ParseTime(when);
+      if (p.ok()) t = *p;
+    }
+    std::vector<std::string> g;
+    for (const auto& d : by) {
+      if (d == "kommun") {
+        g.push_back(kommun);
+      } else if (d == "cluster") {
+        g.push_back(cluster);
+      } else if (!t) {
+        g.emplace_back();
+      } else if (d == "week") {
+        g.push_back(IsoWeek(*t));
+      } else if (d == "month") {
+        g.push_back(FormatTime(*t).substr(0, 7));
+      } else {
+        g.push_back(FormatTime(*t).substr(0, 10));
+      }
+    }
+    Acc& a = groups[g];
+    if (q.Int(5) != 0) a.fresh.insert(key);
+    if (!cluster.empty()) a.clusters.insert(cluster);
+    a.keys.insert(std::move(key));
+  }
+  if (rc != SQLITE_DONE) return Error("querying");
+  std::vector<TrendRow> out;
+  for (auto& [g, a] : groups) {
+    TrendRow r;
+    r.group = g;
+    r.ads = static_cast<int64_t>(a.keys.size());
+    r.new_ads = static_cast<int64_t>(a.fresh.size());
+    r.clusters = static_cast<int64_t>(a.clusters.size());
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<PurgeSummary> Store::Purge(const std::string& cutoff) {
+  if (in_run_) return Status::Io("a run is open");
+  PurgeSummary p;
+  p.cutoff = cutoff;
+  KARTA_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  auto del = [&](const char* sql, int64_t* n) -> Status {
+    Stmt q(db_, sql);
+    if (!q.ok()) return Error("purging");
+    q.Bind(1, cutoff);
+    if (q.Step() != SQLITE_DONE) return Error("purging");
+    *n = sqlite3_changes(db_);
+    return Status::Ok();
+  };
+  Status s = del("DELETE FROM sightings WHERE run IN (SELECT id FROM runs WHERE as_of < ?1)",
+                 &p.sightings);
+  if (s.ok()) s = del("DELETE FROM runs WHERE as_of < ?1", &p.runs);
+  if (s.ok()) s = del("DELETE FROM ads WHERE last_seen < ?1", &p.ads);
+  if (s.ok()) {
+    Stmt c(db_, "SELECT count(*) FROM ads");
+    if (!c.ok() || c.Step() != SQLITE_ROW) {
+      s = Error("purging");
+    } else {
+      p.ads_left = c.Int(0);
+    }
+  }
+  if (s.ok()) s = Exec("COMMIT");
+  if (!s.ok()) {
+    Exec("ROLLBACK");
+    return s;
+  }
+  // Leave no copy of what was removed: rewrite the file and empty the WAL.
+  if (p.ads + p.sightings + p.runs > 0) {
+    KARTA_RETURN_IF_ERROR(Exec("VACUUM"));
+    KARTA_RETURN_IF_ERROR(Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  }
+  return p;
+}
+
+}  // namespace karta

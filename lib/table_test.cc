@@ -1,0 +1,127 @@
+#include "lib/table.h"
+
+#include <doctest/doctest.h>
+
+namespace karta {
+namespace {
+
+Record Row(std::vector<std::string> f) {
+  Record r;
+  r.fields = std::move(f);
+  r.source = "test.csv";
+  return r;
+}
+
+TEST_CASE("RFC 3339 times to UTC days and ISO weeks") {
+  auto d = ParseRfc3339Day("2026-03-02T10:00:00Z");
+  REQUIRE(d);
+  CHECK(BucketLabel(*d, TimeUnit::kDay) == "2026-03-02");
+  CHECK(BucketLabel(BucketOf(*d, TimeUnit::kWeek), TimeUnit::kWeek) == "2026-W10");
+  CHECK(BucketLabel(BucketOf(*d, TimeUnit::kMonth), TimeUnit::kMonth) == "2026-03");
+  // Offsets move the day.
+  CHECK(BucketLabel(*ParseRfc3339Day("2026-03-16T23:30:00-01:00"), TimeUnit::kDay) ==
+        "2026-03-17");
+  CHECK(BucketLabel(*ParseRfc3339Day("2026-03-01T00:30:00+01:00"), TimeUnit::kDay) ==
+        "2026-02-28");
+  // ISO week years at the turn of the year.
+  auto week = [](const char* s) {
+    return BucketLabel(BucketOf(*ParseRfc3339Day(s), TimeUnit::kWeek), TimeUnit::kWeek);
+  };
+  CHECK(week("2020-12-31T00:00:00Z") == "2020-W53");
+  CHECK(week("2021-01-03T23:59:59Z") == "2020-W53");
+  CHECK(week("2021-01-04T00:00:00Z") == "2021-W01");
+  CHECK(week("2024-12-30T12:00:00.5Z") == "2025-W01");
+  CHECK(week("2026-12-31") == "2026-W53");
+  CHECK(week("1969-12-31T00:00:00Z") == "1970-W01");
+  CHECK(NextBucket(BucketOf(*ParseRfc3339Day("2026-01-31"), TimeUnit::kMonth), TimeUnit::kMonth) ==
+        BucketOf(*ParseRfc3339Day("2026-02-01"), TimeUnit::kMonth));
+  // Not times.
+  CHECK_FALSE(ParseRfc3339Day("yesterday"));
+  CHECK_FALSE(ParseRfc3339Day("2026-02-30T00:00:00Z"));
+  CHECK_FALSE(ParseRfc3339Day("2026-03-02T10:00:00"));  // no zone
+  CHECK_FALSE(ParseRfc3339Day("2026-03-02T25:00:00Z"));
+  CHECK_FALSE(ParseRfc3339Day("2026-03-02T10:00:00Zjunk"));
+}
+
+TEST_CASE("numbers") {
+  CHECK(*ParseNumber("1500") == 1500);
+  CHECK(*ParseNumber("-2.5") == -2.5);
+  CHECK(*ParseNumber("12,5") == 12.5);
+  CHECK_FALSE(ParseNumber("1,000.5"));
+  CHECK_FALSE(ParseNumber("12 kr"));
+  CHECK_FALSE(ParseNumber(""));
+  CHECK_FALSE(ParseNumber("nan"));
+  CHECK(FormatNumber(1500) == "1500");
+  CHECK(FormatNumber(1200.5) == "1200.5");
+  CHECK(FormatNumber(2.0 / 3, 2) == "0.67");
+}
+
+TEST_CASE("group keys") {
+  CHECK(ParseKey("kommun")->unit == TimeUnit::kNone);
+  auto k = ParseKey("week(posted_at)");
+  REQUIRE(k.ok());
+  CHECK(k->column == "posted_at");
+  CHECK(k->name == "week");
+  CHECK(ParseKey("week")->bare_unit);
+  CHECK_FALSE(ParseKey("year(posted_at)").ok());
+  CHECK_FALSE(ParseKey("week(posted_at").ok());
+}
+
+TEST_CASE("count, distinct count and totals are exact") {
+  TableSpec spec;
+  spec.keys = {*ParseKey("kommun")};
+  spec.aggs = {{AggKind::kDistinct, "cluster"}, {AggKind::kMean, "price"}};
+  Aggregator agg(spec, {{0}, {}});
+  REQUIRE(agg.Begin(Header({"kommun", "cluster", "price"})).ok());
+  for (auto f : std::vector<std::vector<std::string>>{{"Solna", "c1", "100"},
+                                                      {"Solna", "c1", "200"},
+                                                      {"Nacka", "c1", ""},
+                                                      {"Nacka", "c2", "50"},
+                                                      {"Nacka", "", "60"}}) {
+    Record r = Row(f);
+    REQUIRE(agg.Push(r).ok());
+  }
+  SortOptions o;
+  o.totals = true;
+  Table t = agg.GroupTable(0, 1, o);
+  REQUIRE(t.rows.size() == 3);
+  CHECK(t.columns == std::vector<std::string>{"kommun", "count", "cluster_distinct", "price_mean"});
+  CHECK(t.rows[0] == std::vector<std::string>{"Nacka", "3", "2", "55"});
+  CHECK(t.rows[1] == std::vector<std::string>{"Solna", "2", "1", "150"});
+  // Two distinct clusters overall, not 2 + 1.
+  CHECK(t.rows[2] == std::vector<std::string>{"total", "5", "2", "102.5"});
+}
+
+TEST_CASE("bad cells are data errors with FILE:LINE") {
+  TableSpec spec;
+  spec.keys = {*ParseKey("week(t)")};
+  Aggregator agg(spec, {{0}});
+  REQUIRE(agg.Begin(Header({"t"})).ok());
+  Record r = Row({"soon"});
+  r.line = 7;
+  Status st = agg.Push(r);
+  CHECK(st.code() == Status::Code::kData);
+  CHECK(st.message().find("test.csv:7") != std::string::npos);
+}
+
+TEST_CASE("formats") {
+  Table t;
+  t.columns = {"kommun", "mean"};
+  t.numeric = {false, true};
+  t.rows = {{"Södermalm; x", "1.5"}, {"Nacka", ""}};
+  CHECK(FormatTable(t, Format::kCsv) == "kommun,mean\nSödermalm; x,1.5\nNacka,\n");
+  CHECK(FormatTable(t, Format::kExcel) ==
+        "\xEF\xBB\xBFkommun;mean\r\n\"Södermalm; x\";1,5\r\nNacka;\r\n");
+  CHECK(FormatTable(t, Format::kJson) ==
+        "[\n  {\"kommun\": \"Södermalm; x\", \"mean\": 1.5},\n  {\"kommun\": \"Nacka\", \"mean\": "
+        "null}\n]\n");
+  CHECK(FormatTable(t, Format::kText) ==
+        "kommun        mean\n------------  ----\nSödermalm; x   1.5\nNacka\n");
+  CHECK(DisplayWidth("Östermalm") == 9);
+  CHECK(Bar(1, 2, 4) == "██");
+  CHECK(Bar(1, 16, 2) == "▏");
+  CHECK(Sparkline({0, 1, 2, 4}) == "▁▃▅█");
+}
+
+}  // namespace
+}  // namespace karta
