@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <map>
 
 #include <fmt/format.h>
@@ -17,10 +18,46 @@ namespace {
 constexpr uint64_t kFnvOffset = 1469598103934665603ULL;
 constexpr uint64_t kFnvPrime = 1099511628211ULL;
 
-inline uint64_t FnvStep(uint64_t h, unsigned char c) { return (h ^ c) * kFnvPrime; }
+inline uint64_t Mix(uint64_t h) {
+  h ^= h >> 31;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 29;
+  return h;
+}
 
-uint64_t FnvBytes(uint64_t h, std::string_view s) {
-  for (unsigned char c : s) h = FnvStep(h, c);
+// Hash of one folded word, eight bytes at a time.
+inline uint64_t HashWord(const char* p, size_t n) {
+  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = Mix(h ^ w);
+    p += 8;
+    n -= 8;
+  }
+  if (n) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = Mix(h ^ w ^ 0x5555);
+  }
+  return h | 1;  // never 0: 0 marks an empty slot
+}
+
+// Hash of a run of words from the hashes of its words.
+inline uint64_t CombineWords(uint64_t h, uint64_t word) { return Mix(h * 0x9E3779B97F4A7C15ULL + word) | 1; }
+
+uint64_t HashKey(std::string_view key) {  // words joined by ' '
+  uint64_t h = 0;
+  bool first = true;
+  size_t i = 0;
+  while (i <= key.size()) {
+    size_t j = key.find(' ', i);
+    if (j == std::string_view::npos) j = key.size();
+    uint64_t w = HashWord(key.data() + i, j - i);
+    h = first ? w : CombineWords(h, w);
+    first = false;
+    i = j + 1;
+  }
   return h;
 }
 
@@ -126,6 +163,8 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
   size_t o = 0;
   bool sentence_start = true;
   bool joinable = false;  // only spaces, hyphens and ':' since the last word
+  bool gap_space = true;  // white space since the last word
+  bool gap_glue = false;  // '@', '_', '#', '/', '.' or '\\' since the last word
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   size_t i = 0;
   while (i < n) {
@@ -151,6 +190,7 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
       word_start = ci->word;
       upper = ci->upper;
       if (!word_start) {
+        gap_space = true;  // emoji, no-break space, dashes: not part of a handle
         // no-break space and Unicode hyphens join; bullets start a sentence
         if (cp == 0x2022 || cp == 0x2026) {
           sentence_start = true;
@@ -163,6 +203,11 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
       }
     }
     if (!word_start) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        gap_space = true;
+      } else if (c == '@' || c == '_' || c == '#' || c == '/' || c == '.' || c == '\\') {
+        gap_glue = true;
+      }
       if (c == ',') {
         if (!s->toks_.empty()) s->toks_.back().comma = true;
         joinable = false;
@@ -183,13 +228,15 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     t.initial = sentence_start;
     t.joined = joinable && !s->toks_.empty();
     t.comma = false;
-    uint64_t h = kFnvOffset;
+    t.glued = gap_glue && !gap_space;
+    if (t.glued && !s->toks_.empty()) s->toks_.back().glued = true;
+    gap_space = false;
+    gap_glue = false;
     while (true) {
       if (c < 0x80) {
         unsigned char f = kAscii.fold[c];
         if (!f) break;
         out[o++] = static_cast<char>(f);
-        h = FnvStep(h, f);
         ++i;
       } else {
         if (!ci) {
@@ -203,10 +250,7 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
           }
           if (!ci->word) break;
         }
-        for (uint8_t k = 0; k < ci->len; ++k) {
-          out[o++] = ci->folded[k];
-          h = FnvStep(h, static_cast<unsigned char>(ci->folded[k]));
-        }
+        for (uint8_t k = 0; k < ci->len; ++k) out[o++] = ci->folded[k];
         i = next;
         ci = nullptr;
       }
@@ -215,7 +259,7 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     }
     t.fe = static_cast<uint32_t>(o);
     t.oe = static_cast<uint32_t>(i);
-    t.hash = h;
+    t.hash = HashWord(out + t.fb, o - t.fb);
     s->toks_.push_back(t);
     sentence_start = false;
     joinable = true;
@@ -281,16 +325,37 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
     });
   }
   size_t cap = 64;
-  while (cap < groups_.size() * 4) cap <<= 1;
+  while (cap < groups_.size() * 4 * (1 + std::size(kSuffixes))) cap <<= 1;
   mask_ = cap - 1;
   names_.assign(cap, Slot{});
   first_.assign(cap, Slot{});
+  bloom_.assign(1024, 0);
+  auto add_first = [&](uint64_t h, uint32_t words) {
+    Insert(&first_, h, words, true);
+    bloom_[(h >> 48) >> 6] |= uint64_t{1} << ((h >> 48) & 63);
+  };
   for (uint32_t gi = 0; gi < groups_.size(); ++gi) {
     const std::string& key = groups_[gi].key;
-    Insert(&names_, FnvBytes(kFnvOffset, key), gi + 1, false);
+    Insert(&names_, HashKey(key), gi + 1, false);
     size_t sp = key.find(' ');
     uint32_t words = static_cast<uint32_t>(std::count(key.begin(), key.end(), ' ') + 1);
-    Insert(&first_, FnvBytes(kFnvOffset, std::string_view(key).substr(0, sp)), words, true);
+    add_first(HashKey(std::string_view(key).substr(0, sp)), words);
+  }
+  // Genitive and compound forms of one-word names ("solnas",
+  // "kistaomradet"), unless a real name is spelled so.
+  for (uint32_t gi = 0; gi < groups_.size(); ++gi) {
+    const std::string& key = groups_[gi].key;
+    if (key.find(' ') != std::string::npos || key.size() < 4 ||
+        groups_[gi].context == PlaceContext::kStrict) {
+      continue;
+    }
+    for (std::string_view suf : kSuffixes) {
+      uint64_t h = HashKey(key + std::string(suf));
+      if (Find(names_, h)) continue;
+      uint32_t kind = suf == "s" ? 1 : 2;
+      Insert(&names_, h, (gi + 1) | (kind << 28), false);
+      add_first(h, 1);
+    }
   }
   // The largest kommun of each county (by its seat's population): a bare
   // mention of it often means the whole region.
@@ -311,45 +376,41 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
 int Geotagger::MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix) const {
   const auto& t = s.toks_;
   *suffix = 0;
-  uint32_t maxw = Find(first_, t[i].hash);
-  if (maxw > 0) {
-    size_t avail = 1;
-    while (avail < maxw && i + avail < t.size() && t[i + avail].joined) ++avail;
-    for (size_t n = avail; n >= 1; --n) {
-      uint64_t h = t[i].hash;
-      for (size_t k = 1; k < n; ++k) {
-        h = FnvStep(h, ' ');
-        h = FnvBytes(h, std::string_view(s.folded_).substr(t[i + k].fb, t[i + k].fe - t[i + k].fb));
-      }
-      uint32_t g = Find(names_, h);
-      if (g == 0) continue;
-      // Check the words themselves (a hash collision must not match).
-      const std::string& key = groups_[g - 1].key;
+  const uint64_t h0 = t[i].hash;
+  if (!((bloom_[(h0 >> 48) >> 6] >> ((h0 >> 48) & 63)) & 1)) return 0;  // most words
+  uint32_t maxw = Find(first_, h0);
+  if (maxw == 0) return 0;
+  size_t avail = 1;
+  while (avail < maxw && i + avail < t.size() && t[i + avail].joined) ++avail;
+  std::string_view folded = s.folded_;
+  auto word = [&](size_t k) { return folded.substr(t[k].fb, t[k].fe - t[k].fb); };
+  for (size_t n = avail; n >= 1; --n) {
+    uint64_t h = h0;
+    for (size_t k = 1; k < n; ++k) h = CombineWords(h, t[i + k].hash);
+    uint32_t v = Find(names_, h);
+    if (v == 0) continue;
+    uint32_t g = (v & 0x0FFFFFFF) - 1;
+    int kind = static_cast<int>(v >> 28);
+    const std::string& key = groups_[g].key;
+    // Check the words themselves (a hash collision must not match).
+    bool same = true;
+    if (kind) {
+      std::string_view w = word(i);
+      same = n == 1 && w.size() > key.size() && w.compare(0, key.size(), key) == 0;
+    } else {
       size_t pos = 0;
-      bool same = true;
       for (size_t k = 0; k < n && same; ++k) {
-        std::string_view w = std::string_view(s.folded_).substr(t[i + k].fb, t[i + k].fe - t[i + k].fb);
+        std::string_view w = word(i + k);
         if (k) same = pos < key.size() && key[pos++] == ' ';
         same = same && key.compare(pos, w.size(), w) == 0;
         pos += w.size();
       }
-      if (same && pos == key.size()) {
-        *group = g - 1;
-        return static_cast<int>(n);
-      }
+      same = same && pos == key.size();
     }
-  }
-  // A genitive or compound ending on a one-word name: "Solnas", "Kistaområdet".
-  std::string_view w = std::string_view(s.folded_).substr(t[i].fb, t[i].fe - t[i].fb);
-  if (w.size() < 5 || (w.back() != 's' && w.back() != 't' && w.back() != 'n')) return 0;
-  for (std::string_view suf : kSuffixes) {
-    if (w.size() < suf.size() + 4 || w.substr(w.size() - suf.size()) != suf) continue;
-    std::string_view stem = w.substr(0, w.size() - suf.size());
-    uint32_t g = Find(names_, FnvBytes(kFnvOffset, stem));
-    if (g && groups_[g - 1].key == stem && groups_[g - 1].context != PlaceContext::kStrict) {
-      *group = g - 1;
-      *suffix = suf == "s" ? 1 : 2;
-      return 1;
+    if (same) {
+      *group = g;
+      *suffix = kind;
+      return static_cast<int>(n);
     }
   }
   return 0;
@@ -394,6 +455,10 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
     int n = MatchAt(*s, i, &g, &suffix);
     if (n == 0) {
       ++i;
+      continue;
+    }
+    if (!location && (t[i].glued || t[i + static_cast<size_t>(n) - 1].glued)) {
+      i += static_cast<size_t>(n);  // a handle or address, not a place: "@mira_sthlm"
       continue;
     }
     const Group& grp = groups_[g];

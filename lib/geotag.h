@@ -73,11 +73,12 @@ class GeoScan {
   struct Token {
     uint32_t fb, fe;  // span in folded_
     uint32_t ob, oe;  // span in the original text
-    uint64_t hash;    // FNV-1a of the folded word
+    uint64_t hash;    // hash of the folded word
     bool cap;         // starts with a capital letter
     bool initial;     // first word of a sentence
     bool joined;      // only spaces, hyphens or ':' since the previous word
     bool comma;       // a comma follows
+    bool glued;       // part of a handle, e-mail or URL: "@mira_sthlm", "solna.example"
   };
   std::string folded_;  // folded words at the tokens' offsets (longer than used)
   std::vector<Token> toks_;
@@ -129,8 +130,9 @@ class Geotagger {
 
   const Gazetteer* gaz_;
   std::vector<Group> groups_;
-  std::vector<Slot> names_;  // hash of the full folded name -> group + 1
+  std::vector<Slot> names_;  // name hash -> group + 1 (| suffix kind << 28)
   std::vector<Slot> first_;  // hash of the first word -> max words of names starting so
+  std::vector<uint64_t> bloom_;  // 65536 bits: top 16 bits of first-word hashes
   uint64_t mask_ = 0;
   std::vector<bool> main_city_;
   std::vector<std::string> case_folded_;  // per entry: name folded for case only  // per entry: a kommun row of its county's largest kommun

@@ -84,6 +84,14 @@ TEST_CASE("words that are also places need context") {
   CHECK(Code("Vi ses i Åre") == "2321");
 }
 
+TEST_CASE("handles, e-mails and URLs are not places") {
+  CHECK(Code("Telegram @mira_sthlm") == "");
+  CHECK(Code("Mejl: solna@mejl.example") == "");
+  CHECK(Code("se kista.example/annons") == "");
+  CHECK(Code("Bor i Solna. Ring!") == "0184");
+  CHECK(Code("Snap: sthlm_girl, bor i Nacka") == "0182");
+}
+
 TEST_CASE("söder om is a direction") {
   CHECK(Code("Bor på Söder") == "0180");
   CHECK(Code("bor på söder") == "0180");

@@ -1,11 +1,28 @@
 #!/usr/bin/env bash
-# The main job, end to end, on the bundled practice material: installs, builds,
-# runs the routine, and prints where the result is.
+# The main job, end to end, on the bundled practice site: installs what is
+# needed, builds karta, serves the practice site with nginx on 127.0.0.1:18080,
+# runs the weekly routine (queries/stockholm-weekly.karta: crawl, filter,
+# extract, geotag, dedupe, history, report), prints a table per kommun, stops
+# the site and says where the results are.
+# Usage: scripts/main-job.sh [OUTDIR]   (default: out/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 scripts/install-deps.sh
 scripts/build.sh normal
-out=${KARTA_OUT:-out}
-mkdir -p "$out"
-build/karta select 'url,title,text' examples/sample/ads.csv -o "$out/ads.csv"
-echo "main-job: wrote $out/ads.csv ($(($(wc -l < "$out/ads.csv") - 1)) records)"
+out=$(mkdir -p "${1:-out}" && cd "${1:-out}" && pwd)
+run="$out/site-run"
+examples/practice-site/serve.sh start --run "$run" >&2
+trap 'examples/practice-site/serve.sh stop --run "$run" >&2 || true' EXIT
+cd "$out"
+"$root/build/karta" run "$root/queries/stockholm-weekly.karta" --explain -o "$out/weekly.csv" \
+  --set report="$out/report.html" --set store="$out/history.sqlite" --set state="$out/clusters.db"
+echo
+echo "Ads and distinct advertisers (clusters) per kommun:"
+"$root/build/karta" tabulate --by kommun --count-distinct cluster --format text "$out/weekly.csv" \
+  || "$root/build/karta" tabulate --by kommun --count-distinct cluster "$out/weekly.csv"
+echo
+echo "main-job: results in $out:"
+echo "  report.html     the HTML report (open it in a browser; works offline)"
+echo "  weekly.csv      every ad kept, with contacts, place, kommun and cluster"
+echo "  history.sqlite  the history store (karta history new|gone|trend --store ...)"

@@ -37,9 +37,9 @@ id), and cluster (from karta dedupe) and kommun (from karta geotag) when the
 input has them. The run's time is now, or --as-of. --time-field names a
 column with the ad's own time (e.g. posted_at) for 'trend --posted'.
 
-new, gone and trend count back from the latest run (or --as-of), in whole
-days: with weekly runs, 'new --since 7d' is what this week's run found that
-last week's did not, and 'gone --since 7d' is what last week's run saw and
+new and gone count back from the latest run (or --as-of), in whole days:
+with weekly runs, 'new --since 7d' is what this week's run found that last
+week's did not, and 'gone --since 7d' is what last week's run saw and
 this week's did not.
 
 Periods: 7d (days), 2w (weeks), 12m (months), 1y (years).
@@ -315,8 +315,8 @@ class History : public Tool {
                     "record: a column with the ad's own time, e.g. posted_at (for trend --posted)")
         ->type_name("COLUMN");
     app->add_option("--as-of", o_.as_of,
-                    "record: the run's time (default: now); new/gone/trend... count back from it "
-                    "(default: the latest run); purge: from it (default: now)")
+                    "record: the run's time (default: now); new, gone: count back from it "
+                    "(default: the latest run); purge: count back from it (default: now)")
         ->type_name("DATE");
     app->add_option("--since", o_.since, "new, gone: the period to look back (default 7d)")
         ->type_name("PERIOD");

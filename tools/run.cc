@@ -9,6 +9,7 @@
 // out and time per stage goes to stderr.
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -134,6 +135,24 @@ std::string Shorten(const std::vector<std::string>& args, size_t width) {
   }
   s.append(width - cps, ' ');
   return s;
+}
+
+// `word` as a shell would need it written: as is when safe, else in '...'.
+std::string ShellQuote(const std::string& word) {
+  bool safe = !word.empty();
+  for (unsigned char c : word) {
+    if (!(std::isalnum(c) || c >= 0x80 || std::strchr("_,./:=@%+-", c) != nullptr)) safe = false;
+  }
+  if (safe) return word;
+  std::string q = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      q += "'\\''";
+    } else {
+      q += c;
+    }
+  }
+  return q + "'";
 }
 
 // Tools that write a table or a report rather than records; they can only be
@@ -375,11 +394,7 @@ Status Runner::Run(const ToolEnv& env) {
     out += "\nStages:\n";
     for (size_t k = 0; k < routine->stages.size(); ++k) {
       out += fmt::format("  {}. (line {}) karta", k + 1, routine->stages[k].line);
-      for (const auto& a : routine->stages[k].args) {
-        std::string q;
-        CsvWriter::AppendField(&q, a, ' ');
-        out += " " + q;
-      }
+      for (const auto& a : routine->stages[k].args) out += " " + ShellQuote(a);
       out += '\n';
     }
     if (!routine->defaults.empty()) {

@@ -168,6 +168,7 @@ class Tabulate : public Tool {
     std::optional<size_t> time_key;
     if (spark_) {
       if (!crosstab_.empty()) return Status::Usage("--spark and --crosstab cannot be combined");
+      if (bar_) return Status::Usage("--bar and --spark cannot be combined");
       for (size_t k = 0; k < spec.keys.size(); ++k) {
         if (spec.keys[k].unit == TimeUnit::kNone) continue;
         if (time_key) return Status::Usage("--spark needs exactly one time key in --by");
@@ -224,10 +225,7 @@ class Tabulate : public Tool {
       table = agg.GroupTable(0, 1, sort);
       value_col = spec.keys.size() + (value ? 1 + *value : 0);
     }
-    if (bar_) {
-      if (spark_) return Status::Usage("--bar and --spark cannot be combined");
-      AddBarColumn(&table, value_col, bar_width_);
-    }
+    if (bar_) AddBarColumn(&table, value_col, bar_width_);
 
     auto out = OutputFile::Open(env.common.output);
     if (!out.ok()) return out.status();

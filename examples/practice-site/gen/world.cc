@@ -695,8 +695,12 @@ Ad World::Generate(uint64_t i) const {
       if (std::isalpha(static_cast<unsigned char>(*c))) slug += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
     ad.emails.push_back("bokning@" + slug + ".example");
     paras.push_back("Boka på " + phone_all + " eller bokning@" + slug + ".example.");
-    paras.push_back(std::string("Adress: ") + kStreets[v.sub % 8] + " " + std::to_string(v.sub % 90 + 1) + ", " +
-                    kPostal[v.sub % 7] + " Stockholm. Öppet mån–fre 9–18.");
+    // The address names the clinic's own kommun (a Stockholm postal code only in Stockholm).
+    std::string city;
+    if (pl && std::strcmp(pl->kommun, "Stockholm") == 0) city = std::string(", ") + kPostal[v.sub % 7] + " Stockholm";
+    else if (pl && place_in_text) city = std::string(", ") + pl->kommun;
+    paras.push_back(std::string("Adress: ") + kStreets[v.sub % 8] + " " + std::to_string(v.sub % 90 + 1) + city +
+                    ". Öppet mån–fre 9–18.");
     if (!place_in_text && pl && ad.site != 0 && ad.site != 2) ad.place = -1;
   } else {
     const std::string where = place_in_text ? " " + phrase : "";
