@@ -39,6 +39,11 @@ SENTENCES = [
     "Bara seriösa förfrågningar tack",
     "Jag finns här några veckor till",
 ]
+WORDS = sorted(set(" ".join(SENTENCES).lower().split())) + [
+    "sol", "hav", "skog", "stad", "natt", "dag", "vår", "höst", "vinter", "sommar", "röd", "blå",
+    "grön", "gul", "varm", "kall", "mjuk", "lugn", "glad", "snäll", "rolig", "söt", "stark",
+    "liten", "stor", "ny", "gammal", "fin", "ljus", "mörk", "tyst", "hemma", "borta", "resa",
+    "dans", "musik", "bok", "film", "kaffe", "te", "vin", "mat", "bad", "spa", "yoga", "gym"]
 EXTRA = ["Välkommen!", "Kram", "Hörs snart", "Puss", "Ses snart", "Tack för att du läser"]
 EMOJI = ["", " \U0001F618", " \U0001F339", " \u2728", " \U0001F48B"]
 
@@ -55,9 +60,12 @@ def main():
     advertisers = []
     for a in range(n_adv):
         k = rnd.randint(4, 8)
+        own = [" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(4, 8))).capitalize()
+               for _ in range(2)]
         advertisers.append({
             "name": rnd.choice(NAMES),
             "place": rnd.choice(PLACES),
+            "own": own,
             "sent": rnd.sample(range(len(SENTENCES)), k),
             "age": rnd.randint(20, 45),
             "price": rnd.choice([1000, 1200, 1500, 1800, 2000, 2500]),
@@ -73,7 +81,7 @@ def main():
             sent.insert(rnd.randrange(len(sent) + 1), rnd.randrange(len(SENTENCES)))
         place = adv["place"] if rnd.random() < 0.7 else rnd.choice(PLACES)
         price = adv["price"] + rnd.choice([0, 0, 200, -200, 500])
-        body = ". ".join(SENTENCES[s] for s in sent)
+        body = ". ".join([SENTENCES[s] for s in sent] + adv["own"])
         text = "%s, %d år, i %s. %s. Pris %d kr.%s %s" % (
             adv["name"], adv["age"], place, body, price, rnd.choice(EMOJI), rnd.choice(EXTRA))
         if rnd.random() < 0.2:

@@ -95,8 +95,10 @@ std::string ClusterIdForKey(std::string_view key) {
 }
 
 struct Deduper::Chunk {
-  explicit Chunk(int k)
-      : sig(new uint32_t[static_cast<size_t>(k) * kChunk]), hash(new uint64_t[kChunk]()) {}
+  // Exact mode without a state needs no signatures.
+  Chunk(int k, bool sigs)
+      : sig(sigs ? new uint32_t[static_cast<size_t>(k) * kChunk] : nullptr),
+        hash(new uint64_t[kChunk]()) {}
   std::unique_ptr<uint32_t[]> sig;
   std::unique_ptr<uint64_t[]> hash;  // normalised-text hash; 0 = empty text
 };
@@ -147,7 +149,9 @@ uint64_t& Deduper::TextHash(uint32_t i) { return chunks_[i / kChunk]->hash[i % k
 
 uint32_t Deduper::NewRecord(std::string_view key, int64_t time) {
   uint32_t i = size();
-  if (i % kChunk == 0) chunks_.push_back(std::make_unique<Chunk>(opts_.hashes));
+  if (i % kChunk == 0) {
+    chunks_.push_back(std::make_unique<Chunk>(opts_.hashes, opts_.near || state_ != nullptr));
+  }
   keys_.append(key);
   key_off_.push_back(keys_.size());
   time_.push_back(time);
@@ -294,15 +298,12 @@ void Deduper::Work() {
     for (auto& item : b->items) {
       std::string norm = NormalizeForDedupe(item.text);
       size_t slot = item.index % kChunk;
-      uint32_t* sig = item.chunk->sig.get() + slot * static_cast<size_t>(k);
-      if (norm.empty()) {
-        item.chunk->hash[slot] = 0;
-        for (int j = 0; j < k; ++j) sig[j] = 0xFFFFFFFFu;
-        continue;
-      }
-      uint64_t h = Hash64(norm);
-      item.chunk->hash[slot] = h == 0 ? 1 : h;
-      if (opts_.near) {
+      uint32_t* sig = item.chunk->sig ? item.chunk->sig.get() + slot * static_cast<size_t>(k)
+                                      : nullptr;
+      uint64_t h = norm.empty() ? 0 : Hash64(norm);
+      item.chunk->hash[slot] = norm.empty() ? 0 : (h == 0 ? 1 : h);
+      if (!sig) continue;
+      if (opts_.near && !norm.empty()) {
         hasher_.Sign(Shingles(norm, opts_.shingle), sig);
       } else {
         for (int j = 0; j < k; ++j) sig[j] = 0xFFFFFFFFu;

@@ -19,39 +19,9 @@ uint64_t Load64(const char* p) {
   return v;
 }
 
-bool AllDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
 bool IsPriceUnit(std::string_view w) {
   return w == "kr" || w == "kronor" || w == "sek" || w == "spann" || w == "kr/h" ||
          w == "kr/tim";
-}
-
-// True if the separator between two words holds only spaces, dots and commas
-// (a thousands separator inside one number: "1 500", "1.500").
-bool NumberGap(std::string_view gap) {
-  if (gap.empty() || gap.size() > 2) return false;
-  for (char c : gap) {
-    if (c != ' ' && c != '.' && c != ',') return false;
-  }
-  return true;
-}
-
-// True if the text after a number starts like ":-" (a Swedish price mark).
-bool PriceMarkAfter(std::string_view rest) {
-  size_t i = 0;
-  while (i < rest.size() && rest[i] == ' ') ++i;
-  if (i >= rest.size()) return false;
-  char c = rest[i];
-  if (c != ':' && c != ',' && c != ';') return false;
-  std::string_view after = rest.substr(i + 1);
-  // "-" or an en dash (U+2013, E2 80 93).
-  return !after.empty() && (after[0] == '-' || after.substr(0, 3) == "\xE2\x80\x93");
 }
 
 }  // namespace
@@ -93,31 +63,130 @@ uint64_t Mix64(uint64_t x) {
   return x;
 }
 
+namespace {
+
+// Folded form and word-character class of U+0080..U+024F (Latin-1 and the
+// Latin Extended blocks: all of Swedish and most European names), computed
+// once; other code points go through Fold() one by one.
+struct FoldTable {
+  static constexpr char32_t kEnd = 0x250;
+  std::string folded[kEnd];
+  bool word[kEnd];
+  FoldTable() {
+    for (char32_t c = 0x80; c < kEnd; ++c) {
+      std::string one;
+      AppendUtf8(&one, c);
+      folded[c] = Fold(one, FoldOptions{.case_fold = true, .diacritics = true});
+      word[c] = IsWordChar(c);
+    }
+  }
+};
+
+const FoldTable& Table() {
+  static const FoldTable table;
+  return table;
+}
+
+struct Token {
+  uint32_t begin, end;  // in the folded buffer
+  bool digits;          // only ASCII digits
+  bool number_gap;      // the separator before it is " ", "." or "," (at most 2 chars)
+  bool mark_after;      // followed by ":-" (a price mark)
+};
+
+}  // namespace
+
 std::string NormalizeForDedupe(std::string_view text) {
-  std::string folded = Fold(text, FoldOptions{.case_fold = true, .diacritics = true});
-  std::vector<WordSpan> words = Words(folded);
-  std::vector<std::string_view> out;
-  out.reserve(words.size());
+  const FoldTable& table = Table();
+  std::string buf;
+  buf.reserve(text.size());
+  std::vector<Token> toks;
+  bool in_word = false;
+  // The separator since the last word: its length and kind, and a small
+  // state machine for ":-" (0 start, 1 saw [:,;], 2 matched, 3 failed).
+  size_t gap_len = 0;
+  bool gap_numsep = true;
+  int mark = 0;
+  auto end_word = [&] {
+    toks.back().end = static_cast<uint32_t>(buf.size());
+    in_word = false;
+    gap_len = 0;
+    gap_numsep = true;
+    mark = 0;
+  };
+  auto gap_char = [&](char32_t c) {
+    if (in_word) end_word();
+    ++gap_len;
+    if (c != ' ' && c != '.' && c != ',') gap_numsep = false;
+    if (mark == 0 && (c == ':' || c == ',' || c == ';')) {
+      mark = 1;
+    } else if (mark == 1 && (c == '-' || c == 0x2013)) {
+      mark = 2;
+      if (!toks.empty()) toks.back().mark_after = true;
+    } else if (!(mark == 0 && c == ' ') && mark != 2) {
+      mark = 3;
+    }
+  };
+  auto word_bytes = [&](std::string_view folded, bool digit) {
+    if (!in_word) {
+      toks.push_back(Token{static_cast<uint32_t>(buf.size()), 0, true,
+                           !toks.empty() && gap_len <= 2 && gap_len > 0 && gap_numsep, false});
+      in_word = true;
+    }
+    if (!digit) toks.back().digits = false;
+    buf.append(folded);
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      ++i;
+      char ch = static_cast<char>(b);
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+      bool digit = ch >= '0' && ch <= '9';
+      if (digit || (ch >= 'a' && ch <= 'z') || ch == '_') {
+        word_bytes(std::string_view(&ch, 1), digit);
+      } else {
+        gap_char(static_cast<char32_t>(b));
+      }
+      continue;
+    }
+    size_t start = i;
+    char32_t c = DecodeUtf8(text, &i);
+    if (c < FoldTable::kEnd) {
+      if (table.word[c]) {
+        word_bytes(table.folded[c], false);
+      } else {
+        gap_char(c);
+      }
+      continue;
+    }
+    if (IsWordChar(c)) {
+      word_bytes(Fold(text.substr(start, i - start),
+                      FoldOptions{.case_fold = true, .diacritics = true}),
+                 false);
+    } else {
+      gap_char(c);
+    }
+  }
+  if (in_word) toks.back().end = static_cast<uint32_t>(buf.size());
+  // Prices: a run of numbers ("1 500") followed by a unit or ":-" -> "#kr".
   static constexpr std::string_view kPrice = "#kr";
-  // Start (in `out`) of the run of number tokens that ends at the last token,
-  // or npos when the last token is not a number.
+  std::vector<std::string_view> out;
+  out.reserve(toks.size());
   size_t num_run = std::string_view::npos;
-  for (size_t i = 0; i < words.size(); ++i) {
-    std::string_view w(folded.data() + words[i].begin, words[i].end - words[i].begin);
-    size_t gap_begin = i == 0 ? 0 : words[i - 1].end;
-    std::string_view gap(folded.data() + gap_begin, words[i].begin - gap_begin);
+  for (const Token& t : toks) {
+    std::string_view w(buf.data() + t.begin, t.end - t.begin);
     if (IsPriceUnit(w) && num_run != std::string_view::npos) {
       out.resize(num_run);
       out.push_back(kPrice);
       num_run = std::string_view::npos;
       continue;
     }
-    if (AllDigits(w)) {
-      if (num_run == std::string_view::npos || !NumberGap(gap)) num_run = out.size();
+    if (t.digits) {
+      if (num_run == std::string_view::npos || !t.number_gap) num_run = out.size();
       out.push_back(w);
-      size_t rest_begin = words[i].end;
-      size_t rest_end = i + 1 < words.size() ? words[i + 1].begin : folded.size();
-      if (PriceMarkAfter(std::string_view(folded.data() + rest_begin, rest_end - rest_begin))) {
+      if (t.mark_after) {
         out.resize(num_run);
         out.push_back(kPrice);
         num_run = std::string_view::npos;
@@ -125,7 +194,6 @@ std::string NormalizeForDedupe(std::string_view text) {
       continue;
     }
     num_run = std::string_view::npos;
-    // "1500kr": digits with the unit attached.
     size_t d = 0;
     while (d < w.size() && w[d] >= '0' && w[d] <= '9') ++d;
     if (d > 0 && IsPriceUnit(w.substr(d))) {
@@ -135,10 +203,10 @@ std::string NormalizeForDedupe(std::string_view text) {
     out.push_back(w);
   }
   std::string s;
-  s.reserve(folded.size());
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (i) s.push_back(' ');
-    s.append(out[i]);
+  s.reserve(buf.size() + out.size());
+  for (size_t k = 0; k < out.size(); ++k) {
+    if (k) s.push_back(' ');
+    s.append(out[k]);
   }
   return s;
 }
