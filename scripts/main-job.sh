@@ -13,16 +13,15 @@ scripts/build.sh normal
 out=$(mkdir -p "${1:-out}" && cd "${1:-out}" && pwd)
 run="$out/site-run"
 examples/practice-site/serve.sh start --run "$run" >&2
-trap 'examples/practice-site/serve.sh stop --run "$run" >&2 || true' EXIT
+trap '"$root"/examples/practice-site/serve.sh stop --run "$run" >&2 || true' EXIT
 cd "$out"
-"$root/build/karta" run "$root/queries/stockholm-weekly.karta" --explain -o "$out/weekly.csv" \
+"$root/build/karta" run "$root/queries/stockholm-weekly.karta" --explain \
   --set report="$out/report.html" --set store="$out/history.sqlite" --set state="$out/clusters.db"
 echo
-echo "Ads and distinct advertisers (clusters) per kommun:"
-"$root/build/karta" tabulate --by kommun --count-distinct cluster --format text "$out/weekly.csv" \
-  || "$root/build/karta" tabulate --by kommun --count-distinct cluster "$out/weekly.csv"
+echo "Ads, new ads and distinct advertisers (clusters) per kommun, from the history store:"
+"$root/build/karta" history trend --store "$out/history.sqlite" --by kommun
 echo
 echo "main-job: results in $out:"
-echo "  report.html     the HTML report (open it in a browser; works offline)"
-echo "  weekly.csv      every ad kept, with contacts, place, kommun and cluster"
-echo "  history.sqlite  the history store (karta history new|gone|trend --store ...)"
+echo "  report.html     the HTML report (open it in a browser; it works offline)"
+echo "  history.sqlite  the history store (karta history new|gone|trend --store $out/history.sqlite)"
+echo "  clusters.db     dedupe's cluster state, so next week's clusters keep their ids"
