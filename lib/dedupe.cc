@@ -1,3 +1,4 @@
+#include "lib/civil.h"
 #include "lib/dedupe.h"
 
 #include <sqlite3.h>
@@ -32,16 +33,6 @@ int Digits(std::string_view s, size_t pos, size_t n, bool* ok) {
     v = v * 10 + (s[i] - '0');
   }
   return v;
-}
-
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 }  // namespace
