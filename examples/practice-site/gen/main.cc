@@ -425,6 +425,10 @@ int main(int argc, char** argv) {
     now = cutoff - 1;
   }
 
+  // A broken place table would write truth that disagrees with the pages.
+  const std::vector<std::string> problems = practice::CheckTables();
+  for (const auto& m : problems) std::fprintf(stderr, "karta-practice: internal error: %s\n", m.c_str());
+  if (!problems.empty()) return 1;
   const World world(p);
   const fs::path dir(out);
   std::error_code ec;
