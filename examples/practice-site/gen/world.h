@@ -115,6 +115,8 @@ int KommunPlace(const char* kommun);
 // (empty if none); karta-practice and karta-practice-check refuse to run on a
 // broken table.
 std::vector<std::string> CheckTables();
+// The same checks on any table (tests feed it broken ones).
+std::vector<std::string> CheckPlaceTable(const std::vector<Place>& places);
 
 // ---- the world -------------------------------------------------------------
 
