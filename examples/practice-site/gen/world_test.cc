@@ -2,7 +2,8 @@
 // "practice"): the place-table self-check catches the class of bug where the
 // generator can write a place that truth cannot name (the annonsera region
 // field said "Sigtuna", a kommun without its own entry, and truth had no
-// place); identifiers follow people; shared phones are rare and in pairs.
+// place); every place the generator writes is one karta geotag knows;
+// identifiers follow people; shared phones are rare and in pairs.
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "examples/practice-site/gen/world.h"
+#include "lib/gazetteer.h"
+#include "lib/geotag.h"
 
 namespace practice {
 namespace {
@@ -73,6 +76,40 @@ TEST_CASE("inconsistent codes, ambiguous forms and a place outside its side are 
       p.kommunkod = "0199";
     }
   CHECK(Mentions(CheckPlaceTable(t), "Gävle", "wrong side"));
+}
+
+TEST_CASE("every written place form geotags to its kommun (the gazetteer knows the generator's places)") {
+  // Catches a form the gazetteer lacks (it missed "Tälje" for Södertälje).
+  auto gaz = karta::Gazetteer::Load(karta::DefaultGazetteerPath());
+  REQUIRE(gaz.ok());
+  const karta::Geotagger tagger(&*gaz);
+  for (const Place& p : Places()) {
+    for (const PlaceForm& f : p.forms) {
+      // As the texts write it (a title's bare "Handen" needs the text's "i Handen").
+      for (const std::string& text : {std::string("Jag bor ") + f.prep + " " + f.word + ".",
+                                      std::string("Incall ") + (std::strcmp(f.prep, "nära") == 0 ||
+                                                                std::strcmp(f.prep, "vid") == 0 ? "near " : "in ") +
+                                          f.word + ", outcall possible."}) {
+        const karta::GeoResult r = tagger.Tag(text);
+        INFO(std::string(p.canon) << ": '" << text << "'");
+        REQUIRE(r.entry != nullptr);
+        CHECK(r.entry->kommunkod == p.kommunkod);
+      }
+      // kontaktbladet's Plats field holds the bare word, annonsera's the kommun.
+      karta::GeoScan scan;
+      tagger.Scan(f.word, true, &scan);
+      const karta::GeoResult r = tagger.Resolve(scan);
+      INFO(std::string(p.canon) << ": location field '" << f.word << "'");
+      REQUIRE(r.entry != nullptr);
+      CHECK(r.entry->kommunkod == p.kommunkod);
+    }
+    karta::GeoScan scan;
+    tagger.Scan(p.kommun, true, &scan);
+    const karta::GeoResult r = tagger.Resolve(scan);
+    INFO(std::string(p.canon) << ": region field '" << p.kommun << "'");
+    REQUIRE(r.entry != nullptr);
+    CHECK(r.entry->kommunkod == p.kommunkod);
+  }
 }
 
 TEST_CASE("shared phones: pairs of ads' advertisers, about 1.5%") {
