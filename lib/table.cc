@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "lib/cli.h"
+#include "lib/intern.h"
 
 namespace karta {
 namespace {
@@ -38,62 +39,6 @@ unsigned DaysInMonth(int64_t y, unsigned m) {
 }
 
 // ---- Small helpers -----------------------------------------------------------
-
-struct SvHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept {
-    // FNV-1a, 64 bit: short keys, no need for more.
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    return static_cast<size_t>(h ^ (h >> 29));
-  }
-};
-
-using Index = std::unordered_map<std::string, uint32_t, SvHash, std::equal_to<>>;
-
-// An open-addressing set of 64-bit values (a distinct count's (group, value)
-// pairs): 8 bytes a slot, no nodes.
-class U64Set {
- public:
-  // Returns true iff `v` was not in the set.
-  bool Insert(uint64_t v) {
-    if ((size_ + 1) * 2 > slots_.size()) Grow();
-    size_t mask = slots_.size() - 1;
-    size_t i = Mix(v) & mask;
-    while (true) {
-      uint64_t s = slots_[i];
-      if (s == kEmpty) {
-        slots_[i] = v;
-        ++size_;
-        return true;
-      }
-      if (s == v) return false;
-      i = (i + 1) & mask;
-    }
-  }
-
- private:
-  static constexpr uint64_t kEmpty = ~uint64_t{0};
-  static uint64_t Mix(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-  }
-  void Grow() {
-    std::vector<uint64_t> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, kEmpty);
-    size_ = 0;
-    for (uint64_t v : old) {
-      if (v != kEmpty) Insert(v);
-    }
-  }
-  std::vector<uint64_t> slots_;
-  size_t size_ = 0;
-};
 
 constexpr char kSep = '\x1f';  // joins the parts of a multi-column key
 
@@ -320,9 +265,9 @@ struct Group {
 
 struct GroupingSet {
   std::vector<size_t> keys;
-  Index index;
+  StringIndex index;              // key -> position in groups
   std::vector<Group> groups;      // first-appearance order
-  std::vector<U64Set> pairs;      // per aggregate (used by distinct ones)
+  std::vector<PairSet> pairs;     // per aggregate (used by distinct ones): (group, value id)
 };
 
 }  // namespace
@@ -331,7 +276,7 @@ struct Aggregator::Impl {
   std::vector<GroupingSet> sets;
   std::vector<size_t> key_col;   // input column of each key
   std::vector<size_t> agg_col;   // input column of each aggregate
-  std::vector<Index> interned;   // per aggregate: distinct values -> id
+  std::vector<StringIndex> interned;  // per aggregate: distinct values -> id
   std::vector<std::string> key_scratch;  // time bucket labels of this record
   std::vector<std::string_view> key_val;
   std::string joined;
@@ -369,8 +314,8 @@ struct Aggregator::Impl {
     return "";
   }
   const Group* Find(size_t set, std::string_view key) const {
-    auto it = sets[set].index.find(key);
-    return it == sets[set].index.end() ? nullptr : &sets[set].groups[it->second];
+    auto i = sets[set].index.Find(key);
+    return i ? &sets[set].groups[*i] : nullptr;
   }
 };
 
@@ -385,6 +330,17 @@ Aggregator::Aggregator(TableSpec spec, std::vector<std::vector<size_t>> sets)
 }
 
 Aggregator::~Aggregator() = default;
+
+Status Aggregator::End() {
+  for (GroupingSet& set : impl_->sets) {
+    for (size_t a = 0; a < spec_.aggs.size(); ++a) {
+      if (spec_.aggs[a].kind != AggKind::kDistinct) continue;
+      std::vector<int64_t> n = set.pairs[a].CountPerFirst(set.groups.size());
+      for (size_t g = 0; g < set.groups.size(); ++g) set.groups[g].acc[a].distinct = n[g];
+    }
+  }
+  return Status::Ok();
+}
 
 Status Aggregator::Begin(const Header& header) {
   Impl& m = *impl_;
@@ -414,7 +370,7 @@ Status Aggregator::Begin(const Header& header) {
     if (!i.ok()) return i.status();
     m.agg_col.push_back(*i);
   }
-  m.interned.assign(spec_.aggs.size(), Index());
+  m.interned.assign(spec_.aggs.size(), StringIndex());
   m.key_scratch.assign(nk, "");
   m.key_val.assign(nk, "");
   m.bucket_min.assign(nk, std::numeric_limits<int64_t>::max());
@@ -465,10 +421,7 @@ Status Aggregator::Push(Record& rec) {
     m.num[a].reset();
     if (cell.empty()) continue;
     if (spec.kind == AggKind::kDistinct) {
-      Index& idx = m.interned[a];
-      auto it = idx.find(std::string_view(cell));
-      if (it == idx.end()) it = idx.emplace(cell, static_cast<uint32_t>(idx.size())).first;
-      m.value_id[a] = it->second;
+      m.value_id[a] = m.interned[a].Intern(cell);
       m.num[a] = 0;  // marks "has a value"
       continue;
     }
@@ -492,22 +445,21 @@ Status Aggregator::Push(Record& rec) {
       }
       key = m.joined;
     }
-    auto it = set.index.find(key);
-    if (it == set.index.end()) {
-      it = set.index.emplace(std::string(key), static_cast<uint32_t>(set.groups.size())).first;
+    bool added = false;
+    uint32_t gi = set.index.Intern(key, &added);
+    if (added) {
       Group g;
       g.key = std::string(key);
       g.acc.resize(spec_.aggs.size());
       set.groups.push_back(std::move(g));
     }
-    uint32_t gi = it->second;
     Group& g = set.groups[gi];
     ++g.count;
     for (size_t a = 0; a < spec_.aggs.size(); ++a) {
       if (!m.num[a]) continue;
       Acc& c = g.acc[a];
       if (spec_.aggs[a].kind == AggKind::kDistinct) {
-        if (set.pairs[a].Insert((uint64_t{gi} << 32) | m.value_id[a])) ++c.distinct;
+        set.pairs[a].Add(gi, m.value_id[a]);  // counted in End()
         continue;
       }
       double v = *m.num[a];
