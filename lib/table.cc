@@ -17,26 +17,6 @@ namespace {
 
 // ---- Calendar (civil dates: lib/civil.h) ------------------------------------
 
-// Monday = 0 … Sunday = 6. 1970-01-01 was a Thursday.
-int64_t Weekday(int64_t day) { return ((day % 7) + 7 + 3) % 7; }
-
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    char c = s[i];
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  *out = v;
-  return true;
-}
-
-unsigned DaysInMonth(int64_t y, unsigned m) {
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
 
 // ---- Small helpers -----------------------------------------------------------
 
@@ -117,46 +97,9 @@ void AppendCsvField(std::string* out, std::string_view f, char sep) {
 // ---- Time ------------------------------------------------------------------------
 
 std::optional<int64_t> ParseRfc3339Day(std::string_view s) {
-  int y, mo, d;
-  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d)) {
-    return std::nullopt;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > static_cast<int>(DaysInMonth(y, mo))) return std::nullopt;
-  int64_t day = DaysFromCivil(y, mo, d);
-  if (s.size() == 10) return day;
-  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
-  int hh, mm, ss;
-  if (!Digits(s, 11, 2, &hh) || s.size() < 19 || s[13] != ':' || !Digits(s, 14, 2, &mm) ||
-      s[16] != ':' || !Digits(s, 17, 2, &ss) || hh > 23 || mm > 59 || ss > 60) {
-    return std::nullopt;
-  }
-  size_t i = 19;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return std::nullopt;
-  }
-  if (i >= s.size()) return std::nullopt;  // RFC 3339 needs a zone
-  int offset_min = 0;
-  if (s[i] == 'Z' || s[i] == 'z') {
-    ++i;
-  } else if (s[i] == '+' || s[i] == '-') {
-    int oh, om;
-    if (!Digits(s, i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' ||
-        !Digits(s, i + 4, 2, &om) || oh > 23 || om > 59) {
-      return std::nullopt;
-    }
-    offset_min = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
-    i += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (i != s.size()) return std::nullopt;
-  // Local time minus the offset is UTC.
-  int64_t minutes = day * 1440 + hh * 60 + mm - offset_min;
-  return minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
+  auto t = ParseTimeSeconds(s, /*strict=*/true);
+  if (!t) return std::nullopt;
+  return DayOfSeconds(*t);
 }
 
 int64_t BucketOf(int64_t day, TimeUnit unit) {
@@ -182,13 +125,8 @@ std::string BucketLabel(int64_t b, TimeUnit unit) {
   int64_t y;
   unsigned m, d;
   switch (unit) {
-    case TimeUnit::kWeek: {
-      // The ISO year is the year of the week's Thursday.
-      int64_t thursday = b - Weekday(b) + 3;
-      CivilFromDays(thursday, &y, &m, &d);
-      int64_t week = (thursday - DaysFromCivil(y, 1, 1)) / 7 + 1;
-      return fmt::format("{:04}-W{:02}", y, week);
-    }
+    case TimeUnit::kWeek:
+      return IsoWeekLabel(b);
     case TimeUnit::kMonth: {
       int64_t yy = b >= 0 ? b / 12 : -((-b + 11) / 12);
       return fmt::format("{:04}-{:02}", yy, b - yy * 12 + 1);
