@@ -11,6 +11,7 @@
 
 #include "lib/cli.h"
 #include "lib/text.h"
+#include "lib/wordscan.h"
 
 namespace karta {
 namespace {
@@ -41,6 +42,22 @@ inline uint64_t HashWord(const char* p, size_t n) {
     h = Mix(h ^ w ^ 0x5555);
   }
   return h | 1;  // never 0: 0 marks an empty slot
+}
+
+// HashWord of the n bytes at p, for p inside a buffer with 8 readable bytes
+// past the word (GeoScan::folded_): the tail is one masked load, not a byte
+// copy that the next load would have to wait for.
+inline uint64_t HashWordPadded(const char* p, size_t n) {
+  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = Mix(h ^ w);
+    p += 8;
+    n -= 8;
+  }
+  if (n) h = Mix(h ^ LoadTail(p, n) ^ 0x5555);
+  return h | 1;
 }
 
 // Hash of a run of words from the hashes of its words.
@@ -155,10 +172,14 @@ constexpr AsciiTable kAscii;
 void Geotagger::Fold(std::string_view text, GeoScan* s) const {
   const auto& table = InfoTable();
   const size_t n = text.size();
-  // Folding never grows a code point by more than 7/1 bytes in practice
-  // (U+0130 and ligatures); 3x plus slack covers every real text.
-  if (s->folded_.size() < n * 3 + 16) s->folded_.resize(n * 3 + 16);  // only grows
+  // A code point folds to at most 7 bytes (CharInfo::folded; longer ones
+  // fold to nothing) and takes at least 2 bytes when it folds to more than
+  // one, so 4x covers every text; the slack is for 16-byte stores
+  // (FoldAsciiAlnum) and 8-byte loads (HashWordPadded).
+  if (s->folded_.size() < n * 4 + 64) s->folded_.resize(n * 4 + 64);  // only grows
   s->toks_.clear();
+  s->cands_.clear();
+  const bool bloom = !bloom_.empty();
   char* out = s->folded_.data();
   size_t o = 0;
   bool sentence_start = true;
@@ -234,10 +255,10 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     gap_glue = false;
     while (true) {
       if (c < 0x80) {
-        unsigned char f = kAscii.fold[c];
-        if (!f) break;
-        out[o++] = static_cast<char>(f);
-        ++i;
+        size_t j = FoldAsciiAlnum(text.data(), i, n, out + o);
+        if (j == i) break;
+        o += j - i;
+        i = j;
       } else {
         if (!ci) {
           next = i;
@@ -259,7 +280,10 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     }
     t.fe = static_cast<uint32_t>(o);
     t.oe = static_cast<uint32_t>(i);
-    t.hash = HashWord(out + t.fb, o - t.fb);
+    t.hash = HashWordPadded(out + t.fb, o - t.fb);
+    if (bloom && ((bloom_[(t.hash >> 48) >> 6] >> ((t.hash >> 48) & 63)) & 1)) {
+      s->cands_.push_back(static_cast<uint32_t>(s->toks_.size()));  // may start a name
+    }
     s->toks_.push_back(t);
     sentence_start = false;
     joinable = true;
@@ -449,16 +473,19 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
   if (groups_.empty() || text.empty()) return;
   Fold(text, s);
   const auto& t = s->toks_;
-  for (size_t i = 0; i < t.size();) {
+  // Only the words whose hash passed the first-word Bloom filter can start a
+  // name (MatchAt is 0 for every other word); a match skips the words it
+  // spans.
+  size_t next = 0;
+  for (uint32_t ci : s->cands_) {
+    size_t i = ci;
+    if (i < next) continue;
     uint32_t g = 0;
     int suffix = 0;
     int n = MatchAt(*s, i, &g, &suffix);
-    if (n == 0) {
-      ++i;
-      continue;
-    }
+    if (n == 0) continue;
     if (!location && (t[i].glued || t[i + static_cast<size_t>(n) - 1].glued)) {
-      i += static_cast<size_t>(n);  // a handle or address, not a place: "@mira_sthlm"
+      next = i + static_cast<size_t>(n);  // a handle or address, not a place: "@mira_sthlm"
       continue;
     }
     const Group& grp = groups_[g];
@@ -521,7 +548,7 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
       }
       s->mentions.push_back(m);
     }
-    i = after;
+    next = after;
   }
 }
 

@@ -82,6 +82,7 @@ class GeoScan {
   };
   std::string folded_;  // folded words at the tokens' offsets (longer than used)
   std::vector<Token> toks_;
+  std::vector<uint32_t> cands_;  // tokens that may start a name (Bloom filter)
   uint32_t next_order = 0;
 };
 
