@@ -102,6 +102,7 @@ struct Tokens {
   std::vector<uint32_t> ages;     // those and number words' first letters, 3..16 bytes
   std::vector<uint32_t> keys;     // an ASCII platform word's first letter (handles)
   std::vector<uint32_t> ats_words;  // "at" and "snabel" (emails)
+  std::vector<uint32_t> phones;   // with a digit, or a zero word's first letter, <= 5 bytes
 };
 
 namespace {
@@ -110,7 +111,8 @@ namespace {
 // an ASCII letter, bit 2 a digit; 8 the C3 lead of a Latin-1 letter, 16 '@'.
 // The first-byte flags say which word lists a word starting so goes to:
 // 32 a number word's first letter (a e f n s t, Å Ä Ö É), 64 a platform
-// word's first letter (w t s k i o, ASCII only).
+// word's first letter (w t s k i o, ASCII only), 128 a zero word's first
+// letter (n z o: "noll", "zero", "oh", "O7O").
 struct TokClass {
   unsigned char c[256] = {};
   constexpr TokClass() {
@@ -128,6 +130,10 @@ struct TokClass {
       c[static_cast<unsigned char>(l)] |= 64;
       c[static_cast<unsigned char>(l - 32)] |= 64;
     }
+    for (char l : {'n', 'z', 'o'}) {
+      c[static_cast<unsigned char>(l)] |= 128;
+      c[static_cast<unsigned char>(l - 32)] |= 128;
+    }
   }
 };
 constexpr TokClass kTok;
@@ -139,6 +145,7 @@ void Tokenize(std::string_view s, Tokens* t) {
   t->ages.clear();
   t->keys.clear();
   t->ats_words.clear();
+  t->phones.clear();
   const size_t n = s.size();
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0;
@@ -172,6 +179,7 @@ void Tokenize(std::string_view s, Tokens* t) {
     const bool digit_first = (first & 4) != 0;
     t->words.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i), digit_first, has_digit});
     const size_t len = i - b;
+    if (has_digit || ((first & 128) && len <= 5)) t->phones.push_back(idx);
     if (digit_first) {
       t->digits.push_back(idx);
       t->ages.push_back(idx);
@@ -554,10 +562,20 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
     run.clear();
     run_digits = 0;
   };
-  for (const Tok& t : toks.words) {
+  const std::vector<Tok>& all = toks.words;
+  const std::vector<uint32_t>& starts = toks.phones;  // the words that can start a run
+  size_t si = 0;
+  for (size_t wi = 0; wi < all.size(); ++wi) {
+    if (run_digits == 0) {
+      // Outside a run only a word with a digit or a zero word ("noll",
+      // "zero", "oh", "O") can start one: go to the next such word.
+      while (si < starts.size() && starts[si] < wi) ++si;
+      if (si == starts.size()) break;
+      wi = starts[si];
+    }
+    const Tok& t = all[wi];
     size_t b = t.b, e = t.e;
     if (!t.has_digit) {
-      // Outside a run only a zero word ("noll", "zero", "oh", "O") can start one.
       if (run_digits == 0 && !(MayStartZero(s[b]) && e - b <= 5)) continue;
       if (e - b > 6) {
         flush();

@@ -44,6 +44,19 @@ inline uint64_t HashWord(const char* p, size_t n) {
   return h | 1;  // never 0: 0 marks an empty slot
 }
 
+// Mask of the low n bytes (0 < n <= 8).
+inline uint64_t LowBytes(size_t n) { return ~uint64_t{0} >> (64 - 8 * n); }
+
+// HashWord of a word of 1..16 bytes whose first and second 8 bytes are lo
+// and hi (garbage past the word), without touching memory.
+inline uint64_t HashWordRegs(uint64_t lo, uint64_t hi, size_t n) {
+  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
+  if (n < 8) return Mix(h ^ (lo & LowBytes(n)) ^ 0x5555) | 1;
+  h = Mix(h ^ lo);
+  if (n > 8) h = Mix(h ^ (hi & LowBytes(n - 8)) ^ 0x5555);
+  return h | 1;
+}
+
 // HashWord of the n bytes at p, for p inside a buffer with 8 readable bytes
 // past the word (GeoScan::folded_): the tail is one masked load, not a byte
 // copy that the next load would have to wait for.
@@ -169,6 +182,14 @@ struct AsciiTable {
 };
 constexpr AsciiTable kAscii;
 
+inline void Geotagger::AddToken(const GeoScan::Token& t, bool bloom, GeoScan* s) const {
+  const uint64_t b = t.hash >> 48;
+  if (bloom && ((bloom_[b >> 6] >> (b & 63)) & 1)) {
+    s->cands_.push_back(static_cast<uint32_t>(s->toks_.size()));  // may start a name
+  }
+  s->toks_.push_back(t);
+}
+
 void Geotagger::Fold(std::string_view text, GeoScan* s) const {
   const auto& table = InfoTable();
   const size_t n = text.size();
@@ -253,6 +274,22 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     if (t.glued && !s->toks_.empty()) s->toks_.back().glued = true;
     gap_space = false;
     gap_glue = false;
+    uint64_t lo = 0, hi = 0;
+    if (c < 0x80) {
+      // Most words: short, ASCII, followed by ASCII; hashed from registers.
+      size_t len = FoldShortAsciiWord(text.data(), i, n, out + o, &lo, &hi);
+      if (len) {
+        o += len;
+        i += len;
+        t.fe = static_cast<uint32_t>(o);
+        t.oe = static_cast<uint32_t>(i);
+        t.hash = HashWordRegs(lo, hi, len);
+        AddToken(t, bloom, s);
+        sentence_start = false;
+        joinable = true;
+        continue;
+      }
+    }
     while (true) {
       if (c < 0x80) {
         size_t j = FoldAsciiAlnum(text.data(), i, n, out + o);
@@ -281,10 +318,7 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     t.fe = static_cast<uint32_t>(o);
     t.oe = static_cast<uint32_t>(i);
     t.hash = HashWordPadded(out + t.fb, o - t.fb);
-    if (bloom && ((bloom_[(t.hash >> 48) >> 6] >> ((t.hash >> 48) & 63)) & 1)) {
-      s->cands_.push_back(static_cast<uint32_t>(s->toks_.size()));  // may start a name
-    }
-    s->toks_.push_back(t);
+    AddToken(t, bloom, s);
     sentence_start = false;
     joinable = true;
   }

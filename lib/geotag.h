@@ -123,6 +123,7 @@ class Geotagger {
   };
 
   void Fold(std::string_view text, GeoScan* scan) const;
+  void AddToken(const GeoScan::Token& t, bool bloom, GeoScan* scan) const;
   void Insert(std::vector<Slot>* table, uint64_t hash, uint32_t value, bool keep_max);
   uint32_t Find(const std::vector<Slot>& table, uint64_t hash) const;
   int MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix) const;

@@ -10,6 +10,9 @@
 //                            the same, and writes the run lower-cased to
 //                            `out` (which must have room for the run plus
 //                            16 bytes: whole 16-byte blocks are stored)
+//   FoldShortAsciiWord(p, i, n, out, &lo, &hi)
+//                            a whole ASCII word of < 16 bytes at once, its
+//                            folded bytes also in registers (see below)
 //   LoadTail(p, len)         the first len (< 8) bytes at p as a
 //                            little-endian word, the rest zero, reading 8
 //                            bytes: p must have 8 readable bytes
@@ -102,6 +105,35 @@ inline size_t FoldAsciiAlnum(const char* p, size_t i, size_t n, char* out) {
     ++i;
   }
   return i;
+}
+
+// A whole short ASCII word in one step: if p[i] starts a run of ASCII
+// letters and digits shorter than 16 bytes that is followed (inside [0, n))
+// by an ASCII byte, stores it lower-cased at `out` (16 bytes are written),
+// sets *lo and *hi to its first and second 8 folded bytes (little-endian,
+// garbage past the word) and returns its length; else returns 0 and the
+// caller takes the general path. Always 0 without SSE2.
+inline size_t FoldShortAsciiWord(const char* p, size_t i, size_t n, char* out, uint64_t* lo,
+                                 uint64_t* hi) {
+#if defined(__SSE2__)
+  using namespace wordscan_detail;
+  if (i + 16 > n) return 0;
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+  __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  __m128i alpha = InRange(lower, 'a', 'z');
+  __m128i digit = InRange(v, '0', '9');
+  __m128i folded = _mm_or_si128(_mm_and_si128(alpha, lower), _mm_and_si128(digit, v));
+  unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)));
+  unsigned len = static_cast<unsigned>(__builtin_ctz(~m | 0x10000u));
+  if (len == 16 || static_cast<unsigned char>(p[i + len]) >= 0x80) return 0;
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), folded);
+  *lo = static_cast<uint64_t>(_mm_cvtsi128_si64(folded));
+  *hi = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(folded, folded)));
+  return len;
+#else
+  (void)p, (void)i, (void)n, (void)out, (void)lo, (void)hi;
+  return 0;
+#endif
 }
 
 inline uint64_t LoadTail(const char* p, size_t len) {
