@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 
 #include <phonenumbers/phonemetadata.pb.h>
@@ -93,16 +94,43 @@ struct Tok {
 };
 }  // namespace
 
+// A growable array of trivially copyable T whose appends check nothing:
+// Tokenize sizes it for the text first (a text of n bytes has at most n/2+1
+// words and n '@' signs), so the per-word work is a store.
+template <typename T>
+class PodVec {
+ public:
+  // Empties the array and makes room for n elements.
+  void Reset(size_t n) {
+    size_ = 0;
+    if (n > cap_) {
+      cap_ = std::max(n, cap_ * 2);
+      data_ = std::make_unique<T[]>(cap_);
+    }
+  }
+  void push_back(const T& v) { data_[size_++] = v; }  // within the room made by Reset
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T* begin() const { return data_.get(); }
+  const T* end() const { return data_.get() + size_; }
+  const T& operator[](size_t i) const { return data_[i]; }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  size_t size_ = 0;
+  size_t cap_ = 0;
+};
+
 struct Tokens {
-  std::vector<Tok> words;
-  std::vector<uint32_t> ats;  // positions of '@'
+  PodVec<Tok> words;
+  PodVec<uint32_t> ats;  // positions of '@'
   // Indices into `words` of the words each extractor may start at (every
   // other word it would skip at once, so it does not visit them at all):
-  std::vector<uint32_t> digits;   // starting with a digit (prices)
-  std::vector<uint32_t> ages;     // those and number words' first letters, 3..16 bytes
-  std::vector<uint32_t> keys;     // an ASCII platform word's first letter (handles)
-  std::vector<uint32_t> ats_words;  // "at" and "snabel" (emails)
-  std::vector<uint32_t> phones;   // with a digit, or a zero word's first letter, <= 5 bytes
+  PodVec<uint32_t> digits;   // starting with a digit (prices)
+  PodVec<uint32_t> ages;     // those and number words' first letters, 3..16 bytes
+  PodVec<uint32_t> keys;     // an ASCII platform word's first letter (handles)
+  PodVec<uint32_t> ats_words;  // "at" and "snabel" (emails)
+  PodVec<uint32_t> phones;   // with a digit, or a zero word's first letter, <= 5 bytes
 };
 
 namespace {
@@ -139,14 +167,15 @@ struct TokClass {
 constexpr TokClass kTok;
 
 void Tokenize(std::string_view s, Tokens* t) {
-  t->words.clear();
-  t->ats.clear();
-  t->digits.clear();
-  t->ages.clear();
-  t->keys.clear();
-  t->ats_words.clear();
-  t->phones.clear();
   const size_t n = s.size();
+  const size_t max_words = n / 2 + 1;
+  t->words.Reset(max_words);
+  t->ats.Reset(n);
+  t->digits.Reset(max_words);
+  t->ages.Reset(max_words);
+  t->keys.Reset(max_words);
+  t->ats_words.Reset(max_words);
+  t->phones.Reset(max_words);
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0;
   while (i < n) {
@@ -562,8 +591,8 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
     run.clear();
     run_digits = 0;
   };
-  const std::vector<Tok>& all = toks.words;
-  const std::vector<uint32_t>& starts = toks.phones;  // the words that can start a run
+  const auto& all = toks.words;
+  const auto& starts = toks.phones;  // the words that can start a run
   size_t si = 0;
   for (size_t wi = 0; wi < all.size(); ++wi) {
     if (run_digits == 0) {
@@ -729,7 +758,7 @@ void EmailsImpl(std::string_view s, const Tokens& toks, std::vector<std::string>
   const size_t n = s.size();
   // Where an "@" may be: the '@' signs, the 't' of a word "at", the word
   // "snabel" (of "snabel-a").
-  std::vector<uint32_t> cand(toks.ats);
+  std::vector<uint32_t> cand(toks.ats.begin(), toks.ats.end());
   for (uint32_t wi : toks.ats_words) {
     const Tok& t = toks.words[wi];
     size_t len = t.e - t.b;
@@ -856,9 +885,9 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
   size_t last_key_end = std::string_view::npos;
   std::string_view last_kind;
   size_t consumed = 0;
-  const std::vector<Tok>& words = toks.words;
-  const std::vector<uint32_t>& keys = toks.keys;  // words that may be a platform word
-  const std::vector<uint32_t>& ats = toks.ats;
+  const auto& words = toks.words;
+  const auto& keys = toks.keys;  // words that may be a platform word
+  const auto& ats = toks.ats;
   size_t wi = 0, ai = 0;
   // Those words and '@' signs, in order.
   while (wi < keys.size() || ai < ats.size()) {
