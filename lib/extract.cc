@@ -94,33 +94,6 @@ struct Tok {
 };
 }  // namespace
 
-// A growable array of trivially copyable T whose appends check nothing:
-// Tokenize sizes it for the text first (a text of n bytes has at most n/2+1
-// words and n '@' signs), so the per-word work is a store.
-template <typename T>
-class PodVec {
- public:
-  // Empties the array and makes room for n elements.
-  void Reset(size_t n) {
-    size_ = 0;
-    if (n > cap_) {
-      cap_ = std::max(n, cap_ * 2);
-      data_ = std::make_unique<T[]>(cap_);
-    }
-  }
-  void push_back(const T& v) { data_[size_++] = v; }  // within the room made by Reset
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  const T* begin() const { return data_.get(); }
-  const T* end() const { return data_.get() + size_; }
-  const T& operator[](size_t i) const { return data_[i]; }
-
- private:
-  std::unique_ptr<T[]> data_;
-  size_t size_ = 0;
-  size_t cap_ = 0;
-};
-
 struct Tokens {
   PodVec<Tok> words;
   PodVec<uint32_t> ats;  // positions of '@'

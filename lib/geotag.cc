@@ -169,18 +169,37 @@ constexpr County kCounties[] = {
 
 }  // namespace
 
-// ASCII bytes: the folded letter or digit, or 0 for a non-word byte.
-struct AsciiTable {
-  unsigned char fold[128];
-  constexpr AsciiTable() : fold() {
+
+// What an ASCII byte does between words (Fold): bits below.
+enum : unsigned char {
+  kGapWord = 1,     // a letter or digit: not a gap byte
+  kGapSpace = 2,    // white space
+  kGapGlue = 4,     // '@', '_', '#', '/', '.', '\\': joins a handle, e-mail or URL
+  kGapComma = 8,
+  kGapSentence = 16,  // ends a sentence
+  kGapNoJoin = 32,  // anything but ' ', '-', ':' and tab: the words are not one name
+};
+struct GapTable {
+  unsigned char bits[128];
+  constexpr GapTable() : bits() {
     for (int c = 0; c < 128; ++c) {
-      if (c >= 'a' && c <= 'z') fold[c] = static_cast<unsigned char>(c);
-      if (c >= 'A' && c <= 'Z') fold[c] = static_cast<unsigned char>(c | 0x20);
-      if (c >= '0' && c <= '9') fold[c] = static_cast<unsigned char>(c);
+      unsigned char b = 0;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        bits[c] = kGapWord;
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') b |= kGapSpace;
+      if (c == '@' || c == '_' || c == '#' || c == '/' || c == '.' || c == '\\') b |= kGapGlue;
+      if (c == ',') b |= kGapComma;
+      if (c == '.' || c == '!' || c == '?' || c == '\n' || c == '|' || c == ';' || c == '*') {
+        b |= kGapSentence;
+      }
+      if (c != ' ' && c != '-' && c != ':' && c != '\t') b |= kGapNoJoin;
+      bits[c] = b;
     }
   }
 };
-constexpr AsciiTable kAscii;
+constexpr GapTable kGap;
 
 inline void Geotagger::AddToken(const GeoScan::Token& t, bool bloom, GeoScan* s) const {
   const uint64_t b = t.hash >> 48;
@@ -198,8 +217,8 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
   // one, so 4x covers every text; the slack is for 16-byte stores
   // (FoldAsciiAlnum) and 8-byte loads (HashWordPadded).
   if (s->folded_.size() < n * 4 + 64) s->folded_.resize(n * 4 + 64);  // only grows
-  s->toks_.clear();
-  s->cands_.clear();
+  s->toks_.Reset(n / 2 + 1);  // words are apart: at most n/2+1 of them
+  s->cands_.Reset(n / 2 + 1);
   const bool bloom = !bloom_.empty();
   char* out = s->folded_.data();
   size_t o = 0;
@@ -218,7 +237,18 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     CharInfo computed;
     size_t next = i + 1;
     if (c < 0x80) {
-      word_start = kAscii.fold[c] != 0;
+      const unsigned g = kGap.bits[c];
+      if (!(g & kGapWord)) {
+        // Between words: note what the gap holds.
+        gap_space = gap_space || (g & kGapSpace);
+        gap_glue = gap_glue || (g & kGapGlue);
+        if ((g & kGapComma) && !s->toks_.empty()) s->toks_.back().comma = true;
+        sentence_start = sentence_start || (g & kGapSentence);
+        joinable = joinable && !(g & kGapNoJoin);
+        ++i;
+        continue;
+      }
+      word_start = true;
       upper = c >= 'A' && c <= 'Z';
     } else {
       next = i;
@@ -243,25 +273,6 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
         i = next;
         continue;
       }
-    }
-    if (!word_start) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        gap_space = true;
-      } else if (c == '@' || c == '_' || c == '#' || c == '/' || c == '.' || c == '\\') {
-        gap_glue = true;
-      }
-      if (c == ',') {
-        if (!s->toks_.empty()) s->toks_.back().comma = true;
-        joinable = false;
-      } else if (c == '.' || c == '!' || c == '?' || c == '\n' || c == '|' || c == ';' ||
-                 c == '*') {
-        sentence_start = true;
-        joinable = false;
-      } else if (c != ' ' && c != '-' && c != ':' && c != '\t') {
-        joinable = false;
-      }
-      ++i;
-      continue;
     }
     GeoScan::Token t;
     t.fb = static_cast<uint32_t>(o);
@@ -494,8 +505,12 @@ bool Geotagger::HasStationAfter(const GeoScan& s, size_t j) const {
   for (std::string_view st : kStationAfter) {
     if (w == st) {
       if (w == "t") {  // "T-bana", not a lone letter
-        return j + 1 < s.toks_.size() &&
-               std::string_view(s.folded_).substr(s.toks_[j + 1].fb, 4) == "bana";
+        // The folded words from the next one on (they are contiguous in
+        // folded_) start with "bana".
+        if (j + 1 >= s.toks_.size()) return false;
+        size_t fb = s.toks_[j + 1].fb;
+        size_t avail = s.toks_[s.toks_.size() - 1].fe - fb;
+        return std::string_view(s.folded_).substr(fb, std::min<size_t>(4, avail)) == "bana";
       }
       return true;
     }

@@ -46,6 +46,7 @@
 
 #include "lib/gazetteer.h"
 #include "lib/status.h"
+#include "lib/wordscan.h"
 
 namespace karta {
 
@@ -81,8 +82,8 @@ class GeoScan {
     bool glued;       // part of a handle, e-mail or URL: "@mira_sthlm", "solna.example"
   };
   std::string folded_;  // folded words at the tokens' offsets (longer than used)
-  std::vector<Token> toks_;
-  std::vector<uint32_t> cands_;  // tokens that may start a name (Bloom filter)
+  PodVec<Token> toks_;
+  PodVec<uint32_t> cands_;  // tokens that may start a name (Bloom filter)
   uint32_t next_order = 0;
 };
 

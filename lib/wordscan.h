@@ -13,6 +13,7 @@
 //   FoldShortAsciiWord(p, i, n, out, &lo, &hi)
 //                            a whole ASCII word of < 16 bytes at once, its
 //                            folded bytes also in registers (see below)
+//   PodVec<T>                a scratch array whose appends check nothing
 //   LoadTail(p, len)         the first len (< 8) bytes at p as a
 //                            little-endian word, the rest zero, reading 8
 //                            bytes: p must have 8 readable bytes
@@ -26,12 +27,44 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 namespace karta {
+
+// A growable array of trivially copyable T whose appends check nothing: the
+// scanner sizes it for the text first (a text of n bytes has at most n/2+1
+// words), so appending a word is a store. Used for per-text scratch arrays
+// that are reused from text to text.
+template <typename T>
+class PodVec {
+ public:
+  // Empties the array and makes room for n elements.
+  void Reset(size_t n) {
+    size_ = 0;
+    if (n > cap_) {
+      cap_ = n > cap_ * 2 ? n : cap_ * 2;
+      data_ = std::make_unique<T[]>(cap_);
+    }
+  }
+  void push_back(const T& v) { data_[size_++] = v; }  // within the room made by Reset
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T* begin() const { return data_.get(); }
+  const T* end() const { return data_.get() + size_; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  T& operator[](size_t i) { return data_[i]; }
+  T& back() { return data_[size_ - 1]; }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  size_t size_ = 0;
+  size_t cap_ = 0;
+};
 
 inline bool IsAsciiAlnumByte(unsigned char c) {
   return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
