@@ -434,6 +434,12 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
     auto& best = largest[e.kommunkod.substr(0, 2)];
     if (e.population > best.first) best = {e.population, e.kommunkod};
   }
+  code_.assign(es.size(), 0);
+  for (uint32_t i = 0; i < es.size(); ++i) {
+    unsigned v = 0;
+    for (char c : es[i].kommunkod) v = v * 10 + static_cast<unsigned>(c - '0');  // 4 digits (Load checks)
+    code_[i] = static_cast<uint16_t>(v);
+  }
   main_city_.assign(es.size(), false);
   for (uint32_t i = 0; i < es.size(); ++i) {
     auto it = largest.find(es[i].kommunkod.substr(0, 2));
@@ -490,7 +496,7 @@ bool Geotagger::HasEvidenceBefore(const GeoScan& s, size_t i, double* weight) co
   const auto& p = s.toks_[i - 1];
   std::string_view w = std::string_view(s.folded_).substr(p.fb, p.fe - p.fb);
   for (const Evidence& e : kEvidence) {
-    if (w == e.word) {
+    if (w.size() == e.word.size() && w[0] == e.word[0] && w == e.word) {
       *weight = e.weight;
       return true;
     }
@@ -503,7 +509,7 @@ bool Geotagger::HasStationAfter(const GeoScan& s, size_t j) const {
   const auto& p = s.toks_[j];
   std::string_view w = std::string_view(s.folded_).substr(p.fb, p.fe - p.fb);
   for (std::string_view st : kStationAfter) {
-    if (w == st) {
+    if (w.size() == st.size() && w[0] == st[0] && w == st) {
       if (w == "t") {  // "T-bana", not a lone letter
         // The folded words from the next one on (they are contiguous in
         // folded_) start with "bana".
@@ -606,23 +612,37 @@ GeoResult Geotagger::Resolve(const GeoScan& scan) const {
   const auto& ms = scan.mentions;
   if (ms.empty()) return r;
   const auto& es = gaz_->entries();
-  // Kommuner named without doubt (every entry of the name in one kommun).
-  std::vector<std::string_view> firm;
-  for (const GeoMention& m : ms) {
-    const Group& g = groups_[m.group];
-    bool one = true;
-    for (uint32_t e : g.entries) one = one && es[e].kommunkod == es[g.entries[0]].kommunkod;
-    if (one) firm.push_back(es[g.entries[0]].kommunkod);
-  }
-  // Choose an entry per mention: one in a kommun named elsewhere, else the
-  // largest; within a kommun the most specific.
+  // Kommuner are compared by their code as a number (the gazetteer checks
+  // that every kommunkod is 4 digits; the county is its first two).
+  auto code = [&](uint32_t e) { return code_[e]; };
+  auto county = [&](uint32_t e) { return code_[e] / 100; };
+  // Scratch reused from record to record (per thread).
   struct Chosen {
     uint32_t entry;
     double weight;
     uint32_t order;
   };
-  std::vector<Chosen> ch;
-  ch.reserve(ms.size());
+  struct Kommun {
+    uint16_t code;
+    double weight = 0;
+    int best_kind = 0;
+    uint32_t first = UINT32_MAX;
+  };
+  thread_local std::vector<uint16_t> firm;
+  thread_local std::vector<Chosen> ch;
+  thread_local std::vector<Kommun> ks;
+  firm.clear();
+  ch.clear();
+  ks.clear();
+  // Kommuner named without doubt (every entry of the name in one kommun).
+  for (const GeoMention& m : ms) {
+    const Group& g = groups_[m.group];
+    bool one = true;
+    for (uint32_t e : g.entries) one = one && code(e) == code(g.entries[0]);
+    if (one) firm.push_back(code(g.entries[0]));
+  }
+  // Choose an entry per mention: one in a kommun named elsewhere, else the
+  // largest; within a kommun the most specific.
   for (const GeoMention& m : ms) {
     const Group& g = groups_[m.group];
     uint32_t pick = g.entries[0];
@@ -630,42 +650,33 @@ GeoResult Geotagger::Resolve(const GeoScan& scan) const {
       pick = m.exact;
     } else {
       for (uint32_t e : g.entries) {
-        if (std::find(firm.begin(), firm.end(), es[e].kommunkod) != firm.end()) {
+        if (std::find(firm.begin(), firm.end(), code(e)) != firm.end()) {
           pick = e;
           break;
         }
       }
     }
     for (uint32_t e : g.entries) {  // same kommun, more specific kind
-      if (es[e].kommunkod == es[pick].kommunkod && es[e].kind > es[pick].kind) pick = e;
+      if (code(e) == code(pick) && es[e].kind > es[pick].kind) pick = e;
     }
     ch.push_back({pick, m.weight, m.order});
   }
   // A county's largest kommun named bare yields to a place elsewhere in the county.
   for (Chosen& c : ch) {
     if (!main_city_[c.entry]) continue;
-    const std::string& code = es[c.entry].kommunkod;
     for (const Chosen& o : ch) {
-      const std::string& oc = es[o.entry].kommunkod;
-      if (oc != code && oc.compare(0, 2, code, 0, 2) == 0) {
+      if (code(o.entry) != code(c.entry) && county(o.entry) == county(c.entry)) {
         c.weight *= 0.4;
         break;
       }
     }
   }
-  struct Kommun {
-    std::string_view code;
-    double weight = 0;
-    int best_kind = 0;
-    uint32_t first = UINT32_MAX;
-  };
-  std::vector<Kommun> ks;
   double total = 0;
   for (const Chosen& c : ch) {
-    std::string_view code = es[c.entry].kommunkod;
-    auto it = std::find_if(ks.begin(), ks.end(), [&](const Kommun& k) { return k.code == code; });
+    uint16_t k = code(c.entry);
+    auto it = std::find_if(ks.begin(), ks.end(), [&](const Kommun& x) { return x.code == k; });
     if (it == ks.end()) {
-      ks.push_back(Kommun{code});
+      ks.push_back(Kommun{k});
       it = ks.end() - 1;
     }
     it->weight += c.weight;
@@ -683,7 +694,7 @@ GeoResult Geotagger::Resolve(const GeoScan& scan) const {
   }
   const Chosen* best = nullptr;
   for (const Chosen& c : ch) {
-    if (es[c.entry].kommunkod != win->code) continue;
+    if (code(c.entry) != win->code) continue;
     if (!best || es[c.entry].kind > es[best->entry].kind ||
         (es[c.entry].kind == es[best->entry].kind && c.weight > best->weight)) {
       best = &c;

@@ -138,6 +138,7 @@ class Geotagger {
   std::vector<uint64_t> bloom_;  // 65536 bits: top 16 bits of first-word hashes
   uint64_t mask_ = 0;
   std::vector<bool> main_city_;
+  std::vector<uint16_t> code_;  // per entry: kommunkod as a number (0180 -> 180)
   std::vector<std::string> case_folded_;  // per entry: name folded for case only  // per entry: a kommun row of its county's largest kommun
 };
 
