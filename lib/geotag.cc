@@ -385,6 +385,11 @@ uint32_t Geotagger::Find(const std::vector<Slot>& table, uint64_t hash) const {
 }
 
 Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
+  // The context words, looked up by the hash every token already has.
+  evidence_.assign(128, Slot{});
+  for (uint32_t k = 0; k < std::size(kEvidence); ++k) InsertSmall(&evidence_, kEvidence[k].word, k);
+  station_.assign(64, Slot{});
+  for (uint32_t k = 0; k < std::size(kStationAfter); ++k) InsertSmall(&station_, kStationAfter[k], k);
   if (!gaz_) return;
   const auto& es = gaz_->entries();
   std::map<std::string, uint32_t> by_key;
@@ -503,37 +508,52 @@ int Geotagger::MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix)
   return 0;
 }
 
+void Geotagger::InsertSmall(std::vector<Slot>* table, std::string_view word, uint32_t index) {
+  uint64_t h = HashWord(word.data(), word.size());
+  for (size_t k = h & (table->size() - 1);; k = (k + 1) & (table->size() - 1)) {
+    Slot& sl = (*table)[k];
+    if (sl.hash == h) return;  // the first entry of a word wins
+    if (sl.hash == 0) {
+      sl = Slot{h, index + 1};
+      return;
+    }
+  }
+}
+
+int Geotagger::FindSmall(const std::vector<Slot>& table, uint64_t hash) {
+  for (size_t k = hash & (table.size() - 1);; k = (k + 1) & (table.size() - 1)) {
+    const Slot& sl = table[k];
+    if (sl.hash == hash) return static_cast<int>(sl.value) - 1;
+    if (sl.hash == 0) return -1;
+  }
+}
+
 bool Geotagger::HasEvidenceBefore(const GeoScan& s, size_t i, double* weight) const {
   if (i == 0 || !s.toks_[i].joined) return false;
   const auto& p = s.toks_[i - 1];
+  int k = FindSmall(evidence_, p.hash);  // by the word's hash, then the word itself
+  if (k < 0) return false;
   std::string_view w = std::string_view(s.folded_).substr(p.fb, p.fe - p.fb);
-  for (const Evidence& e : kEvidence) {
-    if (w.size() == e.word.size() && w[0] == e.word[0] && w == e.word) {
-      *weight = e.weight;
-      return true;
-    }
-  }
-  return false;
+  if (w != kEvidence[k].word) return false;
+  *weight = kEvidence[k].weight;
+  return true;
 }
 
 bool Geotagger::HasStationAfter(const GeoScan& s, size_t j) const {
   if (j >= s.toks_.size() || !s.toks_[j].joined) return false;
   const auto& p = s.toks_[j];
   std::string_view w = std::string_view(s.folded_).substr(p.fb, p.fe - p.fb);
-  for (std::string_view st : kStationAfter) {
-    if (w.size() == st.size() && w[0] == st[0] && w == st) {
-      if (w == "t") {  // "T-bana", not a lone letter
-        // The folded words from the next one on (they are contiguous in
-        // folded_) start with "bana".
-        if (j + 1 >= s.toks_.size()) return false;
-        size_t fb = s.toks_[j + 1].fb;
-        size_t avail = s.toks_[s.toks_.size() - 1].fe - fb;
-        return std::string_view(s.folded_).substr(fb, std::min<size_t>(4, avail)) == "bana";
-      }
-      return true;
-    }
+  int k = FindSmall(station_, p.hash);
+  if (k < 0 || w != kStationAfter[k]) return false;
+  if (w == "t") {  // "T-bana", not a lone letter
+    // The folded words from the next one on (they are contiguous in
+    // folded_) start with "bana".
+    if (j + 1 >= s.toks_.size()) return false;
+    size_t fb = s.toks_[j + 1].fb;
+    size_t avail = s.toks_[s.toks_.size() - 1].fe - fb;
+    return std::string_view(s.folded_).substr(fb, std::min<size_t>(4, avail)) == "bana";
   }
-  return false;
+  return true;
 }
 
 void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {

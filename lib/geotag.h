@@ -129,12 +129,17 @@ class Geotagger {
   uint32_t Find(const std::vector<Slot>& table, uint64_t hash) const;
   int MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix) const;
   bool HasEvidenceBefore(const GeoScan& s, size_t i, double* weight) const;
+  // A small hash set of words (power-of-two size) by HashWord: index or -1.
+  static void InsertSmall(std::vector<Slot>* table, std::string_view word, uint32_t index);
+  static int FindSmall(const std::vector<Slot>& table, uint64_t hash);
   bool HasStationAfter(const GeoScan& s, size_t j) const;
 
   const Gazetteer* gaz_;
   std::vector<Group> groups_;
   std::vector<Slot> names_;  // name hash -> group + 1 (| suffix kind << 28)
   std::vector<Slot> first_;  // hash of the first word -> max words of names starting so
+  std::vector<Slot> evidence_;  // kEvidence by word hash
+  std::vector<Slot> station_;   // kStationAfter by word hash
   std::vector<uint64_t> bloom_;  // 65536 bits: top 16 bits of first-word hashes
   uint64_t mask_ = 0;
   std::vector<bool> main_city_;
