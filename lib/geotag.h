@@ -90,7 +90,9 @@ class GeoScan {
 struct GeoResult {
   const GazEntry* entry = nullptr;  // nullptr: no place found
   double score = 0;
-  std::vector<std::string> mentions;  // distinct canonical places, in order
+  // Distinct canonical places, in order: views of the gazetteer's entries,
+  // valid as long as the Gazetteer.
+  std::vector<std::string_view> mentions;
 };
 
 class Geotagger {

@@ -98,20 +98,23 @@ class GeotagStage : public Stage {
     GeoResult r = tagger_.Resolve(scan_);
     if (!region_.empty() && (!r.entry || !InRegion(r.entry->kommunkod, region_))) return Status::Ok();
     rec.fields.resize(width_);
-    auto set = [&](size_t k, std::string v) { rec.fields[out_cols_[k]] = std::move(v); };
+    // Assigned in place: a cell keeps its buffer from record to record.
+    auto set = [&](size_t k, std::string_view v) { rec.fields[out_cols_[k]].assign(v); };
     if (r.entry) {
       set(0, r.entry->place);
       set(1, r.entry->kommun);
       set(2, r.entry->kommunkod);
       set(3, r.entry->lat);
       set(4, r.entry->lon);
-      set(5, fmt::format("{:.2f}", r.score));
-      std::string m;
-      for (const std::string& p : r.mentions) {
+      char score[32];
+      auto end = fmt::format_to_n(score, sizeof score, "{:.2f}", r.score).out;
+      set(5, std::string_view(score, static_cast<size_t>(end - score)));
+      std::string& m = rec.fields[out_cols_[6]];
+      m.clear();
+      for (std::string_view p : r.mentions) {
         if (!m.empty()) m += ';';
         m += p;
       }
-      set(6, std::move(m));
     } else {
       for (size_t k = 0; k < 7; ++k) set(k, "");
     }
