@@ -7,6 +7,8 @@
 // FILE for another region's, format in data/gazetteer/README.md). With
 // --region it keeps only records placed in the region. The matching and the
 // rules that settle ambiguous names are in lib/geotag.h.
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "lib/gazetteer.h"
@@ -51,6 +53,23 @@ Examples:
   karta filter --where ad ads.csv | karta geotag --region stockholm \
     | karta tabulate --by kommun
 )";
+
+// geo_score with two decimals, as fmt's "{:.2f}" writes it: scores in
+// [0, 1] away from a rounding tie are rounded here (fmt's float formatting
+// is a visible share of the time); a tie or anything else goes to fmt.
+std::string_view FormatScore(double v, char (&buf)[32]) {
+  double x = v * 100;
+  if (v >= 0 && v <= 1 && std::abs(x - std::floor(x) - 0.5) > 1e-6) {
+    int c = static_cast<int>(std::floor(x + 0.5));  // 0..100
+    buf[0] = static_cast<char>('0' + c / 100);
+    buf[1] = '.';
+    buf[2] = static_cast<char>('0' + c / 10 % 10);
+    buf[3] = static_cast<char>('0' + c % 10);
+    return std::string_view(buf, 4);
+  }
+  auto end = fmt::format_to_n(buf, sizeof buf, "{:.2f}", v).out;
+  return std::string_view(buf, static_cast<size_t>(end - buf));
+}
 
 class GeotagStage : public Stage {
  public:
@@ -107,8 +126,7 @@ class GeotagStage : public Stage {
       set(3, r.entry->lat);
       set(4, r.entry->lon);
       char score[32];
-      auto end = fmt::format_to_n(score, sizeof score, "{:.2f}", r.score).out;
-      set(5, std::string_view(score, static_cast<size_t>(end - score)));
+      set(5, FormatScore(r.score, score));
       std::string& m = rec.fields[out_cols_[6]];
       m.clear();
       for (std::string_view p : r.mentions) {
