@@ -33,6 +33,20 @@ inline bool IsAsciiAlnum(char c) { return IsDigit(c) || IsAsciiAlpha(c); }
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c | 0x20) : c; }
 inline unsigned char U(char c) { return static_cast<unsigned char>(c); }
 
+// std::strchr(set, c) != nullptr without the call: c is one of the bytes of
+// `set` or NUL (strchr finds the terminator too).
+struct ByteSet {
+  bool in[256] = {};
+  constexpr explicit ByteSet(const char* set) {
+    in[0] = true;
+    for (; *set; ++set) in[static_cast<unsigned char>(*set)] = true;
+  }
+  bool Has(char c) const { return in[static_cast<unsigned char>(c)]; }
+};
+constexpr ByteSet kNumberGlueBefore("./:,-+");
+constexpr ByteSet kNumberGlueAfter("./:,-");
+constexpr ByteSet kCurrencyFirst("kKsS:,\xE2" "eE$uUnNdD");
+
 // A letter byte sequence starts at s[i]: an ASCII letter or a Latin-1
 // supplement letter (å ä ö é ü ..., encoded C3 xx). Returns its length or 0.
 inline size_t LetterAt(std::string_view s, size_t i) {
@@ -208,6 +222,21 @@ std::string LowerWord(std::string_view w) {
     }
   }
   return out;
+}
+
+// LowerWord into `buf` (at least w.size() bytes), without a string.
+std::string_view LowerInto(std::string_view w, char* buf) {
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (U(w[i]) == 0xC3 && i + 1 < w.size()) {
+      unsigned char d = U(w[i + 1]);
+      buf[i] = w[i];
+      buf[i + 1] = (d >= 0x80 && d <= 0x9E && d != 0x97) ? char(d + 0x20) : w[i + 1];
+      ++i;
+    } else {
+      buf[i] = Lower(w[i]);
+    }
+  }
+  return std::string_view(buf, w.size());
 }
 
 bool StartsWithNoCase(std::string_view s, size_t i, std::string_view lit) {
@@ -605,7 +634,8 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
                (run_digits > 0 ? true : MayStartZero(s[b]) && e - b <= 5)) {
       // A run of digit words must start with a zero ("noll", "zero", "oh"),
       // so a word outside a run is only looked up if it could be one.
-      int d = DigitWord(LowerWord(s.substr(b, e - b)));
+      char lw[8];  // e - b <= 6 here
+      int d = DigitWord(LowerInto(s.substr(b, e - b), lw));
       if (run_digits == 0 && d != 0) d = -1;
       if (d < 0) {
         flush();
@@ -1116,9 +1146,9 @@ void AgesImpl(std::string_view s, const Tokens& toks, int ref_year, std::vector<
       // "24/7", "19:00", "070-...".
       bool glued_before = b > 0 && (IsAsciiAlpha(s[b - 1]) ||
                                     (b >= 2 && IsDigit(s[b - 2]) &&
-                                     std::strchr("./:,-+", s[b - 1]) != nullptr));
+                                     kNumberGlueBefore.Has(s[b - 1])));
       bool glued_after = e < n && ((e + 1 < n && IsDigit(s[e + 1]) &&
-                                    std::strchr("./:,-", s[e]) != nullptr) ||
+                                    kNumberGlueAfter.Has(s[e])) ||
                                    s[e] == '%');
       if (glued_before || glued_after) continue;
       size_t nd = e - b;
@@ -1345,7 +1375,7 @@ void PricesImpl(std::string_view s, const Tokens& toks, std::vector<std::string>
     if (k < n && s[k] == ' ') ++k;
     size_t cend = 0;
     std::string_view cur;
-    if (k < n && std::strchr("kKsS:,\xE2" "eE$uUnNdD", s[k]) != nullptr) cur = CurrencyAt(s, k, &cend);
+    if (k < n && kCurrencyFirst.Has(s[k])) cur = CurrencyAt(s, k, &cend);
     if (cur.empty()) {
       if (prefix_cur.empty()) continue;
       cur = prefix_cur;
