@@ -586,7 +586,8 @@ void EvaluateRun(const std::vector<PGroup>& g, PhoneValidator* v, std::vector<st
 
 void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
                 std::vector<std::string>* out) {
-  std::vector<PGroup> run;
+  thread_local std::vector<PGroup> run;  // scratch, keeps its room from text to text
+  run.clear();
   size_t run_digits = 0;
   auto flush = [&] {
     if (run_digits >= 7) EvaluateRun(run, v, out);
