@@ -121,12 +121,14 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
   }
   if (!st.ok()) return st;
   KARTA_RETURN_IF_ERROR((*out)->Commit());
-  if ((*reader)->skipped() > 0) {
-    env.Warn(fmt::format("skipped {} bad record{} (--skip-bad); the first: {}",
-                         (*reader)->skipped(), (*reader)->skipped() == 1 ? "" : "s",
-                         (*reader)->first_skip()));
-  }
+  env.WarnSkipped(**reader);
   return Status::Ok();
+}
+
+void ToolEnv::WarnSkipped(const CsvReader& reader) const {
+  if (reader.skipped() == 0) return;
+  Warn(fmt::format("skipped {} bad record{} (--skip-bad); the first: {}", reader.skipped(),
+                   reader.skipped() == 1 ? "" : "s", reader.first_skip()));
 }
 
 Result<size_t> RequireColumn(const Header& header, std::string_view name, std::string_view why) {

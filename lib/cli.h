@@ -60,6 +60,8 @@ struct ToolEnv {
   bool stderr_tty = false;
   // Prints "karta TOOL: MESSAGE" on stderr.
   void Warn(std::string_view message) const;
+  // Says on stderr how many bad records --skip-bad skipped, if any.
+  void WarnSkipped(const CsvReader& reader) const;
   // The CSV options from the shared flags (delimiter already checked).
   CsvOptions Csv() const;
 };

@@ -121,11 +121,7 @@ class Report : public Tool {
       KARTA_RETURN_IF_ERROR((*out)->Write(builder.Html(opts_)));
       KARTA_RETURN_IF_ERROR((*out)->Commit());
     }
-    if ((*reader)->skipped() > 0) {
-      env.Warn(fmt::format("skipped {} bad record{} (--skip-bad); the first: {}",
-                           (*reader)->skipped(), (*reader)->skipped() == 1 ? "" : "s",
-                           (*reader)->first_skip()));
-    }
+    env.WarnSkipped(**reader);
     return Status::Ok();
   }
 

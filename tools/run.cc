@@ -526,11 +526,7 @@ Status Runner::Run(const ToolEnv& env) {
     return st;
   }
   if (!sink) KARTA_RETURN_IF_ERROR((*out)->Commit());
-  if (reader && reader->skipped() > 0) {
-    env.Warn(fmt::format("skipped {} bad record{} (--skip-bad); the first: {}",
-                         reader->skipped(), reader->skipped() == 1 ? "" : "s",
-                         reader->first_skip()));
-  }
+  if (reader) env.WarnSkipped(*reader);
   return Status::Ok();
 }
 

@@ -231,11 +231,7 @@ class Tabulate : public Tool {
     if (!out.ok()) return out.status();
     KARTA_RETURN_IF_ERROR((*out)->Write(FormatTable(table, format)));
     KARTA_RETURN_IF_ERROR((*out)->Commit());
-    if ((*reader)->skipped() > 0) {
-      env.Warn(fmt::format("skipped {} bad record{} (--skip-bad); the first: {}",
-                           (*reader)->skipped(), (*reader)->skipped() == 1 ? "" : "s",
-                           (*reader)->first_skip()));
-    }
+    env.WarnSkipped(**reader);
     return Status::Ok();
   }
 
