@@ -44,6 +44,9 @@ Result<std::unique_ptr<Collator>> Collator::Swedish(bool numeric) {
     return Status::Io(fmt::format("cannot open ICU's Swedish collation ({}; is libicu's data "
                                   "installed?)", u_errorName(st)));
   }
+  // Secondary strength: letters and accents count, case does not ("Akalla"
+  // and "akalla" are the same place; a stable sort keeps their input order).
+  ucol_setStrength(impl->coll, UCOL_SECONDARY);
   if (numeric) {
     ucol_setAttribute(impl->coll, UCOL_NUMERIC_COLLATION, UCOL_ON, &st);
     if (U_FAILURE(st)) {

@@ -1,11 +1,12 @@
 // Collate: Swedish alphabetical order for text, and byte keys that sort the
 // way people expect (numbers by value, times in time order).
 //
-// Swedish staff expect Swedish dictionary order: A-Z, then Å, Ä, Ö; case does
-// not decide the order (apa, Apa, apb), accents only break ties (e before é
-// before f), and v/w are separate letters. This is ICU's collator for locale
-// "sv" (CLDR); with `numeric` set, runs of digits compare by value ("ad 9"
-// before "ad 10": natural order).
+// Swedish staff expect Swedish dictionary order: A-Z, then Å, Ä, Ö; case
+// never matters ("Apa" and "apa" are equal: a stable sort keeps their input
+// order), accents only break ties (e before é before f), and v/w are
+// separate letters. This is ICU's collator for locale "sv" (CLDR) at
+// secondary strength; with `numeric` set, runs of digits compare by value
+// ("ad 9" before "ad 10": natural order).
 //
 // A sort key is a byte string: comparing two keys with memcmp (std::string's
 // operator<) gives the collation order, so a sort computes one key per row
@@ -21,7 +22,7 @@
 //   (*sv)->AppendKey("Östermalm", &ka);
 //   (*sv)->AppendKey("Zinkensdamm", &kb);
 //   assert(kb < ka);                        // Z before Ö
-//   assert((*sv)->Compare("apa", "Apa") < 0);
+//   assert((*sv)->Compare("apa", "Apa") == 0);
 //
 // Thread-safety: a Collator is used from one thread (it keeps scratch
 // buffers); CompareSwedish() keeps one collator per thread.
@@ -60,8 +61,9 @@ class Collator {
   std::unique_ptr<Impl> impl_;
 };
 
-// Compares UTF-8 text in Swedish order (a per-thread Collator; falls back to
-// byte order if ICU cannot make one).
+// Compares UTF-8 text in Swedish order, then (text equal but for case) by
+// bytes, so the order is total (a per-thread Collator; byte order only if
+// ICU cannot make one).
 int CompareSwedish(std::string_view a, std::string_view b);
 
 // ---- Key segments --------------------------------------------------------------

@@ -20,8 +20,8 @@
 //
 // Order: stable. Records with equal keys keep their input order (the merge
 // breaks ties by run, and runs are in input order). With `unique`, only the
-// first of the records with equal keys is kept (equal: the same key bytes,
-// so for text the same at every collation level; "Apa" and "apa" differ).
+// first of the records with equal keys is kept (equal: the same key bytes;
+// for text, equal but for case: "Apa" and "apa" are one key).
 //
 // Errors: a key column that is not in the header is a usage error that lists
 // the columns; a cell that is not a number (type kNumber) or not an RFC 3339
@@ -53,7 +53,7 @@
 namespace karta {
 
 enum class SortType {
-  kText,     // Swedish collation (A..Z Å Ä Ö, case and accents break ties only)
+  kText,     // Swedish collation (A..Z Å Ä Ö; case never counts, accents break ties)
   kBytes,    // UTF-8 byte order (ASCII order: 'B' before 'a')
   kNumber,   // decimal numbers by value ("12,5" allowed); others are an error
   kNatural,  // Swedish collation with digit runs by value ("ad 9" < "ad 10")

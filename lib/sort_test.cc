@@ -99,9 +99,10 @@ TEST_CASE("Swedish text order, stable ties, empty last") {
                     {"Akalla", "7"},
                     {"Älvsjö", "8"}});
   REQUIRE(r.ok());
-  CHECK(Col(*r, 1) == std::vector<std::string>{"5", "3", "7", "6", "4", "8", "1", "2"});
+  // akalla and Akalla are equal (case does not count): input order.
+  CHECK(Col(*r, 1) == std::vector<std::string>{"3", "5", "7", "6", "4", "8", "1", "2"});
   // Lines travel with their records.
-  CHECK((*r)[0].line == 6);
+  CHECK((*r)[0].line == 4);
   CHECK((*r)[0].source == "test.csv");
 }
 
@@ -169,7 +170,7 @@ TEST_CASE("unique keeps the first record of each key") {
   o.unique = true;
   auto r = Sort(o, {{"k", "n"}, {"b", "1"}, {"a", "2"}, {"b", "3"}, {"A", "4"}, {"a", "5"}});
   REQUIRE(r.ok());
-  CHECK(Col(*r, 1) == std::vector<std::string>{"2", "4", "1"});
+  CHECK(Col(*r, 1) == std::vector<std::string>{"2", "1"});  // a, A and a are one key
 }
 
 // The external merge: a tiny budget spills every record or few into runs;
@@ -179,7 +180,7 @@ TEST_CASE("external merge equals an in-memory stable sort") {
   std::mt19937 rng(42);
   const char* words[] = {"Åre", "apa", "Apa", "Östermalm", "zebra", "", "Ängby", "bil", "é", "e"};
   std::vector<std::vector<std::string>> rows{{"w", "n", "seq"}};
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 800; ++i) {
     rows.push_back({words[rng() % 10], rng() % 7 == 0 ? "" : std::to_string(int(rng() % 50) - 10),
                     std::to_string(i)});
   }
@@ -192,7 +193,7 @@ TEST_CASE("external merge equals an in-memory stable sort") {
       auto want = Sort(mem, rows, &spilled);
       REQUIRE(want.ok());
       CHECK(spilled == 0);
-      for (size_t budget : {size_t{1}, size_t{2} << 20}) {
+      for (size_t budget : {size_t{1}, size_t{8} << 10, size_t{2} << 20}) {
         for (size_t fan_in : {size_t{2}, size_t{3}, size_t{64}}) {
           SorterOptions ext = mem;
           ext.buffer_bytes = budget;
@@ -204,10 +205,11 @@ TEST_CASE("external merge equals an in-memory stable sort") {
           CAPTURE(budget);
           CAPTURE(fan_in);
           if (budget == 1) CHECK(spilled > 100);
+          if (budget == (size_t{8} << 10)) CHECK((spilled > 1 && spilled < 100));
           CHECK(Col(*got, 2) == Col(*want, 2));
           CHECK(Col(*got, 0) == Col(*want, 0));
         }
-        if (budget > 1) break;  // a 2 MiB budget holds all 3000 rows: one run
+        if (budget > (size_t{8} << 10)) CHECK(spilled == 0);  // 2 MiB holds all 800 rows
       }
     }
   }

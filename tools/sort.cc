@@ -2,7 +2,7 @@
 //
 // Reads CSV (or plain lines with --text) and writes the same records, header
 // first, sorted by the key columns given with -k: text in Swedish order
-// (A..Z, Å, Ä, Ö; case and accents only break ties), numbers by value, RFC
+// (A..Z, Å, Ä, Ö; case never counts, accents break ties), numbers by value, RFC
 // 3339 times by instant, each key ascending or descending. The sort is
 // stable, and works in bounded memory: past --buffer-size it spills sorted
 // runs to temporary files and merges them (lib/sort.h), so a file larger than
@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* kHelp = R"(
 Keys (-k, comma-separated; the first decides, the next break ties):
-  COL              text, A..Z Å Ä Ö (Swedish; apa, Apa, apb)   -k place
+  COL              text in Swedish order: A..Z Å Ä Ö          -k place
   COL:desc         descending (also -r for every key)          -k posted_at:desc
   COL:n            a number by value ("9" before "10"; "12,5") -k age:n
   COL:time         an RFC 3339 time by instant (offsets count) -k fetched_at:time
@@ -28,7 +28,8 @@ Options join: -k young_max:n:desc,posted_at_max:desc. A key's own options win
 over -r, -n, --bytes and --natural, which set the default for every key.
 Without -k, every column is a key, in order.
 
-Rules: the sort is stable (records with equal keys keep their input order);
+Rules: case never counts in text ("Akalla" and "akalla" are equal), accents
+only break ties (e, é, f); the sort is stable (equal keys keep input order);
 empty cells sort last, ascending or descending; with :n or -n a cell that is
 not a number stops the run (exit 1, naming FILE:LINE), as does a cell that is
 not a time with :time. RFC 3339 UTC times ("2026-03-02T10:00:00Z") also sort
