@@ -73,8 +73,8 @@ Result<size_t> ParseMemorySize(std::string_view s) {
   int shift = -1;
   if (unit.empty() || unit == "B") shift = 0;
   else if (unit == "K" || unit == "KB" || unit == "KiB" || unit == "k") shift = 10;
-  else if (unit == "M" || unit == "MB" || unit == "MiB") shift = 20;
-  else if (unit == "G" || unit == "GB" || unit == "GiB") shift = 30;
+  else if (unit == "M" || unit == "MB" || unit == "MiB" || unit == "m") shift = 20;
+  else if (unit == "G" || unit == "GB" || unit == "GiB" || unit == "g") shift = 30;
   if (num.empty() || ec != std::errc() || p != num.data() + num.size() || shift < 0 ||
       v > (uint64_t{1} << (62 - shift))) {
     return Status::Usage(
