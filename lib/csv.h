@@ -37,6 +37,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "lib/io.h"
@@ -52,12 +53,22 @@ struct CsvOptions {
   size_t max_record_bytes = size_t{512} << 20;
   // When set and true, Next() returns Status::Interrupted at the next record.
   const std::atomic<bool>* cancel = nullptr;
+  // Parse in a background thread (see CsvReader); false parses in Next().
+  bool background = true;
 };
 
 // Parses a delimiter given on the command line: a single character, "\t",
 // "tab", "comma", "semicolon" or "pipe".
 Result<char> ParseDelimiter(std::string_view spec);
 
+class CsvParser;
+struct CsvShared;
+
+// Reading runs ahead in a background thread (when `opts.background`): one
+// thread reads and parses the next records into batches while the caller's
+// thread works on the previous ones, so a pipeline's own work overlaps with
+// parsing. Memory stays bounded: at most a few batches of about a megabyte
+// are in flight. Next() hands records over without copying their fields.
 class CsvReader {
  public:
   // Opens `paths` ("-" is stdin; no paths means stdin) and reads the header.
@@ -80,29 +91,21 @@ class CsvReader {
   int64_t records() const { return records_; }
 
  private:
+  struct Batch;
+  friend struct CsvShared;
   explicit CsvReader(CsvOptions opts) : opts_(opts) {}
-  Status OpenNext();         // opens paths_[next_path_] and reads its header
-  Status ReadHeader();
-  bool Fill();               // refills the buffer; false at end of file
-  Status ParseRecord(Record* rec, bool* got);
-  Status ParseLine(Record* rec, bool* got);
-  Status Validate(const Record& rec);
-  Status Bad(int64_t line, std::string what);
-  void SkipRestOfLine();
+  Result<bool> NextBatch();  // waits for the next batch; false when there is none
+  static void FillBatch(CsvParser& parser, Record* scratch, Batch* b);
+  static void Produce(std::shared_ptr<CsvShared> shared);
 
   CsvOptions opts_;
-  std::vector<std::string> paths_;
-  size_t next_path_ = 0;
-  std::unique_ptr<InputFile> in_;
-  std::vector<std::unique_ptr<std::string>> names_;  // stable file names
-  std::string_view name_;
   Header header_;
-  std::unique_ptr<char[]> buf_;
-  size_t pos_ = 0;
-  size_t end_ = 0;
-  bool eof_ = true;
-  Status read_error_;
-  int64_t line_ = 1;
+  std::shared_ptr<CsvShared> shared_;  // the parser, and the batches when in the background
+  std::thread thread_;
+  Batch* batch_ = nullptr;             // being handed out
+  size_t at_ = 0;                      // next record of batch_
+  std::string_view last_source_;
+  int64_t last_line_ = 0;
   int64_t skipped_ = 0;
   int64_t records_ = 0;
   std::string first_skip_;

@@ -1,6 +1,7 @@
 #include "lib/io.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +38,12 @@ Result<size_t> InputFile::Read(char* buf, size_t n) {
     if (errno == EINTR) continue;
     return Status::Io(fmt::format("{}: read error: {}", name_, std::strerror(errno)));
   }
+}
+
+bool InputFile::Ready() const {
+  pollfd p{fd_, POLLIN, 0};
+  int n = ::poll(&p, 1, 0);
+  return n != 0;  // an error says "try the read": it will report it
 }
 
 OutputFile::OutputFile(int fd, std::string name, std::string temp)

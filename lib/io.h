@@ -31,6 +31,9 @@ class InputFile {
 
   // Reads up to `n` bytes into `buf`. Returns the count, 0 at end of file.
   Result<size_t> Read(char* buf, size_t n);
+  // True when a Read() would not wait: data or end of file is there (always
+  // for a regular file), false for a pipe or terminal with nothing yet.
+  bool Ready() const;
   const std::string& name() const { return name_; }
 
  private:

@@ -2,62 +2,114 @@
 
 #include <utf8proc.h>
 
+#include <bit>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cstdlib>
 
 namespace karta {
 
-bool Utf8Valid(std::string_view s, size_t* bad_offset) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size();
+namespace {
+constexpr uint64_t kLowBits = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+// Length of the longest prefix of [p, p+n) that is valid UTF-8 and, with
+// `no_nul`, free of NUL bytes. Eight bytes at a time over ASCII: the word's
+// high bits (non-ASCII) and its zero bytes (NUL) mark where the slow path
+// starts, found with one count-trailing-zeros instead of a byte loop. The
+// common two-byte letters (å ä ö é) are checked inline.
+size_t ValidPrefix(const unsigned char* p, size_t n, bool no_nul) {
   size_t i = 0;
   while (i < n) {
-    // ASCII fast path, eight bytes at a time.
+#if defined(__SSE2__)
+    // Sixteen bytes at a time while they hold only ASCII and two-byte
+    // sequences (Swedish and most European text): every lead byte C2..DF is
+    // followed by a continuation byte 80..BF and every continuation byte
+    // follows a lead. Anything else goes to the byte-wise path below.
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 17 <= n) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      auto high = static_cast<uint32_t>(_mm_movemask_epi8(v));
+      if (no_nul && _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) != 0) break;
+      if (high == 0) {
+        i += 16;
+        continue;
+      }
+      // As signed bytes: continuations are -128..-65, two-byte leads -62..-33.
+      auto cont = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64))));
+      auto lead = static_cast<uint32_t>(_mm_movemask_epi8(_mm_and_si128(
+          _mm_cmpgt_epi8(v, _mm_set1_epi8(-63)), _mm_cmplt_epi8(v, _mm_set1_epi8(-32)))));
+      if ((lead | cont) != high || ((lead << 1) & 0xFFFF) != cont) break;
+      if (lead & 0x8000) {  // the last lead's continuation is the next byte
+        if ((p[i + 16] & 0xC0) != 0x80) break;
+        i += 17;
+      } else {
+        i += 16;
+      }
+    }
+#endif
     while (i + 8 <= n) {
       uint64_t w;
       __builtin_memcpy(&w, p + i, 8);
-      if (w & 0x8080808080808080ULL) break;
-      i += 8;
+      uint64_t stop = w & kHighBits;
+      if (no_nul) stop |= (w - kLowBits) & ~w & kHighBits;
+      if (stop == 0) {
+        i += 8;
+        continue;
+      }
+      if constexpr (std::endian::native == std::endian::little) {
+        i += static_cast<size_t>(__builtin_ctzll(stop)) / 8;
+      }
+      break;
     }
     if (i >= n) break;
     unsigned char c = p[i];
     if (c < 0x80) {
+      if (c == 0 && no_nul) return i;
       ++i;
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+      if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80) return i;
+      i += 2;
       continue;
     }
     size_t len;
     uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
+    if (c >= 0xE0 && c <= 0xEF) {
       len = 3;
       cp = c & 0x0F;
     } else if (c >= 0xF0 && c <= 0xF4) {
       len = 4;
       cp = c & 0x07;
     } else {
-      if (bad_offset) *bad_offset = i;
-      return false;
+      return i;
     }
-    if (i + len > n) {
-      if (bad_offset) *bad_offset = i;
-      return false;
-    }
+    if (i + len > n) return i;
     for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) {
-        if (bad_offset) *bad_offset = i;
-        return false;
-      }
+      if ((p[i + k] & 0xC0) != 0x80) return i;
       cp = (cp << 6) | (p[i + k] & 0x3F);
     }
     if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
         (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-      if (bad_offset) *bad_offset = i;
-      return false;
+      return i;
     }
     i += len;
   }
-  return true;
+  return n;
+}
+}  // namespace
+
+bool Utf8Valid(std::string_view s, size_t* bad_offset) {
+  size_t ok = ValidPrefix(reinterpret_cast<const unsigned char*>(s.data()), s.size(), false);
+  if (ok == s.size()) return true;
+  if (bad_offset) *bad_offset = ok;
+  return false;
+}
+
+size_t Utf8TextPrefix(std::string_view s) {
+  return ValidPrefix(reinterpret_cast<const unsigned char*>(s.data()), s.size(), true);
 }
 
 char32_t DecodeUtf8(std::string_view s, size_t* i) {

@@ -26,6 +26,12 @@ namespace karta {
 // On false, *bad_offset (if given) is the byte offset of the first bad sequence.
 bool Utf8Valid(std::string_view s, size_t* bad_offset = nullptr);
 
+// Length of the longest prefix of `s` that is valid UTF-8 without NUL bytes
+// (s.size() when all of it is). A multi-byte sequence cut off at the end of
+// `s` ends the prefix, so a caller validating a stream in chunks carries
+// those bytes over.
+size_t Utf8TextPrefix(std::string_view s);
+
 // Decodes the code point at s[*i] and advances *i. Invalid bytes decode as
 // U+FFFD and advance by one byte.
 char32_t DecodeUtf8(std::string_view s, size_t* i);

@@ -17,6 +17,59 @@ TEST_CASE("UTF-8 validation") {
   CHECK_FALSE(Utf8Valid("caf\xE9 au lait"));   // Latin-1
 }
 
+// A byte-at-a-time reference for the word-at-a-time validator.
+size_t ReferencePrefix(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0) return i;
+    size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                              : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return i;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+      auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return i;
+    }
+    i += len;
+  }
+  return i;
+}
+
+TEST_CASE("UTF-8 text prefix: NUL and bad bytes at every position") {
+  CHECK(Utf8TextPrefix("") == 0);
+  CHECK(Utf8TextPrefix("Söder, Sthlm") == std::string_view("Söder, Sthlm").size());
+  for (size_t at = 0; at < 24; ++at) {
+    std::string s(24, 'a');
+    s[at] = '\0';
+    CHECK(Utf8TextPrefix(s) == at);
+    s[at] = '\xC3';  // lead byte followed by ASCII: bad
+    CHECK(Utf8TextPrefix(s) == at);
+    CHECK(Utf8Valid(std::string_view(s).substr(0, at)));
+  }
+  std::string cut = "ab\xC3\xA5\xE2\x82";  // "abå" then a cut-off three-byte sequence
+  CHECK(Utf8TextPrefix(cut) == 4);
+  // Pseudo-random byte strings biased towards UTF-8 lead and continuation
+  // bytes agree with the reference.
+  uint64_t x = 88172645463325252ULL;
+  const unsigned char alphabet[] = {'a', ' ', 0, 0x80, 0xA5, 0xBF, 0xC3, 0xC2, 0xC0,
+                                    0xE2, 0xED, 0xE0, 0xF0, 0xF4, 0xF5, 0x9F, 0x90};
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    size_t n = 1 + (round % 40);
+    for (size_t k = 0; k < n; ++k) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      s.push_back(static_cast<char>(x % 3 == 0 ? 'a' : alphabet[(x >> 8) % sizeof alphabet]));
+    }
+    REQUIRE(Utf8TextPrefix(s) == ReferencePrefix(s));
+  }
+}
+
 TEST_CASE("case and diacritic folding") {
   CHECK(Fold("ÖSTERMALM Åkersberga") == "östermalm åkersberga");
   CHECK(Fold("ÖSTERMALM Åkersberga", {true, true}) == "ostermalm akersberga");

@@ -37,7 +37,7 @@ advertisers, however alike the template text (--allow-conflicts to join).
 
 The default --threshold, 0.5, was measured on the practice corpus (17 314
 ads, tests/dedupe_accuracy.sh): with linking, pairwise precision/recall
-were 0.84/0.971 at 0.3, 0.91/0.967 at 0.5 and 0.91/0.962 at 0.7. Below 0.5
+were 0.875/0.972 at 0.3, 0.986/0.968 at 0.5 and 0.989/0.963 at 0.7. Below 0.5
 ads of different advertisers written from the same phrases are joined;
 above it reposts with a new greeting or price format are missed.
 

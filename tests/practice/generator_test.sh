@@ -20,7 +20,11 @@ echo "ok: --seed 1 --ads 500 is byte-identical to examples/practice-site/small"
 # 2. Ground truth matches the pages (phones valid per libphonenumber).
 "$check" "$root/examples/practice-site/small"
 "$gen" --seed 42 --ads 3000 --weeks 4 --out "$tmp/mid" 2>/dev/null
-"$check" "$tmp/mid"
+"$check" "$tmp/mid" | tee "$tmp/mid.check"
+# The shared phones are a feature (issue 3: advertisers "sometimes share a
+# phone"), kept rare and in pairs; the checker fails chains and more than 3%.
+grep -Eq "; [1-9][0-9]* of them share a phone" "$tmp/mid.check" \
+  || fail "no advertisers share a phone in a 3000-ad corpus (the feature is gone)"
 "$gen" --seed 3 --ads 50 --out "$tmp/tiny" 2>/dev/null
 "$check" "$tmp/tiny"
 

@@ -9,13 +9,19 @@
 // Swedish number word; the place appears in one of its forms (text, title or
 // location field); e-mails and handles appear; kind, kommunkod and in_region
 // are well formed and consistent; ages are 18..45; the ad page exists on its
-// site. Prints a summary on stdout; exit 0 if all hold, 1 otherwise.
+// site. A non-empty location field names the truth place or its kommun (so
+// truth never misses a place the page shows). Across ads: no e-mail or handle
+// belongs to two advertisers, and a shared phone joins exactly two
+// advertisers, at most 3% of them. The place table passes its self-check
+// (practice::CheckTables). Prints a summary on stdout; exit 0 if all hold, 1
+// otherwise.
 #include <phonenumbers/phonenumberutil.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -76,6 +82,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: karta-practice-check DIR\n");
     return 2;
   }
+  for (const auto& m : practice::CheckTables()) Fail("place table", m);
   const fs::path dir(argv[1]);
   karta::CsvOptions opts;
   auto corpus = karta::CsvReader::Open({(dir / "corpus.csv").string()}, opts);
@@ -96,6 +103,7 @@ int main(int argc, char** argv) {
   };
   const size_t c_id = col(ch, "ad_id"), c_site = col(ch, "site"), c_url = col(ch, "url"), c_posted = col(ch, "posted_at"),
                c_title = col(ch, "title"), c_text = col(ch, "text"), c_field = col(ch, "location_field");
+  const size_t t_adv = col(th, "advertiser_id");
   const size_t t_id = col(th, "ad_id"), t_kind = col(th, "kind"), t_place = col(th, "place"), t_kommun = col(th, "kommun"),
                t_kod = col(th, "kommunkod"), t_reg = col(th, "in_region"), t_age = col(th, "age"),
                t_phones = col(th, "phones"), t_emails = col(th, "emails"), t_handles = col(th, "handles");
@@ -106,6 +114,9 @@ int main(int argc, char** argv) {
   auto* util = PhoneNumberUtil::GetInstance();
   std::map<std::string, int64_t> kinds;
   int64_t rows = 0, phones = 0, ages = 0, placed = 0;
+  // Identifier value -> advertisers that give it.
+  std::map<std::string, std::set<std::string>> owners;
+  std::set<std::string> advertisers;
 
   karta::Record c, t;
   while (true) {
@@ -156,7 +167,23 @@ int main(int argc, char** argv) {
       if (!found) Fail(where, "age " + age + " does not appear in the ad");
     }
 
+    const std::string adv = t.fields[t_adv];
+    if (kind == "ad") advertisers.insert(adv);
+    if (kind == "ad")
+      for (size_t col_k : {t_phones, t_emails, t_handles})
+        for (const auto& v : Split(t.fields[col_k])) owners[v].insert(adv);
+
     const std::string place = t.fields[t_place];
+    const std::string field = c.fields[c_field];
+    if (!field.empty()) {
+      auto it = places.find(place);
+      bool named = false;
+      if (it != places.end()) {
+        named = field == it->second->kommun;
+        for (const auto& f : it->second->forms) named |= field == f.word;
+      }
+      if (!named) Fail(where, "location field '" + field + "' but truth place '" + place + "'");
+    }
     if (!place.empty()) {
       ++placed;
       auto it = places.find(place);
@@ -205,11 +232,30 @@ int main(int argc, char** argv) {
       }
     }
   }
+  // Personal accounts are not shared; a shared phone joins a pair, rarely.
+  std::set<std::string> sharing;
+  int64_t shared_numbers = 0;
+  for (const auto& [value, who] : owners) {
+    if (who.size() < 2) continue;
+    if (value.rfind("+", 0) != 0) {
+      Fail("truth", "'" + value + "' is given by " + std::to_string(who.size()) + " advertisers (e-mails and handles are personal)");
+    } else if (who.size() > 2) {
+      Fail("truth", "phone " + value + " is shared by " + std::to_string(who.size()) + " advertisers (at most a pair)");
+    } else {
+      ++shared_numbers;
+      sharing.insert(who.begin(), who.end());
+    }
+  }
+  if (!advertisers.empty() && sharing.size() * 100 > advertisers.size() * 3)
+    Fail("truth", std::to_string(sharing.size()) + " of " + std::to_string(advertisers.size()) +
+                      " advertisers share a phone (more than 3%)");
   const int64_t decoys = kinds["clinic"] + kinds["other"];
   std::printf("ads %lld: ad %lld, clinic %lld, other %lld (decoys %lld%%); phones %lld, ages %lld, places %lld\n",
               static_cast<long long>(rows), static_cast<long long>(kinds["ad"]), static_cast<long long>(kinds["clinic"]),
               static_cast<long long>(kinds["other"]), static_cast<long long>(rows ? decoys * 100 / rows : 0),
               static_cast<long long>(phones), static_cast<long long>(ages), static_cast<long long>(placed));
+  std::printf("advertisers of ads %zu; %zu of them share a phone (%lld numbers, each shared by a pair)\n",
+              advertisers.size(), sharing.size(), static_cast<long long>(shared_numbers));
   if (failures) {
     std::printf("FAILED: %d problems\n", failures);
     return 1;

@@ -143,6 +143,15 @@ const std::vector<Place>& Places() {
       {"Linköping", "Linköping", "0580", {{"i", "Linköping"}}},
       {"Norrköping", "Norrköping", "0581", {{"i", "Norrköping"}}},
       {"Gävle", "Gävle", "2180", {{"i", "Gävle"}}},
+      // Kommun-level entries for the kommuner above whose places are all towns
+      // (Märsta is in Sigtuna, Åkersberga in Österåker, Gustavsberg in Värmdö).
+      // Never picked for an advertiser: they exist because annonsera's region
+      // field names the kommun, and an ad that names its place only there has
+      // the kommun itself as its truth place. CheckTables() requires one for
+      // every kommun.
+      {"Sigtuna", "Sigtuna", "0191", {{"i", "Sigtuna"}}},
+      {"Österåker", "Österåker", "0117", {{"i", "Österåker"}}},
+      {"Värmdö", "Värmdö", "0120", {{"på", "Värmdö"}}},
   };
   return places;
 }
@@ -154,9 +163,69 @@ int KommunPlace(const char* kommun) {
   return -1;
 }
 
+// Index of the place named `canon` in `places`, or -1.
+static int IndexOf(const std::vector<Place>& places, const char* canon) {
+  for (size_t i = 0; i < places.size(); ++i)
+    if (std::strcmp(places[i].canon, canon) == 0) return static_cast<int>(i);
+  return -1;
+}
+
 static int FirstOutside() {
   static const int first = KommunPlace("Göteborg");
   return first;
+}
+
+// One past the last place an advertiser can pick (the kommun-only entries follow).
+static int PickableEnd() {
+  static const int end = KommunPlace("Sigtuna");
+  return end;
+}
+
+// The first kStockholmDistricts places are Stockholm kommun's (PickPlace draws them apart).
+constexpr int kStockholmDistricts = 19;
+
+std::vector<std::string> CheckTables() { return CheckPlaceTable(Places()); }
+
+std::vector<std::string> CheckPlaceTable(const std::vector<Place>& places) {
+  std::vector<std::string> problems;
+  const int outside = IndexOf(places, "Göteborg"), end = IndexOf(places, "Sigtuna");
+  if (outside < 0 || end < 0 || outside <= kStockholmDistricts || end <= outside)
+    problems.push_back("place table: Göteborg (first outside the region) or Sigtuna (first kommun-only entry) misplaced");
+  for (size_t i = 0; i < places.size(); ++i) {
+    const Place& p = places[i];
+    const std::string where = std::string("place '") + p.canon + "'";
+    const std::string kod = p.kommunkod;
+    bool digits = kod.size() == 4;
+    for (char c : kod) digits &= c >= '0' && c <= '9';
+    if (!digits) problems.push_back(where + ": kommunkod '" + kod + "' is not 4 digits");
+    const bool in_region = kod.rfind("01", 0) == 0;
+    const bool pickable_inside = static_cast<int>(i) < outside;
+    const bool pickable_outside = static_cast<int>(i) >= outside && static_cast<int>(i) < end;
+    if ((pickable_inside && !in_region) || (pickable_outside && in_region))
+      problems.push_back(where + ": kommunkod " + kod + " is on the wrong side of the region boundary in the table");
+    if (static_cast<int>(i) < kStockholmDistricts && std::strcmp(p.kommun, "Stockholm") != 0)
+      problems.push_back(where + ": the first " + std::to_string(kStockholmDistricts) + " places must be Stockholm kommun's");
+    // The annonsera region field writes the kommun; truth then needs a place named after it.
+    const int k = IndexOf(places, p.kommun);
+    if (k < 0) problems.push_back(where + ": its kommun '" + p.kommun + "' has no kommun-level entry");
+    else if (std::strcmp(places[k].kommunkod, p.kommunkod) != 0 || std::strcmp(places[k].kommun, p.kommun) != 0)
+      problems.push_back(where + ": kommunkod differs from its kommun's entry");
+    if (p.forms.empty()) problems.push_back(where + ": no written forms");
+    // Every written form (text, title, kontaktbladet's Plats field) must name
+    // this place only, so truth is unambiguous.
+    for (const PlaceForm& f : p.forms)
+      for (size_t j = 0; j < places.size(); ++j) {
+        if (j == i) continue;
+        for (const PlaceForm& g : places[j].forms)
+          if (std::strcmp(f.word, g.word) == 0)
+            problems.push_back(where + ": form '" + f.word + "' also names '" + places[j].canon + "'");
+        if (std::strcmp(f.word, places[j].canon) == 0)
+          problems.push_back(where + ": form '" + f.word + "' is another place's name");
+      }
+    for (size_t j = i + 1; j < places.size(); ++j)
+      if (std::strcmp(p.canon, places[j].canon) == 0) problems.push_back(where + ": listed twice");
+  }
+  return problems;
 }
 
 // ---- sites ------------------------------------------------------------------
@@ -398,18 +467,42 @@ struct Advertiser {
 
 int PickPlace(Rng& rng, bool allow_outside) {
   const int outside = FirstOutside();
-  const int total = static_cast<int>(Places().size());
-  if (allow_outside && rng.Pct(14)) return outside + static_cast<int>(rng.Below(total - outside));
+  const int end = PickableEnd();
+  if (allow_outside && rng.Pct(14)) return outside + static_cast<int>(rng.Below(end - outside));
   // Stockholm kommun districts are the bulk; suburbs the rest.
-  if (rng.Pct(55)) return static_cast<int>(rng.Below(19));  // the first 19 are Stockholm kommun
-  return 19 + static_cast<int>(rng.Below(outside - 19));
+  if (rng.Pct(55)) return static_cast<int>(rng.Below(kStockholmDistricts));
+  return kStockholmDistricts + static_cast<int>(rng.Below(outside - kStockholmDistricts));
 }
+
+// Kind by residue, not by chance, so every corpus size has about 13% decoys.
+int AdvertiserKind(uint64_t a) { return a % 15 == 4 ? kClinic : (a % 15 == 11 ? kOther : kAd); }
+
+// A number for advertiser a's e-mail (salt 0) or handle (salt 1): a bijection
+// on 0..M-1, M the smallest power of ten >= 10 * count, so it is unique per
+// advertiser, has few digits in a small world and does not count up.
+uint64_t Unique(uint64_t a, uint64_t count, uint64_t salt) {
+  uint64_t m = 10;
+  while (m < 10 * count) m *= 10;
+  // Both multipliers are coprime with 10, so x -> k x + c (mod 10^n) is a bijection.
+  const uint64_t k = salt ? 23757 : 7919, c = salt ? 4711 : 1234;
+  return (a * k + c) % m;
+}
+
+}  // namespace
+
+bool SharesPhone(const Params& p, uint64_t a, uint64_t count) {
+  const uint64_t even = a & ~uint64_t{1};
+  if (even + 1 >= count || AdvertiserKind(even) != kAd || AdvertiserKind(even + 1) != kAd) return false;
+  Rng pair(p.seed, even, 0x5A);
+  return pair.Below(1000) < 20;  // 2% of the pairs of two ads' advertisers
+}
+
+namespace {
 
 Advertiser MakeAdvertiser(const Params& p, uint64_t a, uint64_t count) {
   Rng rng(p.seed, a, 0xAD);
   Advertiser v;
-  // Decoys by residue, not by chance, so every corpus size has about 13%.
-  v.kind = a % 15 == 4 ? kClinic : (a % 15 == 11 ? kOther : kAd);
+  v.kind = AdvertiserKind(a);
   v.lang = (v.kind == kAd && rng.Pct(25)) ? 1 : 0;
   v.name = rng.Pick(kNames);
   v.age = static_cast<int>(rng.Range(18, 45));
@@ -424,20 +517,31 @@ Advertiser MakeAdvertiser(const Params& p, uint64_t a, uint64_t count) {
   }
   v.place_form = static_cast<int>(rng.Below(8));
   v.has_phone = v.kind == kClinic || rng.Pct(v.kind == kAd ? 92 : 80);
-  // Some advertisers share a phone with their neighbour (one manager, two ads).
-  v.phone_slot = (a > 0 && v.kind == kAd && rng.Pct(4)) ? a - 1 : a;
+  // A few advertisers share a phone: one manager or friend answering for two
+  // (SharesPhone: about 1.5% of advertisers, always in pairs, so a shared
+  // number joins two advertisers, never a chain). The pair's odd member uses
+  // the even member's number; both always give one. Truth keeps them apart.
+  if (a > 0 && v.kind == kAd) (void)rng.Pct(4);  // the old draw, kept so the other draws stay as they were
+  v.phone_slot = a;
+  if (SharesPhone(p, a, count)) {
+    v.has_phone = true;
+    v.phone_slot = a & ~uint64_t{1};
+  }
   v.has_phone2 = v.kind == kAd && rng.Pct(7);
   v.phone2_slot = count + a;
   v.phone_form = static_cast<int>(rng.Below(kPhoneForms));
   std::string base = v.name;
   for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   v.has_email = v.kind == kAd ? rng.Pct(30) : (v.kind == kClinic ? true : rng.Pct(30));
-  v.email_local = base + std::to_string(rng.Range(1, 99));
+  // E-mail addresses and handles are personal accounts: no two advertisers
+  // share one. The number is a bijection of the advertiser id (Unique).
+  (void)rng.Range(1, 99);  // the old number's draw, kept so the other draws stay as they were
+  v.email_local = base + std::to_string(Unique(a, count, 0));
   v.email_domain = rng.Pick(kMailDomains);
   v.email_form = static_cast<int>(rng.Below(5));
   if (v.kind == kAd && rng.Pct(45)) {
     v.handle_kind = static_cast<int>(rng.Below(4));
-    v.handle = base + rng.Pick(kHandleTails);
+    v.handle = base + rng.Pick(kHandleTails) + std::to_string(Unique(a, count, 1));
     v.handle_form = static_cast<int>(rng.Below(2));
   }
   v.price = rng.Pick(kPrices);
