@@ -1,12 +1,15 @@
 // Civil (proleptic Gregorian) dates as day counts since 1970-01-01, after
-// Howard Hinnant's algorithms. Shared by the tools that bucket or compare
-// RFC 3339 times (table, store, dedupe).
+// Howard Hinnant's algorithms, and the one RFC 3339 time parser. Shared by
+// the tools that bucket or compare times (table, report, store, dedupe).
 //
 // Thread-safety: pure functions.
 #ifndef KARTA_LIB_CIVIL_H_
 #define KARTA_LIB_CIVIL_H_
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace karta {
 
@@ -32,6 +35,26 @@ inline void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *m = mp < 10 ? mp + 3 : mp - 9;
   *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
 }
+
+// Days in month `m` (1-12) of year `y`.
+unsigned DaysInMonth(int64_t y, unsigned m);
+
+// Weekday of day `z`: 0 is Monday, 6 Sunday.
+inline int64_t Weekday(int64_t z) { return ((z % 7) + 7 + 3) % 7; }
+
+// Floor division of seconds to days.
+inline int64_t DayOfSeconds(int64_t t) { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); }
+
+// Parses a time as seconds since 1970-01-01T00:00:00Z: an RFC 3339 time
+// ("2026-03-02T10:00:00Z", "2026-03-02T11:00:00+01:00"; fractions of a second
+// are dropped) or a date ("2026-03-02", midnight UTC). With `strict` a time
+// must have seconds and a zone, as RFC 3339 says; without, "2026-03-02 10:00"
+// (no seconds, no zone: UTC) is accepted too, as people type it.
+std::optional<int64_t> ParseTimeSeconds(std::string_view s, bool strict = false);
+
+// The ISO 8601 week of day `z`, as "2026-W09" (the year is the ISO year:
+// that of the week's Thursday).
+std::string IsoWeekLabel(int64_t z);
 
 }  // namespace karta
 

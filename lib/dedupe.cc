@@ -19,66 +19,9 @@ constexpr int kStateFormat = 1;
 constexpr size_t kBatch = 1024;
 constexpr size_t kMaxQueued = 8;
 
-int Digits(std::string_view s, size_t pos, size_t n, bool* ok) {
-  int v = 0;
-  if (pos + n > s.size()) {
-    *ok = false;
-    return 0;
-  }
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') {
-      *ok = false;
-      return 0;
-    }
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
 
 }  // namespace
 
-bool ParseTimeSeconds(std::string_view s, int64_t* out) {
-  bool ok = true;
-  int y = Digits(s, 0, 4, &ok);
-  if (!ok || s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
-  int mo = Digits(s, 5, 2, &ok);
-  int d = Digits(s, 8, 2, &ok);
-  if (!ok || mo < 1 || mo > 12 || d < 1 || d > 31) return false;
-  int64_t t = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400;
-  if (s.size() == 10) {
-    *out = t;
-    return true;
-  }
-  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return false;
-  int h = Digits(s, 11, 2, &ok);
-  if (!ok || s.size() < 16 || s[13] != ':') return false;
-  int mi = Digits(s, 14, 2, &ok);
-  int sec = 0;
-  size_t i = 16;
-  if (i < s.size() && s[i] == ':') {
-    sec = Digits(s, 17, 2, &ok);
-    i = 19;
-  }
-  if (!ok || h > 23 || mi > 59 || sec > 60) return false;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-  }
-  int64_t offset = 0;
-  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
-    ++i;
-  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-    int oh = Digits(s, i + 1, 2, &ok);
-    if (!ok || i + 6 > s.size() || s[i + 3] != ':') return false;
-    int om = Digits(s, i + 4, 2, &ok);
-    if (!ok) return false;
-    offset = (oh * 60 + om) * 60 * (s[i] == '+' ? 1 : -1);
-    i += 6;
-  }
-  if (i != s.size()) return false;
-  *out = t + h * 3600 + mi * 60 + sec - offset;
-  return true;
-}
 
 std::string ClusterIdForKey(std::string_view key) {
   // 14 hex digits keep the id within std::string's small buffer.

@@ -74,10 +74,6 @@ struct Link {
   float similarity;  // for kSimilar
 };
 
-// Seconds since 1970 for an RFC 3339 time ("2026-11-02T14:05:00Z", offsets
-// allowed) or a date ("2026-11-02"). Returns false if `s` is neither.
-bool ParseTimeSeconds(std::string_view s, int64_t* out);
-
 // The id of a new cluster whose first record has `key`: "c" + 14 hex digits.
 std::string ClusterIdForKey(std::string_view key);
 

@@ -29,23 +29,6 @@ std::string TempPath(const char* name) {
 
 }  // namespace
 
-TEST_CASE("ParseTimeSeconds") {
-  int64_t t = 0;
-  CHECK(ParseTimeSeconds("1970-01-01T00:00:00Z", &t));
-  CHECK(t == 0);
-  CHECK(ParseTimeSeconds("2026-11-02T14:05:00Z", &t));
-  CHECK(t == 1793628300);
-  CHECK(ParseTimeSeconds("2026-11-02T15:05:00+01:00", &t));
-  CHECK(t == 1793628300);
-  CHECK(ParseTimeSeconds("2026-11-02T14:05:00.250Z", &t));
-  CHECK(t == 1793628300);
-  CHECK(ParseTimeSeconds("2026-11-02", &t));
-  CHECK(t == 1793577600);
-  CHECK_FALSE(ParseTimeSeconds("yesterday", &t));
-  CHECK_FALSE(ParseTimeSeconds("2026-13-02", &t));
-  CHECK_FALSE(ParseTimeSeconds("2026-11-02T14:05:00Zjunk", &t));
-}
-
 TEST_CASE("cluster ids come from the key and are stable") {
   CHECK(ClusterIdForKey("a1") == ClusterIdForKey("a1"));
   CHECK(ClusterIdForKey("a1") != ClusterIdForKey("a2"));

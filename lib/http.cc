@@ -9,30 +9,14 @@
 
 #include <fmt/format.h>
 
+#include "lib/text.h"
+
 namespace karta {
 namespace {
 
 double MonoNow() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (Lower(s[i]) != Lower(prefix[i])) return false;
-  }
-  return true;
-}
-
-std::string TrimLine(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
 }
 
 struct CurlInit {
@@ -77,15 +61,15 @@ struct HttpClient::Transfer {
   static size_t OnHeader(char* p, size_t size, size_t n, void* self) {
     auto* t = static_cast<Transfer*>(self);
     std::string_view line(p, size * n);
-    if (StartsWithNoCase(line, "HTTP/")) {
+    if (StartsWithNoCaseAscii(line, "HTTP/")) {
       // A new response (after 100 Continue, or a followed redirect).
       t->resp.response_head.clear();
       t->resp.etag.clear();
       t->resp.last_modified.clear();
-    } else if (StartsWithNoCase(line, "etag:")) {
-      t->resp.etag = TrimLine(line.substr(5));
-    } else if (StartsWithNoCase(line, "last-modified:")) {
-      t->resp.last_modified = TrimLine(line.substr(14));
+    } else if (StartsWithNoCaseAscii(line, "etag:")) {
+      t->resp.etag = std::string(TrimAsciiSpace(line.substr(5)));
+    } else if (StartsWithNoCaseAscii(line, "last-modified:")) {
+      t->resp.last_modified = std::string(TrimAsciiSpace(line.substr(14)));
     }
     if (t->opts->capture) t->resp.response_head.append(line);
     return size * n;
@@ -276,7 +260,7 @@ std::string HostKey(std::string_view url) {
       std::string sc = scheme;
       if (sc == "http" || sc == "https") {
         std::string h = host;
-        for (char& c : h) c = Lower(c);
+        for (char& c : h) c = AsciiLower(c);
         out = sc + "://" + h + ":" + port;
       }
     }
@@ -298,7 +282,7 @@ std::string UrlScheme(std::string_view url) {
       return {};
     }
   }
-  for (char& ch : s) ch = Lower(ch);
+  for (char& ch : s) ch = AsciiLower(ch);
   return s;
 }
 

@@ -3,26 +3,10 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "lib/text.h"
+
 namespace karta {
 namespace {
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -141,25 +125,25 @@ Robots Robots::Parse(std::string_view body, std::string_view token) {
     if (size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string_view key = Trim(line.substr(0, colon));
-    std::string_view value = Trim(line.substr(colon + 1));
-    if (EqualsNoCase(key, "user-agent")) {
+    std::string_view key = TrimAsciiSpace(line.substr(0, colon));
+    std::string_view value = TrimAsciiSpace(line.substr(colon + 1));
+    if (EqualsNoCaseAscii(key, "user-agent")) {
       if (!in_agents) groups.emplace_back();
       groups.back().agents.emplace_back(ProductToken(value));
       in_agents = true;
       continue;
     }
-    if (EqualsNoCase(key, "sitemap")) {
+    if (EqualsNoCaseAscii(key, "sitemap")) {
       if (!value.empty()) sitemaps.emplace_back(value);
       continue;  // not part of a group
     }
     in_agents = false;
     if (groups.empty()) continue;  // rules before any user-agent line
-    if (EqualsNoCase(key, "allow") || EqualsNoCase(key, "disallow")) {
+    if (EqualsNoCaseAscii(key, "allow") || EqualsNoCaseAscii(key, "disallow")) {
       // An empty Disallow allows everything: it is no rule at all.
       if (value.empty()) continue;
-      groups.back().rules.push_back({Normalize(value), EqualsNoCase(key, "allow")});
-    } else if (EqualsNoCase(key, "crawl-delay")) {
+      groups.back().rules.push_back({Normalize(value), EqualsNoCaseAscii(key, "allow")});
+    } else if (EqualsNoCaseAscii(key, "crawl-delay")) {
       std::string v(value);
       char* end = nullptr;
       double d = std::strtod(v.c_str(), &end);
@@ -174,7 +158,7 @@ Robots Robots::Parse(std::string_view body, std::string_view token) {
     for (const Group& g : groups) {
       bool match = false;
       for (const std::string& a : g.agents) {
-        if (star ? a == "*" : EqualsNoCase(a, token)) match = true;
+        if (star ? a == "*" : EqualsNoCaseAscii(a, token)) match = true;
       }
       if (!match) continue;
       any = true;

@@ -85,72 +85,17 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0
 
 int64_t DayOf(int64_t t) { return FloorDiv(t, 86400); }
 
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-
 std::string Now() { return FormatTime(static_cast<int64_t>(std::time(nullptr))); }
-
-unsigned DaysInMonth(int64_t y, unsigned m) {
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-  return kDays[m - 1];
-}
 
 }  // namespace
 
 Result<int64_t> ParseTime(std::string_view s) {
-  auto bad = [&] {
+  auto t = ParseTimeSeconds(s);
+  if (!t) {
     return Status::Usage(fmt::format(
         "'{}' is not a date or time (write 2026-11-23 or 2026-11-23T08:00:00Z)", s));
-  };
-  int y, mo, d, h = 0, mi = 0, se = 0;
-  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d)) {
-    return bad();
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > static_cast<int>(DaysInMonth(y, mo))) return bad();
-  size_t i = 10;
-  int64_t offset = 0;
-  if (i < s.size()) {
-    if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return bad();
-    if (!Digits(s, i + 1, 2, &h) || i + 3 >= s.size() || s[i + 3] != ':' ||
-        !Digits(s, i + 4, 2, &mi)) {
-      return bad();
-    }
-    i += 6;
-    if (i < s.size() && s[i] == ':') {
-      if (!Digits(s, i + 1, 2, &se)) return bad();
-      i += 3;
-      if (i < s.size() && s[i] == '.') {  // fractions of a second are dropped
-        ++i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-      }
-    }
-    if (h > 23 || mi > 59 || se > 60) return bad();
-    if (i < s.size()) {
-      if (s[i] == 'Z' || s[i] == 'z') {
-        ++i;
-      } else if (s[i] == '+' || s[i] == '-') {
-        int oh, om;
-        if (!Digits(s, i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' ||
-            !Digits(s, i + 4, 2, &om)) {
-          return bad();
-        }
-        offset = (oh * 3600 + om * 60) * (s[i] == '+' ? 1 : -1);
-        i += 6;
-      }
-    }
-    if (i != s.size()) return bad();
-  }
-  return DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+  return *t;
 }
 
 std::string FormatTime(int64_t t) {
@@ -163,17 +108,7 @@ std::string FormatTime(int64_t t) {
                      rem % 60);
 }
 
-std::string IsoWeek(int64_t t) {
-  int64_t days = DayOf(t);
-  // ISO weekday 1..7 (Monday = 1); 1970-01-01 was a Thursday (4).
-  int64_t iso_wd = ((days % 7) + 7 + 3) % 7 + 1;
-  int64_t thursday = days - iso_wd + 4;  // the week belongs to its Thursday's year
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(thursday, &y, &m, &d);
-  int64_t week = (thursday - DaysFromCivil(y, 1, 1)) / 7 + 1;
-  return fmt::format("{:04}-W{:02}", y, week);
-}
+std::string IsoWeek(int64_t t) { return IsoWeekLabel(DayOf(t)); }
 
 Result<Period> ParsePeriod(std::string_view s) {
   Period p;

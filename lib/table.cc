@@ -11,90 +11,15 @@
 
 #include "lib/cli.h"
 #include "lib/collate.h"
+#include "lib/intern.h"
 
 namespace karta {
 namespace {
 
 // ---- Calendar (civil dates: lib/civil.h) ------------------------------------
 
-// Monday = 0 … Sunday = 6. 1970-01-01 was a Thursday.
-int64_t Weekday(int64_t day) { return ((day % 7) + 7 + 3) % 7; }
-
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    char c = s[i];
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  *out = v;
-  return true;
-}
-
-unsigned DaysInMonth(int64_t y, unsigned m) {
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
 
 // ---- Small helpers -----------------------------------------------------------
-
-struct SvHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept {
-    // FNV-1a, 64 bit: short keys, no need for more.
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    return static_cast<size_t>(h ^ (h >> 29));
-  }
-};
-
-using Index = std::unordered_map<std::string, uint32_t, SvHash, std::equal_to<>>;
-
-// An open-addressing set of 64-bit values (a distinct count's (group, value)
-// pairs): 8 bytes a slot, no nodes.
-class U64Set {
- public:
-  // Returns true iff `v` was not in the set.
-  bool Insert(uint64_t v) {
-    if ((size_ + 1) * 2 > slots_.size()) Grow();
-    size_t mask = slots_.size() - 1;
-    size_t i = Mix(v) & mask;
-    while (true) {
-      uint64_t s = slots_[i];
-      if (s == kEmpty) {
-        slots_[i] = v;
-        ++size_;
-        return true;
-      }
-      if (s == v) return false;
-      i = (i + 1) & mask;
-    }
-  }
-
- private:
-  static constexpr uint64_t kEmpty = ~uint64_t{0};
-  static uint64_t Mix(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-  }
-  void Grow() {
-    std::vector<uint64_t> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, kEmpty);
-    size_ = 0;
-    for (uint64_t v : old) {
-      if (v != kEmpty) Insert(v);
-    }
-  }
-  std::vector<uint64_t> slots_;
-  size_t size_ = 0;
-};
 
 constexpr char kSep = '\x1f';  // joins the parts of a multi-column key
 
@@ -173,46 +98,9 @@ void AppendCsvField(std::string* out, std::string_view f, char sep) {
 // ---- Time ------------------------------------------------------------------------
 
 std::optional<int64_t> ParseRfc3339Day(std::string_view s) {
-  int y, mo, d;
-  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d)) {
-    return std::nullopt;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > static_cast<int>(DaysInMonth(y, mo))) return std::nullopt;
-  int64_t day = DaysFromCivil(y, mo, d);
-  if (s.size() == 10) return day;
-  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
-  int hh, mm, ss;
-  if (!Digits(s, 11, 2, &hh) || s.size() < 19 || s[13] != ':' || !Digits(s, 14, 2, &mm) ||
-      s[16] != ':' || !Digits(s, 17, 2, &ss) || hh > 23 || mm > 59 || ss > 60) {
-    return std::nullopt;
-  }
-  size_t i = 19;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return std::nullopt;
-  }
-  if (i >= s.size()) return std::nullopt;  // RFC 3339 needs a zone
-  int offset_min = 0;
-  if (s[i] == 'Z' || s[i] == 'z') {
-    ++i;
-  } else if (s[i] == '+' || s[i] == '-') {
-    int oh, om;
-    if (!Digits(s, i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' ||
-        !Digits(s, i + 4, 2, &om) || oh > 23 || om > 59) {
-      return std::nullopt;
-    }
-    offset_min = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
-    i += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (i != s.size()) return std::nullopt;
-  // Local time minus the offset is UTC.
-  int64_t minutes = day * 1440 + hh * 60 + mm - offset_min;
-  return minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
+  auto t = ParseTimeSeconds(s, /*strict=*/true);
+  if (!t) return std::nullopt;
+  return DayOfSeconds(*t);
 }
 
 int64_t BucketOf(int64_t day, TimeUnit unit) {
@@ -238,13 +126,8 @@ std::string BucketLabel(int64_t b, TimeUnit unit) {
   int64_t y;
   unsigned m, d;
   switch (unit) {
-    case TimeUnit::kWeek: {
-      // The ISO year is the year of the week's Thursday.
-      int64_t thursday = b - Weekday(b) + 3;
-      CivilFromDays(thursday, &y, &m, &d);
-      int64_t week = (thursday - DaysFromCivil(y, 1, 1)) / 7 + 1;
-      return fmt::format("{:04}-W{:02}", y, week);
-    }
+    case TimeUnit::kWeek:
+      return IsoWeekLabel(b);
     case TimeUnit::kMonth: {
       int64_t yy = b >= 0 ? b / 12 : -((-b + 11) / 12);
       return fmt::format("{:04}-{:02}", yy, b - yy * 12 + 1);
@@ -321,9 +204,9 @@ struct Group {
 
 struct GroupingSet {
   std::vector<size_t> keys;
-  Index index;
+  StringIndex index;              // key -> position in groups
   std::vector<Group> groups;      // first-appearance order
-  std::vector<U64Set> pairs;      // per aggregate (used by distinct ones)
+  std::vector<PairSet> pairs;     // per aggregate (used by distinct ones): (group, value id)
 };
 
 }  // namespace
@@ -332,7 +215,7 @@ struct Aggregator::Impl {
   std::vector<GroupingSet> sets;
   std::vector<size_t> key_col;   // input column of each key
   std::vector<size_t> agg_col;   // input column of each aggregate
-  std::vector<Index> interned;   // per aggregate: distinct values -> id
+  std::vector<StringIndex> interned;  // per aggregate: distinct values -> id
   std::vector<std::string> key_scratch;  // time bucket labels of this record
   std::vector<std::string_view> key_val;
   std::string joined;
@@ -374,8 +257,8 @@ struct Aggregator::Impl {
     return "";
   }
   const Group* Find(size_t set, std::string_view key) const {
-    auto it = sets[set].index.find(key);
-    return it == sets[set].index.end() ? nullptr : &sets[set].groups[it->second];
+    auto i = sets[set].index.Find(key);
+    return i ? &sets[set].groups[*i] : nullptr;
   }
 };
 
@@ -390,6 +273,17 @@ Aggregator::Aggregator(TableSpec spec, std::vector<std::vector<size_t>> sets)
 }
 
 Aggregator::~Aggregator() = default;
+
+Status Aggregator::End() {
+  for (GroupingSet& set : impl_->sets) {
+    for (size_t a = 0; a < spec_.aggs.size(); ++a) {
+      if (spec_.aggs[a].kind != AggKind::kDistinct) continue;
+      std::vector<int64_t> n = set.pairs[a].CountPerFirst(set.groups.size());
+      for (size_t g = 0; g < set.groups.size(); ++g) set.groups[g].acc[a].distinct = n[g];
+    }
+  }
+  return Status::Ok();
+}
 
 Status Aggregator::Begin(const Header& header) {
   Impl& m = *impl_;
@@ -419,7 +313,7 @@ Status Aggregator::Begin(const Header& header) {
     if (!i.ok()) return i.status();
     m.agg_col.push_back(*i);
   }
-  m.interned.assign(spec_.aggs.size(), Index());
+  m.interned.assign(spec_.aggs.size(), StringIndex());
   m.key_scratch.assign(nk, "");
   m.key_val.assign(nk, "");
   m.bucket_min.assign(nk, std::numeric_limits<int64_t>::max());
@@ -471,10 +365,7 @@ Status Aggregator::Push(Record& rec) {
     m.num[a].reset();
     if (cell.empty()) continue;
     if (spec.kind == AggKind::kDistinct) {
-      Index& idx = m.interned[a];
-      auto it = idx.find(std::string_view(cell));
-      if (it == idx.end()) it = idx.emplace(cell, static_cast<uint32_t>(idx.size())).first;
-      m.value_id[a] = it->second;
+      m.value_id[a] = m.interned[a].Intern(cell);
       m.num[a] = 0;  // marks "has a value"
       continue;
     }
@@ -512,22 +403,21 @@ Status Aggregator::Push(Record& rec) {
       }
       key = m.joined;
     }
-    auto it = set.index.find(key);
-    if (it == set.index.end()) {
-      it = set.index.emplace(std::string(key), static_cast<uint32_t>(set.groups.size())).first;
+    bool added = false;
+    uint32_t gi = set.index.Intern(key, &added);
+    if (added) {
       Group g;
       g.key = std::string(key);
       g.acc.resize(spec_.aggs.size());
       set.groups.push_back(std::move(g));
     }
-    uint32_t gi = it->second;
     Group& g = set.groups[gi];
     ++g.count;
     for (size_t a = 0; a < spec_.aggs.size(); ++a) {
       if (!m.num[a]) continue;
       Acc& c = g.acc[a];
       if (spec_.aggs[a].kind == AggKind::kDistinct) {
-        if (set.pairs[a].Insert((uint64_t{gi} << 32) | m.value_id[a])) ++c.distinct;
+        set.pairs[a].Add(gi, m.value_id[a]);  // counted in End()
         continue;
       }
       double v = *m.num[a];

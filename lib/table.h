@@ -128,7 +128,8 @@ class Aggregator : public RecordSink {
 
   Status Begin(const Header& header) override;
   Status Push(Record& record) override;
-  Status End() override { return Status::Ok(); }
+  // Counts the distinct values; call before reading tables.
+  Status End() override;
 
   const TableSpec& spec() const { return spec_; }
   int64_t rows() const { return rows_; }

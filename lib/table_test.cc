@@ -81,6 +81,7 @@ TEST_CASE("count, distinct count and totals are exact") {
     Record r = Row(f);
     REQUIRE(agg.Push(r).ok());
   }
+  REQUIRE(agg.End().ok());
   SortOptions o;
   o.totals = true;
   Table t = agg.GroupTable(0, 1, o);

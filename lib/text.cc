@@ -112,6 +112,25 @@ size_t Utf8TextPrefix(std::string_view s) {
   return ValidPrefix(reinterpret_cast<const unsigned char*>(s.data()), s.size(), true);
 }
 
+bool EqualsNoCaseAscii(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && StartsWithNoCaseAscii(a, b);
+}
+
+bool StartsWithNoCaseAscii(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (AsciiLower(s[i]) != AsciiLower(prefix[i])) return false;
+  }
+  return true;
+}
+
+std::string_view TrimAsciiSpace(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 char32_t DecodeUtf8(std::string_view s, size_t* i) {
   utf8proc_int32_t cp = 0;
   auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + *i),

@@ -32,6 +32,16 @@ bool Utf8Valid(std::string_view s, size_t* bad_offset = nullptr);
 // those bytes over.
 size_t Utf8TextPrefix(std::string_view s);
 
+// ASCII-only helpers for protocol text (HTTP and WARC headers, robots.txt):
+// there case and space are ASCII by definition, so no Unicode tables.
+inline char AsciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+bool EqualsNoCaseAscii(std::string_view a, std::string_view b);
+bool StartsWithNoCaseAscii(std::string_view s, std::string_view prefix);
+// `s` without leading and trailing spaces, tabs, CRs and LFs.
+std::string_view TrimAsciiSpace(std::string_view s);
+
 // Decodes the code point at s[*i] and advances *i. Invalid bytes decode as
 // U+FFFD and advance by one byte.
 char32_t DecodeUtf8(std::string_view s, size_t* i);

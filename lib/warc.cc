@@ -11,26 +11,10 @@
 
 #include <fmt/format.h>
 
+#include "lib/text.h"
+
 namespace karta {
 namespace {
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 std::string Uuid() {
   unsigned char b[16];
@@ -113,7 +97,7 @@ bool Dechunk(std::string_view in, std::string* out) {
   while (i < in.size()) {
     size_t eol = in.find('\n', i);
     if (eol == std::string_view::npos) return false;
-    std::string size_line(Trim(in.substr(i, eol - i)));
+    std::string size_line(TrimAsciiSpace(in.substr(i, eol - i)));
     size_t n = std::strtoul(size_line.c_str(), nullptr, 16);
     i = eol + 1;
     if (n == 0) return true;
@@ -130,7 +114,7 @@ bool Dechunk(std::string_view in, std::string* out) {
 
 std::string WarcRecord::Get(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (EqualsNoCase(k, name)) return v;
+    if (EqualsNoCaseAscii(k, name)) return v;
   }
   return {};
 }
@@ -251,12 +235,12 @@ Result<std::string> WarcWriter::WriteExchange(std::string_view url, std::string_
     if (line.empty()) continue;
     if (!first) {
       size_t c = line.find(':');
-      std::string_view name = c == std::string_view::npos ? line : Trim(line.substr(0, c));
-      if (EqualsNoCase(name, "content-encoding")) {
-        decoded_from = std::string(Trim(line.substr(c + 1)));
+      std::string_view name = c == std::string_view::npos ? line : TrimAsciiSpace(line.substr(0, c));
+      if (EqualsNoCaseAscii(name, "content-encoding")) {
+        decoded_from = std::string(TrimAsciiSpace(line.substr(c + 1)));
         continue;
       }
-      if (EqualsNoCase(name, "transfer-encoding") || EqualsNoCase(name, "content-length")) {
+      if (EqualsNoCaseAscii(name, "transfer-encoding") || EqualsNoCaseAscii(name, "content-length")) {
         continue;
       }
     }
@@ -400,10 +384,10 @@ HttpMessage ParseHttpResponse(std::string_view block, int64_t max_decoded) {
   std::string encoding;
   bool chunked = false;
   for (const auto& [k, v] : ParseWarcFields(head.substr(head.find('\n') + 1))) {
-    std::string_view val = Trim(v);
-    if (EqualsNoCase(k, "content-type")) m.content_type = std::string(val);
-    if (EqualsNoCase(k, "content-encoding")) encoding = std::string(val);
-    if (EqualsNoCase(k, "transfer-encoding") && EqualsNoCase(val, "chunked")) chunked = true;
+    std::string_view val = TrimAsciiSpace(v);
+    if (EqualsNoCaseAscii(k, "content-type")) m.content_type = std::string(val);
+    if (EqualsNoCaseAscii(k, "content-encoding")) encoding = std::string(val);
+    if (EqualsNoCaseAscii(k, "transfer-encoding") && EqualsNoCaseAscii(val, "chunked")) chunked = true;
   }
   std::string tmp;
   if (chunked && Dechunk(body, &tmp)) {
@@ -411,9 +395,9 @@ HttpMessage ParseHttpResponse(std::string_view block, int64_t max_decoded) {
   } else {
     m.body = std::string(body);
   }
-  if (!encoding.empty() && !EqualsNoCase(encoding, "identity")) {
-    if (EqualsNoCase(encoding, "gzip") || EqualsNoCase(encoding, "x-gzip") ||
-        EqualsNoCase(encoding, "deflate")) {
+  if (!encoding.empty() && !EqualsNoCaseAscii(encoding, "identity")) {
+    if (EqualsNoCaseAscii(encoding, "gzip") || EqualsNoCaseAscii(encoding, "x-gzip") ||
+        EqualsNoCaseAscii(encoding, "deflate")) {
       if (Inflate(m.body, max_decoded, &tmp)) {
         m.body = std::move(tmp);
       } else {

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/civil.h"
 #include "lib/dedupe.h"
 #include "tools/tools.h"
 
@@ -233,7 +234,9 @@ class DedupeStage : public Stage {
       const std::string& t = rec.fields[static_cast<size_t>(time_col_)];
       if (t.empty()) {
         time = std::numeric_limits<int64_t>::max();  // undated records come last
-      } else if (!ParseTimeSeconds(t, &time)) {
+      } else if (auto parsed = ParseTimeSeconds(t); parsed) {
+        time = *parsed;
+      } else {
         return Status::Data(fmt::format(
             "{}: {} '{}' is not an RFC 3339 time (e.g. 2026-11-02T14:05:00Z)", rec.Where(),
             s_.time_field, t));
