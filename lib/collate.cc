@@ -144,63 +144,6 @@ void InvertSegment(std::string* out, size_t from) {
 
 // ---- Times --------------------------------------------------------------------------
 
-namespace {
-
-bool Digits(std::string_view s, size_t at, size_t n, int* v) {
-  if (at + n > s.size()) return false;
-  int r = 0;
-  for (size_t i = at; i < at + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    r = r * 10 + (s[i] - '0');
-  }
-  *v = r;
-  return true;
-}
-
-}  // namespace
-
-std::optional<double> ParseRfc3339Seconds(std::string_view s) {
-  int y, mo, d;
-  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31) {
-    return std::nullopt;
-  }
-  double days = static_cast<double>(DaysFromCivil(y, static_cast<unsigned>(mo),
-                                                  static_cast<unsigned>(d)));
-  if (s.size() == 10) return days * 86400;
-  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
-  int h, mi, se;
-  if (!Digits(s, 11, 2, &h) || s.size() < 19 || s[13] != ':' || !Digits(s, 14, 2, &mi) ||
-      s[16] != ':' || !Digits(s, 17, 2, &se) || h > 23 || mi > 59 || se > 60) {
-    return std::nullopt;
-  }
-  double t = days * 86400 + h * 3600 + mi * 60 + se;
-  size_t i = 19;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    double scale = 0.1;
-    size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      t += (s[i] - '0') * scale;
-      scale /= 10;
-      ++i;
-    }
-    if (i == start) return std::nullopt;
-  }
-  if (i == s.size()) return std::nullopt;  // RFC 3339 needs a zone
-  if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size()) return t;
-  if (s[i] == '+' || s[i] == '-') {
-    int oh, om;
-    if (s.size() != i + 6 || !Digits(s, i + 1, 2, &oh) || s[i + 3] != ':' ||
-        !Digits(s, i + 4, 2, &om) || oh > 23 || om > 59) {
-      return std::nullopt;
-    }
-    double off = oh * 3600 + om * 60;
-    return s[i] == '+' ? t - off : t + off;
-  }
-  return std::nullopt;
-}
-
 std::string FormatRfc3339(double seconds) {
   double whole = std::floor(seconds);
   int millis = static_cast<int>(std::lround((seconds - whole) * 1000));

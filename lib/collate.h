@@ -81,12 +81,9 @@ void AppendNumberSegment(double v, std::string* out);
 // Inverts the segment that starts at out[from] (descending order).
 void InvertSegment(std::string* out, size_t from);
 
-// Parses an RFC 3339 date-time ("2026-03-02T10:00:00Z", "...+01:00",
-// fractions, ' ' for 'T') or a plain date ("2026-03-02", midnight UTC) and
-// returns seconds since 1970-01-01T00:00:00Z, or nullopt.
-std::optional<double> ParseRfc3339Seconds(std::string_view s);
 // Formats seconds since the epoch as RFC 3339 UTC: "2026-03-02T10:00:00Z"
-// (fractions of a second kept, up to milliseconds).
+// (fractions of a second kept, up to milliseconds). The parser is
+// ParseTimeSeconds in lib/civil.h.
 std::string FormatRfc3339(double seconds);
 
 }  // namespace karta

@@ -137,23 +137,11 @@ TEST_CASE("composite keys: descending text stays prefix-correct") {
   CHECK(key("ö", "a") < key("z", "a"));
 }
 
-TEST_CASE("RFC 3339 times to seconds and back") {
-  CHECK(*ParseRfc3339Seconds("1970-01-01T00:00:00Z") == 0);
-  CHECK(*ParseRfc3339Seconds("1970-01-02") == 86400);
-  CHECK(*ParseRfc3339Seconds("2026-03-02T10:00:00+01:00") ==
-        *ParseRfc3339Seconds("2026-03-02T09:00:00Z"));
-  CHECK(*ParseRfc3339Seconds("2026-03-02 10:00:00.5Z") ==
-        *ParseRfc3339Seconds("2026-03-02T10:00:00Z") + 0.5);
-  CHECK(!ParseRfc3339Seconds("2026-03-02T10:00:00"));  // no zone
-  CHECK(!ParseRfc3339Seconds("yesterday"));
-  CHECK(!ParseRfc3339Seconds("2026-13-02"));
-  CHECK(!ParseRfc3339Seconds(""));
-  CHECK(FormatRfc3339(*ParseRfc3339Seconds("2026-03-02T10:04:05Z")) == "2026-03-02T10:04:05Z");
-  CHECK(FormatRfc3339(*ParseRfc3339Seconds("2026-03-02T10:04:05+02:00")) ==
-        "2026-03-02T08:04:05Z");
-  CHECK(FormatRfc3339(*ParseRfc3339Seconds("2026-03-02T10:04:05.250Z")) ==
-        "2026-03-02T10:04:05.25Z");
-  CHECK(FormatRfc3339(*ParseRfc3339Seconds("1969-12-31T23:59:59Z")) == "1969-12-31T23:59:59Z");
+TEST_CASE("RFC 3339 formatting of seconds") {
+  CHECK(FormatRfc3339(0) == "1970-01-01T00:00:00Z");
+  CHECK(FormatRfc3339(1793628300) == "2026-11-02T14:05:00Z");
+  CHECK(FormatRfc3339(1793628300.25) == "2026-11-02T14:05:00.25Z");
+  CHECK(FormatRfc3339(-1) == "1969-12-31T23:59:59Z");
 }
 
 }  // namespace

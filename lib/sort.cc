@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/civil.h"
 #include "lib/cli.h"
 #include "lib/collate.h"
 #include "lib/table.h"
@@ -522,14 +523,14 @@ Status Sorter::Push(Record& rec) {
         break;
       }
       case SortType::kTime: {
-        auto v = ParseRfc3339Seconds(cell);
+        auto v = ParseTimeSeconds(cell, /*strict=*/true);
         if (!v) {
           return Status::Data(fmt::format(
               "{}: {}: '{}' is not an RFC 3339 time (the key is :time; e.g. "
               "2026-03-02T10:00:00Z; an empty cell is fine and sorts last)",
               rec.Where(), sk.column, cell.substr(0, 40)));
         }
-        AppendNumberSegment(*v, &key);
+        AppendNumberSegment(static_cast<double>(*v), &key);
         break;
       }
     }

@@ -59,7 +59,7 @@ enum class SortType {
   kBytes,    // UTF-8 byte order (ASCII order: 'B' before 'a')
   kNumber,   // decimal numbers by value ("12,5" allowed); others are an error
   kNatural,  // Swedish collation with digit runs by value ("ad 9" < "ad 10")
-  kTime,     // RFC 3339 times by instant (offsets honoured); others an error
+  kTime,     // RFC 3339 times by instant, to the second (lib/civil.h); others an error
 };
 
 struct SortKey {

@@ -373,7 +373,9 @@ Status Aggregator::Push(Record& rec) {
     if (spec.kind == AggKind::kMin || spec.kind == AggKind::kMax) {
       // The latest (or first) time of a group: RFC 3339 times compare by instant.
       char kind = m.num[a] ? 1 : 2;
-      if (!m.num[a]) m.num[a] = ParseRfc3339Seconds(cell);
+      if (!m.num[a]) {
+        if (auto t = ParseTimeSeconds(cell, /*strict=*/true)) m.num[a] = static_cast<double>(*t);
+      }
       if (m.num[a] && m.value_kind[a] && m.value_kind[a] != kind) {
         return Status::Data(fmt::format("{}: {}: '{}' is a {}, but the column held {} before (for --{})",
                                         rec.Where(), spec.column, cell.substr(0, 40),
