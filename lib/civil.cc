@@ -1,5 +1,7 @@
 #include "lib/civil.h"
 
+#include <ctime>
+
 #include <fmt/format.h>
 
 namespace karta {
@@ -71,6 +73,18 @@ std::optional<int64_t> ParseTimeSeconds(std::string_view s, bool strict) {
   if (i != s.size()) return std::nullopt;
   return t + h * 3600 + mi * 60 + se - offset;
 }
+
+std::string FormatRfc3339(int64_t t) {
+  int64_t days = DayOfSeconds(t);
+  int64_t rem = t - days * 86400;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, rem / 60 % 60,
+                     rem % 60);
+}
+
+std::string NowRfc3339() { return FormatRfc3339(static_cast<int64_t>(std::time(nullptr))); }
 
 std::string IsoWeekLabel(int64_t z) {
   int64_t thursday = z - Weekday(z) + 3;

@@ -52,6 +52,11 @@ inline int64_t DayOfSeconds(int64_t t) { return t >= 0 ? t / 86400 : -((-t + 863
 // (no seconds, no zone: UTC) is accepted too, as people type it.
 std::optional<int64_t> ParseTimeSeconds(std::string_view s, bool strict = false);
 
+// Seconds since 1970 as an RFC 3339 UTC time, "2026-11-23T08:00:00Z".
+std::string FormatRfc3339(int64_t t);
+// The current time as FormatRfc3339 writes it.
+std::string NowRfc3339();
+
 // The ISO 8601 week of day `z`, as "2026-W09" (the year is the ISO year:
 // that of the week's Thursday).
 std::string IsoWeekLabel(int64_t z);

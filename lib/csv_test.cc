@@ -260,6 +260,29 @@ TEST_CASE("a reader given up early ends its thread") {
   std::remove(path.c_str());
 }
 
+TEST_CASE("writer: rows larger than the output buffer and many small ones round-trip") {
+  std::string big;
+  for (int i = 0; i < 20000; ++i) big += "a \"q\", b\n";  // ~200 KB, quotes and newlines
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 0; i < 30000; ++i) {
+    rows.push_back({std::to_string(i), i % 1000 == 7 ? big : "Söder, \"citat\"", ""});
+  }
+  std::string out = TempFile("");
+  {
+    auto f = OutputFile::Open(out);
+    REQUIRE(f.ok());
+    CsvWriter w(f->get());
+    REQUIRE(w.Begin(Header({"id", "text", "empty"})).ok());
+    for (const auto& r : rows) REQUIRE(w.WriteRow(r).ok());
+    REQUIRE(w.End().ok());
+    REQUIRE((*f)->Commit().ok());
+  }
+  auto p = Parse(std::string(std::istreambuf_iterator<char>(std::ifstream(out).rdbuf()), {}));
+  REQUIRE(p.status.ok());
+  CHECK(p.rows == rows);
+  std::remove(out.c_str());
+}
+
 TEST_CASE("writer quotes only when it must and round-trips") {
   std::string line;
   CsvWriter::AppendField(&line, "plain");

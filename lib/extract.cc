@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 #include <re2/re2.h>
+
+#include "lib/wordscan.h"
 
 namespace i18n::phonenumbers {
 // The metadata libphonenumber is built with (exported by the library).
@@ -29,6 +32,20 @@ inline bool IsAsciiAlpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'
 inline bool IsAsciiAlnum(char c) { return IsDigit(c) || IsAsciiAlpha(c); }
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c | 0x20) : c; }
 inline unsigned char U(char c) { return static_cast<unsigned char>(c); }
+
+// std::strchr(set, c) != nullptr without the call: c is one of the bytes of
+// `set` or NUL (strchr finds the terminator too).
+struct ByteSet {
+  bool in[256] = {};
+  constexpr explicit ByteSet(const char* set) {
+    in[0] = true;
+    for (; *set; ++set) in[static_cast<unsigned char>(*set)] = true;
+  }
+  bool Has(char c) const { return in[static_cast<unsigned char>(c)]; }
+};
+constexpr ByteSet kNumberGlueBefore("./:,-+");
+constexpr ByteSet kNumberGlueAfter("./:,-");
+constexpr ByteSet kCurrencyFirst("kKsS:,\xE2" "eE$uUnNdD");
 
 // A letter byte sequence starts at s[i]: an ASCII letter or a Latin-1
 // supplement letter (å ä ö é ü ..., encoded C3 xx). Returns its length or 0.
@@ -88,69 +105,107 @@ struct Tok {
   uint32_t b, e;
   bool digit_first;  // starts with a digit
   bool has_digit;
-  bool has_alpha;
 };
 }  // namespace
 
 struct Tokens {
-  std::vector<Tok> words;
-  std::vector<uint32_t> ats;  // positions of '@'
+  PodVec<Tok> words;
+  PodVec<uint32_t> ats;  // positions of '@'
+  // Indices into `words` of the words each extractor may start at (every
+  // other word it would skip at once, so it does not visit them at all):
+  PodVec<uint32_t> digits;   // starting with a digit (prices)
+  PodVec<uint32_t> ages;     // those and number words' first letters, 3..16 bytes
+  PodVec<uint32_t> keys;     // an ASCII platform word's first letter (handles)
+  PodVec<uint32_t> ats_words;  // "at" and "snabel" (emails)
+  PodVec<uint32_t> phones;   // with a digit, or a zero word's first letter, <= 5 bytes
 };
 
 namespace {
 
-// Byte classes for the tokenizer: 0 other, 1 digit, 2 C3 lead, 3 ASCII
-// letter, 4 '@'.
+// Byte classes for the tokenizer: bit 0 a word byte (letter or digit), bit 1
+// an ASCII letter, bit 2 a digit; 8 the C3 lead of a Latin-1 letter, 16 '@'.
+// The first-byte flags say which word lists a word starting so goes to:
+// 32 a number word's first letter (a e f n s t, Å Ä Ö É), 64 a platform
+// word's first letter (w t s k i o, ASCII only), 128 a zero word's first
+// letter (n z o: "noll", "zero", "oh", "O7O").
 struct TokClass {
   unsigned char c[256] = {};
   constexpr TokClass() {
-    for (int i = '0'; i <= '9'; ++i) c[i] = 1;
-    for (int i = 'a'; i <= 'z'; ++i) c[i] = 3;
-    for (int i = 'A'; i <= 'Z'; ++i) c[i] = 3;
-    c[0xC3] = 2;
-    c['@'] = 4;
+    for (int i = '0'; i <= '9'; ++i) c[i] = 1 | 4;
+    for (int i = 'a'; i <= 'z'; ++i) c[i] = 1 | 2;
+    for (int i = 'A'; i <= 'Z'; ++i) c[i] = 1 | 2;
+    c[0xC3] = 8;
+    c['@'] = 16;
+    for (char l : {'a', 'e', 'f', 'n', 's', 't'}) {
+      c[static_cast<unsigned char>(l)] |= 32;
+      c[static_cast<unsigned char>(l - 32)] |= 32;
+    }
+    c[0xC3] |= 32;
+    for (char l : {'w', 't', 's', 'k', 'i', 'o'}) {
+      c[static_cast<unsigned char>(l)] |= 64;
+      c[static_cast<unsigned char>(l - 32)] |= 64;
+    }
+    for (char l : {'n', 'z', 'o'}) {
+      c[static_cast<unsigned char>(l)] |= 128;
+      c[static_cast<unsigned char>(l - 32)] |= 128;
+    }
   }
 };
 constexpr TokClass kTok;
 
 void Tokenize(std::string_view s, Tokens* t) {
-  t->words.clear();
-  t->ats.clear();
   const size_t n = s.size();
+  const size_t max_words = n / 2 + 1;
+  t->words.Reset(max_words);
+  t->ats.Reset(n);
+  t->digits.Reset(max_words);
+  t->ages.Reset(max_words);
+  t->keys.Reset(max_words);
+  t->ats_words.Reset(max_words);
+  t->phones.Reset(max_words);
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0;
   while (i < n) {
-    unsigned k = kTok.c[U(s[i])];
-    if (k == 0) {
+    unsigned k = kTok.c[p[i]];
+    if (!(k & (1 | 8 | 16))) {
       ++i;
       continue;
     }
-    if (k == 4) {
+    if (k & 16) {
       t->ats.push_back(static_cast<uint32_t>(i));
       ++i;
       continue;
     }
-    if (k == 2 && LetterAt(s, i) != 2) {
+    if ((k & 8) && LetterAt(s, i) != 2) {
       ++i;
       continue;
     }
-    size_t b = i;
-    bool hd = false, ha = false;
-    while (i < n) {
-      k = kTok.c[U(s[i])];
-      if (k == 3) {
-        ha = true;
-        ++i;
-      } else if (k == 1) {
-        hd = true;
-        ++i;
-      } else if (k == 2 && LetterAt(s, i) == 2) {
-        ha = true;
+    const size_t b = i;
+    const unsigned first = k;
+    bool has_digit = false;
+    while (true) {
+      i = AsciiAlnumEnd(s.data(), i, n, &has_digit);
+      if (i < n && (kTok.c[p[i]] & 8) && LetterAt(s, i) == 2) {
         i += 2;
-      } else {
-        break;
+        continue;
       }
+      break;
     }
-    t->words.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i), IsDigit(s[b]), hd, ha});
+    const auto idx = static_cast<uint32_t>(t->words.size());
+    const bool digit_first = (first & 4) != 0;
+    t->words.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i), digit_first, has_digit});
+    const size_t len = i - b;
+    if (has_digit || ((first & 128) && len <= 5)) t->phones.push_back(idx);
+    if (digit_first) {
+      t->digits.push_back(idx);
+      t->ages.push_back(idx);
+      continue;
+    }
+    if ((first & 32) && len >= 3 && len <= 16) t->ages.push_back(idx);
+    if (first & 64) t->keys.push_back(idx);
+    if ((len == 2 && (p[b] | 0x20) == 'a') || (len == 6 && (p[b] | 0x20) == 's')) {
+      t->ats_words.push_back(idx);
+    }
   }
 }
 
@@ -169,6 +224,21 @@ std::string LowerWord(std::string_view w) {
   return out;
 }
 
+// LowerWord into `buf` (at least w.size() bytes), without a string.
+std::string_view LowerInto(std::string_view w, char* buf) {
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (U(w[i]) == 0xC3 && i + 1 < w.size()) {
+      unsigned char d = U(w[i + 1]);
+      buf[i] = w[i];
+      buf[i + 1] = (d >= 0x80 && d <= 0x9E && d != 0x97) ? char(d + 0x20) : w[i + 1];
+      ++i;
+    } else {
+      buf[i] = Lower(w[i]);
+    }
+  }
+  return std::string_view(buf, w.size());
+}
+
 bool StartsWithNoCase(std::string_view s, size_t i, std::string_view lit) {
   if (i + lit.size() > s.size()) return false;
   for (size_t k = 0; k < lit.size(); ++k) {
@@ -184,9 +254,32 @@ void AddUnique(std::vector<T>* out, T v) {
 
 // ----------------------------------------------------------- number words
 
+// A small set of words with values, looked up by (length, first and last
+// byte) first: far cheaper than hashing every word looked up, almost all of
+// which are not in the set.
+class WordDict {
+ public:
+  WordDict(std::initializer_list<std::pair<std::string_view, int>> words) {
+    for (const auto& w : words) buckets_[Bucket(w.first)].push_back(w);
+  }
+  int Find(std::string_view w) const {
+    if (w.empty()) return -1;
+    for (const auto& [k, v] : buckets_[Bucket(w)]) {
+      if (k == w) return v;
+    }
+    return -1;
+  }
+
+ private:
+  static size_t Bucket(std::string_view w) {
+    return (w.size() * 7 + U(w.front()) * 3 + U(w.back())) & 127;
+  }
+  std::vector<std::pair<std::string_view, int>> buckets_[128];
+};
+
 // Digit words for phone numbers ("noll sju noll", "zero seven").
 int DigitWord(std::string_view lw) {
-  static const std::unordered_map<std::string_view, int> kWords = {
+  static const WordDict kWords = {
       {"noll", 0},  {"nolla", 0}, {"zero", 0},  {"oh", 0},    {"o", 0},
       {"ett", 1},   {"en", 1},    {"etta", 1},  {"one", 1},   {"två", 2},
       {"tvåa", 2},  {"two", 2},   {"tre", 3},   {"trea", 3},  {"three", 3},
@@ -196,8 +289,7 @@ int DigitWord(std::string_view lw) {
       {"nio", 9},   {"nia", 9},   {"nine", 9},
   };
   if (lw.size() > 6) return -1;
-  auto it = kWords.find(lw);
-  return it == kWords.end() ? -1 : it->second;
+  return kWords.Find(lw);
 }
 
 // A written-out number 0..99 in Swedish or English, as one word
@@ -206,7 +298,7 @@ int NumberWord(std::string_view w) {
   static const std::pair<std::string_view, int> kTens[] = {
       {"tjugo", 20}, {"trettio", 30}, {"fyrtio", 40}, {"femtio", 50}, {"sextio", 60},
       {"twenty", 20}, {"thirty", 30}, {"forty", 40}, {"fifty", 50}, {"sixty", 60}};
-  static const std::unordered_map<std::string_view, int> kSmall = {
+  static const WordDict kSmall = {
       {"ett", 1},      {"en", 1},       {"två", 2},      {"tre", 3},       {"fyra", 4},
       {"fem", 5},      {"sex", 6},      {"sju", 7},      {"åtta", 8},      {"nio", 9},
       {"tio", 10},     {"elva", 11},    {"tolv", 12},    {"tretton", 13},  {"fjorton", 14},
@@ -215,14 +307,14 @@ int NumberWord(std::string_view w) {
       {"six", 6},      {"seven", 7},    {"eight", 8},    {"nine", 9},      {"ten", 10},
       {"eleven", 11},  {"twelve", 12},  {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15},
       {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"aderton", 18}};
-  if (auto it = kSmall.find(w); it != kSmall.end()) return it->second;
+  if (int v = kSmall.Find(w); v >= 0) return v;
   for (const auto& [t, v] : kTens) {
     if (w.substr(0, t.size()) == t) {
       std::string_view rest = w.substr(t.size());
       if (!rest.empty() && rest.front() == '-') rest.remove_prefix(1);
       if (rest.empty()) return v;
-      auto it = kSmall.find(rest);
-      if (it != kSmall.end() && it->second < 10) return v + it->second;
+      int u = kSmall.Find(rest);
+      if (u >= 0 && u < 10) return v + u;
       return -1;
     }
   }
@@ -307,16 +399,27 @@ struct PhoneValidator::Impl {
     }
   }
 
-  std::unordered_map<std::string, bool> national_cache;
+  // ValidNational, remembered: ads repeat the same numbers. A direct-mapped
+  // cache keyed by the digits as an integer (and their count), so a lookup
+  // costs no string and no allocation.
+  static constexpr size_t kCacheSize = 1 << 16;
+  std::vector<uint64_t> national_keys = std::vector<uint64_t>(kCacheSize, 0);  // 0: empty
+  std::vector<uint8_t> national_valid = std::vector<uint8_t>(kCacheSize, 0);
 
-  // ValidNational, remembered: ads repeat the same numbers.
   bool ValidNationalCached(std::string_view nat) {
-    std::string key(nat);
-    auto it = national_cache.find(key);
-    if (it != national_cache.end()) return it->second;
-    if (national_cache.size() > 100000) national_cache.clear();
+    if (nat.size() > 15) return ValidNational(nat);
+    uint64_t key = 0;
+    for (char c : nat) {
+      if (!IsDigit(c)) return ValidNational(nat);
+      key = key * 10 + static_cast<uint64_t>(c - '0');
+    }
+    key = (key << 4 | nat.size()) + 1;  // never 0
+    uint64_t h = key * 0x9E3779B97F4A7C15ULL;
+    size_t slot = static_cast<size_t>(h >> 50) & (kCacheSize - 1);
+    if (national_keys[slot] == key) return national_valid[slot] != 0;
     bool ok = ValidNational(nat);
-    national_cache.emplace(std::move(key), ok);
+    national_keys[slot] = key;
+    national_valid[slot] = ok ? 1 : 0;
     return ok;
   }
 
@@ -483,17 +586,28 @@ void EvaluateRun(const std::vector<PGroup>& g, PhoneValidator* v, std::vector<st
 
 void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
                 std::vector<std::string>* out) {
-  std::vector<PGroup> run;
+  thread_local std::vector<PGroup> run;  // scratch, keeps its room from text to text
+  run.clear();
   size_t run_digits = 0;
   auto flush = [&] {
     if (run_digits >= 7) EvaluateRun(run, v, out);
     run.clear();
     run_digits = 0;
   };
-  for (const Tok& t : toks.words) {
+  const auto& all = toks.words;
+  const auto& starts = toks.phones;  // the words that can start a run
+  size_t si = 0;
+  for (size_t wi = 0; wi < all.size(); ++wi) {
+    if (run_digits == 0) {
+      // Outside a run only a word with a digit or a zero word ("noll",
+      // "zero", "oh", "O") can start one: go to the next such word.
+      while (si < starts.size() && starts[si] < wi) ++si;
+      if (si == starts.size()) break;
+      wi = starts[si];
+    }
+    const Tok& t = all[wi];
     size_t b = t.b, e = t.e;
     if (!t.has_digit) {
-      // Outside a run only a zero word ("noll", "zero", "oh", "O") can start one.
       if (run_digits == 0 && !(MayStartZero(s[b]) && e - b <= 5)) continue;
       if (e - b > 6) {
         flush();
@@ -521,7 +635,8 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
                (run_digits > 0 ? true : MayStartZero(s[b]) && e - b <= 5)) {
       // A run of digit words must start with a zero ("noll", "zero", "oh"),
       // so a word outside a run is only looked up if it could be one.
-      int d = DigitWord(LowerWord(s.substr(b, e - b)));
+      char lw[8];  // e - b <= 6 here
+      int d = DigitWord(LowerInto(s.substr(b, e - b), lw));
       if (run_digits == 0 && d != 0) d = -1;
       if (d < 0) {
         flush();
@@ -647,8 +762,9 @@ void EmailsImpl(std::string_view s, const Tokens& toks, std::vector<std::string>
   const size_t n = s.size();
   // Where an "@" may be: the '@' signs, the 't' of a word "at", the word
   // "snabel" (of "snabel-a").
-  std::vector<uint32_t> cand(toks.ats);
-  for (const Tok& t : toks.words) {
+  std::vector<uint32_t> cand(toks.ats.begin(), toks.ats.end());
+  for (uint32_t wi : toks.ats_words) {
+    const Tok& t = toks.words[wi];
     size_t len = t.e - t.b;
     if (len == 2 && Lower(s[t.b]) == 'a' && Lower(s[t.b + 1]) == 't') {
       cand.push_back(t.b + 1);
@@ -725,8 +841,9 @@ const HandleKey* FindHandleKey(std::string_view lw) {
       {"ig", "instagram", true},       {"onlyfans", "onlyfans", false},
       {"of", "onlyfans", true},        {"telegramm", "telegram", false},
   };
+  if (lw.size() < 2) return nullptr;
   for (const HandleKey& k : kKeys) {
-    if (k.word == lw) return &k;
+    if (k.word.size() == lw.size() && k.word[0] == lw[0] && k.word == lw) return &k;
   }
   return nullptr;
 }
@@ -772,18 +889,17 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
   size_t last_key_end = std::string_view::npos;
   std::string_view last_kind;
   size_t consumed = 0;
-  const std::vector<Tok>& words = toks.words;
-  const std::vector<uint32_t>& ats = toks.ats;
+  const auto& words = toks.words;
+  const auto& keys = toks.keys;  // words that may be a platform word
+  const auto& ats = toks.ats;
   size_t wi = 0, ai = 0;
-  // Words and '@' signs, in order.
-  while (wi < words.size() || ai < ats.size()) {
+  // Those words and '@' signs, in order.
+  while (wi < keys.size() || ai < ats.size()) {
     size_t i;
-    if (ai < ats.size() && (wi >= words.size() || ats[ai] < words[wi].b)) {
+    if (ai < ats.size() && (wi >= keys.size() || ats[ai] < words[keys[wi]].b)) {
       i = ats[ai++];
     } else {
-      const Tok& t = words[wi++];
-      if (t.digit_first) continue;
-      i = t.b;
+      i = words[keys[wi++]].b;
     }
     if (i < consumed) continue;
     char c = s[i];
@@ -831,7 +947,9 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
       consumed = j;
       continue;
     }
-    key = FindHandleKey(LowerWord(s.substr(i, len)));
+    char lw[16];  // len <= 9, ASCII letters only
+    for (size_t k = 0; k < len; ++k) lw[k] = Lower(s[i + k]);
+    key = FindHandleKey(std::string_view(lw, len));
     if (key == nullptr) {
       continue;
     }
@@ -1015,7 +1133,8 @@ namespace {
 void AgesImpl(std::string_view s, const Tokens& toks, int ref_year, std::vector<int>* out) {
   const size_t n = s.size();
   size_t consumed = 0;
-  for (const Tok& t : toks.words) {
+  for (uint32_t wi : toks.ages) {
+    const Tok& t = toks.words[wi];
     size_t i = t.b;
     if (i < consumed) continue;
     char c = s[i];
@@ -1028,9 +1147,9 @@ void AgesImpl(std::string_view s, const Tokens& toks, int ref_year, std::vector<
       // "24/7", "19:00", "070-...".
       bool glued_before = b > 0 && (IsAsciiAlpha(s[b - 1]) ||
                                     (b >= 2 && IsDigit(s[b - 2]) &&
-                                     std::strchr("./:,-+", s[b - 1]) != nullptr));
+                                     kNumberGlueBefore.Has(s[b - 1])));
       bool glued_after = e < n && ((e + 1 < n && IsDigit(s[e + 1]) &&
-                                    std::strchr("./:,-", s[e]) != nullptr) ||
+                                    kNumberGlueAfter.Has(s[e])) ||
                                    s[e] == '%');
       if (glued_before || glued_after) continue;
       size_t nd = e - b;
@@ -1212,7 +1331,8 @@ namespace {
 void PricesImpl(std::string_view s, const Tokens& toks, std::vector<std::string>* out) {
   const size_t n = s.size();
   size_t consumed = 0;
-  for (const Tok& t : toks.words) {
+  for (uint32_t wi : toks.digits) {
+    const Tok& t = toks.words[wi];
     if (!t.digit_first || t.b < consumed) continue;
     size_t i = t.b;
     size_t b = i;
@@ -1256,7 +1376,7 @@ void PricesImpl(std::string_view s, const Tokens& toks, std::vector<std::string>
     if (k < n && s[k] == ' ') ++k;
     size_t cend = 0;
     std::string_view cur;
-    if (k < n && std::strchr("kKsS:,\xE2" "eE$uUnNdD", s[k]) != nullptr) cur = CurrencyAt(s, k, &cend);
+    if (k < n && kCurrencyFirst.Has(s[k])) cur = CurrencyAt(s, k, &cend);
     if (cur.empty()) {
       if (prefix_cur.empty()) continue;
       cur = prefix_cur;

@@ -30,6 +30,13 @@
 //
 // Every list is de-duplicated and in order of first appearance.
 //
+// Speed (issue 6: >= 50 MB/s per core, all extractors on). A text is split
+// into words once (16 bytes at a time, lib/wordscan.h); the tokenizer also
+// lists, per extractor, the words it can start at (digits for prices, a
+// number word's first letter for ages, a platform's first letter for
+// handles, ...), so each extractor visits only those. Validated national
+// numbers are remembered in a table keyed by the digits as an integer.
+//
 // Thread-safety: an Extractor caches phone validations; use one per thread.
 // The free functions are pure.
 #ifndef KARTA_LIB_EXTRACT_H_

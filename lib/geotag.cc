@@ -11,6 +11,7 @@
 
 #include "lib/cli.h"
 #include "lib/text.h"
+#include "lib/wordscan.h"
 
 namespace karta {
 namespace {
@@ -41,6 +42,35 @@ inline uint64_t HashWord(const char* p, size_t n) {
     h = Mix(h ^ w ^ 0x5555);
   }
   return h | 1;  // never 0: 0 marks an empty slot
+}
+
+// Mask of the low n bytes (0 < n <= 8).
+inline uint64_t LowBytes(size_t n) { return ~uint64_t{0} >> (64 - 8 * n); }
+
+// HashWord of a word of 1..16 bytes whose first and second 8 bytes are lo
+// and hi (garbage past the word), without touching memory.
+inline uint64_t HashWordRegs(uint64_t lo, uint64_t hi, size_t n) {
+  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
+  if (n < 8) return Mix(h ^ (lo & LowBytes(n)) ^ 0x5555) | 1;
+  h = Mix(h ^ lo);
+  if (n > 8) h = Mix(h ^ (hi & LowBytes(n - 8)) ^ 0x5555);
+  return h | 1;
+}
+
+// HashWord of the n bytes at p, for p inside a buffer with 8 readable bytes
+// past the word (GeoScan::folded_): the tail is one masked load, not a byte
+// copy that the next load would have to wait for.
+inline uint64_t HashWordPadded(const char* p, size_t n) {
+  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = Mix(h ^ w);
+    p += 8;
+    n -= 8;
+  }
+  if (n) h = Mix(h ^ LoadTail(p, n) ^ 0x5555);
+  return h | 1;
 }
 
 // Hash of a run of words from the hashes of its words.
@@ -94,6 +124,20 @@ const std::array<CharInfo, 0x250>& InfoTable() {
   return table;
 }
 
+// The code point at text[i] (not ASCII) and where the next one starts: a
+// valid two-byte sequence (Latin-1 and Latin Extended: å ä ö é) decoded here,
+// anything else by DecodeUtf8 (the same result, a function call slower).
+inline char32_t DecodeAt(std::string_view text, size_t i, size_t* next) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char c = p[i];
+  if (c >= 0xC2 && c <= 0xDF && i + 1 < text.size() && (p[i + 1] & 0xC0) == 0x80) {
+    *next = i + 2;
+    return static_cast<char32_t>(((c & 0x1F) << 6) | (p[i + 1] & 0x3F));
+  }
+  *next = i;
+  return DecodeUtf8(text, next);
+}
+
 // Words that mark a place: "i Kista", "nära Slussen", "near Solna".
 struct Evidence {
   std::string_view word;
@@ -139,26 +183,57 @@ constexpr County kCounties[] = {
 
 }  // namespace
 
-// ASCII bytes: the folded letter or digit, or 0 for a non-word byte.
-struct AsciiTable {
-  unsigned char fold[128];
-  constexpr AsciiTable() : fold() {
+
+// What an ASCII byte does between words (Fold): bits below.
+enum : unsigned char {
+  kGapWord = 1,     // a letter or digit: not a gap byte
+  kGapSpace = 2,    // white space
+  kGapGlue = 4,     // '@', '_', '#', '/', '.', '\\': joins a handle, e-mail or URL
+  kGapComma = 8,
+  kGapSentence = 16,  // ends a sentence
+  kGapNoJoin = 32,  // anything but ' ', '-', ':' and tab: the words are not one name
+};
+struct GapTable {
+  unsigned char bits[128];
+  constexpr GapTable() : bits() {
     for (int c = 0; c < 128; ++c) {
-      if (c >= 'a' && c <= 'z') fold[c] = static_cast<unsigned char>(c);
-      if (c >= 'A' && c <= 'Z') fold[c] = static_cast<unsigned char>(c | 0x20);
-      if (c >= '0' && c <= '9') fold[c] = static_cast<unsigned char>(c);
+      unsigned char b = 0;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        bits[c] = kGapWord;
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') b |= kGapSpace;
+      if (c == '@' || c == '_' || c == '#' || c == '/' || c == '.' || c == '\\') b |= kGapGlue;
+      if (c == ',') b |= kGapComma;
+      if (c == '.' || c == '!' || c == '?' || c == '\n' || c == '|' || c == ';' || c == '*') {
+        b |= kGapSentence;
+      }
+      if (c != ' ' && c != '-' && c != ':' && c != '\t') b |= kGapNoJoin;
+      bits[c] = b;
     }
   }
 };
-constexpr AsciiTable kAscii;
+constexpr GapTable kGap;
+
+inline void Geotagger::AddToken(const GeoScan::Token& t, bool bloom, GeoScan* s) const {
+  const uint64_t b = t.hash >> 48;
+  if (bloom && ((bloom_[b >> 6] >> (b & 63)) & 1)) {
+    s->cands_.push_back(static_cast<uint32_t>(s->toks_.size()));  // may start a name
+  }
+  s->toks_.push_back(t);
+}
 
 void Geotagger::Fold(std::string_view text, GeoScan* s) const {
   const auto& table = InfoTable();
   const size_t n = text.size();
-  // Folding never grows a code point by more than 7/1 bytes in practice
-  // (U+0130 and ligatures); 3x plus slack covers every real text.
-  if (s->folded_.size() < n * 3 + 16) s->folded_.resize(n * 3 + 16);  // only grows
-  s->toks_.clear();
+  // A code point folds to at most 7 bytes (CharInfo::folded; longer ones
+  // fold to nothing) and takes at least 2 bytes when it folds to more than
+  // one, so 4x covers every text; the slack is for 16-byte stores
+  // (FoldAsciiAlnum) and 8-byte loads (HashWordPadded).
+  if (s->folded_.size() < n * 4 + 64) s->folded_.resize(n * 4 + 64);  // only grows
+  s->toks_.Reset(n / 2 + 1);  // words are apart: at most n/2+1 of them
+  s->cands_.Reset(n / 2 + 1);
+  const bool bloom = !bloom_.empty();
   char* out = s->folded_.data();
   size_t o = 0;
   bool sentence_start = true;
@@ -176,11 +251,21 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     CharInfo computed;
     size_t next = i + 1;
     if (c < 0x80) {
-      word_start = kAscii.fold[c] != 0;
+      const unsigned g = kGap.bits[c];
+      if (!(g & kGapWord)) {
+        // Between words: note what the gap holds.
+        gap_space = gap_space || (g & kGapSpace);
+        gap_glue = gap_glue || (g & kGapGlue);
+        if ((g & kGapComma) && !s->toks_.empty()) s->toks_.back().comma = true;
+        sentence_start = sentence_start || (g & kGapSentence);
+        joinable = joinable && !(g & kGapNoJoin);
+        ++i;
+        continue;
+      }
+      word_start = true;
       upper = c >= 'A' && c <= 'Z';
     } else {
-      next = i;
-      char32_t cp = DecodeUtf8(text, &next);
+      char32_t cp = DecodeAt(text, i, &next);
       if (cp < 0x250) {
         ci = &table[cp];
       } else {
@@ -202,25 +287,6 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
         continue;
       }
     }
-    if (!word_start) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        gap_space = true;
-      } else if (c == '@' || c == '_' || c == '#' || c == '/' || c == '.' || c == '\\') {
-        gap_glue = true;
-      }
-      if (c == ',') {
-        if (!s->toks_.empty()) s->toks_.back().comma = true;
-        joinable = false;
-      } else if (c == '.' || c == '!' || c == '?' || c == '\n' || c == '|' || c == ';' ||
-                 c == '*') {
-        sentence_start = true;
-        joinable = false;
-      } else if (c != ' ' && c != '-' && c != ':' && c != '\t') {
-        joinable = false;
-      }
-      ++i;
-      continue;
-    }
     GeoScan::Token t;
     t.fb = static_cast<uint32_t>(o);
     t.ob = static_cast<uint32_t>(i);
@@ -232,16 +298,31 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     if (t.glued && !s->toks_.empty()) s->toks_.back().glued = true;
     gap_space = false;
     gap_glue = false;
+    uint64_t lo = 0, hi = 0;
+    if (c < 0x80) {
+      // Most words: short, ASCII, followed by ASCII; hashed from registers.
+      size_t len = FoldShortAsciiWord(text.data(), i, n, out + o, &lo, &hi);
+      if (len) {
+        o += len;
+        i += len;
+        t.fe = static_cast<uint32_t>(o);
+        t.oe = static_cast<uint32_t>(i);
+        t.hash = HashWordRegs(lo, hi, len);
+        AddToken(t, bloom, s);
+        sentence_start = false;
+        joinable = true;
+        continue;
+      }
+    }
     while (true) {
       if (c < 0x80) {
-        unsigned char f = kAscii.fold[c];
-        if (!f) break;
-        out[o++] = static_cast<char>(f);
-        ++i;
+        size_t j = FoldAsciiAlnum(text.data(), i, n, out + o);
+        if (j == i) break;
+        o += j - i;
+        i = j;
       } else {
         if (!ci) {
-          next = i;
-          char32_t cp = DecodeUtf8(text, &next);
+          char32_t cp = DecodeAt(text, i, &next);
           if (cp < 0x250) {
             ci = &table[cp];
           } else {
@@ -259,8 +340,8 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     }
     t.fe = static_cast<uint32_t>(o);
     t.oe = static_cast<uint32_t>(i);
-    t.hash = HashWord(out + t.fb, o - t.fb);
-    s->toks_.push_back(t);
+    t.hash = HashWordPadded(out + t.fb, o - t.fb);
+    AddToken(t, bloom, s);
     sentence_start = false;
     joinable = true;
   }
@@ -304,6 +385,11 @@ uint32_t Geotagger::Find(const std::vector<Slot>& table, uint64_t hash) const {
 }
 
 Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
+  // The context words, looked up by the hash every token already has.
+  evidence_.assign(128, Slot{});
+  for (uint32_t k = 0; k < std::size(kEvidence); ++k) InsertSmall(&evidence_, kEvidence[k].word, k);
+  station_.assign(64, Slot{});
+  for (uint32_t k = 0; k < std::size(kStationAfter); ++k) InsertSmall(&station_, kStationAfter[k], k);
   if (!gaz_) return;
   const auto& es = gaz_->entries();
   std::map<std::string, uint32_t> by_key;
@@ -365,6 +451,12 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
     auto& best = largest[e.kommunkod.substr(0, 2)];
     if (e.population > best.first) best = {e.population, e.kommunkod};
   }
+  code_.assign(es.size(), 0);
+  for (uint32_t i = 0; i < es.size(); ++i) {
+    unsigned v = 0;
+    for (char c : es[i].kommunkod) v = v * 10 + static_cast<unsigned>(c - '0');  // 4 digits (Load checks)
+    code_[i] = static_cast<uint16_t>(v);
+  }
   main_city_.assign(es.size(), false);
   for (uint32_t i = 0; i < es.size(); ++i) {
     auto it = largest.find(es[i].kommunkod.substr(0, 2));
@@ -416,49 +508,71 @@ int Geotagger::MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix)
   return 0;
 }
 
+void Geotagger::InsertSmall(std::vector<Slot>* table, std::string_view word, uint32_t index) {
+  uint64_t h = HashWord(word.data(), word.size());
+  for (size_t k = h & (table->size() - 1);; k = (k + 1) & (table->size() - 1)) {
+    Slot& sl = (*table)[k];
+    if (sl.hash == h) return;  // the first entry of a word wins
+    if (sl.hash == 0) {
+      sl = Slot{h, index + 1};
+      return;
+    }
+  }
+}
+
+int Geotagger::FindSmall(const std::vector<Slot>& table, uint64_t hash) {
+  for (size_t k = hash & (table.size() - 1);; k = (k + 1) & (table.size() - 1)) {
+    const Slot& sl = table[k];
+    if (sl.hash == hash) return static_cast<int>(sl.value) - 1;
+    if (sl.hash == 0) return -1;
+  }
+}
+
 bool Geotagger::HasEvidenceBefore(const GeoScan& s, size_t i, double* weight) const {
   if (i == 0 || !s.toks_[i].joined) return false;
   const auto& p = s.toks_[i - 1];
+  int k = FindSmall(evidence_, p.hash);  // by the word's hash, then the word itself
+  if (k < 0) return false;
   std::string_view w = std::string_view(s.folded_).substr(p.fb, p.fe - p.fb);
-  for (const Evidence& e : kEvidence) {
-    if (w == e.word) {
-      *weight = e.weight;
-      return true;
-    }
-  }
-  return false;
+  if (w != kEvidence[k].word) return false;
+  *weight = kEvidence[k].weight;
+  return true;
 }
 
 bool Geotagger::HasStationAfter(const GeoScan& s, size_t j) const {
   if (j >= s.toks_.size() || !s.toks_[j].joined) return false;
   const auto& p = s.toks_[j];
   std::string_view w = std::string_view(s.folded_).substr(p.fb, p.fe - p.fb);
-  for (std::string_view st : kStationAfter) {
-    if (w == st) {
-      if (w == "t") {  // "T-bana", not a lone letter
-        return j + 1 < s.toks_.size() &&
-               std::string_view(s.folded_).substr(s.toks_[j + 1].fb, 4) == "bana";
-      }
-      return true;
-    }
+  int k = FindSmall(station_, p.hash);
+  if (k < 0 || w != kStationAfter[k]) return false;
+  if (w == "t") {  // "T-bana", not a lone letter
+    // The folded words from the next one on (they are contiguous in
+    // folded_) start with "bana".
+    if (j + 1 >= s.toks_.size()) return false;
+    size_t fb = s.toks_[j + 1].fb;
+    size_t avail = s.toks_[s.toks_.size() - 1].fe - fb;
+    return std::string_view(s.folded_).substr(fb, std::min<size_t>(4, avail)) == "bana";
   }
-  return false;
+  return true;
 }
 
 void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
   if (groups_.empty() || text.empty()) return;
   Fold(text, s);
   const auto& t = s->toks_;
-  for (size_t i = 0; i < t.size();) {
+  // Only the words whose hash passed the first-word Bloom filter can start a
+  // name (MatchAt is 0 for every other word); a match skips the words it
+  // spans.
+  size_t next = 0;
+  for (uint32_t ci : s->cands_) {
+    size_t i = ci;
+    if (i < next) continue;
     uint32_t g = 0;
     int suffix = 0;
     int n = MatchAt(*s, i, &g, &suffix);
-    if (n == 0) {
-      ++i;
-      continue;
-    }
+    if (n == 0) continue;
     if (!location && (t[i].glued || t[i + static_cast<size_t>(n) - 1].glued)) {
-      i += static_cast<size_t>(n);  // a handle or address, not a place: "@mira_sthlm"
+      next = i + static_cast<size_t>(n);  // a handle or address, not a place: "@mira_sthlm"
       continue;
     }
     const Group& grp = groups_[g];
@@ -521,7 +635,7 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
       }
       s->mentions.push_back(m);
     }
-    i = after;
+    next = after;
   }
 }
 
@@ -530,23 +644,37 @@ GeoResult Geotagger::Resolve(const GeoScan& scan) const {
   const auto& ms = scan.mentions;
   if (ms.empty()) return r;
   const auto& es = gaz_->entries();
-  // Kommuner named without doubt (every entry of the name in one kommun).
-  std::vector<std::string_view> firm;
-  for (const GeoMention& m : ms) {
-    const Group& g = groups_[m.group];
-    bool one = true;
-    for (uint32_t e : g.entries) one = one && es[e].kommunkod == es[g.entries[0]].kommunkod;
-    if (one) firm.push_back(es[g.entries[0]].kommunkod);
-  }
-  // Choose an entry per mention: one in a kommun named elsewhere, else the
-  // largest; within a kommun the most specific.
+  // Kommuner are compared by their code as a number (the gazetteer checks
+  // that every kommunkod is 4 digits; the county is its first two).
+  auto code = [&](uint32_t e) { return code_[e]; };
+  auto county = [&](uint32_t e) { return code_[e] / 100; };
+  // Scratch reused from record to record (per thread).
   struct Chosen {
     uint32_t entry;
     double weight;
     uint32_t order;
   };
-  std::vector<Chosen> ch;
-  ch.reserve(ms.size());
+  struct Kommun {
+    uint16_t code;
+    double weight = 0;
+    int best_kind = 0;
+    uint32_t first = UINT32_MAX;
+  };
+  thread_local std::vector<uint16_t> firm;
+  thread_local std::vector<Chosen> ch;
+  thread_local std::vector<Kommun> ks;
+  firm.clear();
+  ch.clear();
+  ks.clear();
+  // Kommuner named without doubt (every entry of the name in one kommun).
+  for (const GeoMention& m : ms) {
+    const Group& g = groups_[m.group];
+    bool one = true;
+    for (uint32_t e : g.entries) one = one && code(e) == code(g.entries[0]);
+    if (one) firm.push_back(code(g.entries[0]));
+  }
+  // Choose an entry per mention: one in a kommun named elsewhere, else the
+  // largest; within a kommun the most specific.
   for (const GeoMention& m : ms) {
     const Group& g = groups_[m.group];
     uint32_t pick = g.entries[0];
@@ -554,42 +682,33 @@ GeoResult Geotagger::Resolve(const GeoScan& scan) const {
       pick = m.exact;
     } else {
       for (uint32_t e : g.entries) {
-        if (std::find(firm.begin(), firm.end(), es[e].kommunkod) != firm.end()) {
+        if (std::find(firm.begin(), firm.end(), code(e)) != firm.end()) {
           pick = e;
           break;
         }
       }
     }
     for (uint32_t e : g.entries) {  // same kommun, more specific kind
-      if (es[e].kommunkod == es[pick].kommunkod && es[e].kind > es[pick].kind) pick = e;
+      if (code(e) == code(pick) && es[e].kind > es[pick].kind) pick = e;
     }
     ch.push_back({pick, m.weight, m.order});
   }
   // A county's largest kommun named bare yields to a place elsewhere in the county.
   for (Chosen& c : ch) {
     if (!main_city_[c.entry]) continue;
-    const std::string& code = es[c.entry].kommunkod;
     for (const Chosen& o : ch) {
-      const std::string& oc = es[o.entry].kommunkod;
-      if (oc != code && oc.compare(0, 2, code, 0, 2) == 0) {
+      if (code(o.entry) != code(c.entry) && county(o.entry) == county(c.entry)) {
         c.weight *= 0.4;
         break;
       }
     }
   }
-  struct Kommun {
-    std::string_view code;
-    double weight = 0;
-    int best_kind = 0;
-    uint32_t first = UINT32_MAX;
-  };
-  std::vector<Kommun> ks;
   double total = 0;
   for (const Chosen& c : ch) {
-    std::string_view code = es[c.entry].kommunkod;
-    auto it = std::find_if(ks.begin(), ks.end(), [&](const Kommun& k) { return k.code == code; });
+    uint16_t k = code(c.entry);
+    auto it = std::find_if(ks.begin(), ks.end(), [&](const Kommun& x) { return x.code == k; });
     if (it == ks.end()) {
-      ks.push_back(Kommun{code});
+      ks.push_back(Kommun{k});
       it = ks.end() - 1;
     }
     it->weight += c.weight;
@@ -607,7 +726,7 @@ GeoResult Geotagger::Resolve(const GeoScan& scan) const {
   }
   const Chosen* best = nullptr;
   for (const Chosen& c : ch) {
-    if (es[c.entry].kommunkod != win->code) continue;
+    if (code(c.entry) != win->code) continue;
     if (!best || es[c.entry].kind > es[best->entry].kind ||
         (es[c.entry].kind == es[best->entry].kind && c.weight > best->weight)) {
       best = &c;

@@ -56,6 +56,23 @@ TEST_CASE("genitive, compound and -området forms") {
   CHECK(Code("Stockholmsområdet") == "0180");
 }
 
+TEST_CASE("long words, mixed scripts and text ends fold the same on every path") {
+  // Words of 16 bytes and more, words with å ä ö inside, words at the very
+  // end of a text (the 16-byte fast paths must not read past it).
+  CHECK(Geotagger::FoldName("SUPERLÅNGTORDMEDÅÄÖOCHMERA Södertäljetrakten") ==
+        "superlangtordmedaaoochmera sodertaljetrakten");
+  CHECK(Geotagger::FoldName("abcdefghijklmnopqrstuvwxyz0123456789") ==
+        "abcdefghijklmnopqrstuvwxyz0123456789");
+  CHECK(Geotagger::FoldName("x") == "x");
+  CHECK(Geotagger::FoldName("Ny tjej i stan, bor nära MEDBORGARPLATSEN") ==
+        "ny tjej i stan bor nara medborgarplatsen");
+  CHECK(Code("Ny tjej i stan, välkommen hem till mig i lägenheten nära Medborgarplatsen") == "0180");
+  CHECK(Code("Medborgarplatsen") == "0180");
+  CHECK(Code("Solna") == "0184");
+  CHECK(Code("nära Kista T-bana") == "0180");
+  CHECK(Code("Kista T-ba") == "");  // "T-ba" is no station word: Kista needs context
+}
+
 TEST_CASE("Unicode word boundaries") {
   CHECK(Code("Solnabo") == "");          // not a word of its own
   CHECK(Code("Nackaälven") == "");

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/civil.h"
 #include "lib/text.h"
 
 namespace karta {
@@ -284,15 +285,6 @@ std::string UrlScheme(std::string_view url) {
   }
   for (char& ch : s) ch = AsciiLower(ch);
   return s;
-}
-
-std::string NowRfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // ---- Fetcher ----

@@ -44,6 +44,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lib/civil.h"  // NowRfc3339
 #include "lib/robots.h"
 #include "lib/status.h"
 
@@ -214,8 +215,6 @@ class Fetcher {
 std::string HostKey(std::string_view url);
 // The scheme of a URL, lower-case ("" if none).
 std::string UrlScheme(std::string_view url);
-// The current UTC time as RFC 3339 ("2026-11-29T16:00:00Z").
-std::string NowRfc3339();
 
 }  // namespace karta
 

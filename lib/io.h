@@ -63,6 +63,16 @@ class OutputFile {
     buf_[buffered_++] = c;
     return Status::Ok();
   }
+  // For formatters that write in place: room for `n` bytes at the end of the
+  // buffer (flushing it first when needed), to be claimed with Wrote(k),
+  // k <= n. Returns nullptr when `n` is more than the buffer holds: then use
+  // Write().
+  Result<char*> Room(size_t n) {
+    if (n > kBufferSize) return static_cast<char*>(nullptr);
+    if (n > kBufferSize - buffered_) KARTA_RETURN_IF_ERROR(Flush());
+    return buf_.get() + buffered_;
+  }
+  void Wrote(size_t k) { buffered_ += k; }
   Status Flush();
   // Flushes, syncs, closes and renames into place. Idempotent.
   Status Commit();

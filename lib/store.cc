@@ -85,7 +85,6 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0
 
 int64_t DayOf(int64_t t) { return FloorDiv(t, 86400); }
 
-std::string Now() { return FormatTime(static_cast<int64_t>(std::time(nullptr))); }
 
 }  // namespace
 
@@ -98,15 +97,7 @@ Result<int64_t> ParseTime(std::string_view s) {
   return *t;
 }
 
-std::string FormatTime(int64_t t) {
-  int64_t days = DayOf(t);
-  int64_t rem = t - days * 86400;
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, rem / 60 % 60,
-                     rem % 60);
-}
+std::string FormatTime(int64_t t) { return FormatRfc3339(t); }
 
 std::string IsoWeek(int64_t t) { return IsoWeekLabel(DayOf(t)); }
 
@@ -272,7 +263,7 @@ Status Store::BeginRun(const std::string& as_of) {
   Stmt ins(db_, "INSERT INTO runs(as_of, recorded_at) VALUES(?, ?)");
   if (!ins.ok()) return Error("starting a run");
   ins.Bind(1, as_of);
-  ins.Bind(2, Now());
+  ins.Bind(2, NowRfc3339());
   if (ins.Step() != SQLITE_DONE) return Error("starting a run");
   run_ = sqlite3_last_insert_rowid(db_);
   as_of_ = as_of;

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/civil.h"
 #include "lib/text.h"
 
 namespace karta {
@@ -28,15 +29,6 @@ std::string Uuid() {
       "{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}>",
       b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
       b[14], b[15]);
-}
-
-std::string WarcDate() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 Result<std::string> Gzip(std::string_view in) {
@@ -194,7 +186,7 @@ Result<std::string> WarcWriter::Write(
   rec += "WARC/1.1\r\n";
   rec += fmt::format("WARC-Type: {}\r\n", type);
   rec += fmt::format("WARC-Record-ID: {}\r\n", id);
-  rec += fmt::format("WARC-Date: {}\r\n", WarcDate());
+  rec += fmt::format("WARC-Date: {}\r\n", NowRfc3339());
   for (const auto& [k, v] : headers) rec += fmt::format("{}: {}\r\n", k, v);
   rec += fmt::format("Content-Length: {}\r\n\r\n", block.size());
   rec.append(block);
