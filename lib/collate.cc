@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 
-#include "lib/civil.h"
 
 namespace karta {
 
@@ -140,32 +139,6 @@ void AppendNumberSegment(double v, std::string* out) {
 void InvertSegment(std::string* out, size_t from) {
   if (from >= out->size() || (*out)[from] != kValue) return;
   for (size_t i = from + 1; i < out->size(); ++i) (*out)[i] = static_cast<char>(~(*out)[i]);
-}
-
-// ---- Times --------------------------------------------------------------------------
-
-std::string FormatRfc3339(double seconds) {
-  double whole = std::floor(seconds);
-  int millis = static_cast<int>(std::lround((seconds - whole) * 1000));
-  if (millis == 1000) {
-    whole += 1;
-    millis = 0;
-  }
-  auto secs = static_cast<int64_t>(whole);
-  int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-  int64_t rem = secs - days * 86400;
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
-  std::string s = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600,
-                              (rem / 60) % 60, rem % 60);
-  if (millis) {
-    std::string f = fmt::format(".{:03}", millis);
-    while (f.back() == '0') f.pop_back();
-    s += f;
-  }
-  s += 'Z';
-  return s;
 }
 
 }  // namespace karta

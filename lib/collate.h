@@ -81,11 +81,6 @@ void AppendNumberSegment(double v, std::string* out);
 // Inverts the segment that starts at out[from] (descending order).
 void InvertSegment(std::string* out, size_t from);
 
-// Formats seconds since the epoch as RFC 3339 UTC: "2026-03-02T10:00:00Z"
-// (fractions of a second kept, up to milliseconds). The parser is
-// ParseTimeSeconds in lib/civil.h.
-std::string FormatRfc3339(double seconds);
-
 }  // namespace karta
 
 #endif  // KARTA_LIB_COLLATE_H_

@@ -137,12 +137,5 @@ TEST_CASE("composite keys: descending text stays prefix-correct") {
   CHECK(key("ö", "a") < key("z", "a"));
 }
 
-TEST_CASE("RFC 3339 formatting of seconds") {
-  CHECK(FormatRfc3339(0) == "1970-01-01T00:00:00Z");
-  CHECK(FormatRfc3339(1793628300) == "2026-11-02T14:05:00Z");
-  CHECK(FormatRfc3339(1793628300.25) == "2026-11-02T14:05:00.25Z");
-  CHECK(FormatRfc3339(-1) == "1969-12-31T23:59:59Z");
-}
-
 }  // namespace
 }  // namespace karta

@@ -250,8 +250,12 @@ struct Aggregator::Impl {
       case AggKind::kCount: return std::to_string(g.count);
       case AggKind::kDistinct: return std::to_string(c.distinct);
       case AggKind::kSum: return FormatNumber(c.sum);
-      case AggKind::kMin: return c.n ? (IsTime(*a) ? FormatRfc3339(c.min) : FormatNumber(c.min)) : "";
-      case AggKind::kMax: return c.n ? (IsTime(*a) ? FormatRfc3339(c.max) : FormatNumber(c.max)) : "";
+      case AggKind::kMin:
+        if (!c.n) return "";
+        return IsTime(*a) ? FormatRfc3339(static_cast<int64_t>(c.min)) : FormatNumber(c.min);
+      case AggKind::kMax:
+        if (!c.n) return "";
+        return IsTime(*a) ? FormatRfc3339(static_cast<int64_t>(c.max)) : FormatNumber(c.max);
       case AggKind::kMean: return c.n ? FormatNumber(c.sum / static_cast<double>(c.n), 2) : "";
     }
     return "";
