@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "lib/cli.h"
+#include "lib/collate.h"
 #include "lib/intern.h"
 
 namespace karta {
@@ -36,8 +37,8 @@ std::vector<std::string> SplitKey(std::string_view k, size_t n) {
   return parts;
 }
 
-// Orders keys as people expect: numbers by value, text by bytes (UTF-8 byte
-// order keeps ISO dates and weeks in time order).
+// Orders keys as people expect: numbers by value, text in Swedish order
+// (A..Z Å Ä Ö, lib/collate.h; it keeps ISO dates and weeks in time order).
 int CompareCell(const std::string& a, const std::string& b) {
   auto na = ParseNumber(a);
   auto nb = ParseNumber(b);
@@ -47,7 +48,7 @@ int CompareCell(const std::string& a, const std::string& b) {
     return 0;
   }
   if (a.empty() != b.empty()) return a.empty() ? 1 : -1;  // empty last
-  return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
+  return CompareSwedish(a, b);
 }
 
 int CompareKeys(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -223,6 +224,10 @@ struct Aggregator::Impl {
   std::vector<int64_t> last_day;                 // per time key: label cache
   std::vector<std::optional<double>> num;        // per aggregate, this record
   std::vector<uint32_t> value_id;                // per aggregate, this record
+  // Per --min/--max aggregate: 0 nothing seen yet, 1 numbers, 2 RFC 3339
+  // times (kept as seconds since the epoch, shown as RFC 3339 UTC).
+  std::vector<char> value_kind;
+  bool IsTime(size_t a) const { return a < value_kind.size() && value_kind[a] == 2; }
 
   // The value of aggregate `a` (nullopt: count) for a group, and its text.
   double Value(const Group& g, std::optional<size_t> a, const TableSpec& spec) const {
@@ -245,8 +250,12 @@ struct Aggregator::Impl {
       case AggKind::kCount: return std::to_string(g.count);
       case AggKind::kDistinct: return std::to_string(c.distinct);
       case AggKind::kSum: return FormatNumber(c.sum);
-      case AggKind::kMin: return c.n ? FormatNumber(c.min) : "";
-      case AggKind::kMax: return c.n ? FormatNumber(c.max) : "";
+      case AggKind::kMin:
+        if (!c.n) return "";
+        return IsTime(*a) ? FormatRfc3339(static_cast<int64_t>(c.min)) : FormatNumber(c.min);
+      case AggKind::kMax:
+        if (!c.n) return "";
+        return IsTime(*a) ? FormatRfc3339(static_cast<int64_t>(c.max)) : FormatNumber(c.max);
       case AggKind::kMean: return c.n ? FormatNumber(c.sum / static_cast<double>(c.n), 2) : "";
     }
     return "";
@@ -317,6 +326,7 @@ Status Aggregator::Begin(const Header& header) {
   m.last_day.assign(nk, std::numeric_limits<int64_t>::min());
   m.num.assign(spec_.aggs.size(), std::nullopt);
   m.value_id.assign(spec_.aggs.size(), 0);
+  m.value_kind.assign(spec_.aggs.size(), 0);
   return Status::Ok();
 }
 
@@ -364,9 +374,25 @@ Status Aggregator::Push(Record& rec) {
       continue;
     }
     m.num[a] = ParseNumber(cell);
+    if (spec.kind == AggKind::kMin || spec.kind == AggKind::kMax) {
+      // The latest (or first) time of a group: RFC 3339 times compare by instant.
+      char kind = m.num[a] ? 1 : 2;
+      if (!m.num[a]) {
+        if (auto t = ParseTimeSeconds(cell, /*strict=*/true)) m.num[a] = static_cast<double>(*t);
+      }
+      if (m.num[a] && m.value_kind[a] && m.value_kind[a] != kind) {
+        return Status::Data(fmt::format("{}: {}: '{}' is a {}, but the column held {} before (for --{})",
+                                        rec.Where(), spec.column, cell.substr(0, 40),
+                                        kind == 1 ? "number" : "time", kind == 1 ? "times" : "numbers",
+                                        spec.Name().substr(spec.column.size() + 1)));
+      }
+      if (m.num[a]) m.value_kind[a] = kind;
+    }
     if (!m.num[a]) {
-      return Status::Data(fmt::format("{}: {}: '{}' is not a number (for --{})", rec.Where(),
+      bool time_ok = spec.kind == AggKind::kMin || spec.kind == AggKind::kMax;
+      return Status::Data(fmt::format("{}: {}: '{}' is not a number{} (for --{})", rec.Where(),
                                       spec.column, cell.substr(0, 40),
+                                      time_ok ? " or an RFC 3339 time" : "",
                                       spec.Name().substr(spec.column.size() + 1)));
     }
   }
@@ -464,9 +490,9 @@ Table Aggregator::GroupTable(size_t set_index, std::optional<size_t> totals_set,
   }
   t.columns.push_back("count");
   t.numeric.push_back(true);
-  for (const AggSpec& a : spec_.aggs) {
-    t.columns.push_back(a.Name());
-    t.numeric.push_back(true);
+  for (size_t a = 0; a < spec_.aggs.size(); ++a) {
+    t.columns.push_back(spec_.aggs[a].Name());
+    t.numeric.push_back(!m.IsTime(a));
   }
   std::optional<size_t> sv = SortValue(spec_, opts);
   auto order = SortGroups(set.groups, set.keys.size(), opts,

@@ -105,6 +105,55 @@ TEST_CASE("bad cells are data errors with FILE:LINE") {
   CHECK(st.message().find("test.csv:7") != std::string::npos);
 }
 
+TEST_CASE("--min/--max of RFC 3339 times: the earliest and latest instant, in UTC") {
+  TableSpec spec;
+  spec.keys = {*ParseKey("cluster")};
+  spec.aggs = {{AggKind::kMin, "posted_at"}, {AggKind::kMax, "posted_at"}};
+  Aggregator agg(spec, {{0}});
+  REQUIRE(agg.Begin(Header({"cluster", "posted_at"})).ok());
+  for (auto f : std::vector<std::vector<std::string>>{{"c1", "2026-03-02T10:00:00Z"},
+                                                      {"c1", "2026-03-03T00:30:00+01:00"},
+                                                      {"c1", ""},
+                                                      {"c2", "2026-03-01T09:00:00Z"}}) {
+    Record r = Row(f);
+    REQUIRE(agg.Push(r).ok());
+  }
+  SortOptions o;
+  o.by = SortBy::kColumn;
+  o.column = "posted_at_max";
+  Table t = agg.GroupTable(0, std::nullopt, o);
+  REQUIRE(t.rows.size() == 2);
+  CHECK(t.rows[0] == std::vector<std::string>{"c1", "3", "2026-03-02T10:00:00Z",
+                                              "2026-03-02T23:30:00Z"});
+  CHECK(t.rows[1] == std::vector<std::string>{"c2", "1", "2026-03-01T09:00:00Z",
+                                              "2026-03-01T09:00:00Z"});
+  CHECK(!t.numeric[2]);
+  // A number after times is a data error.
+  Record r = Row({"c3", "17"});
+  r.line = 9;
+  Status st = agg.Push(r);
+  CHECK(st.code() == Status::Code::kData);
+  CHECK(st.message().find("test.csv:9: posted_at: '17' is a number") != std::string::npos);
+}
+
+TEST_CASE("--sort key: text in Swedish order, numbers by value, empty last") {
+  TableSpec spec;
+  spec.keys = {*ParseKey("place")};
+  Aggregator agg(spec, {{0}});
+  REQUIRE(agg.Begin(Header({"place"})).ok());
+  for (const char* p : {"Östermalm", "", "Åkersberga", "akalla", "Zinkensdamm", "Älvsjö", "Bromma"}) {
+    Record r = Row({p});
+    REQUIRE(agg.Push(r).ok());
+  }
+  SortOptions o;
+  o.by = SortBy::kKey;
+  Table t = agg.GroupTable(0, std::nullopt, o);
+  std::vector<std::string> got;
+  for (const auto& row : t.rows) got.push_back(row[0]);
+  CHECK(got == std::vector<std::string>{"akalla", "Bromma", "Zinkensdamm", "Åkersberga", "Älvsjö",
+                                        "Östermalm", ""});
+}
+
 TEST_CASE("formats") {
   Table t;
   t.columns = {"kommun", "mean"};

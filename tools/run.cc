@@ -9,6 +9,7 @@
 // out and time per stage goes to stderr.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -50,6 +51,9 @@ Rules of a routine (no shell is used, so it runs the same on any PC):
   - The first stage reads the input files given to karta run (or stdin),
     unless it is a source such as 'fetch --site' or 'history new'.
   - Only the last stage may write a file with -o; karta run -o overrides it.
+  - tabulate and report write a table, not records, so they come last; but
+    a tabulate's CSV table may feed more stages, as in a shell pipe:
+    ... | tabulate --by cluster --max posted_at | sort -k posted_at_max:desc
 
 The output is the same, byte for byte, as the same stages run as a shell
 pipeline (karta a | karta b | ...), but faster: records pass between the
@@ -156,8 +160,21 @@ std::string ShellQuote(const std::string& word) {
 }
 
 // Tools that write a table or a report rather than records; they can only be
-// the last stage of a routine.
+// the last stage of a routine, except that a tabulate (whose table is CSV)
+// may feed more stages, as in the shell: `tabulate ... | sort -k count:n:desc`.
 bool IsSink(std::string_view tool) { return tool == "tabulate" || tool == "report"; }
+
+// A word of a stage's arguments that is `flag` or `flag=...`.
+bool HasFlag(const RoutineStage& stage, std::string_view flag) {
+  for (size_t k = 1; k < stage.args.size(); ++k) {
+    std::string_view a = stage.args[k];
+    if (a == flag || (a.size() > flag.size() && a.substr(0, flag.size()) == flag &&
+                      a[flag.size()] == '=')) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // Is the first stage a source, reading no input?
 bool IsSource(const RoutineStage& stage) {
@@ -242,8 +259,10 @@ class Runner : public Tool {
 
  private:
   Status Build(const ToolEnv& env, const Routine& routine, std::vector<BuiltStage>* built);
+  // `tail`: the stages after a tabulate (they start at routine stage
+  // tail_at), or null.
   void Explain(const Routine& routine, const Chain& chain, int64_t input_records, bool source,
-               const SinkStats* sink) const;
+               const SinkStats* sink, const Chain* tail = nullptr, size_t tail_at = 0) const;
 
   std::string routine_;
   std::vector<std::string> sets_;
@@ -316,6 +335,16 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<Bui
       // report): it can only be last, and runs on the CSV of the stages
       // before it. Its own Run() checks its options.
       b.sink = true;
+    } else if (name == "tabulate" &&
+               std::none_of(built->begin(), built->end(), [](auto& x) { return x.sink; })) {
+      // A tabulate in the middle: its table (CSV) feeds the stages after it.
+      if (HasFlag(rs, "--format") || HasFlag(rs, "--excel")) {
+        return Status::Usage(fmt::format(
+            "{}: a tabulate followed by more stages writes CSV for them; --format and --excel "
+            "only on a last stage",
+            where));
+      }
+      b.sink = true;
     } else {
       return stage.status().WithPrefix(where);
     }
@@ -325,7 +354,8 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<Bui
 }
 
 void Runner::Explain(const Routine& routine, const Chain& chain, int64_t input_records,
-                     bool source, const SinkStats* sink) const {
+                     bool source, const SinkStats* sink, const Chain* tail,
+                     size_t tail_at) const {
   constexpr size_t kWidth = 32;
   std::string out = fmt::format("karta run: {}\n", routine.path);
   out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>9}\n", "#", "line",
@@ -346,6 +376,21 @@ void Runner::Explain(const Routine& routine, const Chain& chain, int64_t input_r
     out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", k + 1,
                        routine.stages[k].line, Shorten(routine.stages[k].args, kWidth),
                        chain.records_out(), sink->ran ? "(a table)" : "(not run)", secs);
+    if (tail) {
+      auto more = tail->Stats();
+      for (size_t j = 0; j < more.size(); ++j) {
+        size_t at = tail_at + j;
+        total += more[j].seconds;
+        out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", at + 1,
+                           routine.stages[at].line, Shorten(routine.stages[at].args, kWidth),
+                           more[j].records_in, more[j].records_out, more[j].seconds);
+      }
+      final_out = tail->records_out();
+      total += tail->output_seconds();
+      out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", "", "",
+                         Shorten({"(write CSV)"}, kWidth), final_out, "",
+                         tail->output_seconds());
+    }
   } else {
     total += chain.output_seconds();
     out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", "", "",
@@ -354,7 +399,7 @@ void Runner::Explain(const Routine& routine, const Chain& chain, int64_t input_r
   }
   out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", "", "",
                      Shorten({source ? "total (a source: no input)" : "total"}, kWidth),
-                     input_records, sink ? "" : std::to_string(final_out), total);
+                     input_records, sink && !tail ? "" : std::to_string(final_out), total);
   std::fwrite(out.data(), 1, out.size(), stderr);
 }
 
@@ -465,17 +510,23 @@ Status Runner::Run(const ToolEnv& env) {
     if (!r.ok()) return r.status();
     reader = std::move(r.value());
   }
-  BuiltStage* sink = built.back().sink ? &built.back() : nullptr;
-  TempCsv temp;
+  // The stages before a sink, the sink (tabulate, report), the stages after
+  // it (only after a tabulate: they read its table).
+  size_t sink_at = built.size();
+  for (size_t k = 0; k < built.size(); ++k) {
+    if (built[k].sink) sink_at = k;
+  }
+  BuiltStage* sink = sink_at < built.size() ? &built[sink_at] : nullptr;
+  TempCsv temp, table;
   if (sink) KARTA_RETURN_IF_ERROR(temp.Create());
+  const bool tail = sink && sink_at + 1 < built.size();
+  if (tail) KARTA_RETURN_IF_ERROR(table.Create());
   auto out = OutputFile::Open(sink ? temp.path() : output);
   if (!out.ok()) return out.status();
   CsvWriter writer(out->get());
 
   std::vector<std::unique_ptr<Stage>> stages;
-  for (auto& b : built) {
-    if (!b.sink) stages.push_back(std::move(b.stage));
-  }
+  for (size_t k = 0; k < sink_at; ++k) stages.push_back(std::move(built[k].stage));
   Chain chain(std::move(stages), &writer, explain_);
   Status st;
   if (source) {
@@ -493,7 +544,7 @@ Status Runner::Run(const ToolEnv& env) {
       e.tool = sink->info->name;
       e.common = sink->opts;
       e.common.inputs = {temp.path()};
-      e.common.output = output;
+      e.common.output = tail ? table.path() : output;
       e.common.delimiter = ",";
       e.common.text = false;
       e.cancel = env.cancel;
@@ -505,9 +556,35 @@ Status Runner::Run(const ToolEnv& env) {
       sink_stats.ran = true;
       if (!st.ok() && st.code() != Status::Code::kBrokenPipe &&
           st.code() != Status::Code::kInterrupted) {
-        st = st.WithPrefix(StageName(*routine, built.size() - 1));
+        st = st.WithPrefix(StageName(*routine, sink_at));
       }
     }
+  }
+  if (st.ok() && tail) {
+    // The stages after a tabulate read its table, as they would in a pipe.
+    std::vector<std::unique_ptr<Stage>> rest;
+    for (size_t k = sink_at + 1; k < built.size(); ++k) rest.push_back(std::move(built[k].stage));
+    CsvOptions tcsv;
+    tcsv.cancel = env.cancel;
+    auto r = CsvReader::Open({table.path()}, tcsv);
+    if (!r.ok()) return r.status();
+    auto final_out = OutputFile::Open(output);
+    if (!final_out.ok()) return final_out.status();
+    CsvWriter final_writer(final_out->get());
+    Chain rest_chain(std::move(rest), &final_writer, explain_);
+    st = Pump(r->get(), rest_chain.head());
+    if (st.ok()) st = (*final_out)->Commit();
+    if (explain_) {
+      Explain(*routine, chain, input_records, source, &sink_stats, &rest_chain, sink_at + 1);
+    }
+    if (st.code() == Status::Code::kBrokenPipe) return st;
+    if (!st.ok() && st.code() != Status::Code::kInterrupted) {
+      int f = rest_chain.fault();
+      if (f >= 0 && f < static_cast<int>(rest_chain.Stats().size())) {
+        return st.WithPrefix(StageName(*routine, sink_at + 1 + static_cast<size_t>(f)));
+      }
+    }
+    return st;
   }
   if (explain_) Explain(*routine, chain, input_records, source, sink ? &sink_stats : nullptr);
   if (st.code() == Status::Code::kBrokenPipe) return st;

@@ -60,9 +60,9 @@ class Tabulate : public Tool {
         ->type_name("COL");
     app->add_option("--sum", sum_, "Sum of the numbers in COL per group")
         ->allow_extra_args(false)->type_name("COL");
-    app->add_option("--min", min_, "Smallest number in COL per group")
+    app->add_option("--min", min_, "Smallest number, or earliest RFC 3339 time, in COL per group")
         ->allow_extra_args(false)->type_name("COL");
-    app->add_option("--max", max_, "Largest number in COL per group")
+    app->add_option("--max", max_, "Largest number, or latest RFC 3339 time, in COL per group")
         ->allow_extra_args(false)->type_name("COL");
     app->add_option("--mean", mean_, "Mean of the numbers in COL per group")
         ->allow_extra_args(false)->type_name("COL");
@@ -73,8 +73,8 @@ class Tabulate : public Tool {
         ->type_name("N")
         ->check(CLI::Range(1, 1000000000));
     app->add_option("--sort", sort_,
-                    "count (biggest first, the default), key, input (first seen), or an "
-                    "output column such as cluster_distinct")
+                    "count (biggest first, the default), key (Swedish order: A..Z Å Ä Ö), "
+                    "input (first seen), or an output column such as cluster_distinct")
         ->type_name("WHAT");
     app->add_flag("--reverse", reverse_, "Reverse the sort order");
     app->add_flag("--totals", totals_, "Add a totals row (distinct counts are over all rows)");

@@ -18,6 +18,7 @@ ToolInfo ExtractTool();
 ToolInfo GeotagTool();
 ToolInfo DedupeTool();
 ToolInfo TabulateTool();
+ToolInfo SortTool();
 ToolInfo ReportTool();
 ToolInfo RunTool();
 ToolInfo HistoryTool();
