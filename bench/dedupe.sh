@@ -10,20 +10,6 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-# Like measure (lib.sh), also printing CPU seconds (user + sys): on a shared
-# machine wall time depends on the load, CPU time much less.
-measure() {
-  local name=$1 out=$2
-  shift 2
-  local tf
-  tf=$(mktemp)
-  /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" > "$out"
-  read -r M_SECS M_KB M_USER M_SYS < "$tf"
-  rm -f "$tf"
-  M_CPU=$(echo "$M_USER + $M_SYS" | bc -l)
-  printf '  %-28s %8.2f s wall %8.2f s cpu %8.1f MiB peak\n' "$name" "$M_SECS" "$M_CPU" \
-    "$(echo "$M_KB / 1024" | bc -l)"
-}
 ads=1000000
 [ "${1:-}" = --smoke ] && { ads=5000; shift; }
 [ -n "${1:-}" ] && ads=$1

@@ -20,20 +20,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./lib.sh
-ratio() { printf "%.2f" "$(echo "$1 / $2" | bc -l)"; }
-# measure NAME OUT CMD...: like lib.sh's, and also CPU time (user + system),
-# which a busy shared machine disturbs less than wall time. Sets M_SECS
-# (wall), M_CPU and M_KB.
-measure() {
-  local name=$1 out=$2
-  shift 2
-  /usr/bin/time -f '%e %M %U %S' -o work/sort.time "$@" > "$out"
-  local usr sys
-  read -r M_SECS M_KB usr sys < work/sort.time
-  M_CPU=$(echo "$usr + $sys" | bc -l)
-  printf '  %-32s %7.2f s wall %7.2f s CPU %8.1f MiB peak\n' "$name" "$M_SECS" "$M_CPU" \
-    "$(echo "$M_KB / 1024" | bc -l)"
-}
 rows=1000000
 spill=64M
 if [ "${1:-}" = "--smoke" ]; then rows=20000; spill=256K; fi
