@@ -1,8 +1,8 @@
 #include "lib/civil.h"
 
-#include <ctime>
-
 #include <fmt/format.h>
+
+#include <ctime>
 
 namespace karta {
 namespace {

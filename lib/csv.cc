@@ -6,11 +6,11 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#include <fmt/format.h>
+
 #include <deque>
 #include <mutex>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "lib/text.h"
 
@@ -123,8 +123,8 @@ Result<char> ParseDelimiter(std::string_view spec) {
   if (spec == "semicolon") return ';';
   if (spec == "pipe") return '|';
   if (spec.size() == 1 && spec[0] != '"' && spec[0] != '\n' && spec[0] != '\r') return spec[0];
-  return Status::Usage(fmt::format(
-      "invalid delimiter '{}' (give one character such as ';', or \\t for tab)", spec));
+  return Status::Usage(
+      fmt::format("invalid delimiter '{}' (give one character such as ';', or \\t for tab)", spec));
 }
 
 Status CsvParser::OpenNext() {
@@ -293,7 +293,7 @@ Status CsvParser::ParseRecord(Record* rec, bool* got) {
         const char* q = static_cast<const char*>(std::memchr(p, '"', avail));
         size_t take = q ? static_cast<size_t>(q - p) : avail;
         for (const char* nl = p; (nl = static_cast<const char*>(
-                                     std::memchr(nl, '\n', static_cast<size_t>(p + take - nl))));
+                                      std::memchr(nl, '\n', static_cast<size_t>(p + take - nl))));
              ++nl) {
           ++line_;
         }
@@ -406,10 +406,10 @@ Result<bool> CsvParser::Next(Record* rec) {
     }
     if (st.ok() && !Clean(fill, start)) st = Validate(*rec);
     if (st.ok() && !opts_.text && rec->fields.size() != header_.size()) {
-      st = Bad(rec->line, fmt::format("record has {} field{}, the header has {} (check the "
-                                      "quoting and the delimiter)",
-                                      rec->fields.size(), rec->fields.size() == 1 ? "" : "s",
-                                      header_.size()));
+      st = Bad(rec->line,
+               fmt::format("record has {} field{}, the header has {} (check the "
+                           "quoting and the delimiter)",
+                           rec->fields.size(), rec->fields.size() == 1 ? "" : "s", header_.size()));
     }
     if (!st.ok()) {
       if (st.code() != Status::Code::kData || !opts_.skip_bad) return st;
@@ -463,7 +463,6 @@ namespace {
 constexpr size_t kBatchRecords = 1024;
 constexpr size_t kBatchBytes = size_t{1} << 20;
 constexpr size_t kBatches = 4;
-
 }  // namespace
 
 void CsvReader::FillBatch(CsvParser& parser, Record* scratch, Batch* b) {
@@ -626,29 +625,6 @@ Result<bool> CsvReader::Next(Record* rec) {
   return true;
 }
 
-void CsvWriter::AppendField(std::string* out, std::string_view field, char delimiter) {
-  const char* e = field.data() + field.size();
-  bool quote = FindAny(field.data(), e, delimiter, '"', '\n', '\r') != e;
-  if (!quote) {
-    out->append(field);
-    return;
-  }
-  out->push_back('"');
-  // Copy runs between quotes whole; double each quote.
-  size_t i = 0;
-  while (i < field.size()) {
-    size_t q = field.find('"', i);
-    if (q == std::string_view::npos) {
-      out->append(field.substr(i));
-      break;
-    }
-    out->append(field.substr(i, q + 1 - i));
-    out->push_back('"');
-    i = q + 1;
-  }
-  out->push_back('"');
-}
-
 Status CsvWriter::Begin(const Header& header) {
   if (header.empty()) return Status::Ok();
   return WriteRow(header.names());
@@ -677,6 +653,13 @@ char* PutField(char* d, std::string_view field, char delimiter) {
   return d;
 }
 }  // namespace
+
+void CsvWriter::AppendField(std::string* out, std::string_view field, char delimiter) {
+  size_t at = out->size();
+  out->resize(at + 2 * field.size() + 2);
+  char* end = PutField(out->data() + at, field, delimiter);
+  out->resize(static_cast<size_t>(end - out->data()));
+}
 
 Status CsvWriter::WriteRow(const std::vector<std::string>& fields) {
   // Formatted straight into the output buffer when the row surely fits.

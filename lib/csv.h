@@ -72,8 +72,7 @@ struct CsvShared;
 class CsvReader {
  public:
   // Opens `paths` ("-" is stdin; no paths means stdin) and reads the header.
-  static Result<std::unique_ptr<CsvReader>> Open(std::vector<std::string> paths,
-                                                 CsvOptions opts);
+  static Result<std::unique_ptr<CsvReader>> Open(std::vector<std::string> paths, CsvOptions opts);
   ~CsvReader();
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
@@ -102,8 +101,8 @@ class CsvReader {
   Header header_;
   std::shared_ptr<CsvShared> shared_;  // the parser, and the batches when in the background
   std::thread thread_;
-  Batch* batch_ = nullptr;             // being handed out
-  size_t at_ = 0;                      // next record of batch_
+  Batch* batch_ = nullptr;  // being handed out
+  size_t at_ = 0;           // next record of batch_
   std::string_view last_source_;
   int64_t last_line_ = 0;
   int64_t skipped_ = 0;

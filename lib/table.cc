@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "lib/cli.h"
+#include "lib/csv.h"
 #include "lib/collate.h"
 #include "lib/intern.h"
 
@@ -75,20 +76,6 @@ void AppendJsonString(std::string* out, std::string_view s) {
           out->push_back(static_cast<char>(c));
         }
     }
-  }
-  out->push_back('"');
-}
-
-void AppendCsvField(std::string* out, std::string_view f, char sep) {
-  bool quote = f.find_first_of(std::string{sep, '"', '\r', '\n'}) != std::string_view::npos;
-  if (!quote) {
-    out->append(f);
-    return;
-  }
-  out->push_back('"');
-  for (char c : f) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
   }
   out->push_back('"');
 }
@@ -764,9 +751,9 @@ std::string FormatTable(const Table& t, Format f) {
           if (f == Format::kExcel && !header && t.numeric[c]) {
             std::string v = cells[c];
             std::replace(v.begin(), v.end(), '.', ',');
-            AppendCsvField(&out, v, sep);
+            CsvWriter::AppendField(&out, v, sep);
           } else {
-            AppendCsvField(&out, cells[c], sep);
+            CsvWriter::AppendField(&out, cells[c], sep);
           }
         }
         out += eol;
