@@ -275,20 +275,41 @@ void ScanStart(void* ctx, const xmlChar* name, const xmlChar** attrs) {
   }
 }
 
+// The body as UTF-8, and the charset it was read in: a byte order mark
+// wins, then the Content-Type, then a <meta> charset, then a guess (UTF-8 if
+// the bytes are valid UTF-8, else windows-1252). An unknown label falls back
+// to the guess, as a browser would.
+Result<std::string> BodyToUtf8(std::string_view body, std::string_view content_type,
+                               std::string* charset) {
+  *charset = CharsetFromContentType(content_type);
+  std::string_view bytes = body;
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
+    *charset = "utf-8";
+    bytes.remove_prefix(3);
+  } else if (bytes.substr(0, 2) == "\xFF\xFE") {
+    *charset = "utf-16le";
+    bytes.remove_prefix(2);
+  } else if (bytes.substr(0, 2) == "\xFE\xFF") {
+    *charset = "utf-16be";
+    bytes.remove_prefix(2);
+  }
+  if (charset->empty()) *charset = CharsetFromMeta(bytes);
+  if (charset->empty()) *charset = Utf8Valid(bytes) ? "utf-8" : "windows-1252";
+  auto utf8 = ToUtf8(bytes, *charset);
+  if (!utf8.ok()) {
+    *charset = Utf8Valid(bytes) ? "utf-8" : "windows-1252";
+    utf8 = ToUtf8(bytes, *charset);
+  }
+  if (*charset == "utf8") *charset = "utf-8";
+  return utf8;
+}
+
 }  // namespace
 
 std::vector<std::string> ScanLinks(std::string_view body, std::string_view content_type,
                                    std::string_view url) {
-  std::string charset = CharsetFromContentType(content_type);
-  std::string_view bytes = body;
-  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
-    charset = "utf-8";
-    bytes.remove_prefix(3);
-  }
-  if (charset.empty()) charset = CharsetFromMeta(bytes);
-  if (charset.empty()) charset = Utf8Valid(bytes) ? "utf-8" : "windows-1252";
-  auto utf8 = ToUtf8(bytes, charset);
-  if (!utf8.ok()) utf8 = ToUtf8(bytes, "windows-1252");
+  std::string charset;
+  auto utf8 = BodyToUtf8(body, content_type, &charset);
   if (!utf8.ok()) return {};
   LinkScan scan;
   scan.base = std::string(url);
@@ -315,28 +336,9 @@ std::vector<std::string> ScanLinks(std::string_view body, std::string_view conte
 
 Result<HtmlPage> HtmlPage::Parse(std::string_view body, std::string_view content_type,
                                  std::string_view url) {
-  std::string charset = CharsetFromContentType(content_type);
-  std::string_view bytes = body;
-  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
-    charset = "utf-8";
-    bytes.remove_prefix(3);
-  } else if (bytes.substr(0, 2) == "\xFF\xFE") {
-    charset = "utf-16le";
-    bytes.remove_prefix(2);
-  } else if (bytes.substr(0, 2) == "\xFE\xFF") {
-    charset = "utf-16be";
-    bytes.remove_prefix(2);
-  }
-  if (charset.empty()) charset = CharsetFromMeta(bytes);
-  if (charset.empty()) charset = Utf8Valid(bytes) ? "utf-8" : "windows-1252";
-  auto utf8 = ToUtf8(bytes, charset);
-  if (!utf8.ok()) {
-    // An unknown label: fall back as a browser would.
-    charset = Utf8Valid(bytes) ? "utf-8" : "windows-1252";
-    utf8 = ToUtf8(bytes, charset);
-    if (!utf8.ok()) return utf8.status();
-  }
-  if (charset == "utf8") charset = "utf-8";
+  std::string charset;
+  auto utf8 = BodyToUtf8(body, content_type, &charset);
+  if (!utf8.ok()) return utf8.status();
   std::string base(url);
   htmlDocPtr doc = htmlReadMemory(utf8->data(), static_cast<int>(utf8->size()), base.c_str(),
                                   "UTF-8",
