@@ -179,17 +179,7 @@ bool HasFlag(const RoutineStage& stage, std::string_view flag) {
 // Is the first stage a source, reading no input?
 bool IsSource(const RoutineStage& stage) {
   const std::string& tool = stage.args[0];
-  auto has = [&](std::string_view flag) {
-    for (size_t k = 1; k < stage.args.size(); ++k) {
-      std::string_view a = stage.args[k];
-      if (a == flag || (a.size() > flag.size() && a.substr(0, flag.size()) == flag &&
-                        a[flag.size()] == '=')) {
-        return true;
-      }
-    }
-    return false;
-  };
-  if (tool == "fetch") return has("--site");
+  if (tool == "fetch") return HasFlag(stage, "--site");
   if (tool == "history") {
     return stage.args.size() > 1 && stage.args[1] != "record";
   }

@@ -59,6 +59,20 @@ def record(data, as_of, extra=()):
     assert p.returncode == 0, p.stderr
 
 
+def kill_mid_feed(argv):
+    """Feeds half of a run to `argv`, kills it with SIGKILL while its
+    transaction is surely open, and returns the store's state."""
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    data = rows(500, N)
+    p.stdin.write(data[: len(data) // 2])
+    p.stdin.flush()
+    time.sleep(1.0)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    return state()
+
+
 def main():
     failures = 0
     record(rows(0, 1000), "2026-11-16")
@@ -67,16 +81,7 @@ def main():
     print("baseline:", base)
 
     # 2. A slow feed: killed for certain while the transaction is open.
-    p = subprocess.Popen([KARTA, "history", "record", "--store", STORE, "--as-of", "2026-11-23"],
-                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    data = rows(500, N)
-    half = len(data) // 2
-    p.stdin.write(data[:half])
-    p.stdin.flush()
-    time.sleep(1.0)
-    os.kill(p.pid, signal.SIGKILL)
-    p.wait()
-    got = state()
+    got = kill_mid_feed([KARTA, "history", "record", "--store", STORE, "--as-of", "2026-11-23"])
     print("kill -9 mid-run (slow feed):", got)
     if got != base:
         print("FAIL: the store holds part of the killed run")
@@ -167,14 +172,7 @@ def main():
                 "karta select url,kommun,cluster |\n"
                 "karta history record --store ${store} --as-of 2026-11-23 |\n"
                 "karta select url\n")
-    p = subprocess.Popen([KARTA, "run", routine], stdin=subprocess.PIPE,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    p.stdin.write(rows(500, N)[: half])
-    p.stdin.flush()
-    time.sleep(1.0)
-    os.kill(p.pid, signal.SIGKILL)
-    p.wait()
-    got = state()
+    got = kill_mid_feed([KARTA, "run", routine])
     print("kill -9 inside karta run:", got)
     if got != base:
         print("FAIL: the store holds part of the run killed inside karta run")
