@@ -209,8 +209,9 @@ TEST_CASE("many records cross batch and buffer boundaries intact") {
 }
 
 TEST_CASE("bad bytes are found wherever the read buffer ends") {
-  // A two-byte letter and then a bad byte placed around the 1 MiB buffer
-  // boundary: the letter is fine, the bad byte is reported on its own line.
+  // A two-byte letter and then a bad byte placed around the 1 MiB mark (a
+  // read-buffer boundary: the buffer size divides it): the letter is fine,
+  // the bad byte is reported on its own line.
   for (size_t shift = 0; shift < 4; ++shift) {
     std::string content = "a\n";
     std::string filler(100, 'x');
