@@ -58,6 +58,31 @@ inline const char* FindAny(const char* p, const char* e, char a, char b, char c,
   while (p < e && *p != a && *p != b && *p != c && *p != d) ++p;
   return p;
 }
+
+// The read buffer has this many readable bytes after its end, so that a scan
+// may load sixteen bytes past the data instead of finishing byte by byte.
+constexpr size_t kBufPad = 64;
+
+// Returns the first byte in [p, e) equal to a, b or c, or e; p < e, and the
+// sixteen bytes after e may be read (kBufPad).
+inline const char* FindAnyPadded(const char* p, const char* e, char a, char b, char c) {
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
+  for (;; p += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)), _mm_cmpeq_epi8(v, vc));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    if (mask != 0) {
+      const char* s = p + __builtin_ctz(mask);
+      return s < e ? s : e;
+    }
+    if (p + 16 >= e) return e;
+  }
+#else
+  return FindAny(p, e, a, b, c, c);
+#endif
+}
 }  // namespace
 
 // The parsing state of a reader: one thread at a time (the background thread
@@ -65,7 +90,7 @@ inline const char* FindAny(const char* p, const char* e, char a, char b, char c,
 class CsvParser {
  public:
   CsvParser(CsvOptions opts, std::vector<std::string> paths)
-      : opts_(opts), paths_(std::move(paths)), buf_(new char[kBufSize]) {}
+      : opts_(opts), paths_(std::move(paths)), buf_(new char[kBufSize + kBufPad]()) {}
 
   Status Start() { return OpenNext(); }
   const Header& header() const { return header_; }
@@ -334,7 +359,7 @@ Status CsvParser::ParseRecord(Record* rec, bool* got) {
         if (!Fill()) break;
         const char* p = buf_.get() + pos_;
         const char* e = buf_.get() + end_;
-        const char* s = FindAny(p, e, delim, '\n', '\r', '\n');
+        const char* s = FindAnyPadded(p, e, delim, '\n', '\r');
         f.append(p, static_cast<size_t>(s - p));
         total += static_cast<size_t>(s - p);
         pos_ += static_cast<size_t>(s - p);
@@ -442,20 +467,13 @@ struct CsvShared {
 // A run of parsed records. The last batch has `end` set and, after its
 // records, the error that ended the input (ok at the normal end).
 //
-// The records' fields are stored back to back in one string, not as a string
-// each: the thread that reads them then streams through memory the hardware
-// prefetches, instead of chasing a pointer per field into the other core's
-// cache.
+// The background thread parses straight into the batch's records, and Next()
+// swaps a record's field vector with the caller's: no field is copied on the
+// way. The caller's old strings go back with the batch and are parsed into
+// next time round, so their buffers are reused and rarely reallocated.
 struct CsvReader::Batch {
-  struct Row {
-    size_t first_field;  // index into `ends`
-    size_t fields;
-    int64_t line;
-    std::string_view source;
-  };
-  std::string bytes;
-  std::vector<size_t> ends;  // where each field ends in `bytes`
-  std::vector<Row> rows;
+  std::vector<Record> rows;  // rows[0, count) hold records
+  size_t count = 0;
   bool end = false;
   Status status;
   int64_t skipped = 0;  // the parser's count after this batch
@@ -468,34 +486,32 @@ constexpr size_t kBatchBytes = size_t{1} << 20;
 constexpr size_t kBatches = 4;
 }  // namespace
 
-void CsvReader::FillBatch(CsvParser& parser, Record* scratch, Batch* b) {
-  b->bytes.clear();
-  b->ends.clear();
-  b->rows.clear();
+void CsvReader::FillBatch(CsvParser& parser, Batch* b) {
+  b->count = 0;
   b->end = false;
   b->status = Status::Ok();
-  while (b->rows.size() < kBatchRecords && b->bytes.size() < kBatchBytes) {
+  size_t bytes = 0;
+  while (b->count < kBatchRecords && bytes < kBatchBytes) {
     // Hand over what is parsed before waiting for more input, so that records
     // flow through a pipeline as they come (karta fetch | karta filter).
-    if (!b->rows.empty() && parser.WouldWait()) break;
-    auto more = parser.Next(scratch);
+    if (b->count > 0 && parser.WouldWait()) break;
+    if (b->count == b->rows.size()) b->rows.emplace_back();
+    Record& r = b->rows[b->count];
+    auto more = parser.Next(&r);
     if (!more.ok() || !*more) {
       b->end = true;
       if (!more.ok()) b->status = more.status();
       break;
     }
-    b->rows.push_back({b->ends.size(), scratch->fields.size(), scratch->line, scratch->source});
-    for (const auto& f : scratch->fields) {
-      b->bytes.append(f);
-      b->ends.push_back(b->bytes.size());
-    }
+    ++b->count;
+    bytes += 16 * r.fields.size();
+    for (const auto& f : r.fields) bytes += f.size();
   }
   b->skipped = parser.skipped();
   if (b->skipped > 0 && b->first_skip.empty()) b->first_skip = parser.first_skip();
 }
 
 void CsvReader::Produce(std::shared_ptr<CsvShared> s) {
-  Record scratch;
   for (;;) {
     Batch* b = nullptr;
     {
@@ -505,7 +521,7 @@ void CsvReader::Produce(std::shared_ptr<CsvShared> s) {
       b = s->free.back();
       s->free.pop_back();
     }
-    FillBatch(s->parser, &scratch, b);
+    FillBatch(s->parser, b);
     bool end = b->end;
     {
       std::lock_guard lock(s->mu);
@@ -602,7 +618,7 @@ Result<bool> CsvReader::Next(Record* rec) {
     first_skip_ = shared_->parser.first_skip();
     if (!more.ok() || !*more) return more;
   } else {
-    while (!batch_ || at_ == batch_->rows.size()) {
+    while (!batch_ || at_ == batch_->count) {
       if (batch_ && batch_->end) {
         if (!batch_->status.ok()) return batch_->status;
         return false;
@@ -611,14 +627,8 @@ Result<bool> CsvReader::Next(Record* rec) {
       if (!more.ok()) return more.status();
       if (!*more) return false;
     }
-    const Batch::Row& row = batch_->rows[at_++];
-    rec->fields.resize(row.fields);
-    size_t begin = row.first_field == 0 ? 0 : batch_->ends[row.first_field - 1];
-    for (size_t i = 0; i < row.fields; ++i) {
-      size_t end = batch_->ends[row.first_field + i];
-      rec->fields[i].assign(batch_->bytes, begin, end - begin);
-      begin = end;
-    }
+    Record& row = batch_->rows[at_++];
+    rec->fields.swap(row.fields);
     rec->source = row.source;
     rec->line = row.line;
   }
@@ -634,15 +644,82 @@ Status CsvWriter::Begin(const Header& header) {
 }
 
 namespace {
+#if defined(__SSE2__)
+// Bytes of `v` that force quoting: the delimiter, '"', LF or CR.
+inline unsigned QuoteMask(__m128i v, __m128i delim) {
+  const __m128i hit =
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delim), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+
+// Copies the n bytes at p to d while looking for a byte that forces quoting;
+// true when there is none. Sixteen bytes at a time, copied as they are
+// checked; the last block overlaps the one before instead of going byte by
+// byte, and short fields are read as two overlapping 8- or 4-byte words (or
+// the first, middle and last byte), so no byte outside [p, p+n) is read.
+inline bool CopyPlain(char* d, const char* p, size_t n, char delimiter) {
+  const __m128i delim = _mm_set1_epi8(delimiter);
+  if (n >= 16) {
+    size_t i = 0;
+    unsigned hit = 0;
+    for (; i + 16 <= n; i += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), v);
+      hit |= QuoteMask(v, delim);
+    }
+    if (i < n) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + n - 16), v);
+      hit |= QuoteMask(v, delim);
+    }
+    return hit == 0;
+  }
+  __m128i v;
+  if (n >= 8) {
+    uint64_t a, b;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+    std::memcpy(d, &a, 8);
+    std::memcpy(d + n - 8, &b, 8);
+    v = _mm_set_epi64x(static_cast<int64_t>(b), static_cast<int64_t>(a));
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    std::memcpy(d, &a, 4);
+    std::memcpy(d + n - 4, &b, 4);
+    v = _mm_cvtsi64_si128(static_cast<int64_t>(a | uint64_t{b} << 32));
+  } else if (n > 0) {
+    char a = p[0], b = p[n >> 1], c = p[n - 1];
+    d[0] = a;
+    d[n >> 1] = b;
+    d[n - 1] = c;
+    // Padded with copies of a: a byte that is there anyway.
+    v = _mm_set1_epi8(a);
+    v = _mm_insert_epi16(v, static_cast<int>(static_cast<unsigned char>(b) << 8 |
+                                            static_cast<unsigned char>(c)),
+                         0);
+  } else {
+    return true;
+  }
+  return QuoteMask(v, delim) == 0;
+}
+#else
+inline bool CopyPlain(char* d, const char* p, size_t n, char delimiter) {
+  if (FindAny(p, p + n, delimiter, '"', '\n', '\r') != p + n) return false;
+  std::memcpy(d, p, n);
+  return true;
+}
+#endif
+
 // Writes `field` at `d`, quoted if it must be; returns the end. `d` has room
 // for 2 * field.size() + 2 bytes.
-char* PutField(char* d, std::string_view field, char delimiter) {
+inline char* PutField(char* d, std::string_view field, char delimiter) {
   const char* p = field.data();
   const char* e = p + field.size();
-  if (FindAny(p, e, delimiter, '"', '\n', '\r') == e) {
-    std::memcpy(d, p, field.size());
-    return d + field.size();
-  }
+  if (CopyPlain(d, p, field.size(), delimiter)) return d + field.size();
   *d++ = '"';
   while (p < e) {
     const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(e - p)));

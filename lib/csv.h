@@ -94,7 +94,7 @@ class CsvReader {
   friend struct CsvShared;
   explicit CsvReader(CsvOptions opts) : opts_(opts) {}
   Result<bool> NextBatch();  // waits for the next batch; false when there is none
-  static void FillBatch(CsvParser& parser, Record* scratch, Batch* b);
+  static void FillBatch(CsvParser& parser, Batch* b);
   static void Produce(std::shared_ptr<CsvShared> shared);
 
   CsvOptions opts_;

@@ -23,6 +23,53 @@ size_t ValidPrefix(const unsigned char* p, size_t n, bool no_nul) {
   size_t i = 0;
   while (i < n) {
 #if defined(__SSE2__)
+    // Sixty-four bytes at a time while they hold only ASCII and two-byte
+    // sequences: one OR of the four 16-byte loads finds the all-ASCII blocks;
+    // a mixed block is checked with 64-bit masks (every byte >= 0x80 is a
+    // continuation 80..BF or a two-byte lead C2..DF, and the continuations
+    // are exactly the bytes after the leads). A lead in the last byte is left
+    // for the next block. Anything else goes to the 16-byte path below.
+    {
+      const __m128i zero = _mm_setzero_si128();
+      const __m128i e0 = _mm_set1_epi8(static_cast<char>(0xE0));
+      const __m128i fe = _mm_set1_epi8(static_cast<char>(0xFE));
+      const __m128i c0 = _mm_set1_epi8(static_cast<char>(0xC0));
+      const __m128i below_c0 = _mm_set1_epi8(-64);
+      // Bytes C0, C1 and E0..FF: never part of an ASCII/two-byte run.
+      auto bad = [&](__m128i v) {
+        return _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, e0), v),
+                            _mm_cmpeq_epi8(_mm_and_si128(v, fe), c0));
+      };
+      auto bits = [](__m128i v) {
+        return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(v)));
+      };
+      while (i + 64 <= n) {
+        const auto* q = reinterpret_cast<const __m128i*>(p + i);
+        __m128i v0 = _mm_loadu_si128(q), v1 = _mm_loadu_si128(q + 1),
+                v2 = _mm_loadu_si128(q + 2), v3 = _mm_loadu_si128(q + 3);
+        if (no_nul) {
+          __m128i m = _mm_min_epu8(_mm_min_epu8(v0, v1), _mm_min_epu8(v2, v3));
+          if (_mm_movemask_epi8(_mm_cmpeq_epi8(m, zero)) != 0) break;
+        }
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3))) == 0) {
+          i += 64;
+          continue;
+        }
+        if (_mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(bad(v0), bad(v1)), _mm_or_si128(bad(v2), bad(v3)))) !=
+            0) {
+          break;
+        }
+        uint64_t high = bits(v0) | bits(v1) << 16 | bits(v2) << 32 | bits(v3) << 48;
+        uint64_t cont = bits(_mm_cmplt_epi8(v0, below_c0)) |
+                        bits(_mm_cmplt_epi8(v1, below_c0)) << 16 |
+                        bits(_mm_cmplt_epi8(v2, below_c0)) << 32 |
+                        bits(_mm_cmplt_epi8(v3, below_c0)) << 48;
+        uint64_t lead = high & ~cont;
+        if ((lead << 1) != cont) break;
+        i += 64 - static_cast<size_t>(lead >> 63);
+      }
+    }
     // Sixteen bytes at a time while they hold only ASCII and two-byte
     // sequences (Swedish and most European text): every lead byte C2..DF is
     // followed by a continuation byte 80..BF and every continuation byte
