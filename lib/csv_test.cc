@@ -310,5 +310,94 @@ TEST_CASE("writer quotes only when it must and round-trips") {
   std::remove(out.c_str());
 }
 
+// A byte-at-a-time reference for the writer's quoting.
+std::string ReferenceField(std::string_view f, char delim) {
+  bool quote = false;
+  for (char c : f) quote = quote || c == delim || c == '"' || c == '\n' || c == '\r';
+  if (!quote) return std::string(f);
+  std::string out = "\"";
+  for (char c : f) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+TEST_CASE("writer: a byte that forces quoting is found at every length and offset") {
+  // The check goes 16 bytes at a time with an overlapping last block, and
+  // reads short fields as overlapping words: every length from 0 to 80 and
+  // every position of the special byte, in the middle of a larger buffer.
+  for (char special : {',', '"', '\n', '\r', ';'}) {
+    for (size_t n = 0; n <= 80; ++n) {
+      std::string base(n, 'x');
+      for (size_t k = 0; k < n; ++k) base[k] = static_cast<char>("aäb c"[k % 5]);
+      for (size_t at = 0; at <= n; ++at) {  // at == n: no special byte
+        std::string f = base;
+        if (at < n) f[at] = special;
+        for (char delim : {',', ';'}) {
+          std::string line = "[";
+          CsvWriter::AppendField(&line, f, delim);
+          REQUIRE(line == "[" + ReferenceField(f, delim));
+        }
+      }
+    }
+  }
+  // Fields taken from inside a longer string: no byte outside is looked at.
+  std::string wide = "\",\"" + std::string(40, 'y') + "\",\"";
+  for (size_t from = 3; from <= 43; ++from) {
+    for (size_t n = 0; from + n <= 43; ++n) {
+      std::string line;
+      CsvWriter::AppendField(&line, std::string_view(wide).substr(from, n));
+      REQUIRE(line == std::string(n, 'y'));
+    }
+  }
+}
+
+TEST_CASE("a caller may change, move or grow the record between reads") {
+  // Next() swaps its strings with the caller's: what the caller leaves in
+  // the record (more fields, moved-out fields, long values) must not leak
+  // into later records.
+  std::string content = "a,b,c\n";
+  std::vector<std::vector<std::string>> want;
+  for (int i = 0; i < 5000; ++i) {
+    std::vector<std::string> row = {std::to_string(i), std::string(static_cast<size_t>(i % 50), 'v'),
+                                    i % 3 ? "" : "Söder"};
+    content += row[0] + "," + row[1] + "," + row[2] + "\n";
+    want.push_back(row);
+  }
+  std::string path = TempFile(content);
+  for (bool background : {true, false}) {
+    CsvOptions opts;
+    opts.background = background;
+    auto r = CsvReader::Open({path}, opts);
+    REQUIRE(r.ok());
+    Record rec;
+    std::vector<std::vector<std::string>> kept;
+    for (size_t i = 0;; ++i) {
+      auto more = (*r)->Next(&rec);
+      REQUIRE(more.ok());
+      if (!*more) break;
+      REQUIRE(i < want.size());
+      REQUIRE(rec.fields == want[i]);
+      switch (i % 4) {
+        case 0:
+          rec.fields.resize(7, std::string(100, 'z'));
+          break;
+        case 1:
+          kept.push_back(std::move(rec.fields));
+          break;
+        case 2:
+          rec.fields[1].assign(300, 'w');
+          break;
+        default:
+          rec.fields.clear();
+      }
+    }
+    REQUIRE(kept.size() == want.size() / 4);
+    for (size_t k = 0; k < kept.size(); ++k) REQUIRE(kept[k] == want[4 * k + 1]);
+  }
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace karta

@@ -70,6 +70,47 @@ TEST_CASE("UTF-8 text prefix: NUL and bad bytes at every position") {
   }
 }
 
+TEST_CASE("UTF-8 text prefix: 64-byte blocks of ASCII and two-byte letters") {
+  // The validator checks 64 bytes at a time while they hold only ASCII and
+  // two-byte sequences; a bad byte, a NUL, a three-byte letter or a letter
+  // cut at the block edge at every offset of three blocks must agree with the
+  // reference.
+  const std::string pads[] = {std::string(200, 'a'), [] {
+                                std::string t;
+                                while (t.size() < 200) t += "på Söder ";
+                                return t;
+                              }()};
+  const std::string inserts[] = {std::string(1, '\0'), "\xC3", "\xA5", "\xC3\xA5", "\xE2\x82\xAC",
+                                 "\xC0\xAF", "\xDF\xBF", "\xC2\x80", "\xF0\x9F\x98\x80", "\xFF"};
+  for (const std::string& pad : pads) {
+    for (const std::string& ins : inserts) {
+      for (size_t at = 0; at + ins.size() <= 192; ++at) {
+        std::string s = pad.substr(0, 192);
+        s.replace(at, ins.size(), ins);
+        REQUIRE(Utf8TextPrefix(s) == ReferencePrefix(s));
+        std::string no_nul = s;  // Utf8Valid allows NUL
+        for (char& c : no_nul) c = c == '\0' ? 'a' : c;
+        size_t bad = 0;
+        bool valid = Utf8Valid(no_nul, &bad);
+        REQUIRE(valid == (ReferencePrefix(no_nul) == no_nul.size()));
+        if (!valid) REQUIRE(bad == ReferencePrefix(no_nul));
+      }
+    }
+  }
+  // Long random runs mostly of 'a' and two-byte letters with rare bad bytes.
+  uint64_t x = 1234567ULL;
+  for (int round = 0; round < 3000; ++round) {
+    std::string s;
+    size_t n = 60 + (round % 200);
+    while (s.size() < n) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      unsigned r = x % 100;
+      s += r < 70 ? "a" : r < 95 ? "\xC3\xB6" : r < 97 ? "\xE2\x82\xAC" : r < 98 ? "\x80" : r < 99 ? "\xC3" : std::string(1, '\0');
+    }
+    REQUIRE(Utf8TextPrefix(s) == ReferencePrefix(s));
+  }
+}
+
 TEST_CASE("case and diacritic folding") {
   CHECK(Fold("ÖSTERMALM Åkersberga") == "östermalm åkersberga");
   CHECK(Fold("ÖSTERMALM Åkersberga", {true, true}) == "ostermalm akersberga");
