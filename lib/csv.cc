@@ -63,22 +63,32 @@ inline const char* FindAny(const char* p, const char* e, char a, char b, char c,
 // may load sixteen bytes past the data instead of finishing byte by byte.
 constexpr size_t kBufPad = 64;
 
-// Returns the first byte in [p, e) equal to a, b or c, or e; p < e, and the
-// sixteen bytes after e may be read (kBufPad).
+// Returns the first byte in [p, e) equal to a, b or c, or e; p < e, and
+// kBufPad bytes after e may be read. Sixteen bytes first (short fields),
+// then thirty-two at a time with one movemask per block.
 inline const char* FindAnyPadded(const char* p, const char* e, char a, char b, char c) {
 #if defined(__SSE2__)
   const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
-  for (;; p += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)), _mm_cmpeq_epi8(v, vc));
-    auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-    if (mask != 0) {
-      const char* s = p + __builtin_ctz(mask);
-      return s < e ? s : e;
+  auto hits = [&](const char* at) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                        _mm_cmpeq_epi8(v, vc));
+  };
+  auto first = [&](const char* at, __m128i hit) {
+    const char* s = at + __builtin_ctz(static_cast<unsigned>(_mm_movemask_epi8(hit)));
+    return s < e ? s : e;
+  };
+  __m128i h0 = hits(p);
+  if (_mm_movemask_epi8(h0) != 0) return first(p, h0);
+  for (p += 16; p < e; p += 32) {
+    h0 = hits(p);
+    __m128i h1 = hits(p + 16);
+    if (_mm_movemask_epi8(_mm_or_si128(h0, h1)) != 0) {
+      if (_mm_movemask_epi8(h0) != 0) return first(p, h0);
+      return first(p + 16, h1);
     }
-    if (p + 16 >= e) return e;
   }
+  return e;
 #else
   return FindAny(p, e, a, b, c, c);
 #endif
@@ -113,6 +123,11 @@ class CsvParser {
   bool Fill() { return pos_ < end_ || Refill(); }
   bool Refill();
   Status ParseRecord(Record* rec, bool* got);
+  // Parses a well-formed record that lies wholly in the buffer from pos_
+  // into `rec` (fields from 0; the count is left in *nf); false, with pos_
+  // and line_ untouched, when the record needs more input or is malformed:
+  // then ParseRecord's general path parses it again from the start.
+  bool ParseBuffered(Record* rec, size_t* nf);
   Status ParseLine(Record* rec, bool* got);
   Status Validate(const Record& rec);
   Status Bad(int64_t line, std::string what);
@@ -282,6 +297,58 @@ Status CsvParser::ParseLine(Record* rec, bool* got) {
   }
 }
 
+bool CsvParser::ParseBuffered(Record* rec, size_t* nf_out) {
+  const char delim = opts_.delimiter;
+  const char* p = buf_.get() + pos_;
+  const char* const e = buf_.get() + end_;
+  int64_t line = line_;
+  size_t nf = 0;
+  for (;;) {  // one field per iteration; p < e
+    if (nf == rec->fields.size()) rec->fields.emplace_back();
+    std::string& f = rec->fields[nf++];
+    f.clear();
+    if (*p == '"') {
+      ++p;
+      for (;;) {
+        const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(e - p)));
+        if (!q) return false;
+        for (const char* nl = p;
+             (nl = static_cast<const char*>(std::memchr(nl, '\n', static_cast<size_t>(q - nl))));
+             ++nl) {
+          ++line;
+        }
+        f.append(p, static_cast<size_t>(q - p));
+        p = q + 1;
+        if (p == e) return false;  // a doubled quote or the end: more input decides
+        if (*p != '"') break;
+        f.push_back('"');
+        ++p;
+      }
+      if (*p != delim && *p != '\n' && *p != '\r') return false;  // an error: the slow path says
+    } else {
+      const char* s = FindAnyPadded(p, e, delim, '\n', '\r');
+      if (s == e) return false;
+      f.append(p, static_cast<size_t>(s - p));
+      p = s;
+    }
+    char c = *p++;
+    if (c == delim) {
+      if (p == e) return false;
+      continue;
+    }
+    if (c == '\r') {
+      if (p == e) return false;
+      if (*p == '\n') ++p;
+    }
+    ++line;
+    break;
+  }
+  pos_ = static_cast<size_t>(p - buf_.get());
+  line_ = line;
+  *nf_out = nf;
+  return true;
+}
+
 Status CsvParser::ParseRecord(Record* rec, bool* got) {
   *got = false;
   const char delim = opts_.delimiter;
@@ -301,6 +368,12 @@ Status CsvParser::ParseRecord(Record* rec, bool* got) {
   rec->line = line_;
   rec->source = name_;
   size_t nf = 0;
+  if (opts_.max_record_bytes >= kBufSize && ParseBuffered(rec, &nf)) {
+    rec->fields.resize(nf);
+    *got = true;
+    return Status::Ok();
+  }
+  nf = 0;
   size_t total = 0;
   for (;;) {  // one field per iteration
     if (nf == rec->fields.size()) rec->fields.emplace_back();
@@ -481,7 +554,7 @@ struct CsvReader::Batch {
 };
 
 namespace {
-constexpr size_t kBatchRecords = 1024;
+constexpr size_t kBatchRecords = 256;
 constexpr size_t kBatchBytes = size_t{1} << 20;
 constexpr size_t kBatches = 4;
 }  // namespace
@@ -647,10 +720,9 @@ namespace {
 #if defined(__SSE2__)
 // Bytes of `v` that force quoting: the delimiter, '"', LF or CR.
 inline unsigned QuoteMask(__m128i v, __m128i delim) {
-  const __m128i hit =
-      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delim), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
-                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-                                _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+  const __m128i hit = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, delim), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
   return static_cast<unsigned>(_mm_movemask_epi8(hit));
 }
 
@@ -659,22 +731,25 @@ inline unsigned QuoteMask(__m128i v, __m128i delim) {
 // checked; the last block overlaps the one before instead of going byte by
 // byte, and short fields are read as two overlapping 8- or 4-byte words (or
 // the first, middle and last byte), so no byte outside [p, p+n) is read.
-inline bool CopyPlain(char* d, const char* p, size_t n, char delimiter) {
+[[gnu::always_inline]] inline bool CopyPlain(char* d, const char* p, size_t n, char delimiter) {
   const __m128i delim = _mm_set1_epi8(delimiter);
   if (n >= 16) {
+    const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    auto hits = [&](__m128i v) {
+      return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delim), _mm_cmpeq_epi8(v, quote)),
+                          _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+    };
+    auto copy = [&](size_t at) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + at), v);
+      return hits(v);
+    };
+    // The hits are gathered in a register and looked at once per field.
+    __m128i hit = copy(n - 16);
     size_t i = 0;
-    unsigned hit = 0;
-    for (; i + 16 <= n; i += 16) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), v);
-      hit |= QuoteMask(v, delim);
-    }
-    if (i < n) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + n - 16), v);
-      hit |= QuoteMask(v, delim);
-    }
-    return hit == 0;
+    for (; i + 32 <= n; i += 32) hit = _mm_or_si128(hit, _mm_or_si128(copy(i), copy(i + 16)));
+    if (i + 16 <= n) hit = _mm_or_si128(hit, copy(i));
+    return _mm_movemask_epi8(hit) == 0;
   }
   __m128i v;
   if (n >= 8) {
@@ -698,9 +773,8 @@ inline bool CopyPlain(char* d, const char* p, size_t n, char delimiter) {
     d[n - 1] = c;
     // Padded with copies of a: a byte that is there anyway.
     v = _mm_set1_epi8(a);
-    v = _mm_insert_epi16(v, static_cast<int>(static_cast<unsigned char>(b) << 8 |
-                                            static_cast<unsigned char>(c)),
-                         0);
+    v = _mm_insert_epi16(
+        v, static_cast<int>(static_cast<unsigned char>(b) << 8 | static_cast<unsigned char>(c)), 0);
   } else {
     return true;
   }
@@ -716,7 +790,7 @@ inline bool CopyPlain(char* d, const char* p, size_t n, char delimiter) {
 
 // Writes `field` at `d`, quoted if it must be; returns the end. `d` has room
 // for 2 * field.size() + 2 bytes.
-inline char* PutField(char* d, std::string_view field, char delimiter) {
+[[gnu::always_inline]] inline char* PutField(char* d, std::string_view field, char delimiter) {
   const char* p = field.data();
   const char* e = p + field.size();
   if (CopyPlain(d, p, field.size(), delimiter)) return d + field.size();

@@ -360,8 +360,8 @@ TEST_CASE("a caller may change, move or grow the record between reads") {
   std::string content = "a,b,c\n";
   std::vector<std::vector<std::string>> want;
   for (int i = 0; i < 5000; ++i) {
-    std::vector<std::string> row = {std::to_string(i), std::string(static_cast<size_t>(i % 50), 'v'),
-                                    i % 3 ? "" : "Söder"};
+    std::vector<std::string> row = {
+        std::to_string(i), std::string(static_cast<size_t>(i % 50), 'v'), i % 3 ? "" : "Söder"};
     content += row[0] + "," + row[1] + "," + row[2] + "\n";
     want.push_back(row);
   }

@@ -45,8 +45,8 @@ size_t ValidPrefix(const unsigned char* p, size_t n, bool no_nul) {
       };
       while (i + 64 <= n) {
         const auto* q = reinterpret_cast<const __m128i*>(p + i);
-        __m128i v0 = _mm_loadu_si128(q), v1 = _mm_loadu_si128(q + 1),
-                v2 = _mm_loadu_si128(q + 2), v3 = _mm_loadu_si128(q + 3);
+        __m128i v0 = _mm_loadu_si128(q), v1 = _mm_loadu_si128(q + 1), v2 = _mm_loadu_si128(q + 2),
+                v3 = _mm_loadu_si128(q + 3);
         if (no_nul) {
           __m128i m = _mm_min_epu8(_mm_min_epu8(v0, v1), _mm_min_epu8(v2, v3));
           if (_mm_movemask_epi8(_mm_cmpeq_epi8(m, zero)) != 0) break;
@@ -55,16 +55,14 @@ size_t ValidPrefix(const unsigned char* p, size_t n, bool no_nul) {
           i += 64;
           continue;
         }
-        if (_mm_movemask_epi8(
-                _mm_or_si128(_mm_or_si128(bad(v0), bad(v1)), _mm_or_si128(bad(v2), bad(v3)))) !=
-            0) {
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(bad(v0), bad(v1)),
+                                           _mm_or_si128(bad(v2), bad(v3)))) != 0) {
           break;
         }
         uint64_t high = bits(v0) | bits(v1) << 16 | bits(v2) << 32 | bits(v3) << 48;
-        uint64_t cont = bits(_mm_cmplt_epi8(v0, below_c0)) |
-                        bits(_mm_cmplt_epi8(v1, below_c0)) << 16 |
-                        bits(_mm_cmplt_epi8(v2, below_c0)) << 32 |
-                        bits(_mm_cmplt_epi8(v3, below_c0)) << 48;
+        uint64_t cont =
+            bits(_mm_cmplt_epi8(v0, below_c0)) | bits(_mm_cmplt_epi8(v1, below_c0)) << 16 |
+            bits(_mm_cmplt_epi8(v2, below_c0)) << 32 | bits(_mm_cmplt_epi8(v3, below_c0)) << 48;
         uint64_t lead = high & ~cont;
         if ((lead << 1) != cont) break;
         i += 64 - static_cast<size_t>(lead >> 63);
@@ -308,7 +306,8 @@ FoldedText FoldWithOffsets(std::string_view s, FoldOptions opts) {
     char32_t c = DecodeUtf8(s, &i);
     size_t before = f.text.size();
     FoldChar(c, opts, &f.text);
-    for (size_t k = before; k < f.text.size(); ++k) f.origin.push_back(static_cast<uint32_t>(start));
+    for (size_t k = before; k < f.text.size(); ++k)
+      f.origin.push_back(static_cast<uint32_t>(start));
   }
   f.origin.push_back(static_cast<uint32_t>(s.size()));
   return f;

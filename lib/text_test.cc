@@ -23,8 +23,11 @@ size_t ReferencePrefix(std::string_view s) {
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c == 0) return i;
-    size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                              : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    size_t len = c < 0x80                 ? 1
+                 : c >= 0xC2 && c <= 0xDF ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
     if (len == 0 || i + len > s.size()) return i;
     uint32_t cp = len == 1 ? c : c & (0x7F >> len);
     for (size_t k = 1; k < len; ++k) {
@@ -57,7 +60,7 @@ TEST_CASE("UTF-8 text prefix: NUL and bad bytes at every position") {
   // Pseudo-random byte strings biased towards UTF-8 lead and continuation
   // bytes agree with the reference.
   uint64_t x = 88172645463325252ULL;
-  const unsigned char alphabet[] = {'a', ' ', 0, 0x80, 0xA5, 0xBF, 0xC3, 0xC2, 0xC0,
+  const unsigned char alphabet[] = {'a',  ' ',  0,    0x80, 0xA5, 0xBF, 0xC3, 0xC2, 0xC0,
                                     0xE2, 0xED, 0xE0, 0xF0, 0xF4, 0xF5, 0x9F, 0x90};
   for (int round = 0; round < 20000; ++round) {
     std::string s;
@@ -80,8 +83,9 @@ TEST_CASE("UTF-8 text prefix: 64-byte blocks of ASCII and two-byte letters") {
                                 while (t.size() < 200) t += "på Söder ";
                                 return t;
                               }()};
-  const std::string inserts[] = {std::string(1, '\0'), "\xC3", "\xA5", "\xC3\xA5", "\xE2\x82\xAC",
-                                 "\xC0\xAF", "\xDF\xBF", "\xC2\x80", "\xF0\x9F\x98\x80", "\xFF"};
+  const std::string inserts[] = {std::string(1, '\0'), "\xC3",     "\xA5",     "\xC3\xA5",
+                                 "\xE2\x82\xAC",       "\xC0\xAF", "\xDF\xBF", "\xC2\x80",
+                                 "\xF0\x9F\x98\x80",   "\xFF"};
   for (const std::string& pad : pads) {
     for (const std::string& ins : inserts) {
       for (size_t at = 0; at + ins.size() <= 192; ++at) {
@@ -105,7 +109,12 @@ TEST_CASE("UTF-8 text prefix: 64-byte blocks of ASCII and two-byte letters") {
     while (s.size() < n) {
       x ^= x << 13, x ^= x >> 7, x ^= x << 17;
       unsigned r = x % 100;
-      s += r < 70 ? "a" : r < 95 ? "\xC3\xB6" : r < 97 ? "\xE2\x82\xAC" : r < 98 ? "\x80" : r < 99 ? "\xC3" : std::string(1, '\0');
+      s += r < 70   ? "a"
+           : r < 95 ? "\xC3\xB6"
+           : r < 97 ? "\xE2\x82\xAC"
+           : r < 98 ? "\x80"
+           : r < 99 ? "\xC3"
+                    : std::string(1, '\0');
     }
     REQUIRE(Utf8TextPrefix(s) == ReferencePrefix(s));
   }
