@@ -399,5 +399,32 @@ TEST_CASE("a caller may change, move or grow the record between reads") {
   std::remove(path.c_str());
 }
 
+TEST_CASE("a tricky record at every offset around a read-buffer end") {
+  // Records that lie wholly in the read buffer take a fast path; one cut by
+  // the buffer's end is parsed again by the general path. Put a record with
+  // CRLF, doubled quotes, an embedded newline and an empty last field at
+  // every offset around the 64 KiB mark.
+  const std::string tricky = "\"a \"\"q\"\"\r\nb\",x,\r\n";
+  for (size_t shift = 0; shift < 40; ++shift) {
+    std::string content = "h1,h2,h3\n";
+    while (content.size() < (size_t{1} << 16) - 20 + shift) content += "ab,c,d\n";
+    size_t before = 0;
+    for (char c : content) before += c == '\n';
+    content += tricky + "e,f,\"g\"\n";
+    auto p = Parse(content);
+    REQUIRE(p.status.ok());
+    REQUIRE(p.rows.size() == before + 1);
+    CHECK(p.rows[before - 1] == std::vector<std::string>{"a \"q\"\r\nb", "x", ""});
+    CHECK(p.lines[before - 1] == static_cast<int64_t>(before + 1));
+    CHECK(p.rows[before] == std::vector<std::string>{"e", "f", "g"});
+    CHECK(p.lines[before] == static_cast<int64_t>(before + 3));
+    // The same with a stray quote after the closing one: an error on that line.
+    std::string bad = content;
+    bad.replace(bad.size() - tricky.size() - 8, 1, "\"\"\"\"x\"");
+    auto q = Parse(bad);
+    CHECK(q.status.code() == Status::Code::kData);
+  }
+}
+
 }  // namespace
 }  // namespace karta
