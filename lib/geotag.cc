@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <map>
 
@@ -47,14 +48,16 @@ inline uint64_t HashWord(const char* p, size_t n) {
 // Mask of the low n bytes (0 < n <= 8).
 inline uint64_t LowBytes(size_t n) { return ~uint64_t{0} >> (64 - 8 * n); }
 
-// HashWord of a word of 1..16 bytes whose first and second 8 bytes are lo
+// HashWord of a word of 1..15 bytes whose first and second 8 bytes are lo
 // and hi (garbage past the word), without touching memory.
+// Without branches (word lengths are unpredictable): both steps are
+// computed and the right one kept.
 inline uint64_t HashWordRegs(uint64_t lo, uint64_t hi, size_t n) {
   uint64_t h = kFnvOffset ^ (n * kFnvPrime);
-  if (n < 8) return Mix(h ^ (lo & LowBytes(n)) ^ 0x5555) | 1;
-  h = Mix(h ^ lo);
-  if (n > 8) h = Mix(h ^ (hi & LowBytes(n - 8)) ^ 0x5555);
-  return h | 1;
+  const uint64_t lo_mask = n >= 8 ? ~uint64_t{0} : LowBytes(n);
+  h = Mix(h ^ (lo & lo_mask) ^ (n < 8 ? 0x5555 : 0));
+  const uint64_t two = Mix(h ^ (hi & (n > 8 ? LowBytes(n - 8) : 0)) ^ 0x5555);
+  return (n > 8 ? two : h) | 1;
 }
 
 // HashWord of the n bytes at p, for p inside a buffer with 8 readable bytes
@@ -94,11 +97,12 @@ uint64_t HashKey(std::string_view key) {  // words joined by ' '
 // How a code point folds, precomputed below U+0250 (Latin, Latin-1,
 // Latin Extended-A and -B), computed on the fly above.
 struct CharInfo {
-  char folded[7] = {};
+  char folded[7] = {};  // then len: Fold copies these 8 bytes at once
   uint8_t len = 0;
   bool word = false;
   bool upper = false;
 };
+static_assert(offsetof(CharInfo, folded) == 0 && offsetof(CharInfo, len) == 7);
 
 CharInfo ComputeInfo(char32_t cp) {
   CharInfo ci;
@@ -119,6 +123,23 @@ const std::array<CharInfo, 0x250>& InfoTable() {
   static const std::array<CharInfo, 0x250> table = [] {
     std::array<CharInfo, 0x250> t{};
     for (char32_t c = 0; c < 0x250; ++c) t[c] = ComputeInfo(c);
+    return t;
+  }();
+  return table;
+}
+
+// The letters U+00C0..U+00FF (UTF-8 0xC3 0x80..0xBF) that fold to one ASCII
+// letter ("Å" -> 'a', "é" -> 'e'), by their second byte: the letter, with
+// 0x80 set if it is upper case; 0 for the others (×, ÷, æ, ø, ß, ...).
+const std::array<unsigned char, 256>& Latin1Table() {
+  static const std::array<unsigned char, 256> table = [] {
+    std::array<unsigned char, 256> t{};
+    for (unsigned b = 0x80; b < 0xC0; ++b) {
+      const CharInfo& ci = InfoTable()[0xC0 + (b - 0x80)];
+      if (ci.word && ci.len == 1 && static_cast<unsigned char>(ci.folded[0]) < 0x80) {
+        t[b] = static_cast<unsigned char>(ci.folded[0] | (ci.upper ? 0x80 : 0));
+      }
+    }
     return t;
   }();
   return table;
@@ -184,18 +205,20 @@ constexpr County kCounties[] = {
 }  // namespace
 
 
-// What an ASCII byte does between words (Fold): bits below.
+// What a byte does between words (Fold): bits below.
 enum : unsigned char {
-  kGapWord = 1,     // a letter or digit: not a gap byte
+  kGapWord = 1,     // an ASCII letter or digit: not a gap byte
   kGapSpace = 2,    // white space
   kGapGlue = 4,     // '@', '_', '#', '/', '.', '\\': joins a handle, e-mail or URL
   kGapComma = 8,
   kGapSentence = 16,  // ends a sentence
   kGapNoJoin = 32,  // anything but ' ', '-', ':' and tab: the words are not one name
+  kGapHigh = 64,    // >= 0x80: part of a non-ASCII character (decoded to see)
 };
 struct GapTable {
-  unsigned char bits[128];
+  unsigned char bits[256];
   constexpr GapTable() : bits() {
+    for (int c = 128; c < 256; ++c) bits[c] = kGapHigh;
     for (int c = 0; c < 128; ++c) {
       unsigned char b = 0;
       if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
@@ -215,12 +238,11 @@ struct GapTable {
 };
 constexpr GapTable kGap;
 
-inline void Geotagger::AddToken(const GeoScan::Token& t, bool bloom, GeoScan* s) const {
-  const uint64_t b = t.hash >> 48;
-  if (bloom && ((bloom_[b >> 6] >> (b & 63)) & 1)) {
-    s->cands_.push_back(static_cast<uint32_t>(s->toks_.size()));  // may start a name
-  }
-  s->toks_.push_back(t);
+// Notes the last token as one that may start a name if its hash passes the
+// Bloom filter of first words. No branch: which words pass is unpredictable.
+inline void Geotagger::Candidate(uint64_t hash, GeoScan* s) const {
+  const uint64_t b = hash >> 48;
+  s->cands_.PushIf(static_cast<uint32_t>(s->toks_.size() - 1), (bloom_[b >> 6] >> (b & 63)) & 1);
 }
 
 void Geotagger::Fold(std::string_view text, GeoScan* s) const {
@@ -232,8 +254,129 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
   // (FoldAsciiAlnum) and 8-byte loads (HashWordPadded).
   if (s->folded_.size() < n * 4 + 64) s->folded_.resize(n * 4 + 64);  // only grows
   s->toks_.Reset(n / 2 + 1);  // words are apart: at most n/2+1 of them
-  s->cands_.Reset(n / 2 + 1);
-  const bool bloom = !bloom_.empty();
+  s->cands_.Reset(n / 2 + 2);  // one more for PushIf
+  char* out = s->folded_.data();
+  size_t o = 0;
+  // kGap bits of everything between the last word and here; a non-ASCII
+  // character that is not part of a word adds its own (kGapSpace, and
+  // kGapNoJoin unless it is a no-break space or a Unicode hyphen, and
+  // kGapSentence for bullets). The text's start counts as a gap that ends a
+  // sentence and joins nothing.
+  unsigned gap = kGapSentence | kGapNoJoin | kGapSpace;
+  // The last word, whose comma and glued flags the gap after it sets; before
+  // the first word, a scratch token.
+  GeoScan::Token none{};
+  GeoScan::Token* prev = &none;
+  CharInfo computed;  // CharInfo of a code point above the table
+  auto info = [&](char32_t cp) -> const CharInfo* {
+    if (cp < 0x250) return &table[cp];
+    computed = ComputeInfo(cp);
+    return &computed;
+  };
+  const auto& latin1 = Latin1Table();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (i < n) {
+    // The gap: ASCII bytes by table; a non-ASCII character is decoded, and
+    // either starts a word or adds to the gap.
+    unsigned char c = p[i];
+    const unsigned g = kGap.bits[c];
+    const CharInfo* ci = nullptr;
+    size_t next;
+    if (!(g & (kGapWord | kGapHigh))) {
+      gap |= g;
+      ++i;
+      continue;
+    }
+    if (g & kGapHigh) {
+      const char32_t cp = DecodeAt(text, i, &next);
+      ci = info(cp);
+      if (!ci->word) {
+        // Emoji, no-break space, dashes: not part of a handle. No-break
+        // space and Unicode hyphens join; bullets start a sentence.
+        gap |= kGapSpace;
+        if (cp == 0x2022 || cp == 0x2026) {
+          gap |= kGapSentence | kGapNoJoin;
+        } else if (!(cp == 0xA0 || (cp >= 0x2010 && cp <= 0x2013) || cp == 0x202F)) {
+          gap |= kGapNoJoin;
+        }
+        i = next;
+        continue;
+      }
+    }
+    // A word: letters, marks and digits, folded as they are copied.
+    GeoScan::Token& t = s->toks_.emplace_back();
+    prev->comma |= (gap & kGapComma) != 0;
+    t.fb = static_cast<uint32_t>(o);
+    t.ob = static_cast<uint32_t>(i);
+    t.cap = ci ? ci->upper : static_cast<unsigned>(c - 'A') < 26;
+    t.initial = gap & kGapSentence;
+    t.joined = !(gap & kGapNoJoin);
+    t.comma = false;
+    t.glued = (gap & (kGapGlue | kGapSpace)) == kGapGlue;
+    prev->glued |= t.glued;
+    prev = &t;
+    gap = 0;
+    if (!ci) {
+      // Most words: short, ASCII, followed by ASCII; hashed from registers.
+      uint64_t lo = 0, hi = 0;
+      size_t len = FoldShortAsciiWord(text.data(), i, n, out + o, &lo, &hi);
+      if (len) {
+        o += len;
+        i += len;
+        t.fe = static_cast<uint32_t>(o);
+        t.oe = static_cast<uint32_t>(i);
+        t.hash = HashWordRegs(lo, hi, len);
+        Candidate(t.hash, s);
+        continue;
+      }
+    }
+    // Any other word, character by character: ASCII, then the Latin-1
+    // letters by table, then anything else decoded.
+    while (i < n) {
+      c = p[i];
+      if (c < 0x80) {
+        if (!(kGap.bits[c] & kGapWord)) break;
+        out[o++] = static_cast<char>(c | 0x20);  // lower-cases letters, keeps digits
+        ++i;
+        continue;
+      }
+      if (!ci && c == 0xC3 && i + 1 < n && latin1[p[i + 1]]) {
+        out[o++] = static_cast<char>(latin1[p[i + 1]] & 0x7F);
+        i += 2;
+        continue;
+      }
+      if (!ci) {
+        ci = info(DecodeAt(text, i, &next));
+        if (!ci->word) break;
+      }
+      // The folded bytes and then `len` (CharInfo's first 8 bytes): one
+      // copy; `out` has room past the word.
+      std::memcpy(out + o, ci, 8);
+      o += ci->len;
+      i = next;
+      ci = nullptr;
+    }
+    t.fe = static_cast<uint32_t>(o);
+    t.oe = static_cast<uint32_t>(i);
+    t.hash = HashWordPadded(out + t.fb, o - t.fb);
+    Candidate(t.hash, s);
+  }
+  prev->comma |= (gap & kGapComma) != 0;
+}
+
+// The plain version of Fold, character by character, kept to test Fold
+// against (DebugTokens): the same tokens, flags, hashes and candidates.
+void Geotagger::FoldReference(std::string_view text, GeoScan* s) const {
+  const auto& table = InfoTable();
+  const size_t n = text.size();
+  // A code point folds to at most 7 bytes (CharInfo::folded; longer ones
+  // fold to nothing) and takes at least 2 bytes when it folds to more than
+  // one, so 4x covers every text; the slack is for 16-byte stores
+  // (FoldAsciiAlnum) and 8-byte loads (HashWordPadded).
+  if (s->folded_.size() < n * 4 + 64) s->folded_.resize(n * 4 + 64);  // only grows
+  s->toks_.Reset(n / 2 + 1);  // words are apart: at most n/2+1 of them
+  s->cands_.Reset(n / 2 + 2);
   char* out = s->folded_.data();
   size_t o = 0;
   bool sentence_start = true;
@@ -308,7 +451,8 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
         t.fe = static_cast<uint32_t>(o);
         t.oe = static_cast<uint32_t>(i);
         t.hash = HashWordRegs(lo, hi, len);
-        AddToken(t, bloom, s);
+        s->toks_.push_back(t);
+        Candidate(t.hash, s);
         sentence_start = false;
         joinable = true;
         continue;
@@ -341,10 +485,29 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     t.fe = static_cast<uint32_t>(o);
     t.oe = static_cast<uint32_t>(i);
     t.hash = HashWordPadded(out + t.fb, o - t.fb);
-    AddToken(t, bloom, s);
+    s->toks_.push_back(t);
+        Candidate(t.hash, s);
     sentence_start = false;
     joinable = true;
   }
+}
+
+std::string Geotagger::DebugTokens(std::string_view text, bool reference) const {
+  GeoScan s;
+  if (reference) {
+    FoldReference(text, &s);
+  } else {
+    Fold(text, &s);
+  }
+  std::string r;
+  for (const auto& t : s.toks_) {
+    r += fmt::format("{}-{} '{}' {:016x} cap={} initial={} joined={} comma={} glued={}\n", t.ob, t.oe,
+                     std::string_view(s.folded_).substr(t.fb, t.fe - t.fb), t.hash, t.cap, t.initial,
+                     t.joined, t.comma, t.glued);
+  }
+  r += "candidates:";
+  for (uint32_t c : s.cands_) r += fmt::format(" {}", c);
+  return r;
 }
 
 std::string Geotagger::FoldName(std::string_view name) {
@@ -385,6 +548,7 @@ uint32_t Geotagger::Find(const std::vector<Slot>& table, uint64_t hash) const {
 }
 
 Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
+  bloom_.assign(1024, 0);  // empty without a gazetteer (FoldName)
   // The context words, looked up by the hash every token already has.
   evidence_.assign(128, Slot{});
   for (uint32_t k = 0; k < std::size(kEvidence); ++k) InsertSmall(&evidence_, kEvidence[k].word, k);
@@ -415,7 +579,6 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
   mask_ = cap - 1;
   names_.assign(cap, Slot{});
   first_.assign(cap, Slot{});
-  bloom_.assign(1024, 0);
   auto add_first = [&](uint64_t h, uint32_t words) {
     Insert(&first_, h, words, true);
     bloom_[(h >> 48) >> 6] |= uint64_t{1} << ((h >> 48) & 63);

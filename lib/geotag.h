@@ -121,6 +121,10 @@ class Geotagger {
   // "s t eriksplan").
   static std::string FoldName(std::string_view name);
 
+  // For tests: the words of `text` as Fold (or FoldReference) finds them,
+  // one per line (spans, folded form, hash, flags), then the candidates.
+  std::string DebugTokens(std::string_view text, bool reference) const;
+
  private:
   struct Group {                 // every entry with one folded name
     std::string key;             // folded name, words joined by ' '
@@ -133,8 +137,12 @@ class Geotagger {
     uint32_t value = 0;  // group + 1, or max word count for the first-word table
   };
 
+  // Splits the text into words, folds and hashes them (GeoScan's tokens)
+  // and notes the candidates. FoldReference is the plain version Fold is
+  // tested against.
   void Fold(std::string_view text, GeoScan* scan) const;
-  void AddToken(const GeoScan::Token& t, bool bloom, GeoScan* scan) const;
+  void FoldReference(std::string_view text, GeoScan* scan) const;
+  void Candidate(uint64_t hash, GeoScan* scan) const;
   void Insert(std::vector<Slot>* table, uint64_t hash, uint32_t value, bool keep_max);
   uint32_t Find(const std::vector<Slot>& table, uint64_t hash) const;
   int MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix) const;
