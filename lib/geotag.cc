@@ -17,9 +17,6 @@
 namespace karta {
 namespace {
 
-constexpr uint64_t kFnvOffset = 1469598103934665603ULL;
-constexpr uint64_t kFnvPrime = 1099511628211ULL;
-
 inline uint64_t Mix(uint64_t h) {
   h ^= h >> 31;
   h *= 0xbf58476d1ce4e5b9ULL;
@@ -27,53 +24,63 @@ inline uint64_t Mix(uint64_t h) {
   return h;
 }
 
-// Hash of one folded word, eight bytes at a time.
-inline uint64_t HashWord(const char* p, size_t n) {
-  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
-  while (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = Mix(h ^ w);
-    p += 8;
-    n -= 8;
-  }
-  if (n) {
-    uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = Mix(h ^ w ^ 0x5555);
-  }
-  return h | 1;  // never 0: 0 marks an empty slot
-}
-
 // Mask of the low n bytes (0 < n <= 8).
 inline uint64_t LowBytes(size_t n) { return ~uint64_t{0} >> (64 - 8 * n); }
 
-// HashWord of a word of 1..15 bytes whose first and second 8 bytes are lo
-// and hi (garbage past the word), without touching memory.
-// Without branches (word lengths are unpredictable): both steps are
-// computed and the right one kept.
-inline uint64_t HashWordRegs(uint64_t lo, uint64_t hi, size_t n) {
-  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
-  const uint64_t lo_mask = n >= 8 ? ~uint64_t{0} : LowBytes(n);
-  h = Mix(h ^ (lo & lo_mask) ^ (n < 8 ? 0x5555 : 0));
-  const uint64_t two = Mix(h ^ (hi & (n > 8 ? LowBytes(n - 8) : 0)) ^ 0x5555);
-  return (n > 8 ? two : h) | 1;
+// The hash of a folded word (HashWord, HashWordRegs and HashWordPadded
+// agree): its first 16 bytes (zeros past the end) and its length in two
+// multiplications, then 8 bytes at a time for longer words. Never 0 (0
+// marks an empty slot). Most words are short, so the head is the hash.
+inline uint64_t HashHead(uint64_t lo, uint64_t hi, size_t n) {
+  const uint64_t h = ((lo ^ n) * 0x9E3779B97F4A7C15ULL) ^ (hi * 0xC2B2AE3D27D4EB4FULL);
+  return h ^ (h >> 29);
 }
 
-// HashWord of the n bytes at p, for p inside a buffer with 8 readable bytes
-// past the word (GeoScan::folded_): the tail is one masked load, not a byte
-// copy that the next load would have to wait for.
-inline uint64_t HashWordPadded(const char* p, size_t n) {
-  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
-  while (n >= 8) {
+// The bytes of p[0, n) from `from` on, 8 at a time, mixed into h. `load`
+// reads the last, partial word.
+template <typename Tail>
+inline uint64_t HashRest(uint64_t h, const char* p, size_t n, size_t from, Tail load) {
+  for (; from + 8 <= n; from += 8) {
     uint64_t w;
-    std::memcpy(&w, p, 8);
+    std::memcpy(&w, p + from, 8);
     h = Mix(h ^ w);
-    p += 8;
-    n -= 8;
   }
-  if (n) h = Mix(h ^ LoadTail(p, n) ^ 0x5555);
-  return h | 1;
+  if (from < n) h = Mix(h ^ load(p + from, n - from) ^ 0x5555);
+  return h;
+}
+
+inline uint64_t CopyTail(const char* p, size_t len) {
+  uint64_t w = 0;
+  std::memcpy(&w, p, len);
+  return w;
+}
+
+// Hash of the folded word at p (any buffer).
+inline uint64_t HashWord(const char* p, size_t n) {
+  uint64_t head[2] = {0, 0};
+  std::memcpy(head, p, std::min<size_t>(n, 16));
+  return HashRest(HashHead(head[0], head[1], n), p, n, 16, CopyTail) | 1;
+}
+
+// HashWord of a word of 1..15 bytes whose first and second 8 bytes are lo
+// and hi (garbage past the word), without touching memory or branching
+// (word lengths are unpredictable).
+inline uint64_t HashWordRegs(uint64_t lo, uint64_t hi, size_t n) {
+  lo &= n >= 8 ? ~uint64_t{0} : LowBytes(n);
+  hi &= n > 8 ? LowBytes(n - 8) : 0;
+  return HashHead(lo, hi, n) | 1;
+}
+
+// HashWord of the n bytes at p, for p inside a buffer with 16 readable
+// bytes past the word (GeoScan::folded_): masked loads, not byte copies
+// that the next load would have to wait for.
+inline uint64_t HashWordPadded(const char* p, size_t n) {
+  uint64_t lo, hi;
+  std::memcpy(&lo, p, 8);
+  std::memcpy(&hi, p + 8, 8);
+  if (n == 0) return HashHead(0, 0, 0) | 1;  // a word of marks only folds to nothing
+  if (n < 16) return HashWordRegs(lo, hi, n);
+  return HashRest(HashHead(lo, hi, n), p, n, 16, LoadTail) | 1;
 }
 
 // Hash of a run of words from the hashes of its words.
@@ -511,7 +518,7 @@ std::string Geotagger::DebugTokens(std::string_view text, bool reference) const 
 }
 
 std::string Geotagger::FoldName(std::string_view name) {
-  Geotagger none(nullptr);
+  static const Geotagger none(nullptr);
   GeoScan s;
   none.Fold(name, &s);
   std::string out;
@@ -804,8 +811,17 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
 
 GeoResult Geotagger::Resolve(const GeoScan& scan) const {
   GeoResult r;
+  Resolve(scan, &r);
+  return r;
+}
+
+void Geotagger::Resolve(const GeoScan& scan, GeoResult* result) const {
+  GeoResult& r = *result;
+  r.entry = nullptr;
+  r.score = 0;
+  r.mentions.clear();
   const auto& ms = scan.mentions;
-  if (ms.empty()) return r;
+  if (ms.empty()) return;
   const auto& es = gaz_->entries();
   // Kommuner are compared by their code as a number (the gazetteer checks
   // that every kommunkod is 4 digits; the county is its first two).
@@ -903,7 +919,6 @@ GeoResult Geotagger::Resolve(const GeoScan& scan) const {
       r.mentions.push_back(p);
     }
   }
-  return r;
 }
 
 GeoResult Geotagger::Tag(std::string_view text) const {

@@ -111,8 +111,10 @@ class Geotagger {
   // structured location field of a site (every name counts, weight 3).
   void Scan(std::string_view text, bool location, GeoScan* scan) const;
 
-  // Resolves the mentions of one record to one place.
+  // Resolves the mentions of one record to one place. The second form
+  // reuses *result's storage from record to record.
   GeoResult Resolve(const GeoScan& scan) const;
+  void Resolve(const GeoScan& scan, GeoResult* result) const;
 
   // Scan + Resolve of one text (tests and small uses).
   GeoResult Tag(std::string_view text) const;
