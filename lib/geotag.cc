@@ -245,6 +245,19 @@ struct GapTable {
 };
 constexpr GapTable kGap;
 
+// A word's flags from the kGap bits of the gap before it (comma: false, set
+// by the gap after it).
+struct GapFlagsTable {
+  GeoScan::GapFlags of[64];
+  constexpr GapFlagsTable() : of() {
+    for (unsigned g = 0; g < 64; ++g) {
+      of[g] = GeoScan::GapFlags{(g & kGapSentence) != 0, !(g & kGapNoJoin), false,
+                                (g & (kGapGlue | kGapSpace)) == kGapGlue};
+    }
+  }
+};
+constexpr GapFlagsTable kGapFlags;
+
 // Notes the last token as one that may start a name if its hash passes the
 // Bloom filter of first words. No branch: which words pass is unpredictable.
 inline void Geotagger::Candidate(uint64_t hash, GeoScan* s) const {
@@ -317,10 +330,7 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     t.fb = static_cast<uint32_t>(o);
     t.ob = static_cast<uint32_t>(i);
     t.cap = ci ? ci->upper : static_cast<unsigned>(c - 'A') < 26;
-    t.initial = gap & kGapSentence;
-    t.joined = !(gap & kGapNoJoin);
-    t.comma = false;
-    t.glued = (gap & (kGapGlue | kGapSpace)) == kGapGlue;
+    static_cast<GeoScan::GapFlags&>(t) = kGapFlags.of[gap];
     prev->glued |= t.glued;
     prev = &t;
     gap = 0;

@@ -77,17 +77,22 @@ class GeoScan {
   }
   std::vector<GeoMention> mentions;
 
- private:
-  friend class Geotagger;
-  struct Token {
-    uint32_t fb, fe;  // span in folded_
-    uint32_t ob, oe;  // span in the original text
-    uint64_t hash;    // hash of the folded word
-    bool cap;         // starts with a capital letter
+  // What the gaps around a word say (internal: the base of a word, so that
+  // Geotagger's Fold sets all four from the gap's bits with one copy).
+  struct GapFlags {
     bool initial;     // first word of a sentence
     bool joined;      // only spaces, hyphens or ':' since the previous word
     bool comma;       // a comma follows
     bool glued;       // part of a handle, e-mail or URL: "@mira_sthlm", "solna.example"
+  };
+
+ private:
+  friend class Geotagger;
+  struct Token : GapFlags {
+    uint32_t fb, fe;  // span in folded_
+    uint32_t ob, oe;  // span in the original text
+    uint64_t hash;    // hash of the folded word
+    bool cap;         // starts with a capital letter
   };
   std::string folded_;  // folded words at the tokens' offsets (longer than used)
   PodVec<Token> toks_;
