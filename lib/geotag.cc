@@ -540,15 +540,15 @@ std::string Geotagger::FoldName(std::string_view name) {
 }
 
 void Geotagger::Insert(std::vector<Slot>* table, uint64_t hash, uint32_t value, bool keep_max) {
-  if (hash == 0) hash = 1;
+  const uint32_t tag = Tag(hash);
   for (size_t k = hash & mask_;; k = (k + 1) & mask_) {
     Slot& sl = (*table)[k];
-    if (sl.hash == 0) {
-      sl.hash = hash;
+    if (sl.tag == 0) {
+      sl.tag = tag;
       sl.value = value;
       return;
     }
-    if (sl.hash == hash) {
+    if (sl.tag == tag) {
       if (keep_max) sl.value = std::max(sl.value, value);
       return;
     }
@@ -556,11 +556,11 @@ void Geotagger::Insert(std::vector<Slot>* table, uint64_t hash, uint32_t value, 
 }
 
 uint32_t Geotagger::Find(const std::vector<Slot>& table, uint64_t hash) const {
-  if (hash == 0) hash = 1;
+  const uint32_t tag = Tag(hash);
   for (size_t k = hash & mask_;; k = (k + 1) & mask_) {
     const Slot& sl = table[k];
-    if (sl.hash == hash) return sl.value;
-    if (sl.hash == 0) return 0;
+    if (sl.tag == tag) return sl.value;
+    if (sl.tag == 0) return 0;
   }
 }
 
@@ -591,8 +591,9 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
       return static_cast<int>(es[a].kind) > static_cast<int>(es[b].kind);
     });
   }
+  // At most half full: every name, and each one-word name with each suffix.
   size_t cap = 64;
-  while (cap < groups_.size() * 4 * (1 + std::size(kSuffixes))) cap <<= 1;
+  while (cap < groups_.size() * 2 * (1 + std::size(kSuffixes))) cap <<= 1;
   mask_ = cap - 1;
   names_.assign(cap, Slot{});
   first_.assign(cap, Slot{});
@@ -692,9 +693,9 @@ void Geotagger::InsertSmall(std::vector<Slot>* table, std::string_view word, uin
   uint64_t h = HashWord(word.data(), word.size());
   for (size_t k = h & (table->size() - 1);; k = (k + 1) & (table->size() - 1)) {
     Slot& sl = (*table)[k];
-    if (sl.hash == h) return;  // the first entry of a word wins
-    if (sl.hash == 0) {
-      sl = Slot{h, index + 1};
+    if (sl.tag == Tag(h)) return;  // the first entry of a word wins
+    if (sl.tag == 0) {
+      sl = Slot{Tag(h), index + 1};
       return;
     }
   }
@@ -703,8 +704,8 @@ void Geotagger::InsertSmall(std::vector<Slot>* table, std::string_view word, uin
 int Geotagger::FindSmall(const std::vector<Slot>& table, uint64_t hash) {
   for (size_t k = hash & (table.size() - 1);; k = (k + 1) & (table.size() - 1)) {
     const Slot& sl = table[k];
-    if (sl.hash == hash) return static_cast<int>(sl.value) - 1;
-    if (sl.hash == 0) return -1;
+    if (sl.tag == Tag(hash)) return static_cast<int>(sl.value) - 1;
+    if (sl.tag == 0) return -1;
   }
 }
 

@@ -139,10 +139,14 @@ class Geotagger {
     PlaceContext context;        // the strictest of its entries
     bool direction;              // "söder": never a place before "om"
   };
+  // A hash table slot: 8 bytes, so that the tables stay in the cache. The
+  // slot is chosen by the hash's low bits; `tag` is its high 32 bits (| 1:
+  // 0 marks an empty slot). A hit is checked against the words themselves.
   struct Slot {
-    uint64_t hash = 0;
+    uint32_t tag = 0;
     uint32_t value = 0;  // group + 1, or max word count for the first-word table
   };
+  static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32) | 1; }
 
   // Splits the text into words, folds and hashes them (GeoScan's tokens)
   // and notes the candidates. FoldReference is the plain version Fold is
