@@ -3,19 +3,24 @@
 #
 # Generates a CSV of synthetic ad texts (bench/work/geotag-N.csv; Swedish
 # filler with place names, some ambiguous words, some no place), then times
-#   karta geotag --field text FILE > /dev/null     (full gazetteer, one core)
-#   grep -o -w -F -f NAMES FILE > /dev/null        (every gazetteer name)
-# and prints the time, MB/s and peak RSS of each and the ratio.
+#   karta geotag --field text FILE > OUT     (full gazetteer, one core)
+#   grep -o -w -F -f NAMES FILE > OUT        (every gazetteer name)
+# each --runs times (default 3), alternating, and prints the wall and CPU
+# time and peak RSS of every run, and the ratio of the median CPU times.
 # Targets (issue 7): karta >= 50 MB/s per core and <= 3x grep's time.
 #
-# Usage: bench/geotag.sh [--smoke] [--mb N]   (default 100 MB; --smoke 2 MB)
+# Usage: bench/geotag.sh [--smoke] [--mb N] [--runs N]
+#        (default 100 MB, 3 runs; --smoke 2 MB, 1 run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 mb=100
+runs=3
 while [ $# -gt 0 ]; do
   case "$1" in
-    --smoke) mb=2 ;;
+    --smoke) mb=2; runs=1 ;;
     --mb) mb=$2; shift ;;
+    --runs) runs=$2; shift ;;
     *) echo "geotag.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -54,26 +59,29 @@ os.replace(path + ".tmp", path)
 PY
 python3 -c "import csv,sys; print('\n'.join(sorted({r['name'] for r in csv.DictReader(open('data/gazetteer/gazetteer.csv', encoding='utf-8'))})))" > "$names"
 bytes=$(stat -c %s "$input")
-echo "input: $input ($((bytes / 1000000)) MB), $(wc -l < "$names") gazetteer names"
-run() {  # label, command...  (output to a file: GNU grep stops early when it sees /dev/null)
-  local label=$1; shift
-  /usr/bin/time -f '%e %U %S %M' -o bench/work/time.txt "$@" > bench/work/geotag-$label.out
-  read -r wall user sys rss < bench/work/time.txt
-  # CPU time (user + sys) is the time on one core; wall time is shown too, as
-  # the machine may be shared.
-  secs=$(python3 -c "print(max($user + $sys, 0.001))")
-  echo "  ($label: wall $wall s, user $user s, sys $sys s, $(wc -l < bench/work/geotag-$label.out) output lines)"
-  echo "$label $secs $rss" >> bench/work/geotag-results.txt
-  python3 -c "import sys; s=max(float(sys.argv[2]),1e-3); print(f'{sys.argv[1]:6} {s:7.2f} s CPU  {int(sys.argv[3])/s/1e6:7.1f} MB/s  peak RSS {int(sys.argv[4])//1024} MB')" \
-    "$label" "$secs" "$bytes" "$rss"
-}
-: > bench/work/geotag-results.txt
-run karta "$karta" geotag --field text "$input"
-run grep env LC_ALL=C.UTF-8 grep -o -w -F -f "$names" "$input"
-python3 - "$bytes" <<'PY'
-import sys
-r = {l.split()[0]: float(l.split()[1]) for l in open("bench/work/geotag-results.txt")}
-k, g = max(r["karta"], 1e-3), max(r["grep"], 1e-3)
-mbs = int(sys.argv[1]) / k / 1e6
-print(f"ratio karta/grep {k / g:.2f}x (target <= 3x); karta {mbs:.1f} MB/s per core (target >= 50)")
+echo "input: $input ($((bytes / 1000000)) MB), $(wc -l < "$names") gazetteer names; $runs runs each, alternating"
+# CPU time (user + system) is the time on one core; the machine may be
+# shared, so each side runs $runs times, alternating, and the medians count.
+# Output goes to files: GNU grep stops at the first match when it writes to
+# /dev/null.
+karta_cpu=() grep_cpu=()
+for ((r = 1; r <= runs; r++)); do
+  measure "karta geotag (run $r)" bench/work/geotag-karta.out "$karta" geotag --field text "$input"
+  karta_cpu+=("$M_CPU")
+  measure "grep -o -w -F -f NAMES (run $r)" bench/work/geotag-grep.out \
+    env LC_ALL=C.UTF-8 grep -o -w -F -f "$names" "$input"
+  grep_cpu+=("$M_CPU")
+done
+echo "  karta wrote $(wc -l < bench/work/geotag-karta.out) lines, grep found $(wc -l < bench/work/geotag-grep.out) names"
+python3 - "$bytes" "${karta_cpu[*]}" "${grep_cpu[*]}" <<'PY'
+import statistics, sys
+size = int(sys.argv[1])
+k = [max(float(x), 1e-3) for x in sys.argv[2].split()]
+g = [max(float(x), 1e-3) for x in sys.argv[3].split()]
+km, gm = statistics.median(k), statistics.median(g)
+print("  per-run ratios: " + ", ".join(f"{a / b:.2f}" for a, b in zip(k, g)))
+print(f"median CPU: karta {km:.2f} s, grep {gm:.2f} s")
+if gm < 0.05:
+    print("(input too small for a meaningful ratio: the full run is bench/geotag.sh without --smoke)")
+print(f"ratio karta/grep {km / gm:.2f}x (target <= 3x); karta {size / km / 1e6:.1f} MB/s per core (target >= 50)")
 PY

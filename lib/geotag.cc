@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <map>
 
@@ -16,9 +17,6 @@
 namespace karta {
 namespace {
 
-constexpr uint64_t kFnvOffset = 1469598103934665603ULL;
-constexpr uint64_t kFnvPrime = 1099511628211ULL;
-
 inline uint64_t Mix(uint64_t h) {
   h ^= h >> 31;
   h *= 0xbf58476d1ce4e5b9ULL;
@@ -26,51 +24,63 @@ inline uint64_t Mix(uint64_t h) {
   return h;
 }
 
-// Hash of one folded word, eight bytes at a time.
-inline uint64_t HashWord(const char* p, size_t n) {
-  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
-  while (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = Mix(h ^ w);
-    p += 8;
-    n -= 8;
-  }
-  if (n) {
-    uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = Mix(h ^ w ^ 0x5555);
-  }
-  return h | 1;  // never 0: 0 marks an empty slot
-}
-
 // Mask of the low n bytes (0 < n <= 8).
 inline uint64_t LowBytes(size_t n) { return ~uint64_t{0} >> (64 - 8 * n); }
 
-// HashWord of a word of 1..16 bytes whose first and second 8 bytes are lo
-// and hi (garbage past the word), without touching memory.
-inline uint64_t HashWordRegs(uint64_t lo, uint64_t hi, size_t n) {
-  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
-  if (n < 8) return Mix(h ^ (lo & LowBytes(n)) ^ 0x5555) | 1;
-  h = Mix(h ^ lo);
-  if (n > 8) h = Mix(h ^ (hi & LowBytes(n - 8)) ^ 0x5555);
-  return h | 1;
+// The hash of a folded word (HashWord, HashWordRegs and HashWordPadded
+// agree): its first 16 bytes (zeros past the end) and its length in two
+// multiplications, then 8 bytes at a time for longer words. Never 0 (0
+// marks an empty slot). Most words are short, so the head is the hash.
+inline uint64_t HashHead(uint64_t lo, uint64_t hi, size_t n) {
+  const uint64_t h = ((lo ^ n) * 0x9E3779B97F4A7C15ULL) ^ (hi * 0xC2B2AE3D27D4EB4FULL);
+  return h ^ (h >> 29);
 }
 
-// HashWord of the n bytes at p, for p inside a buffer with 8 readable bytes
-// past the word (GeoScan::folded_): the tail is one masked load, not a byte
-// copy that the next load would have to wait for.
-inline uint64_t HashWordPadded(const char* p, size_t n) {
-  uint64_t h = kFnvOffset ^ (n * kFnvPrime);
-  while (n >= 8) {
+// The bytes of p[0, n) from `from` on, 8 at a time, mixed into h. `load`
+// reads the last, partial word.
+template <typename Tail>
+inline uint64_t HashRest(uint64_t h, const char* p, size_t n, size_t from, Tail load) {
+  for (; from + 8 <= n; from += 8) {
     uint64_t w;
-    std::memcpy(&w, p, 8);
+    std::memcpy(&w, p + from, 8);
     h = Mix(h ^ w);
-    p += 8;
-    n -= 8;
   }
-  if (n) h = Mix(h ^ LoadTail(p, n) ^ 0x5555);
-  return h | 1;
+  if (from < n) h = Mix(h ^ load(p + from, n - from) ^ 0x5555);
+  return h;
+}
+
+inline uint64_t CopyTail(const char* p, size_t len) {
+  uint64_t w = 0;
+  std::memcpy(&w, p, len);
+  return w;
+}
+
+// Hash of the folded word at p (any buffer).
+inline uint64_t HashWord(const char* p, size_t n) {
+  uint64_t head[2] = {0, 0};
+  std::memcpy(head, p, std::min<size_t>(n, 16));
+  return HashRest(HashHead(head[0], head[1], n), p, n, 16, CopyTail) | 1;
+}
+
+// HashWord of a word of 1..15 bytes whose first and second 8 bytes are lo
+// and hi (garbage past the word), without touching memory or branching
+// (word lengths are unpredictable).
+inline uint64_t HashWordRegs(uint64_t lo, uint64_t hi, size_t n) {
+  lo &= n >= 8 ? ~uint64_t{0} : LowBytes(n);
+  hi &= n > 8 ? LowBytes(n - 8) : 0;
+  return HashHead(lo, hi, n) | 1;
+}
+
+// HashWord of the n bytes at p, for p inside a buffer with 16 readable
+// bytes past the word (GeoScan::folded_): masked loads, not byte copies
+// that the next load would have to wait for.
+inline uint64_t HashWordPadded(const char* p, size_t n) {
+  uint64_t lo, hi;
+  std::memcpy(&lo, p, 8);
+  std::memcpy(&hi, p + 8, 8);
+  if (n == 0) return HashHead(0, 0, 0) | 1;  // a word of marks only folds to nothing
+  if (n < 16) return HashWordRegs(lo, hi, n);
+  return HashRest(HashHead(lo, hi, n), p, n, 16, LoadTail) | 1;
 }
 
 // Hash of a run of words from the hashes of its words.
@@ -94,11 +104,12 @@ uint64_t HashKey(std::string_view key) {  // words joined by ' '
 // How a code point folds, precomputed below U+0250 (Latin, Latin-1,
 // Latin Extended-A and -B), computed on the fly above.
 struct CharInfo {
-  char folded[7] = {};
+  char folded[7] = {};  // then len: Fold copies these 8 bytes at once
   uint8_t len = 0;
   bool word = false;
   bool upper = false;
 };
+static_assert(offsetof(CharInfo, folded) == 0 && offsetof(CharInfo, len) == 7);
 
 CharInfo ComputeInfo(char32_t cp) {
   CharInfo ci;
@@ -119,6 +130,23 @@ const std::array<CharInfo, 0x250>& InfoTable() {
   static const std::array<CharInfo, 0x250> table = [] {
     std::array<CharInfo, 0x250> t{};
     for (char32_t c = 0; c < 0x250; ++c) t[c] = ComputeInfo(c);
+    return t;
+  }();
+  return table;
+}
+
+// The letters U+00C0..U+00FF (UTF-8 0xC3 0x80..0xBF) that fold to one ASCII
+// letter ("Å" -> 'a', "é" -> 'e'), by their second byte: the letter, with
+// 0x80 set if it is upper case; 0 for the others (×, ÷, æ, ø, ß, ...).
+const std::array<unsigned char, 256>& Latin1Table() {
+  static const std::array<unsigned char, 256> table = [] {
+    std::array<unsigned char, 256> t{};
+    for (unsigned b = 0x80; b < 0xC0; ++b) {
+      const CharInfo& ci = InfoTable()[0xC0 + (b - 0x80)];
+      if (ci.word && ci.len == 1 && static_cast<unsigned char>(ci.folded[0]) < 0x80) {
+        t[b] = static_cast<unsigned char>(ci.folded[0] | (ci.upper ? 0x80 : 0));
+      }
+    }
     return t;
   }();
   return table;
@@ -184,18 +212,20 @@ constexpr County kCounties[] = {
 }  // namespace
 
 
-// What an ASCII byte does between words (Fold): bits below.
+// What a byte does between words (Fold): bits below.
 enum : unsigned char {
-  kGapWord = 1,     // a letter or digit: not a gap byte
+  kGapWord = 1,     // an ASCII letter or digit: not a gap byte
   kGapSpace = 2,    // white space
   kGapGlue = 4,     // '@', '_', '#', '/', '.', '\\': joins a handle, e-mail or URL
   kGapComma = 8,
   kGapSentence = 16,  // ends a sentence
   kGapNoJoin = 32,  // anything but ' ', '-', ':' and tab: the words are not one name
+  kGapHigh = 64,    // >= 0x80: part of a non-ASCII character (decoded to see)
 };
 struct GapTable {
-  unsigned char bits[128];
+  unsigned char bits[256];
   constexpr GapTable() : bits() {
+    for (int c = 128; c < 256; ++c) bits[c] = kGapHigh;
     for (int c = 0; c < 128; ++c) {
       unsigned char b = 0;
       if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
@@ -215,12 +245,24 @@ struct GapTable {
 };
 constexpr GapTable kGap;
 
-inline void Geotagger::AddToken(const GeoScan::Token& t, bool bloom, GeoScan* s) const {
-  const uint64_t b = t.hash >> 48;
-  if (bloom && ((bloom_[b >> 6] >> (b & 63)) & 1)) {
-    s->cands_.push_back(static_cast<uint32_t>(s->toks_.size()));  // may start a name
+// A word's flags from the kGap bits of the gap before it (comma: false, set
+// by the gap after it).
+struct GapFlagsTable {
+  GeoScan::GapFlags of[64];
+  constexpr GapFlagsTable() : of() {
+    for (unsigned g = 0; g < 64; ++g) {
+      of[g] = GeoScan::GapFlags{(g & kGapSentence) != 0, !(g & kGapNoJoin), false,
+                                (g & (kGapGlue | kGapSpace)) == kGapGlue};
+    }
   }
-  s->toks_.push_back(t);
+};
+constexpr GapFlagsTable kGapFlags;
+
+// Notes the last token as one that may start a name if its hash passes the
+// Bloom filter of first words. No branch: which words pass is unpredictable.
+inline void Geotagger::Candidate(uint64_t hash, GeoScan* s) const {
+  const uint64_t b = hash >> 48;
+  s->cands_.PushIf(static_cast<uint32_t>(s->toks_.size() - 1), (bloom_[b >> 6] >> (b & 63)) & 1);
 }
 
 void Geotagger::Fold(std::string_view text, GeoScan* s) const {
@@ -232,8 +274,126 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
   // (FoldAsciiAlnum) and 8-byte loads (HashWordPadded).
   if (s->folded_.size() < n * 4 + 64) s->folded_.resize(n * 4 + 64);  // only grows
   s->toks_.Reset(n / 2 + 1);  // words are apart: at most n/2+1 of them
-  s->cands_.Reset(n / 2 + 1);
-  const bool bloom = !bloom_.empty();
+  s->cands_.Reset(n / 2 + 2);  // one more for PushIf
+  char* out = s->folded_.data();
+  size_t o = 0;
+  // kGap bits of everything between the last word and here; a non-ASCII
+  // character that is not part of a word adds its own (kGapSpace, and
+  // kGapNoJoin unless it is a no-break space or a Unicode hyphen, and
+  // kGapSentence for bullets). The text's start counts as a gap that ends a
+  // sentence and joins nothing.
+  unsigned gap = kGapSentence | kGapNoJoin | kGapSpace;
+  // The last word, whose comma and glued flags the gap after it sets; before
+  // the first word, a scratch token.
+  GeoScan::Token none{};
+  GeoScan::Token* prev = &none;
+  CharInfo computed;  // CharInfo of a code point above the table
+  auto info = [&](char32_t cp) -> const CharInfo* {
+    if (cp < 0x250) return &table[cp];
+    computed = ComputeInfo(cp);
+    return &computed;
+  };
+  const auto& latin1 = Latin1Table();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (i < n) {
+    // The gap: ASCII bytes by table; a non-ASCII character is decoded, and
+    // either starts a word or adds to the gap.
+    unsigned char c = p[i];
+    const unsigned g = kGap.bits[c];
+    const CharInfo* ci = nullptr;
+    size_t next;
+    if (!(g & (kGapWord | kGapHigh))) {
+      gap |= g;
+      ++i;
+      continue;
+    }
+    if (g & kGapHigh) {
+      const char32_t cp = DecodeAt(text, i, &next);
+      ci = info(cp);
+      if (!ci->word) {
+        // Emoji, no-break space, dashes: not part of a handle. No-break
+        // space and Unicode hyphens join; bullets start a sentence.
+        gap |= kGapSpace;
+        if (cp == 0x2022 || cp == 0x2026) {
+          gap |= kGapSentence | kGapNoJoin;
+        } else if (!(cp == 0xA0 || (cp >= 0x2010 && cp <= 0x2013) || cp == 0x202F)) {
+          gap |= kGapNoJoin;
+        }
+        i = next;
+        continue;
+      }
+    }
+    // A word: letters, marks and digits, folded as they are copied.
+    GeoScan::Token& t = s->toks_.emplace_back();
+    prev->comma |= (gap & kGapComma) != 0;
+    t.fb = static_cast<uint32_t>(o);
+    t.ob = static_cast<uint32_t>(i);
+    t.cap = ci ? ci->upper : static_cast<unsigned>(c - 'A') < 26;
+    static_cast<GeoScan::GapFlags&>(t) = kGapFlags.of[gap];
+    prev->glued |= t.glued;
+    prev = &t;
+    gap = 0;
+    if (!ci) {
+      // Most words: short, ASCII, followed by ASCII; hashed from registers.
+      uint64_t lo = 0, hi = 0;
+      size_t len = FoldShortAsciiWord(text.data(), i, n, out + o, &lo, &hi);
+      if (len) {
+        o += len;
+        i += len;
+        t.fe = static_cast<uint32_t>(o);
+        t.oe = static_cast<uint32_t>(i);
+        t.hash = HashWordRegs(lo, hi, len);
+        Candidate(t.hash, s);
+        continue;
+      }
+    }
+    // Any other word, character by character: ASCII, then the Latin-1
+    // letters by table, then anything else decoded.
+    while (i < n) {
+      c = p[i];
+      if (c < 0x80) {
+        if (!(kGap.bits[c] & kGapWord)) break;
+        out[o++] = static_cast<char>(c | 0x20);  // lower-cases letters, keeps digits
+        ++i;
+        continue;
+      }
+      if (!ci && c == 0xC3 && i + 1 < n && latin1[p[i + 1]]) {
+        out[o++] = static_cast<char>(latin1[p[i + 1]] & 0x7F);
+        i += 2;
+        continue;
+      }
+      if (!ci) {
+        ci = info(DecodeAt(text, i, &next));
+        if (!ci->word) break;
+      }
+      // The folded bytes and then `len` (CharInfo's first 8 bytes): one
+      // copy; `out` has room past the word.
+      std::memcpy(out + o, ci, 8);
+      o += ci->len;
+      i = next;
+      ci = nullptr;
+    }
+    t.fe = static_cast<uint32_t>(o);
+    t.oe = static_cast<uint32_t>(i);
+    t.hash = HashWordPadded(out + t.fb, o - t.fb);
+    Candidate(t.hash, s);
+  }
+  prev->comma |= (gap & kGapComma) != 0;
+}
+
+// The plain version of Fold, character by character, kept to test Fold
+// against (DebugTokens): the same tokens, flags, hashes and candidates.
+void Geotagger::FoldReference(std::string_view text, GeoScan* s) const {
+  const auto& table = InfoTable();
+  const size_t n = text.size();
+  // A code point folds to at most 7 bytes (CharInfo::folded; longer ones
+  // fold to nothing) and takes at least 2 bytes when it folds to more than
+  // one, so 4x covers every text; the slack is for 16-byte stores
+  // (FoldAsciiAlnum) and 8-byte loads (HashWordPadded).
+  if (s->folded_.size() < n * 4 + 64) s->folded_.resize(n * 4 + 64);  // only grows
+  s->toks_.Reset(n / 2 + 1);  // words are apart: at most n/2+1 of them
+  s->cands_.Reset(n / 2 + 2);
   char* out = s->folded_.data();
   size_t o = 0;
   bool sentence_start = true;
@@ -308,7 +468,8 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
         t.fe = static_cast<uint32_t>(o);
         t.oe = static_cast<uint32_t>(i);
         t.hash = HashWordRegs(lo, hi, len);
-        AddToken(t, bloom, s);
+        s->toks_.push_back(t);
+        Candidate(t.hash, s);
         sentence_start = false;
         joinable = true;
         continue;
@@ -341,14 +502,33 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
     t.fe = static_cast<uint32_t>(o);
     t.oe = static_cast<uint32_t>(i);
     t.hash = HashWordPadded(out + t.fb, o - t.fb);
-    AddToken(t, bloom, s);
+    s->toks_.push_back(t);
+        Candidate(t.hash, s);
     sentence_start = false;
     joinable = true;
   }
 }
 
+std::string Geotagger::DebugTokens(std::string_view text, bool reference) const {
+  GeoScan s;
+  if (reference) {
+    FoldReference(text, &s);
+  } else {
+    Fold(text, &s);
+  }
+  std::string r;
+  for (const auto& t : s.toks_) {
+    r += fmt::format("{}-{} '{}' {:016x} cap={} initial={} joined={} comma={} glued={}\n", t.ob, t.oe,
+                     std::string_view(s.folded_).substr(t.fb, t.fe - t.fb), t.hash, t.cap, t.initial,
+                     t.joined, t.comma, t.glued);
+  }
+  r += "candidates:";
+  for (uint32_t c : s.cands_) r += fmt::format(" {}", c);
+  return r;
+}
+
 std::string Geotagger::FoldName(std::string_view name) {
-  Geotagger none(nullptr);
+  static const Geotagger none(nullptr);
   GeoScan s;
   none.Fold(name, &s);
   std::string out;
@@ -360,15 +540,15 @@ std::string Geotagger::FoldName(std::string_view name) {
 }
 
 void Geotagger::Insert(std::vector<Slot>* table, uint64_t hash, uint32_t value, bool keep_max) {
-  if (hash == 0) hash = 1;
+  const uint32_t tag = Tag(hash);
   for (size_t k = hash & mask_;; k = (k + 1) & mask_) {
     Slot& sl = (*table)[k];
-    if (sl.hash == 0) {
-      sl.hash = hash;
+    if (sl.tag == 0) {
+      sl.tag = tag;
       sl.value = value;
       return;
     }
-    if (sl.hash == hash) {
+    if (sl.tag == tag) {
       if (keep_max) sl.value = std::max(sl.value, value);
       return;
     }
@@ -376,15 +556,16 @@ void Geotagger::Insert(std::vector<Slot>* table, uint64_t hash, uint32_t value, 
 }
 
 uint32_t Geotagger::Find(const std::vector<Slot>& table, uint64_t hash) const {
-  if (hash == 0) hash = 1;
+  const uint32_t tag = Tag(hash);
   for (size_t k = hash & mask_;; k = (k + 1) & mask_) {
     const Slot& sl = table[k];
-    if (sl.hash == hash) return sl.value;
-    if (sl.hash == 0) return 0;
+    if (sl.tag == tag) return sl.value;
+    if (sl.tag == 0) return 0;
   }
 }
 
 Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
+  bloom_.assign(1024, 0);  // empty without a gazetteer (FoldName)
   // The context words, looked up by the hash every token already has.
   evidence_.assign(128, Slot{});
   for (uint32_t k = 0; k < std::size(kEvidence); ++k) InsertSmall(&evidence_, kEvidence[k].word, k);
@@ -410,12 +591,12 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
       return static_cast<int>(es[a].kind) > static_cast<int>(es[b].kind);
     });
   }
+  // At most half full: every name, and each one-word name with each suffix.
   size_t cap = 64;
-  while (cap < groups_.size() * 4 * (1 + std::size(kSuffixes))) cap <<= 1;
+  while (cap < groups_.size() * 2 * (1 + std::size(kSuffixes))) cap <<= 1;
   mask_ = cap - 1;
   names_.assign(cap, Slot{});
   first_.assign(cap, Slot{});
-  bloom_.assign(1024, 0);
   auto add_first = [&](uint64_t h, uint32_t words) {
     Insert(&first_, h, words, true);
     bloom_[(h >> 48) >> 6] |= uint64_t{1} << ((h >> 48) & 63);
@@ -512,9 +693,9 @@ void Geotagger::InsertSmall(std::vector<Slot>* table, std::string_view word, uin
   uint64_t h = HashWord(word.data(), word.size());
   for (size_t k = h & (table->size() - 1);; k = (k + 1) & (table->size() - 1)) {
     Slot& sl = (*table)[k];
-    if (sl.hash == h) return;  // the first entry of a word wins
-    if (sl.hash == 0) {
-      sl = Slot{h, index + 1};
+    if (sl.tag == Tag(h)) return;  // the first entry of a word wins
+    if (sl.tag == 0) {
+      sl = Slot{Tag(h), index + 1};
       return;
     }
   }
@@ -523,8 +704,8 @@ void Geotagger::InsertSmall(std::vector<Slot>* table, std::string_view word, uin
 int Geotagger::FindSmall(const std::vector<Slot>& table, uint64_t hash) {
   for (size_t k = hash & (table.size() - 1);; k = (k + 1) & (table.size() - 1)) {
     const Slot& sl = table[k];
-    if (sl.hash == hash) return static_cast<int>(sl.value) - 1;
-    if (sl.hash == 0) return -1;
+    if (sl.tag == Tag(hash)) return static_cast<int>(sl.value) - 1;
+    if (sl.tag == 0) return -1;
   }
 }
 
@@ -641,8 +822,17 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
 
 GeoResult Geotagger::Resolve(const GeoScan& scan) const {
   GeoResult r;
+  Resolve(scan, &r);
+  return r;
+}
+
+void Geotagger::Resolve(const GeoScan& scan, GeoResult* result) const {
+  GeoResult& r = *result;
+  r.entry = nullptr;
+  r.score = 0;
+  r.mentions.clear();
   const auto& ms = scan.mentions;
-  if (ms.empty()) return r;
+  if (ms.empty()) return;
   const auto& es = gaz_->entries();
   // Kommuner are compared by their code as a number (the gazetteer checks
   // that every kommunkod is 4 digits; the county is its first two).
@@ -740,7 +930,6 @@ GeoResult Geotagger::Resolve(const GeoScan& scan) const {
       r.mentions.push_back(p);
     }
   }
-  return r;
 }
 
 GeoResult Geotagger::Tag(std::string_view text) const {

@@ -77,17 +77,22 @@ class GeoScan {
   }
   std::vector<GeoMention> mentions;
 
- private:
-  friend class Geotagger;
-  struct Token {
-    uint32_t fb, fe;  // span in folded_
-    uint32_t ob, oe;  // span in the original text
-    uint64_t hash;    // hash of the folded word
-    bool cap;         // starts with a capital letter
+  // What the gaps around a word say (internal: the base of a word, so that
+  // Geotagger's Fold sets all four from the gap's bits with one copy).
+  struct GapFlags {
     bool initial;     // first word of a sentence
     bool joined;      // only spaces, hyphens or ':' since the previous word
     bool comma;       // a comma follows
     bool glued;       // part of a handle, e-mail or URL: "@mira_sthlm", "solna.example"
+  };
+
+ private:
+  friend class Geotagger;
+  struct Token : GapFlags {
+    uint32_t fb, fe;  // span in folded_
+    uint32_t ob, oe;  // span in the original text
+    uint64_t hash;    // hash of the folded word
+    bool cap;         // starts with a capital letter
   };
   std::string folded_;  // folded words at the tokens' offsets (longer than used)
   PodVec<Token> toks_;
@@ -111,8 +116,10 @@ class Geotagger {
   // structured location field of a site (every name counts, weight 3).
   void Scan(std::string_view text, bool location, GeoScan* scan) const;
 
-  // Resolves the mentions of one record to one place.
+  // Resolves the mentions of one record to one place. The second form
+  // reuses *result's storage from record to record.
   GeoResult Resolve(const GeoScan& scan) const;
+  void Resolve(const GeoScan& scan, GeoResult* result) const;
 
   // Scan + Resolve of one text (tests and small uses).
   GeoResult Tag(std::string_view text) const;
@@ -121,6 +128,10 @@ class Geotagger {
   // "s t eriksplan").
   static std::string FoldName(std::string_view name);
 
+  // For tests: the words of `text` as Fold (or FoldReference) finds them,
+  // one per line (spans, folded form, hash, flags), then the candidates.
+  std::string DebugTokens(std::string_view text, bool reference) const;
+
  private:
   struct Group {                 // every entry with one folded name
     std::string key;             // folded name, words joined by ' '
@@ -128,13 +139,21 @@ class Geotagger {
     PlaceContext context;        // the strictest of its entries
     bool direction;              // "söder": never a place before "om"
   };
+  // A hash table slot: 8 bytes, so that the tables stay in the cache. The
+  // slot is chosen by the hash's low bits; `tag` is its high 32 bits (| 1:
+  // 0 marks an empty slot). A hit is checked against the words themselves.
   struct Slot {
-    uint64_t hash = 0;
+    uint32_t tag = 0;
     uint32_t value = 0;  // group + 1, or max word count for the first-word table
   };
+  static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32) | 1; }
 
+  // Splits the text into words, folds and hashes them (GeoScan's tokens)
+  // and notes the candidates. FoldReference is the plain version Fold is
+  // tested against.
   void Fold(std::string_view text, GeoScan* scan) const;
-  void AddToken(const GeoScan::Token& t, bool bloom, GeoScan* scan) const;
+  void FoldReference(std::string_view text, GeoScan* scan) const;
+  void Candidate(uint64_t hash, GeoScan* scan) const;
   void Insert(std::vector<Slot>* table, uint64_t hash, uint32_t value, bool keep_max);
   uint32_t Find(const std::vector<Slot>& table, uint64_t hash) const;
   int MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix) const;

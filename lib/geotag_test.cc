@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 namespace karta {
 namespace {
 
@@ -71,6 +75,32 @@ TEST_CASE("long words, mixed scripts and text ends fold the same on every path")
   CHECK(Code("Solna") == "0184");
   CHECK(Code("nära Kista T-bana") == "0180");
   CHECK(Code("Kista T-ba") == "");  // "T-ba" is no station word: Kista needs context
+}
+
+TEST_CASE("Fold and the plain FoldReference give the same tokens on random text") {
+  // Pieces from every path: ASCII words of every length (16 and more too),
+  // gap bytes of every kind, Latin-1 letters (folding to one letter or not:
+  // å, É, æ, ß, ×), combining marks, no-break space, Unicode hyphens,
+  // bullets, emoji, other scripts, and broken UTF-8.
+  const std::vector<std::string> pieces = {
+      "a", "Kista", "SOLNA", "i", "på", "T", "bana", "station", "abcdefghijklmnop", "Q7",
+      "0180", "x1y2z3", " ", "  ", "\t", "\n", ",", ", ", ".", ". ", "!", "?", ";", "*", "|", "-",
+      ":", "@", "_", "#", "/", "\\", "(", "\"", "'", "\xC3\xA5", "\xC3\x85", "\xC3\xA4",
+      "\xC3\xB6", "\xC3\x96", "\xC3\x89", "\xC3\xA6", "\xC3\x9F", "\xC3\x97",
+      "\xC3\xB7", "o\xCC\x88", "\xC2\xA0", "\xE2\x80\x93", "\xE2\x80\x94",
+      "\xE2\x80\xA2", "\xE2\x80\xA6", "\xE2\x80\xAF", "\xF0\x9F\x92\x95",
+      "\xD0\x9C\xD0\xBE", "\xC5\x81", "\xC3", "\x80", "\xFF", "S\xC3\xB6" "dermalm",
+      "V\xC3\xA4sby", "\xC3\x85KERSBERGA", "sthlm", "Farsta strand", "s\xC3\xB6" "der om",
+  };
+  std::mt19937 rng(11);
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const size_t n = rng() % 40;
+    for (size_t k = 0; k < n; ++k) text += pieces[rng() % pieces.size()];
+    const std::string fast = Tagger().DebugTokens(text, false);
+    const std::string plain = Tagger().DebugTokens(text, true);
+    REQUIRE_MESSAGE(fast == plain, "text: ", text);
+  }
 }
 
 TEST_CASE("Unicode word boundaries") {

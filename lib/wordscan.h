@@ -9,7 +9,8 @@
 //   FoldAsciiAlnum(p, i, n, out)
 //                            the same, and writes the run lower-cased to
 //                            `out` (which must have room for the run plus
-//                            16 bytes: whole 16-byte blocks are stored)
+//                            16 bytes: whole 16-byte blocks are stored, so
+//                            the bytes after the run are garbage)
 //   FoldShortAsciiWord(p, i, n, out, &lo, &hi)
 //                            a whole ASCII word of < 16 bytes at once, its
 //                            folded bytes also in registers (see below)
@@ -51,6 +52,13 @@ class PodVec {
     }
   }
   void push_back(const T& v) { data_[size_++] = v; }  // within the room made by Reset
+  T& emplace_back() { return data_[size_++]; }          // uninitialised POD, to fill in
+  // Appends v if `keep`, without a branch: v is stored either way, so the
+  // room made by Reset must be one more than the elements kept.
+  void PushIf(const T& v, bool keep) {
+    data_[size_] = v;
+    size_ += keep;
+  }
   void clear() { size_ = 0; }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -115,12 +123,10 @@ inline size_t FoldAsciiAlnum(const char* p, size_t i, size_t n, char* out) {
   using namespace wordscan_detail;
   while (i + 16 <= n) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    __m128i alpha = InRange(lower, 'a', 'z');
-    __m128i digit = InRange(v, '0', '9');
-    __m128i folded = _mm_or_si128(_mm_and_si128(alpha, lower), _mm_and_si128(digit, v));
+    __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));  // as in FoldShortAsciiWord
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), folded);
-    unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)));
+    unsigned m = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(InRange(folded, 'a', 'z'), InRange(v, '0', '9'))));
     if (m != 0xFFFF) return i + static_cast<size_t>(__builtin_ctz(~m));
     i += 16;
     out += 16;
@@ -152,11 +158,11 @@ inline size_t FoldShortAsciiWord(const char* p, size_t i, size_t n, char* out, u
   using namespace wordscan_detail;
   if (i + 16 > n) return 0;
   __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-  __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-  __m128i alpha = InRange(lower, 'a', 'z');
-  __m128i digit = InRange(v, '0', '9');
-  __m128i folded = _mm_or_si128(_mm_and_si128(alpha, lower), _mm_and_si128(digit, v));
-  unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)));
+  // | 0x20 lower-cases letters and keeps digits: the folded word (garbage
+  // past its end).
+  __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  __m128i alnum = _mm_or_si128(InRange(folded, 'a', 'z'), InRange(v, '0', '9'));
+  unsigned m = static_cast<unsigned>(_mm_movemask_epi8(alnum));
   unsigned len = static_cast<unsigned>(__builtin_ctz(~m | 0x10000u));
   if (len == 16 || static_cast<unsigned char>(p[i + len]) >= 0x80) return 0;
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), folded);

@@ -114,7 +114,8 @@ class GeotagStage : public Stage {
     scan_.Clear();
     if (loc_col_ >= 0) tagger_.Scan(rec.fields[static_cast<size_t>(loc_col_)], true, &scan_);
     for (size_t c : text_cols_) tagger_.Scan(rec.fields[c], false, &scan_);
-    GeoResult r = tagger_.Resolve(scan_);
+    tagger_.Resolve(scan_, &result_);
+    const GeoResult& r = result_;
     if (!region_.empty() && (!r.entry || !InRegion(r.entry->kommunkod, region_))) return Status::Ok();
     rec.fields.resize(width_);
     // Assigned in place: a cell keeps its buffer from record to record.
@@ -153,6 +154,7 @@ class GeotagStage : public Stage {
   std::vector<size_t> out_cols_;
   size_t width_ = 0;
   GeoScan scan_;
+  GeoResult result_;  // reused from record to record
 };
 
 class Geotag : public Tool {
