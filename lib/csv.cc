@@ -2,9 +2,14 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define KARTA_CSV_AVX2 1
 #endif
 #include <fmt/format.h>
 
@@ -63,10 +68,62 @@ inline const char* FindAny(const char* p, const char* e, char a, char b, char c,
 // may load sixteen bytes past the data instead of finishing byte by byte.
 constexpr size_t kBufPad = 64;
 
+#if defined(KARTA_CSV_AVX2)
+// True when the CPU (and the OS) support AVX2; KARTA_NO_AVX2 set in the
+// environment says no (to test the SSE2 paths on any machine). Long fields
+// are scanned 32 bytes at a time then.
+bool HaveAvx2() {
+  static const bool have = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && std::getenv("KARTA_NO_AVX2") == nullptr;
+  }();
+  return have;
+}
+
+// FindAnyPadded's loop for long fields, 32 bytes at a time.
+__attribute__((target("avx2"))) const char* FindAnyPaddedAvx2(const char* p, const char* e, char a,
+                                                              char b, char c) {
+  const __m256i va = _mm256_set1_epi8(a), vb = _mm256_set1_epi8(b), vc = _mm256_set1_epi8(c);
+  for (;; p += 32) {
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    auto mask = static_cast<unsigned>(_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, va), _mm256_cmpeq_epi8(v, vb)),
+                        _mm256_cmpeq_epi8(v, vc))));
+    if (mask != 0) {
+      const char* s = p + __builtin_ctz(mask);
+      return s < e ? s : e;
+    }
+    if (p + 32 >= e) return e;
+  }
+}
+
+// CopyPlain's loop for fields of 32 bytes or more, 32 bytes at a time.
+__attribute__((target("avx2"))) bool CopyPlainAvx2(char* d, const char* p, size_t n,
+                                                   char delimiter) {
+  const __m256i vd = _mm256_set1_epi8(delimiter), vq = _mm256_set1_epi8('"'),
+                vl = _mm256_set1_epi8('\n'), vr = _mm256_set1_epi8('\r');
+#define KARTA_COPY32(at)                                                                       \
+  do {                                                                                         \
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + (at)));                \
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + (at)), v);                              \
+    hit = _mm256_or_si256(                                                                     \
+        hit,                                                                                   \
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, vd), _mm256_cmpeq_epi8(v, vq)),   \
+                        _mm256_or_si256(_mm256_cmpeq_epi8(v, vl), _mm256_cmpeq_epi8(v, vr)))); \
+  } while (0)
+  __m256i hit = _mm256_setzero_si256();
+  KARTA_COPY32(n - 32);  // the last block, overlapping the one before
+  for (size_t i = 0; i + 32 <= n; i += 32) KARTA_COPY32(i);
+#undef KARTA_COPY32
+  return _mm256_movemask_epi8(hit) == 0;
+}
+#endif
+
 // Returns the first byte in [p, e) equal to a, b or c, or e; p < e, and
 // kBufPad bytes after e may be read. Sixteen bytes first (short fields),
 // then thirty-two at a time with one movemask per block.
-inline const char* FindAnyPadded(const char* p, const char* e, char a, char b, char c) {
+[[gnu::always_inline]] inline const char* FindAnyPadded(const char* p, const char* e, char a,
+                                                        char b, char c) {
 #if defined(__SSE2__)
   const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
   auto hits = [&](const char* at) {
@@ -80,9 +137,21 @@ inline const char* FindAnyPadded(const char* p, const char* e, char a, char b, c
   };
   __m128i h0 = hits(p);
   if (_mm_movemask_epi8(h0) != 0) return first(p, h0);
-  for (p += 16; p < e; p += 32) {
+  p += 16;
+  if (p >= e) return e;
+  // One 32-byte step, then the field is long: AVX2 when the CPU has it.
+  h0 = hits(p);
+  __m128i h1 = hits(p + 16);
+  if (_mm_movemask_epi8(_mm_or_si128(h0, h1)) != 0) {
+    if (_mm_movemask_epi8(h0) != 0) return first(p, h0);
+    return first(p + 16, h1);
+  }
+#if defined(KARTA_CSV_AVX2)
+  if (p + 32 < e && HaveAvx2()) return FindAnyPaddedAvx2(p + 32, e, a, b, c);
+#endif
+  for (p += 32; p < e; p += 32) {
     h0 = hits(p);
-    __m128i h1 = hits(p + 16);
+    h1 = hits(p + 16);
     if (_mm_movemask_epi8(_mm_or_si128(h0, h1)) != 0) {
       if (_mm_movemask_epi8(h0) != 0) return first(p, h0);
       return first(p + 16, h1);
@@ -733,6 +802,9 @@ inline unsigned QuoteMask(__m128i v, __m128i delim) {
 // the first, middle and last byte), so no byte outside [p, p+n) is read.
 [[gnu::always_inline]] inline bool CopyPlain(char* d, const char* p, size_t n, char delimiter) {
   const __m128i delim = _mm_set1_epi8(delimiter);
+#if defined(KARTA_CSV_AVX2)
+  if (n >= 64 && HaveAvx2()) return CopyPlainAvx2(d, p, n, delimiter);
+#endif
   if (n >= 16) {
     const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
     auto hits = [&](__m128i v) {
