@@ -68,7 +68,10 @@ struct CsvShared;
 // thread reads and parses the next records into batches while the caller's
 // thread works on the previous ones, so a pipeline's own work overlaps with
 // parsing. Memory stays bounded: at most a few batches of about a megabyte
-// are in flight. Next() hands records over without copying their fields.
+// are in flight. Next() hands records over without copying their fields: it
+// swaps the record's field vector with the parsed one, so the strings the
+// caller leaves in `rec` are reused for later records (keep no pointers into
+// a record's fields across Next()).
 class CsvReader {
  public:
   // Opens `paths` ("-" is stdin; no paths means stdin) and reads the header.
