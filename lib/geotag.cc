@@ -649,8 +649,7 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
 int Geotagger::MatchAt(const GeoScan& s, size_t i, uint32_t* group, int* suffix) const {
   const auto& t = s.toks_;
   *suffix = 0;
-  const uint64_t h0 = t[i].hash;
-  if (!((bloom_[(h0 >> 48) >> 6] >> ((h0 >> 48) & 63)) & 1)) return 0;  // most words
+  const uint64_t h0 = t[i].hash;  // passed the Bloom filter (Scan calls for candidates only)
   uint32_t maxw = Find(first_, h0);
   if (maxw == 0) return 0;
   size_t avail = 1;
