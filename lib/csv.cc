@@ -69,17 +69,9 @@ inline const char* FindAny(const char* p, const char* e, char a, char b, char c,
 constexpr size_t kBufPad = 64;
 
 #if defined(KARTA_CSV_AVX2)
-// True when the CPU (and the OS) support AVX2; KARTA_NO_AVX2 set in the
-// environment says no (to test the SSE2 paths on any machine). Long fields
-// are scanned 32 bytes at a time then.
-bool HaveAvx2() {
-  static const bool have = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && std::getenv("KARTA_NO_AVX2") == nullptr;
-  }();
-  return have;
-}
-
+// Long fields are scanned 32 bytes at a time when the CPU has AVX2
+// (CpuHasAvx2, lib/text.h).
+//
 // FindAnyPadded's loop for long fields, 32 bytes at a time.
 __attribute__((target("avx2"))) const char* FindAnyPaddedAvx2(const char* p, const char* e, char a,
                                                               char b, char c) {
@@ -147,7 +139,7 @@ __attribute__((target("avx2"))) bool CopyPlainAvx2(char* d, const char* p, size_
     return first(p + 16, h1);
   }
 #if defined(KARTA_CSV_AVX2)
-  if (p + 32 < e && HaveAvx2()) return FindAnyPaddedAvx2(p + 32, e, a, b, c);
+  if (p + 32 < e && CpuHasAvx2()) return FindAnyPaddedAvx2(p + 32, e, a, b, c);
 #endif
   for (p += 32; p < e; p += 32) {
     h0 = hits(p);
@@ -803,7 +795,7 @@ inline unsigned QuoteMask(__m128i v, __m128i delim) {
 [[gnu::always_inline]] inline bool CopyPlain(char* d, const char* p, size_t n, char delimiter) {
   const __m128i delim = _mm_set1_epi8(delimiter);
 #if defined(KARTA_CSV_AVX2)
-  if (n >= 64 && HaveAvx2()) return CopyPlainAvx2(d, p, n, delimiter);
+  if (n >= 64 && CpuHasAvx2()) return CopyPlainAvx2(d, p, n, delimiter);
 #endif
   if (n >= 16) {
     const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');

@@ -27,16 +27,6 @@ constexpr uint64_t kHighBits = 0x8080808080808080ULL;
 // The 32 bits of an AVX2 movemask, as the low half of 64.
 #define KARTA_BITS32(v) static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(v)))
 
-// True when the CPU (and the OS) support AVX2; KARTA_NO_AVX2 set in the
-// environment says no (to test the SSE2 path on any machine).
-bool HaveAvx2() {
-  static const bool have = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && std::getenv("KARTA_NO_AVX2") == nullptr;
-  }();
-  return have;
-}
-
 // The 64-byte block loop of ValidPrefix below with two 32-byte AVX2 loads
 // per block: returns where it stopped (a block it could not pass whole).
 __attribute__((target("avx2"))) size_t AsciiTwoByteRunAvx2(const unsigned char* p, size_t i,
@@ -77,7 +67,7 @@ size_t ValidPrefix(const unsigned char* p, size_t n, bool no_nul) {
   size_t i = 0;
   bool avx2 = false;
 #if defined(KARTA_TEXT_AVX2)
-  avx2 = HaveAvx2();
+  avx2 = CpuHasAvx2();
 #endif
   while (i < n) {
 #if defined(KARTA_TEXT_AVX2)
@@ -235,6 +225,18 @@ std::string_view TrimAsciiSpace(std::string_view s) {
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+bool CpuHasAvx2() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool have = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && std::getenv("KARTA_NO_AVX2") == nullptr;
+  }();
+  return have;
+#else
+  return false;
+#endif
 }
 
 char32_t DecodeUtf8(std::string_view s, size_t* i) {

@@ -42,6 +42,11 @@ bool StartsWithNoCaseAscii(std::string_view s, std::string_view prefix);
 // `s` without leading and trailing spaces, tabs, CRs and LFs.
 std::string_view TrimAsciiSpace(std::string_view s);
 
+// True when the CPU (and the OS) support AVX2, for the byte scanners that
+// have an AVX2 loop beside their SSE2 one (lib/text, lib/csv). KARTA_NO_AVX2
+// set in the environment says no, to test the SSE2 paths on any machine.
+bool CpuHasAvx2();
+
 // Decodes the code point at s[*i] and advances *i. Invalid bytes decode as
 // U+FFFD and advance by one byte.
 char32_t DecodeUtf8(std::string_view s, size_t* i);
