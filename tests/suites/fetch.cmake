@@ -3,4 +3,4 @@
 add_test(NAME server_fetch
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/servers/fetch_test.py
           --karta $<TARGET_FILE:karta>)
-set_tests_properties(server_fetch PROPERTIES RESOURCE_LOCK local_servers LABELS server TIMEOUT 600)
+set_tests_properties(server_fetch PROPERTIES LABELS server TIMEOUT 600)

@@ -12,15 +12,11 @@ set_tests_properties(practice_world PROPERTIES LABELS practice TIMEOUT 300)
 
 add_test(NAME practice_server
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/practice/server_test.py ${CMAKE_SOURCE_DIR})
-set_tests_properties(practice_server PROPERTIES RESOURCE_LOCK local_servers LABELS server TIMEOUT 120 SKIP_RETURN_CODE 77)
+set_tests_properties(practice_server PROPERTIES LABELS server TIMEOUT 120 SKIP_RETURN_CODE 77)
 
-# The tests that start servers on ports they probe as free (server_fetch,
-# practice_server, workshop) hold one lock, so that ctest -j never runs two
-# at once: a port probed free could be taken by the other before its server
-# binds it (the workshop's site-crawl step failed so now and then).
 # Exit 77 (reported as skipped, not passed) when no step failed but some are
 # still pending because their tool is not built yet.
 add_test(NAME workshop
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/workshop_test.py --karta $<TARGET_FILE:karta>
           --root ${CMAKE_SOURCE_DIR})
-set_tests_properties(workshop PROPERTIES RESOURCE_LOCK local_servers LABELS workshop TIMEOUT 600 SKIP_RETURN_CODE 77)
+set_tests_properties(workshop PROPERTIES LABELS workshop TIMEOUT 600 SKIP_RETURN_CODE 77)
