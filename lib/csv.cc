@@ -35,22 +35,10 @@ inline uint64_t HasByte(uint64_t v, unsigned char c) {
   return (x - kOnes) & ~x & kHighs;
 }
 
-// Returns the first byte in [p, e) equal to a, b, c or d, or e. Sixteen
-// bytes at a time with SSE2 (every x86-64 has it), else eight with SWAR:
-// CSV fields are long runs of ordinary text.
+// Returns the first byte in [p, e) equal to a, b, c or d, or e, eight bytes
+// at a time (SWAR): the scan for builds without SSE2, where FindAnyPadded and
+// CopyPlain below have no vector loop.
 inline const char* FindAny(const char* p, const char* e, char a, char b, char c, char d) {
-#if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c),
-                vd = _mm_set1_epi8(d);
-  while (p + 16 <= e) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
-                               _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
-    int mask = _mm_movemask_epi8(hit);
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
   while (p + 8 <= e) {
     uint64_t v;
     std::memcpy(&v, p, 8);
@@ -779,12 +767,11 @@ Status CsvWriter::Begin(const Header& header) {
 
 namespace {
 #if defined(__SSE2__)
-// Bytes of `v` that force quoting: the delimiter, '"', LF or CR.
-inline unsigned QuoteMask(__m128i v, __m128i delim) {
-  const __m128i hit = _mm_or_si128(
+// Bytes of `v` that force quoting (0xFF): the delimiter, '"', LF or CR.
+inline __m128i QuoteHits(__m128i v, __m128i delim) {
+  return _mm_or_si128(
       _mm_or_si128(_mm_cmpeq_epi8(v, delim), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
-  return static_cast<unsigned>(_mm_movemask_epi8(hit));
 }
 
 // Copies the n bytes at p to d while looking for a byte that forces quoting;
@@ -798,15 +785,10 @@ inline unsigned QuoteMask(__m128i v, __m128i delim) {
   if (n >= 64 && CpuHasAvx2()) return CopyPlainAvx2(d, p, n, delimiter);
 #endif
   if (n >= 16) {
-    const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-    auto hits = [&](__m128i v) {
-      return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delim), _mm_cmpeq_epi8(v, quote)),
-                          _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
-    };
     auto copy = [&](size_t at) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(d + at), v);
-      return hits(v);
+      return QuoteHits(v, delim);
     };
     // The hits are gathered in a register and looked at once per field.
     __m128i hit = copy(n - 16);
@@ -842,7 +824,7 @@ inline unsigned QuoteMask(__m128i v, __m128i delim) {
   } else {
     return true;
   }
-  return QuoteMask(v, delim) == 0;
+  return _mm_movemask_epi8(QuoteHits(v, delim)) == 0;
 }
 #else
 inline bool CopyPlain(char* d, const char* p, size_t n, char delimiter) {
