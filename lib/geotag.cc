@@ -63,8 +63,7 @@ inline uint64_t HashWord(const char* p, size_t n) {
 }
 
 // HashWord of a word of 1..15 bytes whose first and second 8 bytes are lo
-// and hi (garbage past the word), without touching memory or branching
-// (word lengths are unpredictable).
+// and hi (garbage past the word), without touching memory.
 inline uint64_t HashWordRegs(uint64_t lo, uint64_t hi, size_t n) {
   lo &= n >= 8 ? ~uint64_t{0} : LowBytes(n);
   hi &= n > 8 ? LowBytes(n - 8) : 0;
