@@ -144,6 +144,7 @@ constexpr HandlePlatform kPlatforms[] = {
 struct PlatformIndex {
   bool first[256] = {};
   uint32_t lengths = 0;  // bit n: a platform word has n letters
+  uint32_t by_first[256] = {};  // per first letter (both cases): its words' lengths
   size_t max_len = 0;
   constexpr PlatformIndex() {
     for (const HandlePlatform& p : kPlatforms) {
@@ -151,11 +152,17 @@ struct PlatformIndex {
       first[c] = true;
       first[c - 32] = true;
       lengths |= uint32_t{1} << p.word.size();
+      by_first[c] |= uint32_t{1} << p.word.size();
+      by_first[c - 32] |= uint32_t{1} << p.word.size();
       if (p.word.size() > max_len) max_len = p.word.size();
     }
   }
   bool First(char c) const { return first[static_cast<unsigned char>(c)]; }
   bool Length(size_t n) const { return n < 32 && ((lengths >> n) & 1) != 0; }
+  // A platform word starts with c and has n letters.
+  bool FirstAndLength(char c, size_t n) const {
+    return n < 32 && ((by_first[static_cast<unsigned char>(c)] >> n) & 1) != 0;
+  }
 };
 constexpr PlatformIndex kPlat;
 static_assert(kPlat.max_len < 16, "HandlesImpl lower-cases platform words into 16 bytes");
@@ -389,7 +396,7 @@ int NumberWord(std::string_view w) {
       {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"aderton", 18}};
   if (int v = kSmall.Find(w); v >= 0) return v;
   for (const auto& [t, v] : kTens) {
-    if (w.substr(0, t.size()) == t) {
+    if (w[0] == t[0] && w.size() >= t.size() && w.substr(0, t.size()) == t) {
       std::string_view rest = w.substr(t.size());
       if (!rest.empty() && rest.front() == '-') rest.remove_prefix(1);
       if (rest.empty()) return v;
@@ -435,12 +442,28 @@ RefDate RefDateOf(std::string_view date) {
   return r;
 }
 
+// The first occurrence of the UTF-8 sequence `seq` in s at or after `from`,
+// found by its last byte (a continuation byte, rare in Swedish text, where
+// the lead bytes E2, EF, F0 are common: dashes, quotes, emoji).
+size_t FindSeq(std::string_view s, std::string_view seq, size_t from = 0) {
+  const size_t k = seq.size() - 1;
+  for (size_t i = from + k; i < s.size();) {
+    const void* hit = std::memchr(s.data() + i, seq.back(), s.size() - i);
+    if (hit == nullptr) return std::string_view::npos;
+    i = static_cast<size_t>(static_cast<const char*>(hit) - s.data());
+    if (s.compare(i - k, k, seq.substr(0, k)) == 0) return i - k;
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
 bool NormalizeDigits(std::string_view s, std::string* out) {
-  // Fullwidth forms are EF BC xx; a keycap is a digit, an optional FE0F
-  // (EF B8 8F) and U+20E3 (E2 83 A3).
-  if (s.find("\xEF\xBC") == std::string_view::npos &&
-      s.find("\xE2\x83\xA3") == std::string_view::npos &&
-      s.find("%2B") == std::string_view::npos) {
+  // Fullwidth forms are EF BC xx (the digits EF BC 90..99: found by the
+  // byte BC); a keycap is a digit, an optional FE0F (EF B8 8F) and U+20E3
+  // (E2 83 A3).
+  if (std::memchr(s.data(), '\xBC', s.size()) == nullptr &&
+      FindSeq(s, "\xE2\x83\xA3") == std::string_view::npos &&
+      std::memchr(s.data(), '%', s.size()) == nullptr) {
     return false;
   }
   out->clear();
@@ -651,8 +674,8 @@ struct PGroup {
 // Digits at b follow a link that writes a number without its '+':
 // "wa.me/46701234567", "api.whatsapp.com/send?phone=46701234567".
 bool IntlLinkBefore(std::string_view s, size_t b) {
-  return (b >= 6 && StartsWithNoCase(s, b - 6, "wa.me/")) ||
-         (b >= 6 && StartsWithNoCase(s, b - 6, "phone="));
+  if (b < 6 || (s[b - 1] != '/' && s[b - 1] != '=')) return false;
+  return StartsWithNoCase(s, b - 6, "wa.me/") || StartsWithNoCase(s, b - 6, "phone=");
 }
 
 inline bool MayStartZero(char c) {
@@ -1139,7 +1162,8 @@ size_t SkipHandleSeparators(std::string_view s, size_t j, bool* strong) {
     } else if (U(d) >= 0xF0 && j + 3 < n) {
       j += 4;  // an emoji: "Snap 👻 name"
       ++spaces;
-    } else if (!filler_done && j > 0 && !IsAsciiAlnum(s[j - 1]) &&
+    } else if (!filler_done && (Lower(d) == 'm' || Lower(d) == 'i') && j > 0 &&
+               !IsAsciiAlnum(s[j - 1]) &&
                (StartsWithNoCase(s, j, "me:") || StartsWithNoCase(s, j, "me ") ||
                 StartsWithNoCase(s, j, "id:") || StartsWithNoCase(s, j, "id "))) {
       filler_done = true;
@@ -1202,7 +1226,7 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
       }
       continue;
     }
-    if (!kPlat.Length(len)) continue;  // no platform word this long
+    if (!kPlat.FirstAndLength(c, len)) continue;  // no platform word so long with this letter
     char lw[16];  // len <= kPlat.max_len < 16, ASCII letters only
     for (size_t k = 0; k < len; ++k) lw[k] = Lower(s[i + k]);
     const HandlePlatform* key = FindHandleKey(std::string_view(lw, len));
@@ -1210,8 +1234,8 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
     size_t j = e;
     // URL forms: instagram.com/name, snapchat.com/add/name, kik.me/name,
     // telegram.me/name.
-    bool com = StartsWithNoCase(s, j, ".com/");
-    if (com || (StartsWithNoCase(s, j, ".me/") && !key->weak)) {
+    bool com = j < n && s[j] == '.' && StartsWithNoCase(s, j, ".com/");
+    if (com || (j < n && s[j] == '.' && StartsWithNoCase(s, j, ".me/") && !key->weak)) {
       if (key->kind == "whatsapp") continue;  // wa.me/46…, whatsapp.com/send?phone=: a phone
       j += com ? 5 : 4;
       if (StartsWithNoCase(s, j, "add/")) j += 4;
@@ -1238,7 +1262,7 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
   }
   // "👻 name", "👻: name": Snapchat's ghost for the word.
   static constexpr std::string_view kGhost = "\xF0\x9F\x91\xBB";
-  for (size_t g = s.find(kGhost); g != std::string_view::npos; g = s.find(kGhost, g + 4)) {
+  for (size_t g = FindSeq(s, kGhost); g != std::string_view::npos; g = FindSeq(s, kGhost, g + 4)) {
     size_t j = g + kGhost.size();
     while (j < n && (s[j] == ' ' || s[j] == ':' || s[j] == '-')) ++j;
     if (j < n && s[j] == '@') ++j;
@@ -1447,6 +1471,42 @@ enum class AgeCue {
   kNotYet,    // "inte 18 än", "jag är under 18": under 18, no age
 };
 
+// A cheap first test for CueBefore: the word just before `b` (over spaces)
+// is the last word of some cue. Returns 0 if not, 1 for the last word of
+// "jag är", "I'm", "jag är typ" (a number with an age unit is an age
+// anyway), 2 for "snart", "nyss fyllt", "inte" (they change the age).
+int MayCueBefore(std::string_view s, size_t b) {
+  size_t e = b;
+  int gap = 0;
+  while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\n') && gap < 3) --e, ++gap;
+  if (gap == 0) return 0;
+  size_t w = e;
+  while (w > 0 && e - w <= 9 && (IsAsciiAlpha(s[w - 1]) || U(s[w - 1]) >= 0x80)) --w;
+  size_t len = e - w;
+  if (len == 0 || len > 9) return 0;
+  char buf[10];
+  std::string_view lw = LowerInto(s.substr(w, len), buf);
+  struct Last {
+    std::string_view word;
+    int kind;
+  };
+  static constexpr Last kLast[] = {
+      {"är", 1},       {"e", 1},        {"ä", 1},        {"am", 1},      {"m", 1},
+      {"im", 1},       {"is", 1},       {"typ", 1},      {"bara", 1},    {"nu", 1},
+      {"alltså", 1},   {"only", 1},     {"just", 1},     {"like", 1},    {"snart", 2},
+      {"nästan", 2},   {"almost", 2},   {"turning", 2},  {"fyller", 2},  {"fylla", 2},
+      {"turn", 2},     {"nybliven", 2}, {"nyblivna", 2}, {"nyblivet", 2}, {"fyllde", 2},
+      {"turned", 2},   {"newly", 2},    {"fyllt", 2},    {"inte", 2},    {"not", 2},
+      {"under", 2}};
+  for (const Last& k : kLast) {
+    if (k.word.size() != lw.size() || k.word[0] != lw[0]) continue;
+    bool same = true;
+    for (size_t i = 1; i < lw.size() && same; ++i) same = k.word[i] == lw[i];
+    if (same) return k.kind;
+  }
+  return 0;
+}
+
 AgeCue CueBefore(std::string_view ctx) {
   // Fillers between "jag är" and the number: "jag är typ 20".
   std::string_view core = ctx;
@@ -1488,6 +1548,8 @@ bool NotAgeAfter(std::string_view s, size_t k, bool unit) {
   while (k < n && (s[k] == ' ' || s[k] == '\n')) ++k;
   if (k >= n) return false;
   if (!unit && (s[k] == '+' || s[k] == '%' || s[k] == '/')) return true;
+  const char f = Lower(s[k]);
+  if (unit && f != 'i' && f != 'e' && f != 'o' && f != 'a' && f != '+') return false;
   static const std::string_view kAfterUnit[] = {
       "i branschen", "i yrket", "i branchen", "in the business", "in the industry",
       "erfarenhet", "experience", "och äldre", "och uppåt", "eller äldre", "or older",
@@ -1546,6 +1608,35 @@ bool BornBefore(std::string_view ctx, int* month) {
                            "årgång"});
 }
 
+// A cheap first test for BornBefore: the word before `b` (over spaces, '-',
+// '\'' and '.') is "född", "born", "in", "f", "b", "årgång", "år" or a month.
+bool MayBornBefore(std::string_view s, size_t b) {
+  size_t e = b;
+  while (e > 0 && b - e < 3 && (s[e - 1] == ' ' || s[e - 1] == '-' || s[e - 1] == '\'' ||
+                                s[e - 1] == '.' || s[e - 1] == '\n')) {
+    --e;
+  }
+  if (e == b) return false;
+  size_t w = e;
+  while (w > 0 && e - w <= 9 && (IsAsciiAlpha(s[w - 1]) || U(s[w - 1]) >= 0x80)) --w;
+  size_t len = e - w;
+  if (len == 0 || len > 9) return false;
+  char buf[10];
+  std::string_view lw = LowerInto(s.substr(w, len), buf);
+  switch (lw[0]) {
+    case 'f':
+      return lw == "f" || lw == "född" || lw == "fodd" || lw == "feb" || lw == "februari";
+    case 'b':
+      return lw == "b" || lw == "born";
+    case 'i':
+      return lw == "in";  // "born in 2008"
+    case '\xC3':
+      return lw == "år" || lw == "årgång";
+    default:
+      return MonthWord(lw) > 0;
+  }
+}
+
 // The age of someone born in `year` (and `month`, 0: unknown) on `ref`.
 int AgeFromBirth(int year, int month, RefDate ref) {
   int age = ref.year - year;
@@ -1587,7 +1678,19 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
         for (size_t k = b; k < e; ++k) y = y * 10 + (s[k] - '0');
         if (nd == 2) y += (2000 + y <= ref.year) ? 2000 : 1900;
         int month = 0;
-        bool born = year_a || BornBefore(Before(s, b, ctx_buf), &month);
+        // Cheap tests first: a year of birth is 10..80 years back; a
+        // two-digit one follows '-' or '\'' ("född -07") or "född"/"f."/"born".
+        bool may = ref.year == 0 || (y >= ref.year - 80 && y <= ref.year - 10);
+        if (may && nd == 2 && b > 0 && s[b - 1] != '-' && s[b - 1] != '\'') {
+          size_t p = b;
+          while (p > 0 && s[p - 1] == ' ') --p;
+          may = p < b && ((p >= 5 && StartsWithNoCase(s, p - 5, "född")) ||
+                          (p >= 4 && (StartsWithNoCase(s, p - 4, "fodd") ||
+                                      StartsWithNoCase(s, p - 4, "born"))) ||
+                          (p >= 2 && StartsWithNoCase(s, p - 2, "f.")));
+        }
+        bool born = year_a || (may && MayBornBefore(s, b) &&
+                               BornBefore(Before(s, b, ctx_buf), &month));
         if (born) {
           if (ref.year > 0) {
             int age = AgeFromBirth(y, month, ref);
@@ -1609,14 +1712,6 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
           continue;
         }
       }
-      // What the words before say: "snart 18", "jag är 16", "inte 18 än".
-      AgeCue cue = AgeCue::kNone;
-      if (b > 0 && (s[b - 1] == ' ' || s[b - 1] == '\n')) cue = CueBefore(Before(s, b, ctx_buf));
-      if (cue == AgeCue::kNotYet) {
-        if (v == 18 && minor != nullptr) *minor = true;
-        continue;
-      }
-      const int age = cue == AgeCue::kSoon ? v - 1 : v;
       // "19 år", "19år", "19-åring", "19yo", "19 y/o", "19 years", "19\når",
       // "19🌸år".
       size_t k = e;
@@ -1626,15 +1721,26 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
         k += 4;
         if (k < n && s[k] == ' ') ++k;
       }
-      if (k < n && (U(s[k]) == 0xC3 || Lower(s[k]) == 'y')) {
-        size_t ue = AgeUnit(s, k);
-        if (ue != std::string_view::npos) {
-          if (!DurationWord(WordBefore(s, b)) && !ObjectAge(s, b, ue) &&
-              !NotAgeAfter(s, ue, true)) {
-            AddUnique(out, age);
-          }
-          continue;
+      size_t ue = std::string_view::npos;
+      if (k < n && (U(s[k]) == 0xC3 || Lower(s[k]) == 'y')) ue = AgeUnit(s, k);
+      // What the words before say: "snart 18", "jag är 16", "inte 18 än"
+      // (with a unit, only the words that change the age are looked at).
+      AgeCue cue = AgeCue::kNone;
+      int may = MayCueBefore(s, b);
+      if (may == 2 || (may == 1 && ue == std::string_view::npos)) {
+        cue = CueBefore(Before(s, b, ctx_buf));
+      }
+      if (cue == AgeCue::kNotYet) {
+        if (v == 18 && minor != nullptr) *minor = true;
+        continue;
+      }
+      const int age = cue == AgeCue::kSoon ? v - 1 : v;
+      if (ue != std::string_view::npos) {
+        if (!DurationWord(WordBefore(s, b)) && !ObjectAge(s, b, ue) &&
+            !NotAgeAfter(s, ue, true)) {
+          AddUnique(out, age);
         }
+        continue;
       }
       if (cue != AgeCue::kNone) {
         if (!NotAgeAfter(s, e, false)) AddUnique(out, age);
@@ -1670,22 +1776,30 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
     }
     // Cheap test first: a unit ("år", "y…") or a second word must follow,
     // or a word that may be a cue ("är", "am", "snart") come before.
-    bool cue_maybe = b >= 2 && (s[b - 1] == ' ' || s[b - 1] == '\n') && IsAsciiAlpha(s[b - 2]);
+    bool unit_or_tens = false;
     {
       size_t k = e;
       if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
-      bool unit_next = false, tens = false;
       if (k < n) {
         char u = s[k];
-        unit_next = U(u) == 0xC3 || u == 'y' || u == 'Y';
-        tens = (f == 't' || f == 'f') && LetterAt(s, k) != 0;
+        unit_or_tens = U(u) == 0xC3 || u == 'y' || u == 'Y' ||
+                       ((f == 't' || f == 'f') && LetterAt(s, k) != 0);
       }
-      if (!unit_next && !tens && !cue_maybe) continue;
+    }
+    // Without a unit, only after "är", "e", "am", "I'm" ("jag är nitton",
+    // "I'm nineteen"): a cheap byte test first.
+    if (!unit_or_tens) {
+      bool after_self = b >= 3 && (s[b - 1] == ' ' || s[b - 1] == '\n') &&
+                        ((U(s[b - 3]) == 0xA4 && Lower(s[b - 2]) == 'r') ||
+                         Lower(s[b - 2]) == 'm' || (Lower(s[b - 2]) == 'e' && s[b - 3] == ' '));
+      if (!after_self) continue;
     }
     if (!WordStartAt(s, b)) continue;
-    std::string lw = LowerWord(s.substr(b, e - b));
-    int v = NumberWord(lw);
+    char lw_buf[16];  // e - b <= 16
+    int v = NumberWord(LowerInto(s.substr(b, e - b), lw_buf));
     if (v < 0) continue;
+    const bool cue_maybe = MayCueBefore(s, b) != 0;
+    if (!unit_or_tens && !cue_maybe) continue;
     size_t k = e;
     // "tjugo två", "twenty-two".
     if (v >= 20 && v % 10 == 0 && k < n && (s[k] == ' ' || s[k] == '-')) {
