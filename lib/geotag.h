@@ -18,12 +18,23 @@
 // (south of) is never a place. In the structured location field every name
 // counts.
 //
+// Near misses. A one-word name of 8+ folded bytes with context `any` also
+// matches a capitalised word one edit away ("Kungsholmn": a letter left
+// out, added, changed, or two neighbours swapped) whose first letter is
+// right, after a preposition or beside a station word or inside a sentence,
+// at 0.9 of the weight. Every one-letter deletion of such names is hashed
+// (symmetric delete), so a capitalised long word that matched nothing costs
+// one hash per letter; a word one edit from two names is left alone.
+//
 // Resolution. Each mention has a weight: 1, 2 with evidence, 3 from the
 // location field, less after "från"/"from". The kommun with the largest total
 // weight wins; within it the most specific place (station > district > town
 // > area > kommun) is the answer. A bare mention of a county's largest kommun
-// ("Stockholm") counts for less when a place in another kommun of the same
-// county is also named ("Solna, Stockholm" is Solna). geo_score in [0,1] is
+// ("Stockholm") or a county-level area ("Norrort") counts for less when a
+// place in another kommun of the same county is also named ("Solna,
+// Stockholm" is Solna), and a name every town has ("centralen", "city")
+// when a place in any other kommun is named. A street never weighs more
+// than 1, so "Kungsgatan i Göteborg" is Göteborg. geo_score in [0,1] is
 // the winner's share of the weight, lowered for a single weak mention, so
 // conflicting mentions lower it.
 //
