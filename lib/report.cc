@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/basemap.h"
 #include "lib/table.h"
 
 namespace karta {
@@ -465,8 +466,9 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
                      S(unmapped));
   }
   if (opts.tiles.empty()) {
-    h += "<p class=\"meta\">Ingen bakgrundskarta: den hämtas från en extern server, som då "
-         "skulle se vilket område rapporten gäller (slå på med --tiles).</p>\n";
+    h += "<p class=\"meta\">Bakgrunden visar land och vatten och ingår i rapporten. En detaljerad "
+         "karta hämtas från en extern server, som då skulle se vilket område rapporten gäller "
+         "(slå på med --tiles).</p>\n";
   }
 
   // Per kommun.
@@ -536,10 +538,11 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
       "<footer>Gjord med karta{}{}. Karta: {} (BSD-2-Clause){}.</footer>\n</main>\n",
       opts.generated.empty() ? "" : " ", HtmlEscape(opts.generated),
       HtmlEscape(opts.leaflet_version.empty() ? "Leaflet" : opts.leaflet_version),
-      opts.tiles.empty() ? ", utan bakgrundskarta" : "");
+      opts.tiles.empty() ? ", land och vatten från GSHHG (LGPL)" : "");
 
   // The map, drawn by the page's own script; it then checks what was drawn
   // and marks the page as rendered.
+  h += BasemapScript();  // land and water, label placement (lib/basemap.h)
   h += "<script>\nvar KARTA = {\"places\": [\n" + pts + "\n], \"maxAds\": " +
        std::to_string(max_ads) + ", \"tiles\": " + JsonString(opts.tiles) +
        ", \"tilesAttribution\": " + JsonString(opts.tiles_attribution) + "};\n";
@@ -549,17 +552,19 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   var map = L.map('map', { zoomSnap: 0.25, attributionControl: true });
   if (D.tiles) {
     L.tileLayer(D.tiles, { attribution: D.tilesAttribution, maxZoom: 18, referrerPolicy: 'no-referrer' }).addTo(map);
+  } else {
+    KARTA_MAP.drawBase(map);
   }
+  function radius(p) { return p.ads === null ? 4 : 4 + 22 * Math.sqrt(p.ads / D.maxAds); }
   var ll = [];
   function line(parent, label, value) {
     var div = document.createElement('div');
     div.textContent = label + ': ' + value;
     parent.appendChild(div);
   }
-  D.places.forEach(function (p, i) {
-    var r = p.ads === null ? 4 : 4 + 22 * Math.sqrt(p.ads / D.maxAds);
+  D.places.forEach(function (p) {
     var c = L.circleMarker([p.lat, p.lon], {
-      radius: r, color: '#7a1f5c', weight: 1, fillColor: p.ads === null ? '#e9c3d8' : '#b8377f', fillOpacity: 0.6
+      radius: radius(p), color: '#7a1f5c', weight: 1, fillColor: p.ads === null ? '#e9c3d8' : '#b8377f', fillOpacity: 0.6
     }).addTo(map);
     var box = document.createElement('div');
     var b = document.createElement('b');
@@ -569,7 +574,7 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     line(box, 'Annonsörer', p.advText);
     line(box, 'Unga', p.young);
     c.bindPopup(box);
-    c.bindTooltip(p.name + ': ' + p.adsText, { permanent: i < 6, direction: 'right', className: 'lbl' });
+    c.bindTooltip(p.name + ': ' + p.adsText, { direction: 'right', className: 'lbl' });
     if (p.ads !== null) ll.push([p.lat, p.lon]);
   });
   // Frame the places with counts shown; a lone small place far away would
@@ -582,6 +587,9 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     map.setView([59.33, 18.07], 9);
     document.getElementById('map').insertAdjacentHTML('afterend', '<p class="meta">Inga platser med koordinater.</p>');
   }
+  KARTA_MAP.labels(map, D.places.map(function (p) {
+    return { lat: p.lat, lon: p.lon, ads: p.ads, label: p.name + ': ' + p.adsText };
+  }), radius);
   var drawn = document.querySelectorAll('#map path.leaflet-interactive').length;
   if (drawn !== D.places.length) throw new Error('the map drew ' + drawn + ' of ' + D.places.length + ' places');
   var charts = document.querySelectorAll('svg.chart').length;
