@@ -37,6 +37,27 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// "12-17" or "18" (years, 0..150) into *lo and *hi; false if not so.
+bool ParseAgeRange(std::string_view s, int* lo, int* hi) {
+  auto number = [](std::string_view t, int* v) {
+    t = Trim(t);
+    if (t.empty() || t.size() > 3) return false;
+    *v = 0;
+    for (char c : t) {
+      if (c < '0' || c > '9') return false;
+      *v = *v * 10 + (c - '0');
+    }
+    return *v <= 150;
+  };
+  size_t dash = s.find('-');
+  if (dash == std::string_view::npos) {
+    if (!number(s, lo)) return false;
+    *hi = *lo;
+    return true;
+  }
+  return number(s.substr(0, dash), lo) && number(s.substr(dash + 1), hi) && *lo <= *hi;
+}
+
 // The Unicode word characters of lib/text.h IsWordChar, as an RE2 class body.
 constexpr const char* kWordClass = R"(\p{L}\p{Mn}\p{Mc}\p{Nd}_)";
 
@@ -219,7 +240,8 @@ class RuleParser {
         KARTA_RETURN_IF_ERROR(ParseFile(p.string(), name, static_cast<int>(ln + 1)));
         continue;
       }
-      if (key == "words" || key == "word" || key == "regex" || key == "diacritics") {
+      if (key == "words" || key == "word" || key == "regex" || key == "diacritics" ||
+          key == "age") {
         if (rule == nullptr) {
           return err(ln, fmt::format("'{}:' must come after a 'rule NAME' line",
                                      std::string(key)));
@@ -234,6 +256,17 @@ class RuleParser {
                                        "'diacritics: keep')",
                                        std::string(rest)));
           }
+          continue;
+        }
+        if (key == "age") {
+          int lo = 0, hi = 0;
+          if (!ParseAgeRange(rest, &lo, &hi)) {
+            return err(ln, fmt::format("age: '{}' (write an age or a range in years, as in "
+                                       "'age: 12-17')",
+                                       std::string(rest)));
+          }
+          rule->patterns.push_back(
+              {RulePattern::Kind::kAge, std::string(rest), name, static_cast<int>(ln + 1)});
           continue;
         }
         if (key == "regex") {
@@ -276,7 +309,7 @@ class RuleParser {
       }
       if (!rest.empty() || line.back() == ':') {
         if (key.find(' ') == std::string_view::npos) {
-          return err(ln, fmt::format("unknown key '{}:' (a rule has words:, regex: and "
+          return err(ln, fmt::format("unknown key '{}:' (a rule has words:, regex:, age: and "
                                      "diacritics: lines)",
                                      std::string(key)));
         }
@@ -454,6 +487,12 @@ Result<std::unique_ptr<Matcher>> Matcher::Compile(const RuleSet& rules,
       auto where = [&](const std::string& what) {
         return Status::Usage(fmt::format("{}:{}: {}", pat.file, pat.line, what));
       };
+      if (pat.kind == RulePattern::Kind::kAge) {
+        int lo = 0, hi = 0;
+        ParseAgeRange(pat.text, &lo, &hi);  // checked when read
+        if (use) m->age_tests_.push_back({r, lo, hi});
+        continue;
+      }
       if (pat.kind == RulePattern::Kind::kWords) {
         auto wp = WordPattern(pat.text, fo);
         if (!wp.ok()) return where(wp.status().message());
@@ -508,6 +547,16 @@ bool Matcher::RunPass(Pass* pass, std::string_view text, std::vector<char>* hit)
 
 bool Matcher::Match(std::string_view text, std::vector<char>* hit) {
   bool ok = true;
+  if (!age_tests_.empty()) {
+    ages_.clear();
+    bool minor = false;
+    ExtractAges(text, ref_, &ages_, &minor);
+    for (const AgeTest& t : age_tests_) {
+      bool in = minor && t.lo < 18;
+      for (int a : ages_) in = in || (a >= t.lo && a <= t.hi);
+      if (in) (*hit)[t.rule] = 1;
+    }
+  }
   if (plain_) ok &= RunPass(plain_.get(), text, hit);
   if (diacritics_) ok &= RunPass(diacritics_.get(), text, hit);
   return ok;

@@ -10,6 +10,7 @@
 //     words: första gången         a phrase: these words in this order
 //     regex: \d{2}\s*(år|yo)       an RE2 regular expression
 //     diacritics: ignore           `ostermalm` also finds `Östermalm`
+//     age: 12-17                   a stated or implied age in this range
 //
 // - A rule matches a text if any of its words, phrases or regexes does.
 // - Words match whole words, ignoring case: `ung` finds "Ung" but not "ungdom"
@@ -18,6 +19,13 @@
 //   get "Östermalm" wrong; the word checks here do not). A trailing `*` makes
 //   a stem: `ung*` finds "ung", "unga", "ungdom". A phrase's words may be
 //   separated in the text by any run of spaces or punctuation.
+// - `age: LO-HI` (or `age: N`) matches a text that states or implies an
+//   age from LO to HI years, as `karta extract` reads ages (lib/extract.h:
+//   "16 år", "jag är 16", "snart 18", "född -07", "07:a"...); a range that
+//   reaches below 18 also matches an under-18 signal without an age ("inte
+//   18 än"). Birth years are counted from the date given to the Matcher
+//   (SetReferenceDate; `karta filter` gives each record's posted_at, else
+//   fetched_at, else today).
 // - A line that ends with ',' continues on the next line.
 // - Regexes (RE2 syntax) are matched anywhere in the text, ignoring case.
 //   Their \b and \w are RE2's own (ASCII-only); use `words:` for words.
@@ -60,16 +68,17 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/extract.h"
 #include "lib/status.h"
 #include "lib/text.h"
 
 namespace karta {
 
 struct RulePattern {
-  enum class Kind { kWords, kRegex };
+  enum class Kind { kWords, kRegex, kAge };
   Kind kind = Kind::kWords;
   // For kWords: one word, stem (`ung*`) or phrase (`första gången`), as
-  // written. For kRegex: the RE2 pattern as written.
+  // written. For kRegex: the RE2 pattern as written. For kAge: "LO-HI".
   std::string text;
   std::string file;  // where it was written, for messages
   int line = 0;
@@ -147,7 +156,20 @@ class Matcher {
 
   size_t rule_count() const { return rule_count_; }
 
+  // The date `age:` patterns count birth years from (default none: birth
+  // years are then not read). Applies to the following Match calls.
+  void SetReferenceDate(RefDate ref) { ref_ = ref; }
+  // True iff some rule in use has an `age:` pattern.
+  bool HasAgeTests() const { return !age_tests_.empty(); }
+
  private:
+  struct AgeTest {
+    size_t rule;
+    int lo, hi;
+  };
+  std::vector<AgeTest> age_tests_;
+  RefDate ref_;
+  std::vector<int> ages_;  // scratch
   Matcher() = default;
   struct Pass;  // one RE2::Set and its folder (rules.cc)
   bool RunPass(Pass* pass, std::string_view text, std::vector<char>* hit);

@@ -241,3 +241,50 @@ TEST_CASE("FastFolder agrees with Fold") {
 
 }  // namespace
 }  // namespace karta
+
+namespace karta {
+namespace {
+
+TEST_CASE("age: a stated or implied age in a range, as extract reads it") {
+  const char* kRules = "rule minor\n  age: 0-17\nrule young\n  age: 18-20\nrule kim\n  age: 34\n";
+  CHECK(Hits(kRules, "jag är 16 och behöver pengar") == "minor");
+  CHECK(Hits(kRules, "snart 18") == "minor");
+  CHECK(Hits(kRules, "inte 18 än") == "minor");
+  CHECK(Hits(kRules, "nybliven 18") == "young");
+  CHECK(Hits(kRules, "19 years") == "young");
+  CHECK(Hits(kRules, "Kim, 34 år") == "kim");
+  CHECK(Hits(kRules, "endast 18+, 24/7") == "");
+  CHECK(Hits(kRules, "17 år i branschen") == "");
+  // Birth years count from the reference date; without one they are not read.
+  CHECK(Hits(kRules, "född -07") == "");
+  auto rules = RuleSet::Parse(kRules, "t.rules");
+  REQUIRE(rules.ok());
+  auto m = Matcher::Compile(*rules);
+  REQUIRE(m.ok());
+  CHECK((*m)->HasAgeTests());
+  std::vector<char> hit(rules->size(), 0);
+  (*m)->SetReferenceDate(RefDate{2026, 5});
+  CHECK((*m)->Match("född -07", &hit));
+  CHECK(hit == std::vector<char>{0, 1, 0});
+  std::fill(hit.begin(), hit.end(), 0);
+  (*m)->SetReferenceDate(RefDate{2024, 5});
+  CHECK((*m)->Match("född -07", &hit));
+  CHECK(hit == std::vector<char>{1, 0, 0});
+  // Rules not in use cost nothing.
+  std::vector<size_t> only = {2};
+  auto narrow = Matcher::Compile(*rules, &only);
+  REQUIRE(narrow.ok());
+  CHECK((*narrow)->HasAgeTests());
+  CHECK_FALSE((*Matcher::Compile(*RuleSet::Parse("rule a\n  words: x\n", "t.rules")))->HasAgeTests());
+}
+
+TEST_CASE("age: errors name the file and line") {
+  CHECK(ParseError("rule a\n  age: old\n") ==
+        "t.rules:2: age: 'old' (write an age or a range in years, as in 'age: 12-17')");
+  CHECK(ParseError("rule a\n  age: 20-18\n") ==
+        "t.rules:2: age: '20-18' (write an age or a range in years, as in 'age: 12-17')");
+  CHECK(ParseError("age: 12\n") == "t.rules:1: 'age:' must come after a 'rule NAME' line");
+}
+
+}  // namespace
+}  // namespace karta
