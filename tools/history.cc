@@ -51,7 +51,9 @@ Periods: 7d (days), 2w (weeks), 12m (months), 1y (years).
 Retention: personal data may be kept no longer than needed (GDPR art. 5(1)(e)).
 Run 'purge --older-than 12m' (or what the unit's retention policy says) on a
 schedule; it says how much it removed and rewrites the file so that nothing
-removed can be recovered from it.
+removed can be recovered from it. It removes the outreach records too
+(karta outreach): contacts recorded before the cutoff, keeping only their
+counts per week, kommun and outcome, and expired claims.
 
 Examples:
   karta run queries/stockholm-weekly.karta       (records with history record)
