@@ -6,6 +6,8 @@
 #      `outreach list` (the targets: under 2 s on both).
 # PostgreSQL is a throwaway server (tests/pg/pgserver.py) on this machine.
 # Usage: bench/store.sh [--smoke] [--sightings N] [--weeks W] [--ads A]
+#        (--weeks 0: only the recording of N sightings)
+# Figures and what they mean: docs/team-store.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -44,6 +46,7 @@ for b in sqlite postgresql; do
   if [ $b = sqlite ]; then S=$tmp/big.sqlite; else S=$(pg big); fi
   measure "$b record" /dev/null "$KARTA" history record --store "$S" --as-of 2026-11-23 "$tmp/big.csv"
 done
+[ "$W" -gt 0 ] || exit 0
 echo "store of $W weekly runs x $A ads:"
 for b in sqlite postgresql; do
   if [ $b = sqlite ]; then S=$tmp/weeks.sqlite; else S=$(pg weeks); fi
