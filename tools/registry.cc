@@ -5,7 +5,7 @@ namespace karta {
 const std::vector<ToolInfo>& AllTools() {
   static const std::vector<ToolInfo> tools = {
       FetchTool(),    FilterTool(), ExtractTool(), GeotagTool(), DedupeTool(),
-      TabulateTool(), ReportTool(), RunTool(),     HistoryTool(), SelectTool(),
+      TabulateTool(), ReportTool(), RunTool(),     HistoryTool(), OutreachTool(), SelectTool(),
       SortTool(),
   };
   return tools;
