@@ -170,7 +170,7 @@ TEST_CASE("errors name the file, the line and the pattern") {
   CHECK(ParseError("rule a\n  words: *\n") ==
         "t.rules:2: '*': '*' may only end a word, as in ung* (it finds words that start so)");
   CHECK(ParseError("rule a\n  wrods: x\n") ==
-        "t.rules:2: unknown key 'wrods:' (a rule has words:, regex: and diacritics: lines)");
+        "t.rules:2: unknown key 'wrods:' (a rule has words:, regex:, age: and diacritics: lines)");
   CHECK(ParseError("rule a\n  hello there\n") ==
         "t.rules:2: cannot read 'hello there' (expected 'rule NAME', 'words: ...', 'regex: "
         "...', 'include FILE' or a # comment)");
