@@ -6,7 +6,7 @@ const std::vector<ToolInfo>& AllTools() {
   static const std::vector<ToolInfo> tools = {
       FetchTool(),    FilterTool(), ExtractTool(), GeotagTool(), DedupeTool(),
       TabulateTool(), ReportTool(), RunTool(),     HistoryTool(), SelectTool(),
-      SortTool(),
+      SortTool(),     ExportTool(), AuditTool(),  PurgeTool(),
   };
   return tools;
 }
