@@ -2,6 +2,10 @@
 
 namespace karta {
 
+ToolInfo ExportTool();  // tools/export.cc
+ToolInfo AuditTool();   // tools/audit.cc
+ToolInfo PurgeTool();   // tools/purge.cc
+
 const std::vector<ToolInfo>& AllTools() {
   static const std::vector<ToolInfo> tools = {
       FetchTool(),    FilterTool(), ExtractTool(), GeotagTool(), DedupeTool(),

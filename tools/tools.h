@@ -22,9 +22,6 @@ ToolInfo SortTool();
 ToolInfo ReportTool();
 ToolInfo RunTool();
 ToolInfo HistoryTool();
-ToolInfo AuditTool();
-ToolInfo ExportTool();
-ToolInfo PurgeTool();
 
 // Every tool, in `karta --help` order.
 const std::vector<ToolInfo>& AllTools();
