@@ -112,8 +112,10 @@ size_t SuppressTable(Table* t, int min_count, bool crosstab) {
   for (size_t k = 0; k < cols.size(); ++k) {
     const std::string& name = t->columns[cols[k]];
     bool distinct = name.size() > 9 && name.ends_with("_distinct");
-    is_count[k] = crosstab || name == "count" || name == "total" || distinct;
-    g.additive.push_back(crosstab || name == "count" || name == "total");
+    bool additive = crosstab || name == "count" || name == "total" || name == "ads" ||
+                    name == "young" || name == "under18";
+    is_count[k] = additive || distinct;
+    g.additive.push_back(additive);
   }
   for (const auto& row : t->rows) {
     std::vector<int64_t> cells;
