@@ -69,6 +69,7 @@ std::vector<Shown> SuppressCounts(const std::vector<const Counts*>& rows, const 
                                   int mc) {
   CountGrid g;
   g.additive = {true, false, true, true};
+  g.population = {true, true, false, false};  // young, under18: attributes
   auto add = [&](const Counts* c) {
     g.cells.push_back({c->ads, static_cast<int64_t>(c->clusters.size()), c->young, c->under18});
   };

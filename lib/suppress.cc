@@ -59,13 +59,15 @@ Mask SuppressionMask(const CountGrid& g, int min_count) {
       if (v > 0 && v < min_count) mask[r][c] = true;
     }
   }
+  const Mask primary = mask;
+  auto population = [&](size_t c) { return g.population.empty() || (c < g.population.size() && g.population[c]); };
   std::vector<Equation> eqs = Equations(g);
   for (bool changed = true; changed;) {
     changed = false;
-    // 2. Same row.
+    // 2. Same row: a small population hides the row's attributes.
     for (size_t r = 0; r < g.cells.size(); ++r) {
       bool any = false;
-      for (size_t c = 0; c < g.cells[r].size(); ++c) any = any || mask[r][c];
+      for (size_t c = 0; c < g.cells[r].size(); ++c) any = any || (primary[r][c] && population(c));
       if (!any) continue;
       size_t first = g.first_column_is_size ? 1 : 0;
       for (size_t c = first; c < g.cells[r].size(); ++c) {
@@ -112,10 +114,14 @@ size_t SuppressTable(Table* t, int min_count, bool crosstab) {
   for (size_t k = 0; k < cols.size(); ++k) {
     const std::string& name = t->columns[cols[k]];
     bool distinct = name.size() > 9 && name.ends_with("_distinct");
+    // A sum of a 0/1 flag (young_sum) is a count too; a sum that is not a
+    // whole number is no count and is left to rule 2.
     bool additive = crosstab || name == "count" || name == "total" || name == "ads" ||
-                    name == "young" || name == "under18";
+                    name == "young" || name == "under18" || name.ends_with("_sum");
     is_count[k] = additive || distinct;
     g.additive.push_back(additive);
+    g.population.push_back(crosstab || name == "count" || name == "total" || name == "ads" ||
+                           distinct);
   }
   for (const auto& row : t->rows) {
     std::vector<int64_t> cells;

@@ -6,9 +6,10 @@
 // until nothing changes:
 //
 //   1. Primary: a count n with 0 < n < min_count is hidden.
-//   2. Same row (attribute disclosure): when a row has a hidden count, every
-//      other count of that row except its first column (the row's size:
-//      ads, records) is hidden too, zeros included. A row "ads 6 |
+//   2. Same row (attribute disclosure): when a row's population count (how
+//      many ads or people: ads, advertisers, count) is small, every other
+//      cell of that row except its first column (the row's size: ads,
+//      records) is hidden too, zeros included. A row "ads 6 |
 //      advertisers <3 | young 6" would otherwise say that the one or two
 //      people there are young; "young 0" that none of them is.
 //   3. Complementary (margins): for each published sum (an additive
@@ -47,6 +48,9 @@ struct CountGrid {
   // Column 0 is the row's size (rule 2 keeps it visible when it is not
   // itself small). False for a crosstab, whose columns are all alike.
   bool first_column_is_size = true;
+  // Per column: a population count (ads, advertisers) rather than an
+  // attribute of the population (young, under18, a mean). Empty: all are.
+  std::vector<bool> population;
 };
 
 // Which cells to hide (same shape as grid.cells). min_count <= 1 hides
@@ -60,7 +64,7 @@ struct Table;
 
 // Suppresses a table made by lib/table (tabulate, export): its numeric
 // columns are the grid (key columns are left alone); "count", "ads",
-// "young", "under18", crosstab cells and "total" are additive counts, "*_distinct" counts that are not
+// "young", "under18", "*_sum", crosstab cells and "total" are additive counts, "*_distinct" counts that are not
 // additive, other numbers (sums, means, minima) attributes that rule 2 hides
 // in a small row. `crosstab`: the table is one (its columns are alike, the
 // last is the row total). Hidden cells become kHidden. Returns how many.

@@ -92,6 +92,13 @@ TEST_CASE("suppress: the row attack (advertisers <3 | young 6)") {
   // A zero in a small row says "none of them": hidden too.
   g.cells = {{6, 2, 0}, {40, 12, 3}};
   CHECK(SuppressionMask(g, 3)[0][2]);
+  // A small attribute in a big row hides that attribute only.
+  g.population = {true, true, false};
+  g.cells = {{28, 21, 2}, {40, 12, 3}};
+  Mask a = SuppressionMask(g, 3);
+  CHECK(a[0][2]);
+  CHECK(!a[0][1]);
+  CHECK(!a[0][0]);
 }
 
 TEST_CASE("suppress: the totals attack (one hidden cell in a column with a total)") {
