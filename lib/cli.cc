@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/audit.h"
 #include "lib/io.h"
 
 namespace karta {
@@ -121,6 +122,7 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
   }
   if (!st.ok()) return st;
   KARTA_RETURN_IF_ERROR((*out)->Commit());
+  AuditNoteRecords((*reader)->records(), -1);
   env.WarnSkipped(**reader);
   return Status::Ok();
 }
@@ -241,7 +243,18 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
       }
     }
     if (!st.ok() && st.code() != Status::Code::kBrokenPipe) PrintError(env.tool, st.message());
-    return ExitCode(st);
+    int code = ExitCode(st);
+    // The audit log (lib/audit.h): one line per run, when configured.
+    std::vector<std::string> args;
+    for (int a = 1; a < argc; ++a) {
+      if (args.empty() && env.tool == argv[a] && a == 1) continue;
+      args.emplace_back(argv[a]);
+    }
+    if (Status au = AuditRun(env.tool, args, code); !au.ok()) {
+      PrintError(env.tool, au.message());
+      if (code == 0) code = 1;
+    }
+    return code;
   }
   // No tool given.
   std::string help = app.help();

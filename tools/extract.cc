@@ -7,6 +7,7 @@
 // in order of appearance) and, when ages are extracted, `young` and
 // `under18`. The work is done by lib/extract (the extractors) and
 // lib/pseudonym (the keyed tokens).
+#include <algorithm>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -57,7 +58,10 @@ posted_at (or --date-field), else fetched_at, else --as-of, else today.
 
 Pseudonyms: with --pseudonymize KEYFILE, phones, emails and handles are
 written as keyed tokens (tel:3f9a07c1d2e4b5a6, mail:…, snap:…) instead of
-the raw values, so that the output can be counted, linked and shared without
+the raw values, in the new columns and in place in every other column where
+they are written (text, title, url, profile fields; in any form extract
+reads, "O7O-174 O6 17" as well as "070…" in a URL); --drop-text leaves
+the free-text columns (title, text, posted_text and --field) out entirely, so that the output can be counted, linked and shared without
 holding anyone's number. The same value always gives the same token with the
 same key, so keep one key for one body of work (tokens from different keys do
 not match). Use a key whenever the output leaves the person who fetched the
@@ -74,6 +78,7 @@ Examples:
   karta extract --text notes.txt                 plain lines
   karta extract --new-key ~/karta.key            make a key (once)
   karta extract --pseudonymize ~/karta.key ads.csv > ads-safe.csv
+  karta extract --pseudonymize ~/karta.key --drop-text ads.csv > ads-min.csv
   karta extract --flag-young 21 ads.csv | karta select '!text'
 )";
 
@@ -125,7 +130,7 @@ class ExtractStage : public Stage {
  public:
   ExtractStage(ExtractWhat what, std::vector<std::string> fields, std::string date_field,
                bool date_field_given, int flag_young, std::optional<Pseudonymizer> pseudo,
-               RefDate as_of)
+               RefDate as_of, bool drop_text)
       : what_(what),
         extractor_(what),
         fields_(std::move(fields)),
@@ -133,7 +138,10 @@ class ExtractStage : public Stage {
         date_field_given_(date_field_given),
         flag_young_(flag_young),
         pseudo_(std::move(pseudo)),
-        as_of_(as_of) {}
+        as_of_(as_of),
+        drop_text_(drop_text) {
+    if (pseudo_) finder_ = IdentifierFinderFor(&id_extractor_);
+  }
 
   Status Begin(const Header& in) override {
     if (in.empty()) return next_->Begin(in);  // empty input: nothing to add to
@@ -175,6 +183,24 @@ class ExtractStage : public Stage {
       under18_col_ = out.AddOrGet("under18");
     }
     width_ = out.size();
+    in_width_ = in.size();
+    // Free-text columns dropped with --drop-text; columns pseudonymised in
+    // place (all but machine columns and our own).
+    keep_.clear();
+    rewrite_.assign(in.size(), false);
+    std::vector<std::string> kept;
+    for (size_t i = 0; i < out.size(); ++i) {
+      const std::string& name = out[i];
+      bool ours = what_.ages && (i == young_col_ || i == under18_col_);
+      for (const auto& c : cols_) ours = ours || c.second == i;
+      if (i < in.size() && !ours) rewrite_[i] = !IsMachineColumn(name);
+      bool free_text = name == "title" || name == "text" || name == "posted_text" ||
+                       std::find(fields_.begin(), fields_.end(), name) != fields_.end();
+      if (drop_text_ && free_text && !ours) continue;
+      keep_.push_back(i);
+      kept.push_back(name);
+    }
+    if (drop_text_) return next_->Begin(Header(std::move(kept)));
     return next_->Begin(out);
   }
 
@@ -210,6 +236,21 @@ class ExtractStage : public Stage {
       rec.fields[young_col_] = any ? (young ? "1" : "0") : "";
       rec.fields[under18_col_] = any ? (minor ? "1" : "0") : "";
     }
+    if (pseudo_) {
+      known_.clear();
+      AppendIdentifiers(ex_, &known_);
+      for (size_t i = 0; i < in_width_; ++i) {
+        if (rewrite_[i] && !rec.fields[i].empty()) {
+          PseudonymizeText(*pseudo_, finder_, known_, &rec.fields[i]);
+        }
+      }
+    }
+    if (drop_text_) {
+      for (size_t k = 0; k < keep_.size(); ++k) {
+        if (k != keep_[k]) rec.fields[k] = std::move(rec.fields[keep_[k]]);
+      }
+      rec.fields.resize(keep_.size());
+    }
     return next_->Push(rec);
   }
 
@@ -243,6 +284,13 @@ class ExtractStage : public Stage {
   int flag_young_;
   std::optional<Pseudonymizer> pseudo_;
   RefDate as_of_;
+  bool drop_text_;
+  Extractor id_extractor_{ExtractWhat{true, true, false, false, true}};
+  IdentifierFinder finder_;
+  std::vector<Identifier> known_;
+  std::vector<bool> rewrite_;
+  std::vector<size_t> keep_;
+  size_t in_width_ = 0;
   std::vector<size_t> src_;
   std::optional<size_t> date_col_;
   std::optional<size_t> fetched_col_;
@@ -281,6 +329,8 @@ class Extract : public Tool {
     app->add_option("--pseudonymize", key_file_,
                     "Write phones, emails and handles as keyed tokens made with the key in KEYFILE")
         ->type_name("KEYFILE");
+    app->add_flag("--drop-text", drop_text_,
+                  "Leave out the free-text columns (title, text, posted_text, --field)");
     app->add_option("--new-key", new_key_, "Create a new key file (mode 0600) and exit")
         ->type_name("FILE");
   }
@@ -331,7 +381,7 @@ class Extract : public Tool {
     (void)env;
     return std::unique_ptr<Stage>(new ExtractStage(what, fields_, date_field_,
                                                    !date_field_.empty(), flag_young_,
-                                                   std::move(pseudo), as_of));
+                                                   std::move(pseudo), as_of, drop_text_));
   }
 
   Status Run(const ToolEnv& env) override {
@@ -360,6 +410,7 @@ class Extract : public Tool {
   int flag_young_ = 20;
   std::string key_file_;
   std::string new_key_;
+  bool drop_text_ = false;
 };
 
 }  // namespace
