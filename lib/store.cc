@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <functional>
@@ -171,10 +172,25 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool must_ex
   if (rc != SQLITE_OK) return store->Error("cannot open the history store");
   sqlite3_busy_timeout(db, 30000);
   sqlite3_extended_result_codes(db, 1);
-  // Check that this is a SQLite file before changing anything.
+  // Check that this is a SQLite file, and an undamaged one, before changing
+  // anything (a damaged store is bad data, exit 1; another kind of file is a
+  // usage error, exit 2).
   if (Status s = store->Exec("SELECT count(*) FROM sqlite_master"); !s.ok()) {
+    if (s.code() == Status::Code::kData) return s;
     return Status::Usage(fmt::format("{}: not a karta history store ({})", path,
                                      sqlite3_errmsg(db)));
+  }
+  {
+    Stmt q(db, "PRAGMA quick_check");
+    if (!q.ok()) return store->Error("checking the store");
+    int step = q.Step();
+    if (step != SQLITE_ROW) return store->Error("checking the store");
+    std::string verdict = q.Text(0);
+    if (verdict != "ok") {
+      return Status::Data(fmt::format(
+          "{}: the history store is damaged (SQLite quick_check: {}); restore it from a backup",
+          path, verdict.substr(0, 200)));
+    }
   }
   KARTA_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
   KARTA_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL"));
@@ -194,7 +210,18 @@ Store::~Store() {
 Status Store::Error(std::string_view what) const {
   const char* msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
   int code = db_ ? sqlite3_errcode(db_) : SQLITE_NOMEM;
-  if ((code & 0xff) == SQLITE_NOTADB) {
+  if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT) {
+    // A file that starts as SQLite but cannot be read is a damaged store.
+    char magic[16] = {};
+    FILE* f = std::fopen(path_.c_str(), "rb");
+    bool sqlite = f != nullptr && std::fread(magic, 1, 16, f) == 16 &&
+                  std::memcmp(magic, "SQLite format 3", 16) == 0;
+    if (f) std::fclose(f);
+    if (sqlite || (code & 0xff) == SQLITE_CORRUPT) {
+      return Status::Data(fmt::format("{}: the history store is damaged ({}); restore it from a "
+                                      "backup",
+                                      path_, msg));
+    }
     return Status::Usage(fmt::format("{}: not a karta history store ({})", path_, msg));
   }
   if ((code & 0xff) == SQLITE_BUSY) {
@@ -215,6 +242,18 @@ Status Store::Exec(const char* sql) {
 }
 
 Status Store::Migrate() {
+  const auto& all_steps = Migrations();
+  {
+    // Read the version without a write lock first: a store already up to
+    // date needs none, so readers do not wait behind a recording writer
+    // (they waited 30 s when this took BEGIN IMMEDIATE every time).
+    Stmt q(db_, "SELECT version FROM schema_version");
+    if (q.ok() && q.Step() == SQLITE_ROW &&
+        q.Int(0) == static_cast<int64_t>(all_steps.size())) {
+      version_ = static_cast<int>(all_steps.size());
+      return Status::Ok();
+    }
+  }
   KARTA_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   auto fail = [&](Status s) {
     Exec("ROLLBACK");
