@@ -9,6 +9,7 @@
 #                  plus a few regexes (which stay in RE2::Set)
 # Load time: filter over an input with only a header (parse + compile).
 # Match time: filter --count over R records (--text), minus the load time.
+# Both in wall and CPU seconds (CPU is steadier on a busy shared machine).
 # Fails if stderr is not empty (RE2 internals must never flood stderr) or if
 # the count is not the one expected.
 #
@@ -79,17 +80,20 @@ for lib in numbers places mixed; do
   measure "$lib: load" "$work/load.out" "$KARTA" filter --rules "$work/$lib.rules" --count "$work/empty.csv" \
     2> "$work/load.err" || { cat "$work/load.err" >&2; status=1; continue; }
   load=$M_SECS
+  load_cpu=$M_CPU
   load_mib=$(echo "$M_KB / 1024" | bc)
   measure "$lib: load + match" "$work/match.out" "$KARTA" filter --rules "$work/$lib.rules" --count --text \
     "$work/text.txt" 2> "$work/match.err" || { cat "$work/match.err" >&2; status=1; continue; }
   match=$(echo "$M_SECS - $load" | bc -l)
+  match_cpu=$(echo "$M_CPU - $load_cpu" | bc -l)
+  mib=$(echo "$M_KB / 1024" | bc)
   if [ -s "$work/load.err" ] || [ -s "$work/match.err" ]; then
     echo "bench/rules.sh: $lib: stderr is not empty:" >&2
     head -c 600 "$work/load.err" "$work/match.err" >&2
     status=1
   fi
-  printf '  %-8s load %.2f s (%s MiB)  match %.2f s for %s records\n' "$lib" "$load" "$load_mib" \
-    "$match" "$records"
+  printf '  %-8s load %.2f s wall, %.2f s CPU (%s MiB)  match %.2f s wall, %.2f s CPU for %s records (%s MiB)\n' \
+    "$lib" "$load" "$load_cpu" "$load_mib" "$match" "$match_cpu" "$records" "$mib"
   # every 10th record names an entry of each library
   got=$(awk -F, 'NR > 1 && $1 !~ /^\(/ { s += $NF } END { print s + 0 }' "$work/match.out")
   if [ "$lib" != mixed ] && [ "$got" -lt "$expected" ]; then

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "lib/extract.h"
+#include "lib/pieces.h"
 #include "lib/pseudonym.h"
 #include "tools/tools.h"
 
@@ -137,7 +138,11 @@ class ExtractStage : public Stage {
       if (y > 0) year = y;
     }
     for (size_t i : src_) {
-      if (i < rec.fields.size()) extractor_.Extract(rec.fields[i], year, &ex_);
+      if (i >= rec.fields.size()) continue;
+      // A large field piece by piece (lib/pieces.h): bounded memory.
+      for (std::string_view rest = rec.fields[i], p; !(p = NextPiece(&rest, kPieceBytes)).empty();) {
+        extractor_.Extract(p, year, &ex_);
+      }
     }
     if (rec.fields.size() < width_) rec.fields.resize(width_);
     if (what_.phones) Join(ex_.phones, "tel", &rec.fields[*col_[0]]);

@@ -135,9 +135,9 @@ def include_chain_125_deep(k, tmp):
 
 
 @case
-def where_400kb(k, tmp):
+def where_112kb(k, tmp):
     rules = os.path.join(ROOT, "queries", "rules", "ads.rules")
-    expr = " or ".join(["nosuchrule"] * 40000)
+    expr = " or ".join(["nosuchrule"] * 8000)  # 112 KB: one argument is at most 128 KiB
     rc, _, err, rss = run([k, "filter", "--rules", rules, "--where", expr], stdin_bytes=b"text\nx\n")
     return rc == 2 and len(err) < 1000, rc, err, rss
 
