@@ -21,7 +21,7 @@ TEST_CASE("pieces: bounded, whole, cut at line, sentence, space, character") {
   };
   CHECK(cut("", 16).empty());
   CHECK(cut("short", 16) == std::vector<std::string>{"short"});
-  CHECK(cut("line one\nline two xx", 16)[0] == "line one\n");
+  CHECK(cut("line one two\nxx yy zz", 16)[0] == "line one two\n");
   CHECK(cut("Hej hej. Ring mig nu", 16)[0] == "Hej hej. Ring ");
   CHECK(cut("aaaaaaaaaaaaa bbbbbbbbbbb", 16)[0] == "aaaaaaaaaaaaa ");
   // No space: cut at a character boundary, never inside å (2 bytes).

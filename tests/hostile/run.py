@@ -215,8 +215,8 @@ def history_empty_input_is_not_a_run(k, tmp):
     run([k, "history", "record", "--store", store, "--as-of", "2026-11-09"],
         stdin_bytes=b"url\n" + b"".join(b"https://x.example/%d\n" % i for i in range(1000)))
     rc, _, err, rss = run([k, "history", "record", "--store", store, "--as-of", "2026-11-16"], stdin_bytes=b"")
-    rc2, out, _, _ = run([k, "history", "gone", "--store", store, "--as-of", "2026-11-16"])
-    return rc == 1 and "no ads to record" in err and out.count(b"\n") <= 1, rc, err, rss
+    rc2, out, _, _ = run([k, "history", "runs", "--store", store])
+    return rc == 1 and "no ads to record" in err and out.count(b"\n") == 2, rc, err, rss
 
 
 def main():
