@@ -38,15 +38,32 @@
 //   once, so includes may form diamonds and cycles harmlessly.
 //
 // Errors are Status::Usage with "FILE:LINE: what is wrong (hint)"; a regex
-// that does not compile names the pattern and RE2's own error text.
+// that does not compile names the pattern and RE2's own error text. Until a
+// file has shown a `rule` or `include` line, a line that cannot be read is not
+// quoted back (an include of some other file must not print its contents),
+// and a quoted line is cut to 80 bytes.
 //
-// Matching: Matcher compiles every word, phrase and regex of every rule into
-// one RE2::Set (two when some rules ignore diacritics), so a text is scanned
-// once by one DFA whatever the number of rules. The Unicode word boundaries
-// are written into the patterns as character classes (not as \b), so the Set
-// answer is exact and needs no second pass. Text is case-folded first
-// (lib/text.h Fold semantics) by a cached folder that is fast on ASCII and
-// on Swedish letters.
+// Limits (a hostile or mistaken rule library fails with a message, never a
+// crash): a rule file is at most kMaxRuleFileBytes (16 MiB), all the files of
+// one Load together kMaxRuleBytesTotal (64 MiB); includes nest at
+// most kMaxIncludeDepth (32) files deep; the regexes (and words that are not
+// plain words) of one pass compile within kMaxRegexMemory (128 MiB of RE2
+// program memory), and the message says to move words to `words:`.
+//
+// Matching: a text is case-folded first (lib/text.h Fold semantics) by a
+// cached folder that is fast on ASCII and on Swedish letters, then scanned
+// once. Words, stems and phrases made only of word characters (nearly all
+// of them: names, places, numbers) go into a word index: the folded text is
+// cut into its Unicode words and each word is looked up in a hash table
+// (stems by each prefix length in use), so 100,000 words load in well under a
+// second and cost one lookup per text word. Everything else (regexes, and
+// words with punctuation such as `e-post` or `+46`) is compiled into one
+// RE2::Set, so it too is one DFA pass whatever the number of rules. The
+// Unicode word boundaries are written into those patterns as character
+// classes (not as \b), so the Set answer is exact and needs no second pass.
+// Both passes give the same answer as the one RE2 pattern per entry would
+// (a unit test compares them on random text). There are two of each when
+// some rules ignore diacritics.
 //
 // Example:
 //   auto rules = RuleSet::Load({"queries/rules/ads.rules"});
@@ -62,6 +79,7 @@
 #define KARTA_LIB_RULES_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -117,6 +135,11 @@ class RuleSet {
 // True iff `name` is a valid rule name (see the format above).
 bool ValidRuleName(std::string_view name);
 
+inline constexpr size_t kMaxRuleFileBytes = size_t{16} << 20;
+inline constexpr size_t kMaxRuleBytesTotal = size_t{64} << 20;  // all files of one Load
+inline constexpr int kMaxIncludeDepth = 32;
+inline constexpr int64_t kMaxRegexMemory = int64_t{128} << 20;
+
 // A case (and optionally diacritic) folder with the results of lib/text.h
 // Fold(), cached per code point; much faster than Fold() on text with many
 // non-ASCII letters. Not thread-safe (the cache fills as it goes).
@@ -171,7 +194,7 @@ class Matcher {
   RefDate ref_;
   std::vector<int> ages_;  // scratch
   Matcher() = default;
-  struct Pass;  // one RE2::Set and its folder (rules.cc)
+  struct Pass;  // one word index, one RE2::Set and their folder (rules.cc)
   bool RunPass(Pass* pass, std::string_view text, std::vector<char>* hit);
   size_t rule_count_ = 0;
   std::unique_ptr<Pass> plain_;       // rules that keep diacritics

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <functional>
@@ -172,6 +173,20 @@ Status Store::Q(const char* sql, const std::vector<std::string>& params,
 
 Status Store::Migrate() {
   const bool pg = db_->kind() == SqlDb::Kind::kPostgres;
+  {
+    // Read the version without a write lock first: a store already up to
+    // date needs none, so readers do not wait behind a recording writer
+    // (they waited 30 s when this took the write lock every time).
+    int current = -1;
+    Status r = Q("SELECT version FROM schema_version", {}, [&](const SqlRow& row) {
+      current = static_cast<int>(row.Int(0));
+      return Status::Ok();
+    });
+    if (r.ok() && current == static_cast<int>(Migrations().size())) {
+      version_ = current;
+      return Status::Ok();
+    }
+  }
   KARTA_RETURN_IF_ERROR(db_->Begin());
   auto fail = [&](Status s) {
     db_->Rollback();

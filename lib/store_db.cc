@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <unordered_map>
 
@@ -201,10 +202,34 @@ Result<std::unique_ptr<SqlDb>> OpenSqliteDb(const std::string& path, bool must_e
   if (rc != SQLITE_OK) return db->Error("cannot open the history store");
   sqlite3_busy_timeout(raw, 30000);
   sqlite3_extended_result_codes(raw, 1);
-  // Check that this is a SQLite file before changing anything.
+  // Check that this is a SQLite file, and an undamaged one, before changing
+  // anything: a damaged store is bad data (exit 1), another kind of file a
+  // usage error (exit 2).
   if (Status s = db->Exec("SELECT count(*) FROM sqlite_master"); !s.ok()) {
+    char magic[16] = {};
+    FILE* f = std::fopen(path.c_str(), "rb");
+    bool sqlite = f != nullptr && std::fread(magic, 1, 16, f) == 16 &&
+                  std::memcmp(magic, "SQLite format 3", 16) == 0;
+    if (f) std::fclose(f);
+    if (sqlite) {
+      return Status::Data(fmt::format(
+          "{}: the history store is damaged ({}); restore it from a backup", path,
+          sqlite3_errmsg(raw)));
+    }
     return Status::Usage(
         fmt::format("{}: not a karta history store ({})", path, sqlite3_errmsg(raw)));
+  }
+  {
+    std::string verdict;
+    Status q = db->Query("PRAGMA quick_check", {}, [&](const SqlRow& r) {
+      if (verdict.empty()) verdict = r.Str(0);
+      return Status::Ok();
+    });
+    if (!q.ok() || verdict != "ok") {
+      return Status::Data(fmt::format(
+          "{}: the history store is damaged (SQLite quick_check: {}); restore it from a backup",
+          path, q.ok() ? verdict.substr(0, 200) : q.message()));
+    }
   }
   KARTA_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
   KARTA_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));

@@ -2,6 +2,7 @@
 
 #include "lib/pg.h"
 #include "lib/store_db.h"
+#include <chrono>
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -416,6 +417,57 @@ TEST_CASE("pg: the URL is shown without its password") {
   REQUIRE(!bad.ok());
   CHECK(bad.status().message().find("secret") == std::string::npos);
   CHECK(bad.status().message().find("cannot connect to the team store") != std::string::npos);
+// Regression (#23.11): readers waited 30 s behind a recording writer, and a
+// damaged store exited 2 (usage) with no integrity check at open.
+TEST_CASE("store: reader-does-not-wait-for-writer, damaged-store is bad data") {
+  std::string path = TempStore();
+  auto writer = Store::Open(path);
+  REQUIRE(writer.ok());
+  REQUIRE((*writer)->BeginRun("2026-11-16T00:00:00Z").ok());
+  auto start = std::chrono::steady_clock::now();
+  {
+    auto reader = Store::Open(path, true);
+    REQUIRE_MESSAGE(reader.ok(), reader.status().message());
+    CHECK((*reader)->Runs().ok());
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  (*writer)->AbortRun();
+  writer->reset();
+
+  // Damage the store in the middle of the file: bad data, not a usage error.
+  std::string damaged = TempStore();
+  {
+    auto s = Store::Open(damaged);
+    REQUIRE(s.ok());
+    REQUIRE((*s)->BeginRun("2026-11-16T00:00:00Z").ok());
+    Sighting g;
+    for (int i = 0; i < 2000; ++i) {
+      g.key = "https://x.example/" + std::to_string(i);
+      g.kommun = "Solna";
+      REQUIRE((*s)->Add(g).ok());
+    }
+    REQUIRE((*s)->CommitRun().ok());
+  }
+  {
+    sqlite3* db;
+    REQUIRE(sqlite3_open(damaged.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(db);
+  }
+  FILE* f = fopen(damaged.c_str(), "r+b");
+  REQUIRE(f);
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  REQUIRE(size > 8192);
+  std::string junk(4096, '\x5a');
+  fseek(f, 4096, SEEK_SET);  // page 2 onwards: schema and data pages
+  fwrite(junk.data(), 1, junk.size(), f);
+  fclose(f);
+  auto bad = Store::Open(damaged, true);
+  REQUIRE(!bad.ok());
+  CHECK_MESSAGE(bad.status().code() == Status::Code::kData, bad.status().message());
+  CHECK(bad.status().message().find("damaged") != std::string::npos);
 }
 
 }  // namespace

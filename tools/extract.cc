@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "lib/extract.h"
+#include "lib/pieces.h"
 #include "lib/pseudonym.h"
 #include "tools/tools.h"
 
@@ -219,7 +220,11 @@ class ExtractStage : public Stage {
       }
     }
     for (size_t i : src_) {
-      if (i < rec.fields.size()) extractor_.Extract(rec.fields[i], ref, &ex_);
+      if (i >= rec.fields.size()) continue;
+      // A large field piece by piece (lib/pieces.h): bounded memory.
+      for (std::string_view rest = rec.fields[i], p; !(p = NextPiece(&rest, kPieceBytes)).empty();) {
+        extractor_.Extract(p, ref, &ex_);
+      }
     }
     if (rec.fields.size() < width_) rec.fields.resize(width_);
     for (const auto& [x, col] : cols_) {

@@ -13,6 +13,7 @@
 
 #include "lib/gazetteer.h"
 #include "lib/geotag.h"
+#include "lib/pieces.h"
 #include "tools/tools.h"
 
 namespace karta {
@@ -121,8 +122,15 @@ class GeotagStage : public Stage {
 
   Status Push(Record& rec) override {
     scan_.Clear();
-    if (loc_col_ >= 0) tagger_.Scan(rec.fields[static_cast<size_t>(loc_col_)], true, &scan_);
-    for (size_t c : text_cols_) tagger_.Scan(rec.fields[c], false, &scan_);
+    // A large field is scanned piece by piece: the matcher's memory is a
+    // multiple of what it scans (lib/pieces.h).
+    auto scan = [&](std::string_view text, bool location) {
+      for (std::string_view rest = text, p; !(p = NextPiece(&rest, kPieceBytes)).empty();) {
+        tagger_.Scan(p, location, &scan_);
+      }
+    };
+    if (loc_col_ >= 0) scan(rec.fields[static_cast<size_t>(loc_col_)], true);
+    for (size_t c : text_cols_) scan(rec.fields[c], false);
     tagger_.Resolve(scan_, &result_);
     const GeoResult& r = result_;
     if (!region_.empty() && (!r.entry || !InRegion(r.entry->kommunkod, region_))) return Status::Ok();

@@ -88,7 +88,7 @@ class RecordStage : public Stage {
 
   Status Begin(const Header& header) override {
     if (header.empty()) {
-      // Empty input: nothing to record, but the run still happened.
+      // Empty input: nothing to record (End refuses the run).
       key_ = -1;
     } else {
       std::optional<size_t> k;
@@ -149,6 +149,7 @@ class RecordStage : public Stage {
           s_.posted_at = FormatTime(*t);
         }
         KARTA_RETURN_IF_ERROR(store_->Add(s_));
+        ++added_;
       }
     }
     return next_->Push(rec);
@@ -158,6 +159,15 @@ class RecordStage : public Stage {
     // Commit only when everything downstream went well too: a failed run
     // leaves no trace and can simply be run again.
     KARTA_RETURN_IF_ERROR(next_->End());
+    if (added_ == 0) {
+      // A run of no ads would make every ad of the last run look gone
+      // (`history gone` reported 1,000 of 1,000 after `: | history record`).
+      store_->AbortRun();
+      return Status::Data(fmt::format(
+          "{}: no ads to record (the input {}), so no run was recorded: an empty run would make "
+          "every ad look gone. Check the step before this one",
+          opts_.store, key_ < 0 ? "was empty" : "had no record with a key"));
+    }
     auto r = store_->CommitRun();
     if (!r.ok()) return r.status();
     env_.Warn(fmt::format("recorded run {} as of {} in {}: {} ad{}, {} new", r->run, r->as_of,
@@ -186,6 +196,7 @@ class RecordStage : public Stage {
   int key_ = -1, cluster_ = -1, kommun_ = -1, time_ = -1;
   int phones_ = -1, emails_ = -1, handles_ = -1, young_ = -1, under18_ = -1;
   int64_t no_key_ = 0;
+  int64_t added_ = 0;
   Sighting s_;
 };
 
