@@ -417,6 +417,8 @@ TEST_CASE("pg: the URL is shown without its password") {
   REQUIRE(!bad.ok());
   CHECK(bad.status().message().find("secret") == std::string::npos);
   CHECK(bad.status().message().find("cannot connect to the team store") != std::string::npos);
+}
+
 // Regression (#23.11): readers waited 30 s behind a recording writer, and a
 // damaged store exited 2 (usage) with no integrity check at open.
 TEST_CASE("store: reader-does-not-wait-for-writer, damaged-store is bad data") {
