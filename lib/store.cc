@@ -51,6 +51,17 @@ const std::vector<const char*>& Migrations() {
       "  cluster TEXT NOT NULL DEFAULT '',"
       "  kommun TEXT NOT NULL DEFAULT '',"
       "  PRIMARY KEY(run, key)) WITHOUT ROWID;",
+      // 1 -> 2: coverage. Each ad's site; the sites each run covered (or
+      // failed to cover, with why) and the source's summary line. Plain SQL
+      // that PostgreSQL runs as well.
+      "ALTER TABLE ads ADD COLUMN site TEXT NOT NULL DEFAULT '';"
+      "ALTER TABLE runs ADD COLUMN summary TEXT NOT NULL DEFAULT '';"
+      "CREATE TABLE run_sites("
+      "  run INTEGER NOT NULL,"
+      "  site TEXT NOT NULL,"
+      "  covered INTEGER NOT NULL DEFAULT 1,"
+      "  note TEXT NOT NULL DEFAULT '',"
+      "  PRIMARY KEY(run, site));",
   };
   return m;
 }
@@ -80,6 +91,15 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
   int rc_;
 };
+
+// The run that found ad `a` gone: the first run after its last sighting that
+// covered its site. A run covers a site it lists as covered; a run that
+// lists no site covers every site; an ad without a site is covered by every
+// run.
+constexpr const char* kGoneRun =
+    "(SELECT r.id FROM runs r WHERE r.as_of > a.last_seen AND (a.site = '' OR EXISTS ("
+    "SELECT 1 FROM run_sites c WHERE c.run = r.id AND c.site = a.site AND c.covered = 1) OR "
+    "NOT EXISTS (SELECT 1 FROM run_sites c WHERE c.run = r.id)) ORDER BY r.as_of, r.id LIMIT 1)";
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -268,6 +288,7 @@ Status Store::BeginRun(const std::string& as_of) {
   run_ = sqlite3_last_insert_rowid(db_);
   as_of_ = as_of;
   run_records_ = run_new_ = 0;
+  coverage_set_ = false;
   if (!ins_sighting_ &&
       sqlite3_prepare_v2(db_,
                          "INSERT INTO sightings(run, key, cluster, kommun) VALUES(?1, ?2, ?3, ?4) "
@@ -281,8 +302,9 @@ Status Store::BeginRun(const std::string& as_of) {
       sqlite3_prepare_v2(
           db_,
           "INSERT INTO ads(key, cluster, kommun, posted_at, first_seen, last_seen, first_run, "
-          "last_run, times_seen) VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6, 1) "
+          "last_run, times_seen, site) VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6, 1, ?7) "
           "ON CONFLICT(key) DO UPDATE SET "
+          "site = CASE WHEN excluded.site <> '' THEN excluded.site ELSE site END, "
           "cluster = CASE WHEN excluded.cluster <> '' AND excluded.last_seen >= last_seen "
           "  THEN excluded.cluster ELSE cluster END, "
           "kommun = CASE WHEN excluded.kommun <> '' AND excluded.last_seen >= last_seen "
@@ -319,13 +341,46 @@ Status Store::Add(const Sighting& s) {
   sqlite3_bind_text(q, 4, s.posted_at.data(), static_cast<int>(s.posted_at.size()), SQLITE_STATIC);
   sqlite3_bind_text(q, 5, as_of_.data(), static_cast<int>(as_of_.size()), SQLITE_STATIC);
   sqlite3_bind_int64(q, 6, run_);
+  sqlite3_bind_text(q, 7, s.site.data(), static_cast<int>(s.site.size()), SQLITE_STATIC);
   // RETURNING yields one row; step on to the end to finish the statement.
   if (sqlite3_step(q) != SQLITE_ROW || sqlite3_step(q) != SQLITE_DONE) return Error("recording");
   return Status::Ok();
 }
 
+Status Store::SetCoverage(const Coverage& c) {
+  if (!in_run_) return Status::Io("no run is open");
+  Stmt del(db_, "DELETE FROM run_sites WHERE run = ?1");
+  del.Bind(1, run_);
+  if (!del.ok() || del.Step() != SQLITE_DONE) return Error("recording the coverage");
+  for (const SiteCoverage& sc : c.sites) {
+    Stmt ins(db_,
+             "INSERT INTO run_sites(run, site, covered, note) VALUES(?1, ?2, ?3, ?4) "
+             "ON CONFLICT(run, site) DO UPDATE SET covered = excluded.covered, note = excluded.note");
+    if (!ins.ok()) return Error("recording the coverage");
+    ins.Bind(1, run_);
+    ins.Bind(2, sc.site);
+    ins.Bind(3, static_cast<int64_t>(sc.covered ? 1 : 0));
+    ins.Bind(4, sc.note);
+    if (ins.Step() != SQLITE_DONE) return Error("recording the coverage");
+  }
+  Stmt u(db_, "UPDATE runs SET summary = ?2 WHERE id = ?1");
+  u.Bind(1, run_);
+  u.Bind(2, c.summary);
+  if (!u.ok() || u.Step() != SQLITE_DONE) return Error("recording the coverage");
+  coverage_set_ = true;
+  return Status::Ok();
+}
+
 Result<RunSummary> Store::CommitRun() {
   if (!in_run_) return Status::Io("no run is open");
+  if (!coverage_set_) {
+    // The run covers the sites it saw.
+    Stmt c(db_,
+           "INSERT INTO run_sites(run, site, covered, note) SELECT DISTINCT ?1, a.site, 1, '' "
+           "FROM sightings s JOIN ads a ON a.key = s.key WHERE s.run = ?1 AND a.site <> ''");
+    c.Bind(1, run_);
+    if (!c.ok() || c.Step() != SQLITE_DONE) return Error("recording the coverage");
+  }
   RunSummary r;
   r.run = run_;
   r.as_of = as_of_;
@@ -367,14 +422,54 @@ Result<std::optional<std::string>> Store::LatestRun() {
 }
 
 Result<std::vector<RunSummary>> Store::Runs() {
-  Stmt q(db_, "SELECT id, as_of, records, new FROM runs ORDER BY as_of, id");
-  if (!q.ok()) return Error("reading the runs");
   std::vector<RunSummary> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) {
-    out.push_back({q.Int(0), q.Text(1), q.Int(2), q.Int(3)});
+  std::map<int64_t, size_t> index;
+  {
+    Stmt q(db_, "SELECT id, as_of, records, new, summary FROM runs ORDER BY as_of, id");
+    if (!q.ok()) return Error("reading the runs");
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      RunSummary r;
+      r.run = q.Int(0);
+      r.as_of = q.Text(1);
+      r.records = q.Int(2);
+      r.new_keys = q.Int(3);
+      r.summary = q.Text(4);
+      index[r.run] = out.size();
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Error("reading the runs");
   }
-  if (rc != SQLITE_DONE) return Error("reading the runs");
+  {
+    Stmt q(db_, "SELECT run, site, covered, note FROM run_sites ORDER BY run, site");
+    if (!q.ok()) return Error("reading the runs");
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      auto it = index.find(q.Int(0));
+      if (it == index.end()) continue;
+      RunSummary& r = out[it->second];
+      if (q.Int(2) != 0) {
+        r.sites.push_back(q.Text(1));
+      } else {
+        std::string note = q.Text(3);
+        r.missing.push_back(note.empty() ? q.Text(1) : q.Text(1) + ": " + note);
+      }
+    }
+    if (rc != SQLITE_DONE) return Error("reading the runs");
+  }
+  {
+    std::string sql = fmt::format(
+        "SELECT g, count(*) FROM (SELECT {} AS g FROM ads a) AS t WHERE g IS NOT NULL GROUP BY g",
+        kGoneRun);
+    Stmt q(db_, sql.c_str());
+    if (!q.ok()) return Error("reading the runs");
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      auto it = index.find(q.Int(0));
+      if (it != index.end()) out[it->second].gone = q.Int(1);
+    }
+    if (rc != SQLITE_DONE) return Error("reading the runs");
+  }
   return out;
 }
 
@@ -419,12 +514,15 @@ Result<std::vector<Entry>> Store::Gone(const std::string& ref, int days) {
   auto t = ParseTime(ref);
   if (!t.ok()) return t.status();
   int64_t day = DayOf(*t);
-  Stmt q(db_,
-         "SELECT key, cluster, kommun, posted_at, first_seen, last_seen, times_seen FROM ads "
-         "WHERE last_seen >= ?1 AND last_seen < ?2 ORDER BY last_seen DESC, key");
+  std::string sql = fmt::format(
+      "SELECT a.key, a.cluster, a.kommun, a.posted_at, a.first_seen, a.last_seen, a.times_seen "
+      "FROM ads a JOIN runs g ON g.id = {} WHERE g.as_of >= ?1 AND g.as_of < ?2 "
+      "ORDER BY a.last_seen DESC, a.key",
+      kGoneRun);
+  Stmt q(db_, sql.c_str());
   if (!q.ok()) return Error("querying");
-  q.Bind(1, DayStart(day - days));
-  q.Bind(2, DayStart(day));
+  q.Bind(1, DayStart(day - days + 1));
+  q.Bind(2, DayStart(day + 1));
   return Entries(&q, [&] { return Error("querying"); });
 }
 
@@ -499,8 +597,13 @@ Result<PurgeSummary> Store::Purge(const std::string& cutoff) {
     *n = sqlite3_changes(db_);
     return Status::Ok();
   };
-  Status s = del("DELETE FROM sightings WHERE run IN (SELECT id FROM runs WHERE as_of < ?1)",
-                 &p.sightings);
+  int64_t ignored = 0;
+  Status s = del("DELETE FROM run_sites WHERE run IN (SELECT id FROM runs WHERE as_of < ?1)",
+                 &ignored);
+  if (s.ok()) {
+    s = del("DELETE FROM sightings WHERE run IN (SELECT id FROM runs WHERE as_of < ?1)",
+            &p.sightings);
+  }
   if (s.ok()) s = del("DELETE FROM runs WHERE as_of < ?1", &p.runs);
   if (s.ok()) s = del("DELETE FROM ads WHERE last_seen < ?1", &p.ads);
   if (s.ok()) {

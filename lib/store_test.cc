@@ -201,3 +201,119 @@ TEST_CASE("store: created 0600, refuses a file that is not a store, and a newer 
 
 }  // namespace
 }  // namespace karta
+
+namespace karta {
+namespace {
+
+// Records a run that covered `covered` (and failed `failed`).
+void RecordCovering(Store* s, const std::string& as_of, const std::vector<Sighting>& seen,
+                    const std::vector<std::string>& covered,
+                    const std::vector<std::string>& failed = {}) {
+  REQUIRE(s->BeginRun(as_of).ok());
+  for (const auto& x : seen) REQUIRE(s->Add(x).ok());
+  Coverage c;
+  for (const auto& site : covered) c.sites.push_back({site, true, ""});
+  for (const auto& site : failed) c.sites.push_back({site, false, "connection refused"});
+  c.summary = "fetch: summary of " + as_of;
+  REQUIRE(s->SetCoverage(c).ok());
+  REQUIRE(s->CommitRun().ok());
+}
+
+TEST_CASE("store: an ad is gone only when a run that covered its site missed it") {
+  std::string path = TempStore();
+  auto s = Store::Open(path);
+  REQUIRE(s.ok());
+  Store* st = s->get();
+  // Week 1: both sites up.
+  RecordCovering(st, "2026-11-15T20:00:00Z",
+                 {{"a1", "", "Solna", "", "a.example"}, {"a2", "", "Solna", "", "a.example"},
+                  {"b1", "", "Nacka", "", "b.example"}, {"b2", "", "Nacka", "", "b.example"}},
+                 {"a.example", "b.example"});
+  // Week 2: b.example is down. a2 has gone; nothing of b is gone.
+  RecordCovering(st, "2026-11-22T20:00:00Z",
+                 {{"a1", "", "Solna", "", "a.example"}, {"a3", "", "Solna", "", "a.example"}},
+                 {"a.example"}, {"b.example"});
+  CHECK(Keys(st->Gone("2026-11-22T20:00:00Z", 7)) == std::vector<std::string>{"a2"});
+  CHECK(Keys(st->New("2026-11-22T20:00:00Z", 7)) == std::vector<std::string>{"a3"});
+  // Week 3: b is back without b2: b2 is gone now (its last sighting was
+  // two weeks ago, the first run since that covered b.example missed it).
+  RecordCovering(st, "2026-11-29T20:00:00Z",
+                 {{"a1", "", "Solna", "", "a.example"}, {"a3", "", "Solna", "", "a.example"},
+                  {"b1", "", "Nacka", "", "b.example"}},
+                 {"a.example", "b.example"});
+  CHECK(Keys(st->Gone("2026-11-29T20:00:00Z", 7)) == std::vector<std::string>{"b2"});
+  // a2 was gone a week earlier and is not counted again.
+  CHECK(Keys(st->Gone("2026-11-29T20:00:00Z", 14)) == std::vector<std::string>{"a2", "b2"});
+  // Week 4: a run with no coverage given covers the sites it saw.
+  Record(st, "2026-12-06T20:00:00Z", {{"a1", "", "Solna", "", "a.example"}});
+  CHECK(Keys(st->Gone("2026-12-06T20:00:00Z", 7)) == std::vector<std::string>{"a3"});
+
+  auto runs = st->Runs();
+  REQUIRE(runs.ok());
+  REQUIRE(runs->size() == 4);
+  CHECK((*runs)[1].sites == std::vector<std::string>{"a.example"});
+  CHECK((*runs)[1].missing == std::vector<std::string>{"b.example: connection refused"});
+  CHECK((*runs)[1].summary == "fetch: summary of 2026-11-22T20:00:00Z");
+  CHECK((*runs)[2].sites == std::vector<std::string>{"a.example", "b.example"});
+  CHECK((*runs)[3].sites == std::vector<std::string>{"a.example"});
+  CHECK((*runs)[3].summary.empty());
+  CHECK((*runs)[1].gone == 1);
+  CHECK((*runs)[2].gone == 1);
+  CHECK((*runs)[3].gone == 1);
+
+  // Purge takes the coverage of removed runs with it.
+  auto p = st->Purge("2026-11-20T00:00:00Z");
+  REQUIRE(p.ok());
+  CHECK(p->runs == 1);
+  CHECK(st->Runs()->size() == 3);
+}
+
+TEST_CASE("store: ads without a site are covered by every run (stores from before coverage)") {
+  std::string path = TempStore();
+  auto s = Store::Open(path);
+  REQUIRE(s.ok());
+  Record(s->get(), "2026-11-16T09:00:00Z", {{"x", "", "", ""}, {"y", "", "", ""}});
+  RecordCovering(s->get(), "2026-11-23T09:00:00Z", {{"x", "", "", ""}}, {"a.example"});
+  CHECK(Keys((*s)->Gone("2026-11-23T09:00:00Z", 7)) == std::vector<std::string>{"y"});
+}
+
+TEST_CASE("store: a version 1 store is migrated and keeps its runs") {
+  std::string path = TempStore();
+  {
+    sqlite3* db;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    // The schema as karta 0.1 wrote it, with one run.
+    const char* v1 =
+        "CREATE TABLE schema_version(version INTEGER NOT NULL);"
+        "INSERT INTO schema_version VALUES(1);"
+        "CREATE TABLE runs(id INTEGER PRIMARY KEY, as_of TEXT NOT NULL, recorded_at TEXT NOT "
+        "NULL, records INTEGER NOT NULL DEFAULT 0, new INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE ads(key TEXT PRIMARY KEY, cluster TEXT NOT NULL DEFAULT '', kommun TEXT "
+        "NOT NULL DEFAULT '', posted_at TEXT NOT NULL DEFAULT '', first_seen TEXT NOT NULL, "
+        "last_seen TEXT NOT NULL, first_run INTEGER NOT NULL, last_run INTEGER NOT NULL, "
+        "times_seen INTEGER NOT NULL DEFAULT 1);"
+        "CREATE TABLE sightings(run INTEGER NOT NULL, key TEXT NOT NULL, cluster TEXT NOT NULL "
+        "DEFAULT '', kommun TEXT NOT NULL DEFAULT '', PRIMARY KEY(run, key)) WITHOUT ROWID;"
+        "INSERT INTO runs VALUES(1, '2026-11-16T09:00:00Z', '2026-11-16T09:00:00Z', 2, 2);"
+        "INSERT INTO ads VALUES('x', '', 'Solna', '', '2026-11-16T09:00:00Z', "
+        "'2026-11-16T09:00:00Z', 1, 1, 1);"
+        "INSERT INTO ads VALUES('y', '', 'Solna', '', '2026-11-16T09:00:00Z', "
+        "'2026-11-16T09:00:00Z', 1, 1, 1);"
+        "INSERT INTO sightings VALUES(1, 'x', '', 'Solna'), (1, 'y', '', 'Solna');";
+    REQUIRE(sqlite3_exec(db, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = Store::Open(path, true);
+  REQUIRE(s.ok());
+  CHECK((*s)->schema_version() == Store::kSchemaVersion);
+  RecordCovering(s->get(), "2026-11-23T09:00:00Z", {{"x", "", "Solna", "", "a.example"}},
+                 {"a.example"});
+  CHECK(Keys((*s)->Gone("2026-11-23T09:00:00Z", 7)) == std::vector<std::string>{"y"});
+  auto runs = (*s)->Runs();
+  REQUIRE(runs.ok());
+  REQUIRE(runs->size() == 2);
+  CHECK((*runs)[0].sites.empty());  // the old run: no coverage recorded (covers everything)
+}
+
+}  // namespace
+}  // namespace karta
