@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/dates.h"
 #include "lib/io.h"
 #include "lib/report.h"
 #include "tools/tools.h"
@@ -71,6 +72,7 @@ class Report : public Tool {
                     "Stockholm county)")
         ->type_name("PREFIX");
     app->add_option("--region-name", opts_.region_name, "Name of that region")->type_name("TEXT");
+    app->add_option("--tz", tz_, kTzHelp)->type_name("ZONE");
     app->add_option("--assets", assets_,
                     "Read leaflet.js and leaflet.css from DIR instead of the built-in copy")
         ->type_name("DIR");
@@ -95,7 +97,9 @@ class Report : public Tool {
 
     auto reader = CsvReader::Open(env.common.inputs, env.Csv());
     if (!reader.ok()) return reader.status();
-    ReportBuilder builder(region_prefix_);
+    auto tz = TimeZone::Load(tz_);
+    if (!tz.ok()) return tz.status().WithPrefix("--tz");
+    ReportBuilder builder(region_prefix_, *tz);
     if ((*reader)->header().empty()) {
       return Status::Data("the input is empty (no header row); nothing to report");
     }
@@ -126,6 +130,7 @@ class Report : public Tool {
   }
 
  private:
+  std::string tz_;
   Status LoadLeaflet() {
     std::string dir = assets_;
     if (dir.empty() && !kLeafletJs.empty()) {
