@@ -75,11 +75,11 @@ TEST_CASE("store: new, gone and trend over two weekly runs") {
   REQUIRE(s.ok());
   CHECK((*s)->schema_version() == Store::kSchemaVersion);
   Record(s->get(), "2026-11-16T09:00:00Z",
-         {{"a", "c1", "Solna", ""}, {"b", "c1", "Solna", ""}, {"c", "c2", "Stockholm", ""}});
+         {{"a", "c1", "Solna", "", ""}, {"b", "c1", "Solna", "", ""}, {"c", "c2", "Stockholm", "", ""}});
   // The next run, half an hour later in the day.
   Record(s->get(), "2026-11-23T09:30:00Z",
-         {{"b", "c1", "Solna", ""}, {"c", "c2", "Nacka", ""}, {"d", "", "Nacka", ""},
-          {"d", "c3", "", ""}});
+         {{"b", "c1", "Solna", "", ""}, {"c", "c2", "Nacka", "", ""}, {"d", "", "Nacka", "", ""},
+          {"d", "c3", "", "", ""}});
   CHECK(Keys((*s)->New("2026-11-23T09:30:00Z", 7)) == std::vector<std::string>{"d"});
   CHECK(Keys((*s)->Gone("2026-11-23T09:30:00Z", 7)) == std::vector<std::string>{"a"});
   // Looking two weeks back, everything is new.
@@ -112,8 +112,8 @@ TEST_CASE("store: an entry keeps its latest cluster and counts its runs") {
   std::string path = TempStore();
   auto s = Store::Open(path);
   REQUIRE(s.ok());
-  Record(s->get(), "2026-11-16T09:00:00Z", {{"a", "c1", "Solna", "2026-11-10T00:00:00Z"}});
-  Record(s->get(), "2026-11-23T09:00:00Z", {{"a", "c9", "", ""}});
+  Record(s->get(), "2026-11-16T09:00:00Z", {{"a", "c1", "Solna", "2026-11-10T00:00:00Z", ""}});
+  Record(s->get(), "2026-11-23T09:00:00Z", {{"a", "c9", "", "", ""}});
   auto e = (*s)->New("2026-11-23T09:00:00Z", 30);
   REQUIRE(e.ok());
   REQUIRE(e->size() == 1);
@@ -130,9 +130,9 @@ TEST_CASE("store: a run not committed leaves no trace") {
   {
     auto s = Store::Open(path);
     REQUIRE(s.ok());
-    Record(s->get(), "2026-11-16T09:00:00Z", {{"a", "", "", ""}});
+    Record(s->get(), "2026-11-16T09:00:00Z", {{"a", "", "", "", ""}});
     REQUIRE((*s)->BeginRun("2026-11-23T09:00:00Z").ok());
-    REQUIRE((*s)->Add({"b", "", "", ""}).ok());
+    REQUIRE((*s)->Add({"b", "", "", "", ""}).ok());
     // Destroyed without CommitRun.
   }
   auto s = Store::Open(path, true);
@@ -147,8 +147,8 @@ TEST_CASE("store: purge removes what was last seen before the cutoff") {
   std::string path = TempStore();
   auto s = Store::Open(path);
   REQUIRE(s.ok());
-  Record(s->get(), "2025-01-06T09:00:00Z", {{"old", "", "", ""}, {"both", "", "", ""}});
-  Record(s->get(), "2026-11-23T09:00:00Z", {{"both", "", "", ""}, {"new", "", "", ""}});
+  Record(s->get(), "2025-01-06T09:00:00Z", {{"old", "", "", "", ""}, {"both", "", "", "", ""}});
+  Record(s->get(), "2026-11-23T09:00:00Z", {{"both", "", "", "", ""}, {"new", "", "", "", ""}});
   auto p = (*s)->Purge("2025-11-23T09:00:00Z");
   REQUIRE(p.ok());
   CHECK(p->ads == 1);
@@ -272,8 +272,8 @@ TEST_CASE("store: ads without a site are covered by every run (stores from befor
   std::string path = TempStore();
   auto s = Store::Open(path);
   REQUIRE(s.ok());
-  Record(s->get(), "2026-11-16T09:00:00Z", {{"x", "", "", ""}, {"y", "", "", ""}});
-  RecordCovering(s->get(), "2026-11-23T09:00:00Z", {{"x", "", "", ""}}, {"a.example"});
+  Record(s->get(), "2026-11-16T09:00:00Z", {{"x", "", "", "", ""}, {"y", "", "", "", ""}});
+  RecordCovering(s->get(), "2026-11-23T09:00:00Z", {{"x", "", "", "", ""}}, {"a.example"});
   CHECK(Keys((*s)->Gone("2026-11-23T09:00:00Z", 7)) == std::vector<std::string>{"y"});
 }
 
