@@ -96,6 +96,25 @@ const std::vector<const char*>& Migrations() {
       "  covered INTEGER NOT NULL DEFAULT 1,"
       "  note TEXT NOT NULL DEFAULT '',"
       "  PRIMARY KEY(run, site));",
+      // 3 -> 4: counts per run and kommun (whole = 0) and per run (whole =
+      // 1, kommun ''), kept by CommitRun, so that `history trend` by week
+      // and kommun reads a few rows per run instead of every sighting.
+      "CREATE TABLE run_counts("
+      "  run INTEGER NOT NULL,"
+      "  whole INTEGER NOT NULL,"
+      "  kommun TEXT NOT NULL,"
+      "  ads INTEGER NOT NULL,"
+      "  new INTEGER NOT NULL,"
+      "  clusters INTEGER NOT NULL,"
+      "  PRIMARY KEY(run, whole, kommun));"
+      "INSERT INTO run_counts(run, whole, kommun, ads, new, clusters) "
+      "SELECT s.run, 0, s.kommun, count(*), sum(CASE WHEN a.first_run = s.run THEN 1 ELSE 0 END), "
+      "count(DISTINCT NULLIF(s.cluster, '')) FROM sightings s LEFT JOIN ads a ON a.key = s.key "
+      "GROUP BY s.run, s.kommun;"
+      "INSERT INTO run_counts(run, whole, kommun, ads, new, clusters) "
+      "SELECT s.run, 1, '', count(*), sum(CASE WHEN a.first_run = s.run THEN 1 ELSE 0 END), "
+      "count(DISTINCT NULLIF(s.cluster, '')) FROM sightings s LEFT JOIN ads a ON a.key = s.key "
+      "GROUP BY s.run;",
   };
   return m;
 }
@@ -175,8 +194,9 @@ int64_t PeriodDays(const Period& p) {
 
 Store::Store(std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool must_exist) {
-  auto db = IsPostgresUrl(path) ? OpenPgDb(path) : OpenSqliteDb(path, must_exist);
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool must_exist,
+                                           bool writes) {
+  auto db = IsPostgresUrl(path) ? OpenPgDb(path) : OpenSqliteDb(path, must_exist, writes);
   if (!db.ok()) return db.status();
   std::unique_ptr<Store> store(new Store(std::move(*db)));
   KARTA_RETURN_IF_ERROR(store->Migrate());
@@ -351,6 +371,23 @@ Result<RunSummary> Store::CommitRun() {
           "WHERE s.run = CAST($1 AS BIGINT) AND a.site <> ''",
           {run}));
   }
+  // Counts of this run, and of the runs after it: recording an earlier week
+  // after a later one moves the first sighting of the ads they share.
+  static const std::vector<std::string> kRecount = [] {
+    std::string runs =
+        "(SELECT id FROM runs WHERE id = CAST($1 AS BIGINT) OR as_of > CAST($2 AS TEXT))";
+    std::vector<std::string> out = {"DELETE FROM run_counts WHERE run IN " + runs};
+    for (bool whole : {false, true}) {
+      out.push_back(fmt::format(
+          "INSERT INTO run_counts(run, whole, kommun, ads, new, clusters) SELECT s.run, {}, {}, "
+          "count(*), sum(CASE WHEN a.first_run = s.run THEN 1 ELSE 0 END), "
+          "count(DISTINCT NULLIF(s.cluster, '')) FROM sightings s LEFT JOIN ads a ON "
+          "a.key = s.key WHERE s.run IN {} GROUP BY s.run{}",
+          whole ? 1 : 0, whole ? "''" : "s.kommun", runs, whole ? "" : ", s.kommun"));
+    }
+    return out;
+  }();
+  for (const std::string& sql : kRecount) KARTA_RETURN_IF_ERROR(Q(sql.c_str(), {run, as_of_}));
   KARTA_RETURN_IF_ERROR(Q("UPDATE runs SET records = CAST($2 AS BIGINT), new = CAST($3 AS BIGINT) "
                           "WHERE id = CAST($1 AS BIGINT)",
                           {run, std::to_string(r.records), std::to_string(r.new_keys)}));
@@ -473,12 +510,75 @@ Result<std::vector<Entry>> Store::Gone(const std::string& ref, int days) {
   return out;
 }
 
+namespace {
+
+// A run's time as the label of `unit` (week, month or day).
+std::string TimeLabel(int64_t t, const std::string& unit) {
+  if (unit == "week") return IsoWeek(t);
+  return FormatTime(t).substr(0, unit == "month" ? 7 : 10);
+}
+
+}  // namespace
+
+Result<std::optional<std::vector<TrendRow>>> Store::TrendFromRunCounts(
+    const std::vector<std::string>& by, bool posted) {
+  // The counts per run answer exactly when the groups are runs (one time
+  // dimension, each period holding one run) or runs and kommuner.
+  std::optional<size_t> time, kommun;
+  for (size_t i = 0; i < by.size(); ++i) {
+    if (by[i] == "kommun" && !kommun) {
+      kommun = i;
+    } else if ((by[i] == "week" || by[i] == "month" || by[i] == "day") && !time) {
+      time = i;
+    } else {
+      return std::optional<std::vector<TrendRow>>();
+    }
+  }
+  if (posted || !time || version_ < 4) return std::optional<std::vector<TrendRow>>();
+  std::map<int64_t, std::string> label;
+  std::set<std::string> labels;
+  bool one_run_each = true;
+  KARTA_RETURN_IF_ERROR(Q("SELECT id, as_of FROM runs", {}, [&](const SqlRow& r) {
+    auto t = ParseTime(r.Text(1));
+    std::string l = t.ok() ? TimeLabel(*t, by[*time]) : std::string();
+    if (l.empty() || !labels.insert(l).second) one_run_each = false;
+    label[r.Int(0)] = std::move(l);
+    return Status::Ok();
+  }));
+  if (!one_run_each) return std::optional<std::vector<TrendRow>>();
+  std::map<std::vector<std::string>, TrendRow> groups;
+  KARTA_RETURN_IF_ERROR(Q("SELECT run, kommun, ads, new, clusters FROM run_counts WHERE whole = "
+                          "CAST($1 AS BIGINT)",
+                          {kommun ? "0" : "1"}, [&](const SqlRow& r) {
+                            auto it = label.find(r.Int(0));
+                            if (it == label.end()) return Status::Ok();
+                            std::vector<std::string> g(by.size());
+                            g[*time] = it->second;
+                            if (kommun) g[*kommun] = r.Str(1);
+                            TrendRow& row = groups[g];
+                            row.group = std::move(g);
+                            row.ads = r.Int(2);
+                            row.new_ads = r.Int(3);
+                            row.clusters = r.Int(4);
+                            return Status::Ok();
+                          }));
+  std::vector<TrendRow> out;
+  out.reserve(groups.size());
+  for (auto& [g, row] : groups) out.push_back(std::move(row));
+  return std::optional<std::vector<TrendRow>>(std::move(out));
+}
+
 Result<std::vector<TrendRow>> Store::Trend(const std::vector<std::string>& by, bool posted) {
   for (const auto& d : by) {
     if (d != "kommun" && d != "cluster" && d != "week" && d != "month" && d != "day") {
       return Status::Usage(fmt::format(
           "--by {}: not a dimension of the history (use kommun, cluster, week, month, day)", d));
     }
+  }
+  auto fast = TrendFromRunCounts(by, posted);
+  if (!fast.ok() || fast->has_value()) {
+    if (!fast.ok()) return fast.status();
+    return std::move(**fast);
   }
   struct Acc {
     std::set<std::string> keys, fresh, clusters;
@@ -510,14 +610,8 @@ Result<std::vector<TrendRow>> Store::Trend(const std::vector<std::string>& by, b
               g.emplace_back(q.Text(2));
             } else if (d == "cluster") {
               g.emplace_back(q.Text(1));
-            } else if (!t) {
-              g.emplace_back();
-            } else if (d == "week") {
-              g.push_back(IsoWeek(*t));
-            } else if (d == "month") {
-              g.push_back(FormatTime(*t).substr(0, 7));
             } else {
-              g.push_back(FormatTime(*t).substr(0, 10));
+              g.push_back(t ? TimeLabel(*t, d) : std::string());
             }
           }
           Acc& a = groups[g];
@@ -551,6 +645,9 @@ Result<PurgeSummary> Store::Purge(const std::string& cutoff) {
   };
   Status s = del("DELETE FROM run_sites WHERE run IN (SELECT id FROM runs WHERE as_of < $1)",
                  nullptr);
+  if (s.ok()) {
+    s = del("DELETE FROM run_counts WHERE run IN (SELECT id FROM runs WHERE as_of < $1)", nullptr);
+  }
   if (s.ok()) {
     s = del("DELETE FROM sightings WHERE run IN (SELECT id FROM runs WHERE as_of < $1)",
             &p.sightings);

@@ -157,12 +157,15 @@ struct ClaimResult {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (creating if needed, unless `must_exist`) and migrates the store:
   // an SQLite file, or a PostgreSQL server for a postgresql:// URL (the
   // database must exist; the tables are created on first use).
-  static Result<std::unique_ptr<Store>> Open(const std::string& path, bool must_exist = false);
+  // `writes`: the caller will write (record, purge, claim): an SQLite store is
+  // checked whole first (quick_check); readers skip that cost.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, bool must_exist = false,
+                                             bool writes = true);
   ~Store();  // rolls back a run not committed
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -238,6 +241,10 @@ class Store {
   Status Migrate();
   Status Q(const char* sql, const std::vector<std::string>& params,
            const std::function<Status(const class SqlRow&)>& each = nullptr);
+  // Trend from the counts CommitRun keeps per run, when they answer exactly;
+  // an empty optional when the slow path over every sighting must.
+  Result<std::optional<std::vector<TrendRow>>> TrendFromRunCounts(
+      const std::vector<std::string>& by, bool posted);
   Result<std::vector<Person>> Gather(const char* where, const std::vector<std::string>& params,
                                      const std::string& new_since, const std::string& now);
 

@@ -513,7 +513,8 @@ class History : public Tool {
     }
     auto tz = TimeZone::Load(o_.tz.empty() ? TimeZone::Default().name() : o_.tz);
     if (!tz.ok()) return tz.status().WithPrefix("--tz");
-    auto store = Store::Open(o_.store, *action != Action::kRecord);
+    const bool writes = *action == Action::kRecord || *action == Action::kPurge;
+    auto store = Store::Open(o_.store, *action != Action::kRecord, writes);
     if (!store.ok()) return store.status();
     if (*action == Action::kRecord) {
       if (as_of.empty()) as_of = FormatTime(static_cast<int64_t>(std::time(nullptr)));
