@@ -1,6 +1,8 @@
 #include "lib/crawl.h"
 
 #include <charconv>
+#include <ctime>
+#include <utility>
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -35,7 +37,8 @@ CREATE TABLE IF NOT EXISTS pages (
   last_modified TEXT NOT NULL DEFAULT '',
   sha256 TEXT NOT NULL DEFAULT '',
   status INTEGER NOT NULL DEFAULT 0,
-  row BLOB
+  row BLOB,
+  done_at INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS pages_frontier ON pages (queued_run, done_run, seq);
 )";
@@ -69,7 +72,63 @@ std::vector<std::string> DecodeRow(const void* data, int n) {
   return out;
 }
 
+// States from before a column existed get it (rows kept for 304s; the time
+// a page was last written, for purge).
+Status AddMissingColumns(sqlite3* db, const std::string& path) {
+  static constexpr std::pair<const char*, const char*> kColumns[] = {
+      {"row", "ALTER TABLE pages ADD COLUMN row BLOB"},
+      {"done_at", "ALTER TABLE pages ADD COLUMN done_at INTEGER NOT NULL DEFAULT 0"}};
+  for (const auto& [name, alter] : kColumns) {
+    sqlite3_stmt* probe = nullptr;
+    std::string sql = fmt::format("SELECT {} FROM pages LIMIT 0", name);
+    bool missing = sqlite3_prepare_v2(db, sql.c_str(), -1, &probe, nullptr) != SQLITE_OK;
+    sqlite3_finalize(probe);
+    if (missing && sqlite3_exec(db, alter, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Status::Io(fmt::format("{}: crawl state: {}", path, sqlite3_errmsg(db)));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Result<int64_t> CrawlState::Purge(const std::string& path, int64_t cutoff) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Status::Io(fmt::format("{}: cannot open the crawl state: {}", path, msg));
+  }
+  sqlite3_busy_timeout(db, 5000);
+  auto exec = [&](const std::string& sql) -> Status {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      return Status::Io(fmt::format("{}: crawl state: {} (is it a fetch --state file?)", path,
+                                    msg));
+    }
+    return Status::Ok();
+  };
+  Status st = exec("PRAGMA secure_delete=ON; BEGIN IMMEDIATE;");
+  if (st.ok()) st = AddMissingColumns(db, path);
+  int64_t removed = 0;
+  if (st.ok()) {
+    // Pages written before the cutoff, and pages with no time (from states
+    // older than the column: their age is unknown, so they count as old);
+    // the frontier of an interrupted run stays, so that --resume finds it.
+    st = exec(fmt::format(
+        "DELETE FROM pages WHERE done_at < {} AND NOT (done_run < queued_run AND queued_run = "
+        "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'run'));",
+        cutoff));
+    removed = sqlite3_changes64(db);
+  }
+  if (st.ok()) st = exec("COMMIT; PRAGMA wal_checkpoint(TRUNCATE); VACUUM;");
+  if (!st.ok()) exec("ROLLBACK");
+  sqlite3_close(db);
+  if (!st.ok()) return st;
+  return removed;
+}
 
 Status CrawlState::Exec(const char* sql) {
   char* err = nullptr;
@@ -106,12 +165,7 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
   if (!schema.ok()) {
     return Status::Data(fmt::format("{}: not a karta crawl state ({})", path, schema.message()));
   }
-  // A state from before rows were kept gets the column.
-  sqlite3_stmt* probe = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT row FROM pages LIMIT 0", -1, &probe, nullptr) != SQLITE_OK) {
-    KARTA_RETURN_IF_ERROR(s->Exec("ALTER TABLE pages ADD COLUMN row BLOB"));
-  }
-  sqlite3_finalize(probe);
+  KARTA_RETURN_IF_ERROR(AddMissingColumns(db, path));
   auto run = s->GetMeta("run");
   if (!run.ok()) return run.status();
   // Values read from disk may be damaged: parse without throwing (std::stoll
@@ -160,9 +214,9 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
       &s->queue_stmt_));
   KARTA_RETURN_IF_ERROR(prep(
       "INSERT INTO pages (url, queued_run, done_run, depth, kind, etag, last_modified, sha256, "
-      "status, row) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(url) DO UPDATE "
-      "SET queued_run = ?2, done_run = ?2, etag = ?5, last_modified = ?6, sha256 = ?7, "
-      "status = ?8, row = COALESCE(?9, row)",
+      "status, row, done_at) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+      "ON CONFLICT(url) DO UPDATE SET queued_run = ?2, done_run = ?2, etag = ?5, "
+      "last_modified = ?6, sha256 = ?7, status = ?8, row = COALESCE(?9, row), done_at = ?10",
       &s->done_stmt_));
   KARTA_RETURN_IF_ERROR(prep(
       "SELECT url, depth, kind, queued_run, done_run, etag, last_modified, sha256, status, row "
@@ -249,6 +303,7 @@ Status CrawlState::MarkDone(const Page& p, int64_t out_bytes) {
     row = EncodeRow(p.row);
     sqlite3_bind_blob(s, 9, row.data(), static_cast<int>(row.size()), SQLITE_STATIC);
   }
+  sqlite3_bind_int64(s, 10, static_cast<int64_t>(std::time(nullptr)));
   if (sqlite3_step(s) != SQLITE_DONE) {
     std::string msg = sqlite3_errmsg(Db(db_));
     Exec("ROLLBACK");

@@ -75,6 +75,12 @@ class CrawlState {
   // Counts for this run.
   int64_t done_count() const { return done_count_; }
 
+  // Removes the pages last written before `cutoff` (seconds since 1970),
+  // and pages of unknown age, with their rows, from the state file at
+  // `path`; keeps the frontier of an interrupted run; rewrites the file
+  // (secure_delete, VACUUM) so that nothing removed stays in free pages.
+  // Returns the number of pages removed.
+  static Result<int64_t> Purge(const std::string& path, int64_t cutoff);
   // A free-form value kept with the state (e.g. the profile in use).
   Result<std::string> GetMeta(std::string_view key);
   Status SetMeta(std::string_view key, std::string_view value);

@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iterator>
 
 #include <doctest/doctest.h>
 
@@ -101,6 +104,63 @@ TEST_CASE("crawl: damaged-state-number is an error, not an abort") {
   CHECK(s.status().message().find("the crawl state is damaged (run is 'x9999") != std::string::npos);
   std::string cmd = std::string("rm -rf ") + dir;
   CHECK(std::system(cmd.c_str()) == 0);
+}
+
+TEST_CASE("crawl: purge removes pages written before the cutoff, rows and all") {
+  char dir[] = "/tmp/karta-crawl-XXXXXX";
+  REQUIRE(mkdtemp(dir));
+  std::string path = std::string(dir) + "/state.db";
+  {
+    auto s = CrawlState::Open(path, false);
+    REQUIRE(s.ok());
+    for (const char* url : {"http://a.example/old", "http://a.example/new"}) {
+      CrawlState::Page p;
+      p.url = url;
+      p.kind = "ad";
+      p.status = 200;
+      p.row = {"Rubrik", std::string("text of ") + url};
+      REQUIRE((*s)->Queue(url, 1, "ad").ok());
+      REQUIRE((*s)->MarkDone(p, 10).ok());
+    }
+  }
+  // Date the old page back a year.
+  {
+    sqlite3* db;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "UPDATE pages SET done_at = done_at - 366 * 86400 WHERE url LIKE '%old'",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  // An interrupted second run: a page queued, not done.
+  {
+    auto s = CrawlState::Open(path, false);
+    REQUIRE(s.ok());
+    REQUIRE((*s)->Queue("http://a.example/pending", 1, "ad").ok());
+  }
+  int64_t cutoff = static_cast<int64_t>(std::time(nullptr)) - 30 * 86400;
+  auto n = CrawlState::Purge(path, cutoff);
+  REQUIRE(n.ok());
+  CHECK(*n == 1);
+  {
+    auto s = CrawlState::Open(path, true);  // resume: the frontier is still there
+    REQUIRE(s.ok());
+    CHECK(!(*s)->Lookup("http://a.example/old")->has_value());
+    auto kept = (*s)->Lookup("http://a.example/new");
+    REQUIRE(kept.ok());
+    REQUIRE(kept->has_value());
+    CHECK((**kept).row.size() == 2);
+    auto frontier = (*s)->Frontier();
+    REQUIRE(frontier.ok());
+    REQUIRE(frontier->size() == 1);
+    CHECK((*frontier)[0].url == "http://a.example/pending");
+  }
+  // Nothing of the removed page is left in the file.
+  std::ifstream f(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  CHECK(bytes.find("a.example/old") == std::string::npos);
+  CHECK(CrawlState::Purge(std::string(dir) + "/none.db", cutoff).status().code() ==
+        Status::Code::kIo);
 }
 
 }  // namespace karta

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "lib/audit.h"
+#include "lib/crawl.h"
 #include "lib/store.h"
 
 namespace karta {
@@ -92,15 +93,9 @@ Result<std::vector<PurgeLine>> PurgeAll(const PurgeTargets& t, int64_t cutoff) {
     out.push_back({"dedupe state", t.dedupe_state, *r, "records"});
   }
   if (!t.crawl_state.empty()) {
-    struct stat sb;
-    int64_t removed = 0;
-    if (::stat(t.crawl_state.c_str(), &sb) == 0 && sb.st_mtime < cutoff) {
-      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        ::unlink((t.crawl_state + suffix).c_str());
-      }
-      removed = 1;
-    }
-    out.push_back({"crawl state", t.crawl_state, removed, "files"});
+    auto r = CrawlState::Purge(t.crawl_state, cutoff);
+    if (!r.ok()) return r.status();
+    out.push_back({"crawl state", t.crawl_state, *r, "pages"});
   }
   if (!t.warc_dir.empty()) {
     auto r = PurgeWarcDir(t.warc_dir, cutoff);

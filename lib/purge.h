@@ -7,9 +7,9 @@
 //                      unknown, so they are treated as old); the contact
 //                      hashes (idents) of removed records; then VACUUM with
 //                      secure_delete, so no free page keeps them
-//   crawl state        HOOK: the crawl state holds no per-page time yet (the
-//                      crawl engine is being moved into lib/crawl); a state
-//                      file last written before the cutoff is removed whole
+//   crawl state        CrawlState::Purge: pages (URL, validators, the row kept
+//                      for 304s) last written before the cutoff, and pages
+//                      of unknown age; then VACUUM with secure_delete
 //   outreach records   HOOK: the outreach tables are not in this branch; when
 //                      they land, their purge goes in PurgeAll beside the
 //                      history store's

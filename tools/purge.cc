@@ -24,8 +24,9 @@ is not left in free pages:
   --store FILE         history store: ads last seen before the cutoff
   --dedupe-state FILE  dedupe state: records dated before the cutoff (and
                        undated ones), with their contact hashes
-  --crawl-state FILE   crawl state: removed whole if last written before the
-                       cutoff (it has no per-page dates yet)
+  --crawl-state FILE   crawl state: pages last fetched before the cutoff (URL,
+                       validators and the row kept for 304s; an interrupted
+                       run's frontier stays for --resume)
   --warc-dir DIR       WARC files (*.warc, *.warc.gz) last modified before it
   --audit              the audit log's lines before it (KARTA_AUDIT_LOG or
                        the config file; or --audit-log FILE)
