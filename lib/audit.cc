@@ -15,33 +15,14 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "lib/text.h"
+
 namespace karta {
 namespace {
 
 std::atomic<int64_t> g_records_in{-1};
 std::atomic<int64_t> g_records_out{-1};
 
-std::string JsonEscape(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
 
 bool SecretOption(std::string_view name) {
   while (!name.empty() && name.front() == '-') name.remove_prefix(1);
@@ -173,19 +154,19 @@ Result<std::string> Sha256File(const std::string& path) {
 }
 
 std::string AuditLine(const AuditEntry& e) {
-  std::string s = "{\"time\":" + JsonEscape(Rfc3339Utc(e.time));
-  s += ",\"user\":" + JsonEscape(e.user);
-  s += ",\"host\":" + JsonEscape(e.host);
-  s += ",\"tool\":" + JsonEscape(e.tool);
+  std::string s = "{\"time\":" + JsonString(Rfc3339Utc(e.time));
+  s += ",\"user\":" + JsonString(e.user);
+  s += ",\"host\":" + JsonString(e.host);
+  s += ",\"tool\":" + JsonString(e.tool);
   s += ",\"args\":[";
-  for (size_t i = 0; i < e.args.size(); ++i) s += (i ? "," : "") + JsonEscape(e.args[i]);
+  for (size_t i = 0; i < e.args.size(); ++i) s += (i ? "," : "") + JsonString(e.args[i]);
   s += "],\"inputs\":[";
   for (size_t i = 0; i < e.inputs.size(); ++i) {
-    s += (i ? "," : "") + std::string("{\"path\":") + JsonEscape(e.inputs[i].first) +
-         ",\"sha256\":" + JsonEscape(e.inputs[i].second) + "}";
+    s += (i ? "," : "") + std::string("{\"path\":") + JsonString(e.inputs[i].first) +
+         ",\"sha256\":" + JsonString(e.inputs[i].second) + "}";
   }
   s += "],\"outputs\":[";
-  for (size_t i = 0; i < e.outputs.size(); ++i) s += (i ? "," : "") + JsonEscape(e.outputs[i]);
+  for (size_t i = 0; i < e.outputs.size(); ++i) s += (i ? "," : "") + JsonString(e.outputs[i]);
   s += "]";
   if (e.records_in >= 0) s += fmt::format(",\"records_in\":{}", e.records_in);
   if (e.records_out >= 0) s += fmt::format(",\"records_out\":{}", e.records_out);

@@ -13,6 +13,7 @@
 #include "lib/basemap.h"
 #include "lib/suppress.h"
 #include "lib/table.h"
+#include "lib/text.h"
 
 namespace karta {
 namespace {
@@ -121,35 +122,7 @@ std::string HtmlEscape(std::string_view s) {
   return out;
 }
 
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                   (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
-                    static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
-          // U+2028/U+2029 end a line in older JavaScript.
-          out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-          i += 2;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
-}
+static std::string ScriptJson(std::string_view s) { return JsonString(s, /*for_script=*/true); }
 
 struct ReportBuilder::Impl {
   std::optional<size_t> kommun, kommunkod, place, lat, lon, cluster, posted_at, young, under18;
@@ -525,10 +498,10 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     pts += fmt::format(
         "{{\"name\":{},\"kommun\":{},\"lat\":{},\"lon\":{},\"ads\":{},\"adsText\":{},"
         "\"adv\":{},\"advText\":{},\"young\":{}}}",
-        JsonString(p->place), JsonString(p->kommun), FormatNumber(*p->lat), FormatNumber(*p->lon),
-        num(p->c.ads, sh.ads_hidden), JsonString(sh.ads),
+        ScriptJson(p->place), ScriptJson(p->kommun), FormatNumber(*p->lat), FormatNumber(*p->lon),
+        num(p->c.ads, sh.ads_hidden), ScriptJson(sh.ads),
         m.cluster ? num(static_cast<int64_t>(p->c.clusters.size()), sh.adv_hidden) : "null",
-        JsonString(m.cluster ? sh.adv : "–"), JsonString(m.young ? sh.young : "–"));
+        ScriptJson(m.cluster ? sh.adv : "–"), ScriptJson(m.young ? sh.young : "–"));
   }
   if (unmapped > 0) {
     h += fmt::format("<p class=\"meta\">{} annonser på platser utan koordinater syns inte på "
@@ -663,8 +636,8 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   // and marks the page as rendered.
   h += BasemapScript();  // land and water, label placement (lib/basemap.h)
   h += "<script>\nvar KARTA = {\"places\": [\n" + pts + "\n], \"maxAds\": " +
-       std::to_string(max_ads) + ", \"tiles\": " + JsonString(opts.tiles) +
-       ", \"tilesAttribution\": " + JsonString(opts.tiles_attribution) + "};\n";
+       std::to_string(max_ads) + ", \"tiles\": " + ScriptJson(opts.tiles) +
+       ", \"tilesAttribution\": " + ScriptJson(opts.tiles_attribution) + "};\n";
   h += R"((function () {
   var D = KARTA;
   if (typeof L === 'undefined') throw new Error('Leaflet is missing from the report');
@@ -752,13 +725,13 @@ std::string ReportBuilder::GeoJson(const ReportOptions& opts) const {
         "\"properties\": {{\"place\": {}, \"kommun\": {}, \"kommunkod\": {}, \"ads\": {}, "
         "\"ads_shown\": {}, \"advertisers\": {}, \"advertisers_shown\": {}, \"young\": {}, "
         "\"young_shown\": {}, \"under18\": {}, \"under18_shown\": {}}}}}",
-        FormatNumber(*p->lon), FormatNumber(*p->lat), JsonString(p->place), JsonString(p->kommun),
-        JsonString(p->kommunkod), num(p->c.ads, sh.ads_hidden), JsonString(sh.ads),
-        m.cluster ? num(adv, sh.adv_hidden) : "null", m.cluster ? JsonString(sh.adv) : "null",
+        FormatNumber(*p->lon), FormatNumber(*p->lat), ScriptJson(p->place), ScriptJson(p->kommun),
+        ScriptJson(p->kommunkod), num(p->c.ads, sh.ads_hidden), ScriptJson(sh.ads),
+        m.cluster ? num(adv, sh.adv_hidden) : "null", m.cluster ? ScriptJson(sh.adv) : "null",
         m.young ? num(p->c.young, sh.young_hidden) : "null",
-        m.young ? JsonString(sh.young) : "null",
+        m.young ? ScriptJson(sh.young) : "null",
         m.under18 ? num(p->c.under18, sh.under18_hidden) : "null",
-        m.under18 ? JsonString(sh.under18) : "null");
+        m.under18 ? ScriptJson(sh.under18) : "null");
   }
   out += first ? "]}\n" : "\n]}\n";
   return out;

@@ -90,8 +90,6 @@ std::string Suppressed(int64_t n, int min_count);
 // Escapes text for HTML element content and attribute values.
 std::string HtmlEscape(std::string_view s);
 
-// A JSON string literal that is also safe inside <script> (no "</script>").
-std::string JsonString(std::string_view s);
 
 }  // namespace karta
 

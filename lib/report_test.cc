@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "lib/text.h"
+
 namespace karta {
 namespace {
 
@@ -15,9 +17,11 @@ TEST_CASE("small counts are suppressed") {
 
 TEST_CASE("escaping for HTML and for JSON inside <script>") {
   CHECK(HtmlEscape("<b>\"Ö&'") == "&lt;b&gt;&quot;Ö&amp;&#39;");
-  CHECK(JsonString("</script><!--") == "\"\\u003c/script\\u003e\\u003c!--\"");
-  CHECK(JsonString("a\"b\\\n") == "\"a\\\"b\\\\\\n\"");
-  CHECK(JsonString("x\xE2\x80\xA8y") == "\"x\\u2028y\"");
+  CHECK(JsonString("</script><!--", /*for_script=*/true) == "\"\\u003c/script\\u003e\\u003c!--\"");
+  CHECK(JsonString("a\"b\\\n", /*for_script=*/true) == "\"a\\\"b\\\\\\n\"");
+  CHECK(JsonString("x\xE2\x80\xA8y", /*for_script=*/true) == "\"x\\u2028y\"");
+  // Outside a script: < and U+2028 stay, control characters do not.
+  CHECK(JsonString("<a>\x01\xE2\x80\xA8") == "\"<a>\\u0001\xE2\x80\xA8\"");
 }
 
 TEST_CASE("the report holds counts, never the other columns") {

@@ -13,6 +13,7 @@
 #include "lib/csv.h"
 #include "lib/collate.h"
 #include "lib/intern.h"
+#include "lib/text.h"
 
 namespace karta {
 namespace {
@@ -60,25 +61,6 @@ int CompareKeys(const std::vector<std::string>& a, const std::vector<std::string
   return 0;
 }
 
-void AppendJsonString(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          *out += fmt::format("\\u{:04x}", c);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
 
 }  // namespace
 

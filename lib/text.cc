@@ -449,4 +449,42 @@ std::string NormalizeSpace(std::string_view s) {
   return out;
 }
 
+void AppendJsonString(std::string* out, std::string_view s, bool for_script) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '"': *out += "\\\""; continue;
+      case '\\': *out += "\\\\"; continue;
+      case '\n': *out += "\\n"; continue;
+      case '\r': *out += "\\r"; continue;
+      case '\t': *out += "\\t"; continue;
+      default: break;
+    }
+    if (c < 0x20 || (for_script && (c == '<' || c == '>' || c == '&'))) {
+      *out += "\\u00";
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+    } else if (for_script && c == 0xE2 && i + 2 < s.size() &&
+               static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
+                static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      // U+2028/U+2029 end a line in older JavaScript.
+      *out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out->push_back(static_cast<char>(c));
+    }
+  }
+  out->push_back('"');
+}
+
+std::string JsonString(std::string_view s, bool for_script) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  AppendJsonString(&out, s, for_script);
+  return out;
+}
+
 }  // namespace karta

@@ -90,6 +90,12 @@ bool AtWordBoundaries(std::string_view s, size_t begin, size_t end);
 // Collapses runs of Unicode white space to one ASCII space and trims the ends.
 std::string NormalizeSpace(std::string_view s);
 
+// Appends `s` as a JSON string literal, quotes included (", \ and control
+// characters escaped). With `for_script`, also <, >, & and U+2028/U+2029, so
+// that the literal is safe inside an HTML <script> element.
+void AppendJsonString(std::string* out, std::string_view s, bool for_script = false);
+std::string JsonString(std::string_view s, bool for_script = false);
+
 }  // namespace karta
 
 #endif  // KARTA_LIB_TEXT_H_
