@@ -3,8 +3,8 @@
 #
 #   scripts/fuzz.sh [--seconds N | --cpu-seconds N] [--build DIR] [NAME...]
 #
-# NAME is a target without "_fuzz" (csv, html, warc, robots, rules, routine,
-# extract, gazetteer); none means all. Each runs N seconds (default 600)
+# NAME is a target without "_fuzz" (csv, dates, extract, gazetteer, html,
+# robots, routine, rules, warc); none means all. Each runs N seconds (default 600)
 # from its seed corpus fuzz/corpus/NAME/ plus a working corpus kept in
 # DIR/corpus/NAME/ (so longer runs build on earlier ones; the repository's
 # seeds are never written). Without --build, builds build-fuzz/ first
