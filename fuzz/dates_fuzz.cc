@@ -10,7 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const karta::TimeZone& tz = karta::TimeZone::Default();
   karta::DateOptions with_ref;
   with_ref.ref = 1795000000;  // 2026-11-18
-  for (const karta::DateOptions* o : {&with_ref, static_cast<const karta::DateOptions*>(nullptr)}) {
+  const karta::DateOptions* options[] = {&with_ref, nullptr};
+  for (const karta::DateOptions* o : options) {
     karta::DateOptions plain;
     auto t = karta::ReadDate(text, o ? *o : plain);
     if (t) {

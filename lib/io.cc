@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -122,8 +123,24 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path, in
           "{}: is not a regular file, a pipe or a character device; refusing to write to it", path));
     }
   }
+  // An unnamed file in the target's folder, linked under a temporary name
+  // and renamed over the target by Commit(): until then it has no name, so
+  // even a kill -9 leaves no partial file behind.
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    std::string self = fmt::format("/proc/self/fd/{}", fd);
+    if (::access(self.c_str(), F_OK) == 0) {
+      ::fchmod(fd, static_cast<mode_t>(mode));
+      auto out = std::unique_ptr<OutputFile>(new OutputFile(fd, path, self, false));
+      out->unnamed_ = true;
+      return out;
+    }
+    ::close(fd);  // no /proc to link it by: a named temporary file instead
+  }
   std::string tmpl = path + ".tmp-XXXXXX";
-  int fd = ::mkstemp(tmpl.data());
+  fd = ::mkstemp(tmpl.data());
   if (fd < 0) {
     return Status::Io(fmt::format("{}: cannot create output file: {}", path, std::strerror(errno)));
   }
@@ -134,7 +151,7 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path, in
 OutputFile::~OutputFile() {
   if (!temp_.empty() && !committed_) {
     ::close(fd_);
-    ::unlink(temp_.c_str());
+    if (!unnamed_) ::unlink(temp_.c_str());
   } else if (temp_.empty()) {
     // A stream: flush what is left; errors here have nowhere to go.
     (void)Flush();
@@ -185,7 +202,31 @@ Status OutputFile::Commit() {
     }
     return Status::Ok();
   }
-  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+  if (unnamed_) {
+    // Give the unnamed file a temporary name beside the target.
+    if (::fsync(fd_) != 0) {
+      int err = errno;
+      ::close(fd_);
+      committed_ = true;
+      return Status::Io(fmt::format("{}: cannot write output file: {}", name_, std::strerror(err)));
+    }
+    std::random_device random;
+    std::string link;
+    int err = EEXIST;
+    for (int attempt = 0; attempt < 100 && err == EEXIST; ++attempt) {
+      link = fmt::format("{}.tmp-{:08x}", name_, random());
+      err = ::linkat(AT_FDCWD, temp_.c_str(), AT_FDCWD, link.c_str(), AT_SYMLINK_FOLLOW) == 0
+                ? 0
+                : errno;
+    }
+    ::close(fd_);
+    if (err != 0) {
+      committed_ = true;
+      return Status::Io(fmt::format("{}: cannot put the output file in place: {}", name_,
+                                    std::strerror(err)));
+    }
+    temp_ = link;
+  } else if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
     return Status::Io(fmt::format("{}: cannot write output file: {}", name_, std::strerror(errno)));
   }
   // Checked again just before the rename: whatever appeared at the path since
@@ -207,6 +248,32 @@ Status OutputFile::Commit() {
   }
   committed_ = true;
   return Status::Ok();
+}
+
+std::string TempFolder() {
+  const char* t = std::getenv("TMPDIR");
+  return t && *t ? std::string(t) : std::string("/tmp");
+}
+
+Result<int> OpenUnnamedTemp(const std::string& dir) {
+  std::string d = dir.empty() ? TempFolder() : dir;
+  int fd = ::open(d.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+  if (errno == EISDIR || errno == EOPNOTSUPP || errno == EINVAL) {
+    // No O_TMPFILE here: a named file, unlinked before anything is written.
+    std::string tmpl = d + "/karta-XXXXXX";
+    fd = ::mkostemp(tmpl.data(), O_CLOEXEC);  // mode 0600
+    if (fd >= 0) {
+      ::unlink(tmpl.c_str());
+      return fd;
+    }
+  }
+  int err = errno;
+  Status st = Status::Io(fmt::format("{}: cannot create a temporary file: {} (set TMPDIR to a "
+                                     "writable folder with space)",
+                                     d, std::strerror(err)));
+  errno = err;
+  return st;
 }
 
 }  // namespace karta

@@ -49,9 +49,13 @@ class InputFile {
 //   "-" or ""                   stdout.
 //   /dev/stdout, /dev/stderr,   the process's own descriptor, duplicated:
 //   /dev/fd/N, /proc/self/fd/N  written in place, never opened or replaced.
-//   no such file, or a regular  PATH.tmp-XXXXXX (mode `mode`, created with
-//   file                        O_EXCL) in the same directory, renamed over
-//                               PATH by Commit(): the file appears complete.
+//   no such file, or a regular  an unnamed file (O_TMPFILE, mode `mode`) in
+//   file                        the same directory, linked as PATH.tmp-XXXXXXXX
+//                               and renamed over PATH by Commit(): the file
+//                               appears complete, and a kill -9 before Commit
+//                               leaves nothing. Where O_TMPFILE or /proc is
+//                               missing, PATH.tmp-XXXXXX (O_EXCL) from the
+//                               start, removed unless committed.
 //   a FIFO, a socket, a         opened for writing and written in place (no
 //   character device            temporary file, no rename): `-o /dev/null`,
 //                               `-o fifo` and `-o >(gzip > x.gz)` work.
@@ -110,7 +114,20 @@ class OutputFile {
   size_t buffered_ = 0;
   bool committed_ = false;
   bool owns_fd_ = false;  // an in-place stream opened (or duplicated) here
+  bool unnamed_ = false;  // temp_ is /proc/self/fd/N of an O_TMPFILE file
 };
+
+// The folder for temporary files: $TMPDIR, else /tmp.
+std::string TempFolder();
+
+// A temporary file without a name, for spills that may hold personal data:
+// created with O_TMPFILE in `dir` (empty: TempFolder()), or where the file
+// system does not support that, created with mkstemp and unlinked at once.
+// Mode 0600, open for reading and writing; it goes away with its last
+// descriptor, so even kill -9 leaves nothing behind. The caller owns the
+// returned descriptor. The error names the folder and says what to do;
+// errno is left as the failing call set it.
+Result<int> OpenUnnamedTemp(const std::string& dir = "");
 
 }  // namespace karta
 

@@ -191,5 +191,48 @@ TEST_CASE("output: a link to a pipe is followed and written in place") {
   CHECK(TypeOf(fifo) == S_IFIFO);
 }
 
+TEST_CASE("output: before Commit the folder holds no file at all (kill -9 leaves nothing)") {
+  TempDir dir;
+  std::string path = dir.path + "/out.csv";
+  auto out = OutputFile::Open(path);
+  REQUIRE(out.ok());
+  REQUIRE((*out)->Write(std::string(200000, 'x')).ok());
+  REQUIRE((*out)->Flush().ok());
+  CHECK(std::system(("test -z \"$(ls -A '" + dir.path + "')\"").c_str()) == 0);
+  REQUIRE((*out)->Commit().ok());
+  CHECK(std::system(("test \"$(ls -A '" + dir.path + "')\" = out.csv").c_str()) == 0);
+  struct stat st;
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK(st.st_size == 200000);
+  CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("temp: an unnamed spill has no name in its folder, mode 0600, and reads back") {
+  TempDir dir;
+  auto fd = OpenUnnamedTemp(dir.path);
+  REQUIRE(fd.ok());
+  CHECK(std::system(("test -z \"$(ls -A '" + dir.path + "')\"").c_str()) == 0);
+  struct stat st;
+  REQUIRE(::fstat(*fd, &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(st.st_nlink == 0);  // gone with its descriptor, even after kill -9
+  // Written through /proc/self/fd/N as karta run does, read back by name.
+  std::string name = "/proc/self/fd/" + std::to_string(*fd);
+  REQUIRE(WriteTo(name, "url\nhttps://a.example/\n").ok());
+  int again = ::open(name.c_str(), O_RDONLY);
+  REQUIRE(again >= 0);
+  CHECK(Slurp(again) == "url\nhttps://a.example/\n");
+  ::close(again);
+  ::close(*fd);
+  CHECK(std::system(("test -z \"$(ls -A '" + dir.path + "')\"").c_str()) == 0);
+}
+
+TEST_CASE("temp: a folder that is not there is an error naming it and TMPDIR") {
+  auto fd = OpenUnnamedTemp("/nonexistent/karta-tmp");
+  REQUIRE(!fd.ok());
+  CHECK(fd.status().message().find("/nonexistent/karta-tmp") != std::string::npos);
+  CHECK(fd.status().message().find("TMPDIR") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace karta

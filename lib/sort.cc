@@ -17,6 +17,7 @@
 #include "lib/civil.h"
 #include "lib/cli.h"
 #include "lib/collate.h"
+#include "lib/io.h"
 #include "lib/table.h"
 
 namespace karta {
@@ -176,14 +177,13 @@ struct Entry {
 class RunFile {
  public:
   static Result<std::unique_ptr<RunFile>> Create(const std::string& dir) {
-    std::string path = dir + "/karta-sort-XXXXXX";
-    int fd = ::mkstemp(path.data());  // mode 0600
-    if (fd < 0) {
+    auto unnamed = OpenUnnamedTemp(dir);  // mode 0600, no name: gone even after kill -9
+    if (!unnamed.ok()) {
       return Status::Io(fmt::format("cannot create a temporary sort file in {}: {} (use -T DIR "
                                     "for a folder with space, or a larger --buffer-size)",
                                     dir, std::strerror(errno)));
     }
-    ::unlink(path.c_str());
+    int fd = *unnamed;
     FILE* f = ::fdopen(fd, "w+b");
     if (!f) {
       ::close(fd);
@@ -327,9 +327,7 @@ struct Sorter::Impl {
   }
 
   std::string TempDir() const {
-    if (!opts.temp_dir.empty()) return opts.temp_dir;
-    const char* t = std::getenv("TMPDIR");
-    return t && *t ? std::string(t) : std::string("/tmp");
+    return opts.temp_dir.empty() ? karta::TempFolder() : opts.temp_dir;
   }
 
   // Sorts the entries in memory and writes them as a run.

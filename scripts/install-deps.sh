@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config ccache clang-format clang-tidy
+  # fuzzing (scripts/build.sh fuzz, scripts/fuzz.sh): clang 15 and its libFuzzer
+  clang-15 libfuzzer-15-dev
   # libraries (see the dependency table in README.md)
   libcurl4-openssl-dev libcli11-dev libre2-dev libfmt-dev doctest-dev libxml2-dev libpq-dev
   libphonenumber-dev libutf8proc-dev libsqlite3-dev libtomlplusplus-dev libssl-dev

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # The test command: installs what is needed, builds a normal and an
-# ASan+UBSan build, runs every test on the normal build, the unit and CLI
-# tests on the sanitizer build, and a smoke run of the benches.
+# ASan+UBSan build, runs every test on the normal build, the unit, CLI and
+# hostile-input tests on the sanitizer build, each libFuzzer target for a
+# short fixed time over its seed corpus (clang-15, ASan + UBSan, build-fuzz/;
+# any finding fails), and a smoke run of the benches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh normal
 scripts/build.sh asan
+scripts/build.sh fuzz
 echo "== all tests (normal build)"
 ctest --test-dir build --output-on-failure -j "$(nproc)"
-echo "== unit and CLI tests (ASan + UBSan build)"
+echo "== unit, CLI and hostile-input tests (ASan + UBSan build)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -L 'unit|cli'
+  ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -L 'unit|cli|hostile'
+echo "== fuzz targets, each for a fixed time over its seed corpus (ASan + UBSan)"
+ctest --test-dir build-fuzz --output-on-failure -j "$(nproc)" -L fuzz
 echo "== bench smoke run"
 bench/run-all.sh --smoke

@@ -194,28 +194,43 @@ struct BuiltStage {
   bool sink = false;             // the last stage writes a table or report itself
 };
 
-// A temporary CSV file between the stages and a final sink stage; removed
-// when done (it may hold personal data: mode 0600).
+// A temporary CSV file between the stages and a final sink stage. It may
+// hold personal data, so it never has a name: an unnamed file (mode 0600,
+// lib/io OpenUnnamedTemp) reached through /proc/self/fd/N, which the writer
+// writes in place and each reader opens afresh. Closing it removes it, and
+// a kill -9 leaves nothing in $TMPDIR. Without /proc, a named file in
+// $TMPDIR, removed when done.
 class TempCsv {
  public:
   ~TempCsv() {
-    if (!path_.empty()) ::unlink(path_.c_str());
+    if (fd_ >= 0) ::close(fd_);
+    if (named_) ::unlink(path_.c_str());
   }
   Status Create() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/karta-run-XXXXXX";
-    int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) {
-      return Status::Io(fmt::format("{}: cannot create a temporary file: {}", tmpl,
-                                    std::strerror(errno)));
+    auto fd = OpenUnnamedTemp();
+    if (!fd.ok()) return fd.status();
+    fd_ = *fd;
+    path_ = fmt::format("/proc/self/fd/{}", fd_);
+    if (::access(path_.c_str(), R_OK | W_OK) == 0) return Status::Ok();
+    ::close(fd_);
+    fd_ = -1;
+    std::string tmpl = TempFolder() + "/karta-run-XXXXXX";
+    int named = ::mkstemp(tmpl.data());
+    if (named < 0) {
+      return Status::Io(fmt::format("{}: cannot create a temporary file: {} (set TMPDIR to a "
+                                    "writable folder with space)",
+                                    tmpl, std::strerror(errno)));
     }
-    ::close(fd);
+    ::close(named);
     path_ = tmpl;
+    named_ = true;
     return Status::Ok();
   }
   const std::string& path() const { return path_; }
 
  private:
+  int fd_ = -1;
+  bool named_ = false;
   std::string path_;
 };
 

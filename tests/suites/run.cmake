@@ -17,3 +17,9 @@ if(TARGET karta-practice)
             $<TARGET_FILE:karta> $<TARGET_FILE:karta-practice>)
   set_tests_properties(run_practice_history PROPERTIES LABELS run TIMEOUT 600)
 endif()
+
+# Spills (karta run's stage-to-sink file, sort's runs, dedupe's rows) have no
+# name in $TMPDIR: kill -9 leaves nothing there (issue 23).
+add_test(NAME run_spill_kill
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/run/spill_kill.py $<TARGET_FILE:karta>)
+set_tests_properties(run_spill_kill PROPERTIES LABELS run TIMEOUT 300)
