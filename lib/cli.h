@@ -97,13 +97,6 @@ Status Pump(CsvReader* reader, RecordSink* sink);
 // Runs `stage` over the inputs named in env.common, writing CSV to -o.
 Status RunStage(const ToolEnv& env, Stage* stage);
 
-// Returns the index of column `name`, or a usage error that lists the columns.
-Result<size_t> RequireColumn(const Header& header, std::string_view name,
-                             std::string_view why = "");
-
-// Splits "a,b,c" into names, trimming spaces and dropping empty items.
-std::vector<std::string> SplitList(std::string_view s, char sep = ',');
-
 // The main program: parses argv against `tools`, runs one, returns the exit code.
 int Main(int argc, char** argv, const std::vector<ToolInfo>& tools);
 

@@ -62,8 +62,29 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path, in
   return std::unique_ptr<OutputFile>(new OutputFile(fd, path, tmpl));
 }
 
+Result<std::unique_ptr<OutputFile>> OutputFile::OpenInPlace(const std::string& path,
+                                                            int64_t keep) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Io(fmt::format("{}: cannot write ({})", path, std::strerror(errno)));
+  }
+  if (::ftruncate(fd, keep) != 0 || ::lseek(fd, keep, SEEK_SET) < 0) {
+    int err = errno;
+    ::close(fd);
+    return Status::Io(fmt::format("{}: cannot cut back the output ({})", path, std::strerror(err)));
+  }
+  std::unique_ptr<OutputFile> out(new OutputFile(fd, path, ""));
+  out->in_place_ = true;
+  return out;
+}
+
 OutputFile::~OutputFile() {
-  if (!temp_.empty() && !committed_) {
+  if (in_place_) {
+    if (!committed_) {
+      (void)Flush();
+      ::close(fd_);
+    }
+  } else if (!temp_.empty() && !committed_) {
     ::close(fd_);
     ::unlink(temp_.c_str());
   } else if (temp_.empty()) {
@@ -104,6 +125,13 @@ Status OutputFile::WriteSlow(std::string_view bytes) {
 Status OutputFile::Commit() {
   if (committed_) return Status::Ok();
   KARTA_RETURN_IF_ERROR(Flush());
+  if (in_place_) {
+    committed_ = true;
+    if (::close(fd_) != 0) {
+      return Status::Io(fmt::format("{}: cannot write ({})", name_, std::strerror(errno)));
+    }
+    return Status::Ok();
+  }
   if (temp_.empty()) {
     committed_ = true;
     return Status::Ok();

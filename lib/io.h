@@ -11,6 +11,7 @@
 #define KARTA_LIB_IO_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -48,6 +49,11 @@ class OutputFile {
   // For a path other than "-", creates PATH.tmp-XXXXXX (mode 0600) in the same
   // directory; Commit() renames it to PATH. `mode` applies to the final file.
   static Result<std::unique_ptr<OutputFile>> Open(const std::string& path, int mode = 0600);
+  // Opens `path` itself for writing (created mode 0600 if need be), cut back
+  // to its first `keep` bytes, writing from there: for output that must
+  // survive a kill row by row (fetch --state; Flush() after each row). There
+  // is no temporary file; Commit() flushes, syncs and closes.
+  static Result<std::unique_ptr<OutputFile>> OpenInPlace(const std::string& path, int64_t keep);
   ~OutputFile();  // Without Commit(), a temporary file is removed.
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
@@ -77,7 +83,7 @@ class OutputFile {
   // Flushes, syncs, closes and renames into place. Idempotent.
   Status Commit();
   const std::string& name() const { return name_; }
-  bool is_stdout() const { return temp_.empty(); }
+  bool is_stdout() const { return temp_.empty() && !in_place_; }
 
  private:
   static constexpr size_t kBufferSize = 1 << 16;
@@ -90,6 +96,7 @@ class OutputFile {
   std::unique_ptr<char[]> buf_;
   size_t buffered_ = 0;
   bool committed_ = false;
+  bool in_place_ = false;
 };
 
 }  // namespace karta
