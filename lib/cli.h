@@ -56,6 +56,9 @@ struct CommonOptions {
 struct ToolEnv {
   std::string tool;
   CommonOptions common;
+  // True when the stage is built for `karta run` (its output is the next
+  // stage, not a file the tool may write in place).
+  bool in_routine = false;
   const std::atomic<bool>* cancel = nullptr;
   bool stderr_tty = false;
   // Prints "karta TOOL: MESSAGE" on stderr.
@@ -66,9 +69,24 @@ struct ToolEnv {
   CsvOptions Csv() const;
 };
 
+// A tool's role, declared in its ToolInfo; the drivers act on it and never
+// on a tool's name.
+enum class ToolRole {
+  kFilter,  // records in, records out (select, filter, extract, geotag, ...)
+  kSource,  // makes records; reads input only when ReadsInput() (fetch --site, history new)
+  kSink,    // writes a table or report itself (tabulate, report): a routine's last stage,
+            // except that a tabulate writing CSV may feed more stages
+};
+
 class Tool {
  public:
   virtual ~Tool() = default;
+  // For a kSource tool: whether, with the flags given, it also reads input
+  // (fetch with a URL list does; fetch --site and history new do not).
+  virtual bool ReadsInput() const { return true; }
+  // For a kSink tool: whether its table is CSV that may feed more stages of
+  // a routine (tabulate's is; report's HTML is not).
+  virtual bool FeedsStages() const { return false; }
   // Adds the tool's own options and positionals.
   virtual void AddOptions(CLI::App* app) = 0;
   // Builds the stage that does the work, after the options are parsed.
@@ -85,6 +103,7 @@ struct ToolInfo {
   const char* help;     // usage notes and worked examples for `karta TOOL --help`
   unsigned common;      // CommonFlags
   std::unique_ptr<Tool> (*make)();
+  ToolRole role = ToolRole::kFilter;
 };
 
 // Adds the shared options named by `flags` to `app`.

@@ -117,8 +117,13 @@ class Crawler : public Stage {
                                                  std::shared_ptr<const SiteProfile> profile);
   ~Crawler() override;
 
-  // The crawl state (may be null; not owned).
+  // The crawl state (may be null; not owned), or one the crawler owns.
   void SetState(CrawlState* state) { state_ = state; }
+  void AdoptState(std::unique_ptr<CrawlState> state) {
+    owned_state_ = std::move(state);
+    state_ = owned_state_.get();
+  }
+  CrawlState* state() const { return state_; }
   // Called after each row is written; returns the output length for the
   // state (or -1 when unknown).
   void SetAfterRow(std::function<Result<int64_t>()> fn) { after_row_ = std::move(fn); }
@@ -145,6 +150,7 @@ class Crawler : public Stage {
 
   CrawlerOptions opts_;
   std::shared_ptr<const SiteProfile> profile_;
+  std::unique_ptr<CrawlState> owned_state_;
   CrawlState* state_ = nullptr;
   std::function<Result<int64_t>()> after_row_;
   std::function<void(std::string_view)> warn_;

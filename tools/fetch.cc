@@ -232,21 +232,30 @@ class Fetch : public Tool {
         shown = true;
       });
     }
+    // The crawl state belongs to the stage, so that `karta run` and the
+    // command line keep it alike.
+    if (!o_.state.empty()) {
+      if (o_.resume && env.in_routine) {
+        return Status::Usage(
+            "--resume continues the output file of the interrupted run in place, which a "
+            "routine's stage cannot do; run 'karta fetch ... --state FILE --resume -o FILE' "
+            "on the command line (--state without --resume works in a routine)");
+      }
+      auto state = CrawlState::Open(o_.state, o_.resume);
+      if (!state.ok()) return state.status();
+      (*crawler)->AdoptState(std::move(*state));
+    }
     return std::unique_ptr<Stage>(std::move(*crawler));
   }
+
+  bool ReadsInput() const override { return o_.site.empty() && o_.from_warc.empty(); }
 
   Status Run(const ToolEnv& env) override {
     auto made = MakeStage(env);
     if (!made.ok()) return made.status();
     Stage* stage = made->get();
     auto* crawler = dynamic_cast<Crawler*>(stage);
-    std::unique_ptr<CrawlState> state;
-    if (!o_.state.empty()) {
-      auto s = CrawlState::Open(o_.state, o_.resume);
-      if (!s.ok()) return s.status();
-      state = std::move(*s);
-      if (crawler) crawler->SetState(state.get());
-    }
+    CrawlState* state = crawler ? crawler->state() : nullptr;
     // Output: rows are written one by one as pages complete. With a state
     // the output file is written in place so that a kill keeps every row,
     // and cut back to the last recorded row on --resume.
@@ -312,7 +321,8 @@ ToolInfo FetchTool() {
   return {"fetch",
           "Get pages politely (robots.txt, delays, retries), crawl by site profile, extract text",
           kHelp, kInputFlags | kInputFiles | kOutput,
-          [] { return std::unique_ptr<Tool>(new Fetch()); }};
+          [] { return std::unique_ptr<Tool>(new Fetch()); },
+          ToolRole::kSource};
 }
 
 }  // namespace karta

@@ -398,6 +398,8 @@ class History : public Tool {
     return std::unique_ptr<Stage>(new QueryStage(env, std::move(store.value()), *action, o_));
   }
 
+  bool ReadsInput() const override { return o_.action == "record"; }
+
   Status Run(const ToolEnv& env) override {
     if (o_.action == "record") return Tool::Run(env);
     auto stage = MakeStage(env);
@@ -419,7 +421,8 @@ class History : public Tool {
 
 ToolInfo HistoryTool() {
   return {"history", "Record runs in a history store; what is new, gone, growing; purge old data",
-          kHelp, kInputOutput, [] { return std::unique_ptr<Tool>(new History()); }};
+          kHelp, kInputOutput, [] { return std::unique_ptr<Tool>(new History()); },
+          ToolRole::kSource};
 }
 
 }  // namespace karta

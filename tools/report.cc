@@ -171,7 +171,8 @@ class Report : public Tool {
 
 ToolInfo ReportTool() {
   return {"report", "A self-contained HTML report (tables, charts, map) and GeoJSON for QGIS",
-          kHelp, kInput | kOutput, [] { return std::unique_ptr<Tool>(new Report()); }};
+          kHelp, kInput | kOutput, [] { return std::unique_ptr<Tool>(new Report()); },
+          ToolRole::kSink};
 }
 
 }  // namespace karta

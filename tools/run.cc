@@ -159,11 +159,6 @@ std::string ShellQuote(const std::string& word) {
   return q + "'";
 }
 
-// Tools that write a table or a report rather than records; they can only be
-// the last stage of a routine, except that a tabulate (whose table is CSV)
-// may feed more stages, as in the shell: `tabulate ... | sort -k count:n:desc`.
-bool IsSink(std::string_view tool) { return tool == "tabulate" || tool == "report"; }
-
 // A word of a stage's arguments that is `flag` or `flag=...`.
 bool HasFlag(const RoutineStage& stage, std::string_view flag) {
   for (size_t k = 1; k < stage.args.size(); ++k) {
@@ -172,16 +167,6 @@ bool HasFlag(const RoutineStage& stage, std::string_view flag) {
                       a[flag.size()] == '=')) {
       return true;
     }
-  }
-  return false;
-}
-
-// Is the first stage a source, reading no input?
-bool IsSource(const RoutineStage& stage) {
-  const std::string& tool = stage.args[0];
-  if (tool == "fetch") return HasFlag(stage, "--site");
-  if (tool == "history") {
-    return stage.args.size() > 1 && stage.args[1] != "record";
   }
   return false;
 }
@@ -315,17 +300,18 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<Bui
     ToolEnv e;
     e.tool = name;
     e.common = b.opts;
+    e.in_routine = true;
     e.cancel = env.cancel;
     e.stderr_tty = env.stderr_tty;
     auto stage = b.tool->MakeStage(e);
     if (stage.ok()) {
       b.stage = std::move(stage.value());
-    } else if (k + 1 == n && IsSink(name)) {
+    } else if (k + 1 == n && b.info->role == ToolRole::kSink) {
       // A tool that writes a table or a report, not records (tabulate,
       // report): it can only be last, and runs on the CSV of the stages
       // before it. Its own Run() checks its options.
       b.sink = true;
-    } else if (name == "tabulate" &&
+    } else if (b.info->role == ToolRole::kSink && b.tool->FeedsStages() &&
                std::none_of(built->begin(), built->end(), [](auto& x) { return x.sink; })) {
       // A tabulate in the middle: its table (CSV) feeds the stages after it.
       if (HasFlag(rs, "--format") || HasFlag(rs, "--excel")) {
@@ -472,7 +458,8 @@ Status Runner::Run(const ToolEnv& env) {
 
   std::vector<BuiltStage> built;
   KARTA_RETURN_IF_ERROR(Build(env, *routine, &built));
-  const bool source = IsSource(routine->stages[0]);
+  const bool source =
+      built.front().info->role == ToolRole::kSource && !built.front().tool->ReadsInput();
   const CommonOptions& first = built.front().opts;
   if (source && (!inputs.empty() || !first.inputs.empty())) {
     return Status::Usage(fmt::format(

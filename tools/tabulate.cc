@@ -91,6 +91,8 @@ class Tabulate : public Tool {
                   "One row per group with a sparkline over time (--by must hold a time key)");
   }
 
+  bool FeedsStages() const override { return true; }
+
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
     return Status::Usage("tabulate writes a table, not records; it cannot be a pipeline stage");
   }
@@ -255,7 +257,8 @@ class Tabulate : public Tool {
 ToolInfo TabulateTool() {
   return {"tabulate", "Count per group: distinct counts, sums, time series, crosstabs, top-N",
           kHelp, kInputFlags | kInputFiles | kOutput,
-          [] { return std::unique_ptr<Tool>(new Tabulate()); }};
+          [] { return std::unique_ptr<Tool>(new Tabulate()); },
+          ToolRole::kSink};
 }
 
 }  // namespace karta
