@@ -46,12 +46,81 @@ bool InputFile::Ready() const {
   return n != 0;  // an error says "try the read": it will report it
 }
 
-OutputFile::OutputFile(int fd, std::string name, std::string temp)
-    : fd_(fd), name_(std::move(name)), temp_(std::move(temp)), buf_(new char[kBufferSize]) {}
+OutputFile::OutputFile(int fd, std::string name, std::string temp, bool owns_fd)
+    : fd_(fd),
+      name_(std::move(name)),
+      temp_(std::move(temp)),
+      buf_(new char[kBufferSize]),
+      owns_fd_(owns_fd) {}
+
+namespace {
+
+// The descriptor a path names directly: /dev/stdout, /dev/stderr, /dev/fd/N,
+// /proc/self/fd/N. -1 when the path is not one of these.
+int NamedDescriptor(const std::string& path) {
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0) {
+      int n = 0;
+      for (size_t i = prefix.size(); i < path.size(); ++i) {
+        char c = path[i];
+        if (c < '0' || c > '9' || n > 100000000) return -1;
+        n = n * 10 + (c - '0');
+      }
+      return n;
+    }
+  }
+  return -1;
+}
+
+bool IsStream(mode_t m) { return S_ISFIFO(m) || S_ISCHR(m) || S_ISSOCK(m); }
+
+}  // namespace
 
 Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path, int mode) {
   if (path == "-" || path.empty()) {
-    return std::unique_ptr<OutputFile>(new OutputFile(1, "<stdout>", ""));
+    return std::unique_ptr<OutputFile>(new OutputFile(1, "<stdout>", "", false));
+  }
+  if (int named = NamedDescriptor(path); named >= 0) {
+    int fd = ::fcntl(named, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) {
+      return Status::Io(fmt::format("{}: cannot write: descriptor {} is not open: {}", path, named,
+                                    std::strerror(errno)));
+    }
+    return std::unique_ptr<OutputFile>(new OutputFile(fd, path, "", true));
+  }
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0) {
+    bool link = S_ISLNK(st.st_mode);
+    if (link && ::stat(path.c_str(), &st) != 0) {
+      return Status::Io(fmt::format(
+          "{}: is a symbolic link to nothing; karta does not write through links: name the real "
+          "file",
+          path));
+    }
+    if (IsStream(st.st_mode)) {
+      // Written in place: a temporary file renamed over a device or a pipe
+      // would replace it (and the reader would get nothing).
+      int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+      if (fd < 0) {
+        return Status::Io(fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
+      }
+      return std::unique_ptr<OutputFile>(new OutputFile(fd, path, "", true));
+    }
+    if (S_ISDIR(st.st_mode)) {
+      return Status::Io(fmt::format("{}: is a directory; name a file to write", path));
+    }
+    if (link) {
+      return Status::Io(fmt::format(
+          "{}: is a symbolic link; karta does not write through links (a link can point "
+          "anywhere): name the real file",
+          path));
+    }
+    if (!S_ISREG(st.st_mode)) {
+      return Status::Io(fmt::format(
+          "{}: is not a regular file, a pipe or a character device; refusing to write to it", path));
+    }
   }
   std::string tmpl = path + ".tmp-XXXXXX";
   int fd = ::mkstemp(tmpl.data());
@@ -59,37 +128,43 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path, in
     return Status::Io(fmt::format("{}: cannot create output file: {}", path, std::strerror(errno)));
   }
   ::fchmod(fd, static_cast<mode_t>(mode));
-  return std::unique_ptr<OutputFile>(new OutputFile(fd, path, tmpl));
+  return std::unique_ptr<OutputFile>(new OutputFile(fd, path, tmpl, false));
 }
 
 Result<std::unique_ptr<OutputFile>> OutputFile::OpenInPlace(const std::string& path,
                                                             int64_t keep) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  // An append mode: never through a symbolic link, only a regular file, and
+  // made private whatever mode it had.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
   if (fd < 0) {
-    return Status::Io(fmt::format("{}: cannot write ({})", path, std::strerror(errno)));
+    return Status::Io(fmt::format("{}: cannot write ({}{})", path, std::strerror(errno),
+                                  errno == ELOOP ? "; karta does not write through symbolic "
+                                                   "links: name the real file"
+                                                 : ""));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      ((st.st_mode & 0777) != 0600 && ::fchmod(fd, 0600) != 0)) {
+    ::close(fd);
+    return Status::Io(fmt::format(
+        "{}: with --state, -o must name a regular file karta can make private (0600)", path));
   }
   if (::ftruncate(fd, keep) != 0 || ::lseek(fd, keep, SEEK_SET) < 0) {
     int err = errno;
     ::close(fd);
     return Status::Io(fmt::format("{}: cannot cut back the output ({})", path, std::strerror(err)));
   }
-  std::unique_ptr<OutputFile> out(new OutputFile(fd, path, ""));
-  out->in_place_ = true;
-  return out;
+  return std::unique_ptr<OutputFile>(new OutputFile(fd, path, "", true));
 }
 
 OutputFile::~OutputFile() {
-  if (in_place_) {
-    if (!committed_) {
-      (void)Flush();
-      ::close(fd_);
-    }
-  } else if (!temp_.empty() && !committed_) {
+  if (!temp_.empty() && !committed_) {
     ::close(fd_);
     ::unlink(temp_.c_str());
   } else if (temp_.empty()) {
-    // stdout: flush what is left; errors here have nowhere to go.
+    // A stream: flush what is left; errors here have nowhere to go.
     (void)Flush();
+    if (owns_fd_) ::close(fd_);
   }
 }
 
@@ -125,19 +200,29 @@ Status OutputFile::WriteSlow(std::string_view bytes) {
 Status OutputFile::Commit() {
   if (committed_) return Status::Ok();
   KARTA_RETURN_IF_ERROR(Flush());
-  if (in_place_) {
-    committed_ = true;
-    if (::close(fd_) != 0) {
-      return Status::Io(fmt::format("{}: cannot write ({})", name_, std::strerror(errno)));
-    }
-    return Status::Ok();
-  }
   if (temp_.empty()) {
     committed_ = true;
+    if (owns_fd_) {
+      // Closing tells a reader on a pipe that the output is complete.
+      owns_fd_ = false;
+      if (::close(fd_) != 0 && errno != EINTR) {
+        return Status::Io(fmt::format("{}: cannot write: {}", name_, std::strerror(errno)));
+      }
+    }
     return Status::Ok();
   }
   if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
     return Status::Io(fmt::format("{}: cannot write output file: {}", name_, std::strerror(errno)));
+  }
+  // Checked again just before the rename: whatever appeared at the path since
+  // Open() must be a regular file for the rename to be right.
+  if (struct stat st; ::lstat(name_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    ::unlink(temp_.c_str());
+    committed_ = true;
+    return Status::Io(fmt::format(
+        "{}: is no longer a regular file (something else was put there while karta wrote); "
+        "the output was not put in place",
+        name_));
   }
   if (::rename(temp_.c_str(), name_.c_str()) != 0) {
     int err = errno;

@@ -43,16 +43,35 @@ class InputFile {
   std::string name_;
 };
 
-// Buffered output to stdout ("-") or to a file that is created complete.
+// Buffered output to stdout ("-"), to a file that is created complete, or in
+// place to a stream (a pipe, a terminal, a character device).
+//
+// What Open(path) does depends on what `path` is (lstat, no link followed):
+//   "-" or ""                   stdout.
+//   /dev/stdout, /dev/stderr,   the process's own descriptor, duplicated:
+//   /dev/fd/N, /proc/self/fd/N  written in place, never opened or replaced.
+//   no such file, or a regular  PATH.tmp-XXXXXX (mode `mode`, created with
+//   file                        O_EXCL) in the same directory, renamed over
+//                               PATH by Commit(): the file appears complete.
+//   a FIFO, a socket, a         opened for writing and written in place (no
+//   character device            temporary file, no rename): `-o /dev/null`,
+//                               `-o fifo` and `-o >(gzip > x.gz)` work.
+//   a symbolic link             to a stream (above): written in place; to a
+//                               regular file or nothing: refused, since a link
+//                               can point anywhere (name the real file).
+//   a directory, a block        refused with an error.
+//   device
+// Replacing a special file is never right: as root, renaming over /dev/null
+// would break every program on the machine.
 class OutputFile {
  public:
-  // For a path other than "-", creates PATH.tmp-XXXXXX (mode 0600) in the same
-  // directory; Commit() renames it to PATH. `mode` applies to the final file.
   static Result<std::unique_ptr<OutputFile>> Open(const std::string& path, int mode = 0600);
-  // Opens `path` itself for writing (created mode 0600 if need be), cut back
-  // to its first `keep` bytes, writing from there: for output that must
-  // survive a kill row by row (fetch --state; Flush() after each row). There
-  // is no temporary file; Commit() flushes, syncs and closes.
+  // Opens the regular file `path` itself for writing (created if need be,
+  // made 0600 whatever mode it had), cut back to its first `keep` bytes,
+  // writing from there: for output that must survive a kill row by row
+  // (fetch --state; Flush() after each row). No temporary file, no symbolic
+  // link followed; anything but a regular file is refused. Commit() flushes
+  // and closes; without it the destructor does the same.
   static Result<std::unique_ptr<OutputFile>> OpenInPlace(const std::string& path, int64_t keep);
   ~OutputFile();  // Without Commit(), a temporary file is removed.
   OutputFile(const OutputFile&) = delete;
@@ -83,11 +102,14 @@ class OutputFile {
   // Flushes, syncs, closes and renames into place. Idempotent.
   Status Commit();
   const std::string& name() const { return name_; }
-  bool is_stdout() const { return temp_.empty() && !in_place_; }
+  // True when output goes to a stream written in place (stdout, a pipe, a
+  // device, or a file opened by OpenInPlace), not to a file that appears on
+  // Commit().
+  bool is_stdout() const { return temp_.empty(); }
 
  private:
   static constexpr size_t kBufferSize = 1 << 16;
-  OutputFile(int fd, std::string name, std::string temp);
+  OutputFile(int fd, std::string name, std::string temp, bool owns_fd);
   Status WriteSlow(std::string_view bytes);
   Status WriteAll(const char* p, size_t n);
   int fd_;
@@ -96,7 +118,7 @@ class OutputFile {
   std::unique_ptr<char[]> buf_;
   size_t buffered_ = 0;
   bool committed_ = false;
-  bool in_place_ = false;
+  bool owns_fd_ = false;  // an in-place stream opened (or duplicated) here
 };
 
 }  // namespace karta

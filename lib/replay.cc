@@ -13,7 +13,9 @@ namespace karta {
 
 Status WarcReplay::Begin(const Header&) {
   Header h;
-  auto r = WarcReader::Open(path_);
+  // A record is held only up to the decoded-body limit (plus room for its
+  // HTTP head): a larger one is reported on its row, not read.
+  auto r = WarcReader::Open(path_, max_decoded_ + (int64_t{1} << 20));
   if (!r.ok()) return r.status();
   reader_ = std::move(*r);
   WarcRecord rec;
@@ -33,12 +35,20 @@ Status WarcReplay::Begin(const Header&) {
   return next_->Begin(cols_->header());
 }
 
+std::string WarcReplay::OversizedError(int64_t bytes) const {
+  return fmt::format("the WARC record holds {} bytes, more than --max-decoded ({} bytes); "
+                     "not replayed (raise --max-decoded if the page is right)",
+                     bytes, max_decoded_);
+}
+
 Status WarcReplay::End() {
   struct Resp {
     std::string uri, date, block;
+    int64_t oversized = 0;
   };
   std::unordered_map<std::string, Resp> responses;
   std::deque<std::string> order;
+  size_t held = 0;  // bytes of the blocks in `responses`
   WarcRecord rec;
   Record out;
   auto emit = [&](const FetchedPage& p, std::vector<std::string> fields) {
@@ -59,12 +69,13 @@ Status WarcReplay::End() {
     std::string type = rec.Get("WARC-Type");
     if (type == "response") {
       Resp resp{rec.Get("WARC-Target-URI"), rec.Get("WARC-Date"), std::move(rec.block)};
+      resp.oversized = rec.oversized;
       if (!karta_warc_) {
         HttpMessage m = ParseHttpResponse(resp.block, max_decoded_);
         FetchedPage p;
         p.url = p.final_url = resp.uri;
         p.status = m.status;
-        p.error = m.error;
+        p.error = resp.oversized ? OversizedError(resp.oversized) : m.error;
         if (p.error.empty() && m.status >= 400) p.error = fmt::format("HTTP {}", m.status);
         p.fetched_at = resp.date;
         p.content_type = m.content_type;
@@ -73,10 +84,17 @@ Status WarcReplay::End() {
         continue;
       }
       std::string id = rec.Get("WARC-Record-ID");
+      held += resp.block.size();
+      if (auto old = responses.find(id); old != responses.end()) held -= old->second.block.size();
       responses[id] = std::move(resp);
       order.push_back(id);
-      while (order.size() > 4096) {
-        responses.erase(order.front());
+      // Responses wait for their metadata record; bound them in number and
+      // in bytes (a WARC of many large responses without metadata).
+      while (order.size() > kMaxHeldRecords || (held > kMaxHeldBytes && order.size() > 1)) {
+        if (auto it = responses.find(order.front()); it != responses.end()) {
+          held -= it->second.block.size();
+          responses.erase(it);
+        }
         order.pop_front();
       }
     } else if (type == "metadata" && karta_warc_) {
@@ -95,6 +113,12 @@ Status WarcReplay::End() {
         HttpMessage m = ParseHttpResponse(it->second.block, max_decoded_);
         p.content_type = m.content_type;
         p.body = std::move(m.body);
+        if (it->second.oversized) {
+          p.error = OversizedError(it->second.oversized);
+        } else if (!m.error.empty() && p.error.empty()) {
+          p.error = m.error;
+        }
+        held -= it->second.block.size();
         responses.erase(it);
       }
       if (p.status >= 200 && p.status < 300 && p.error.empty()) p.sha256.clear();

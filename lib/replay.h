@@ -6,7 +6,10 @@
 // its response): replay gives back the same rows, in the same order, with
 // the same input columns. Any other WARC gives one row per response record.
 // Text, title and (given a site profile) the profile's fields come from
-// parsing the stored body again.
+// parsing the stored body again. A record larger than `max_decoded` (plus
+// 1 MiB for its HTTP head) is not read: its row carries an error saying so.
+// A damaged WARC (cut short, corrupt gzip) is a Status::Data error from the
+// reader, after the rows before it.
 //
 // WarcReplay is a source Stage: its input is ignored; End() reads the WARC.
 //
@@ -43,7 +46,14 @@ class WarcReplay : public Stage {
   Status Push(Record&) override { return Status::Ok(); }
   Status End() override;
 
+  // Responses waiting for their metadata record are bounded in number and
+  // in bytes; the oldest is dropped first (its row then has no body).
+  static constexpr size_t kMaxHeldRecords = 4096;
+  static constexpr size_t kMaxHeldBytes = size_t{128} << 20;
+
  private:
+  // The row error of a response record larger than the reader's limit.
+  std::string OversizedError(int64_t bytes) const;
   std::string path_;
   int64_t max_decoded_;
   std::shared_ptr<const SiteProfile> profile_;

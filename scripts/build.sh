@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Builds karta. Usage: scripts/build.sh [normal|asan] (default normal).
+# Builds karta. Usage: scripts/build.sh [normal|asan|fuzz] (default normal).
 # normal: build/      asan: build-asan/ (AddressSanitizer + UBSan)
-# Warnings are errors in both.
+# fuzz: build-fuzz/ (clang-15, libFuzzer targets of fuzz/ with ASan + UBSan;
+# only the library and the targets are built)
+# Warnings are errors in normal and asan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-normal}
 case "$kind" in
   normal) dir=build; flags=() ;;
   asan) dir=build-asan; flags=(-DKARTA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug) ;;
-  *) echo "build.sh: unknown build '$kind' (normal or asan)" >&2; exit 2 ;;
+  fuzz) dir=build-fuzz; flags=(-DKARTA_SANITIZE=ON -DKARTA_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+        -DCMAKE_CXX_COMPILER=clang++-15 -DKARTA_WERROR=OFF) ;;
+  *) echo "build.sh: unknown build '$kind' (normal, asan or fuzz)" >&2; exit 2 ;;
 esac
 launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$dir" -G Ninja -DKARTA_WERROR=ON "${launcher[@]}" "${flags[@]}" >/dev/null
-cmake --build "$dir" -j "$(nproc)"
+if [ "$kind" = fuzz ]; then
+  cmake --build "$dir" -j "$(nproc)" --target fuzz_all
+else
+  cmake --build "$dir" -j "$(nproc)"
+fi

@@ -83,8 +83,11 @@ Result<int64_t> ParseSize(const std::string& s, const char* flag) {
   else if (unit == "M" || unit == "m" || unit == "MiB") mult = 1024.0 * 1024;
   else if (unit == "G" || unit == "g" || unit == "GiB") mult = 1024.0 * 1024 * 1024;
   else if (!unit.empty()) mult = -1;
-  if (end == s.c_str() || mult < 0 || v <= 0) {
-    return Status::Usage(fmt::format("{} '{}': give a size such as 500K, 10M or 1G", flag, s));
+  // NaN, infinities and sizes past 1 GiB are refused before the cast (a
+  // huge value overflowed to a negative limit).
+  if (end == s.c_str() || mult < 0 || !(v > 0) || !(v * mult <= double(kMaxBodyBytes))) {
+    return Status::Usage(fmt::format("{} '{}': give a size such as 500K, 10M or 1G (at most 1G)",
+                                     flag, s));
   }
   return static_cast<int64_t>(v * mult);
 }
