@@ -115,6 +115,16 @@ Status Pump(CsvReader* reader, RecordSink* sink) {
 }
 
 Status RunStage(const ToolEnv& env, Stage* stage) {
+  if (!env.reads_input) {
+    // A source: it makes its records itself.
+    auto out = OutputFile::Open(env.common.output);
+    if (!out.ok()) return out.status();
+    CsvWriter writer(out->get());
+    stage->SetNext(&writer);
+    KARTA_RETURN_IF_ERROR(stage->Begin(Header()));
+    KARTA_RETURN_IF_ERROR(stage->End());
+    return (*out)->Commit();
+  }
   auto reader = CsvReader::Open(env.common.inputs, env.Csv());
   if (!reader.ok()) return reader.status();
   // Whether -o names a file that already exists: an interrupted run keeps
@@ -226,6 +236,7 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
     env.common = opts[i];
     env.cancel = &g_cancel;
     env.stderr_tty = ::isatty(2) != 0;
+    env.reads_input = tools[i].role != ToolRole::kSource || instances[i]->ReadsInput();
     Status st;
     if (auto d = ParseDelimiter(env.common.delimiter); !d.ok()) {
       st = d.status();

@@ -141,24 +141,13 @@ TEST_CASE("crawler: bad --header and --resolve are usage errors") {
   CHECK(Crawler::Create(o, nullptr).status().code() == Status::Code::kUsage);
 }
 
-TEST_CASE("crawler: with a state, input URLs done before an interruption are skipped") {
-  std::string dir = TempDir();
-  {
-    auto s = CrawlState::Open(dir + "/s.db", false);
-    REQUIRE(s.ok());
-    auto c = Crawler::Create(Offline(), nullptr);
-    REQUIRE(c.ok());
-    (*c)->SetState(s->get());
-    CollectSink out;
-    (*c)->SetNext(&out);
-    REQUIRE((*c)->Begin(Header(std::vector<std::string>{"url"})).ok());
-    Record r;
-    r.fields = {"ftp://a.example/1"};
-    REQUIRE((*c)->Push(r).ok());
-    REQUIRE((*c)->End().ok());
-    CHECK((*s)->done_count() == 1);
-  }
-  auto s = CrawlState::Open(dir + "/s.db", true);
+namespace {
+
+// Runs a URL list through a crawler with the state at `path`; returns the
+// rows and sets *done to the state's done count.
+std::vector<Record> RunWithState(const std::string& path, bool resume,
+                                 const std::vector<std::string>& urls, int64_t* done) {
+  auto s = CrawlState::Open(path, resume);
   REQUIRE(s.ok());
   auto c = Crawler::Create(Offline(), nullptr);
   REQUIRE(c.ok());
@@ -167,13 +156,26 @@ TEST_CASE("crawler: with a state, input URLs done before an interruption are ski
   (*c)->SetNext(&out);
   REQUIRE((*c)->Begin(Header(std::vector<std::string>{"url"})).ok());
   Record r;
-  r.fields = {"ftp://a.example/1"};
-  REQUIRE((*c)->Push(r).ok());
-  r.fields = {"ftp://a.example/2"};
-  REQUIRE((*c)->Push(r).ok());
+  for (const std::string& u : urls) {
+    r.fields = {u};
+    REQUIRE((*c)->Push(r).ok());
+  }
   REQUIRE((*c)->End().ok());
-  REQUIRE(out.records().size() == 1);
-  CHECK(out.records()[0].fields[0] == "ftp://a.example/2");
+  *done = (*s)->done_count();
+  return out.records();
+}
+
+}  // namespace
+
+TEST_CASE("crawler: with a state, input URLs done before an interruption are skipped") {
+  std::string path = TempDir() + "/s.db";
+  int64_t done = 0;
+  CHECK(RunWithState(path, false, {"ftp://a.example/1"}, &done).size() == 1);
+  CHECK(done == 1);
+  auto rows = RunWithState(path, true, {"ftp://a.example/1", "ftp://a.example/2"}, &done);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].fields[0] == "ftp://a.example/2");
+  CHECK(done == 2);
 }
 
 TEST_CASE("crawler: RowWriter counts bytes; an in-place file is cut back and continued") {

@@ -46,6 +46,43 @@ bool InputFile::Ready() const {
   return n != 0;  // an error says "try the read": it will report it
 }
 
+Result<std::string> ReadFileToString(const std::string& path, size_t limit) {
+  auto in = InputFile::Open(path);
+  if (!in.ok()) return in.status();
+  std::string text;
+  char buf[1 << 16];
+  while (text.size() <= limit) {
+    auto n = (*in)->Read(buf, sizeof buf);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    text.append(buf, *n);
+  }
+  return text;
+}
+
+std::string TempDirectory(const std::string& dir) {
+  if (!dir.empty()) return dir;
+  const char* t = std::getenv("TMPDIR");
+  return t && *t ? std::string(t) : std::string("/tmp");
+}
+
+Result<int> CreateTempFile(const std::string& dir, std::string_view prefix,
+                           std::string_view what, std::string* path) {
+  std::string folder = TempDirectory(dir);
+  std::string tmpl = fmt::format("{}/{}-XXXXXX", folder, prefix);
+  int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);  // mode 0600
+  if (fd < 0) {
+    return Status::Io(fmt::format("cannot create a temporary {} in {}: {}", what, folder,
+                                  std::strerror(errno)));
+  }
+  if (path) {
+    *path = std::move(tmpl);
+  } else {
+    ::unlink(tmpl.c_str());
+  }
+  return fd;
+}
+
 OutputFile::OutputFile(int fd, std::string name, std::string temp, bool owns_fd)
     : fd_(fd),
       name_(std::move(name)),

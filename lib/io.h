@@ -43,6 +43,25 @@ class InputFile {
   std::string name_;
 };
 
+// The whole of `path` ("-": stdin), or an error naming it. With `limit`,
+// reading stops once more than `limit` bytes are read: a result longer than
+// `limit` means the file is larger (the caller says what that means).
+Result<std::string> ReadFileToString(const std::string& path,
+                                     size_t limit = static_cast<size_t>(-1));
+
+// The folder for temporary files: `dir` when not empty, else $TMPDIR, else
+// /tmp.
+std::string TempDirectory(const std::string& dir = "");
+
+// The one way karta makes a temporary file (sort's runs, dedupe's rows,
+// a routine's table between stages): a new file, mode 0600, named
+// PREFIX-XXXXXX in TempDirectory(dir). With `path` null it is unlinked at
+// once (it goes away with the descriptor whatever happens); else its name is
+// stored in *path and the caller removes it. Returns the descriptor; an
+// error reads "cannot create a temporary WHAT in DIR: REASON".
+Result<int> CreateTempFile(const std::string& dir, std::string_view prefix,
+                           std::string_view what, std::string* path);
+
 // Buffered output to stdout ("-"), to a file that is created complete, or in
 // place to a stream (a pipe, a terminal, a character device).
 //

@@ -234,5 +234,26 @@ TEST_CASE("output: OpenInPlace cuts a regular file back, makes it 0600, refuses 
   CHECK(!d.ok());
 }
 
+TEST_CASE("io: ReadFileToString reads a whole file, stops past a limit, names the file") {
+  TempDir dir;
+  std::string path = dir.path + "/f.txt";
+  std::string big(200000, 'x');
+  REQUIRE(WriteTo(path, big).ok());
+  auto all = ReadFileToString(path);
+  REQUIRE(all.ok());
+  CHECK(*all == big);
+  auto cut = ReadFileToString(path, 1000);
+  REQUIRE(cut.ok());
+  CHECK(cut->size() > 1000);  // more than the limit: the caller knows it is larger
+  CHECK(cut->size() < big.size());
+  auto exact = ReadFileToString(path, big.size());
+  REQUIRE(exact.ok());
+  CHECK(*exact == big);
+  auto missing = ReadFileToString(dir.path + "/none");
+  REQUIRE(!missing.ok());
+  CHECK(missing.status().message().find("/none") != std::string::npos);
+  CHECK(!ReadFileToString(dir.path).ok());  // a directory
+}
+
 }  // namespace
 }  // namespace karta

@@ -15,8 +15,9 @@
 #include <fmt/format.h>
 
 #include "lib/civil.h"
-#include "lib/cli.h"
+#include "lib/record.h"
 #include "lib/collate.h"
+#include "lib/io.h"
 #include "lib/table.h"
 
 namespace karta {
@@ -176,14 +177,13 @@ struct Entry {
 class RunFile {
  public:
   static Result<std::unique_ptr<RunFile>> Create(const std::string& dir) {
-    std::string path = dir + "/karta-sort-XXXXXX";
-    int fd = ::mkstemp(path.data());  // mode 0600
-    if (fd < 0) {
-      return Status::Io(fmt::format("cannot create a temporary sort file in {}: {} (use -T DIR "
-                                    "for a folder with space, or a larger --buffer-size)",
-                                    dir, std::strerror(errno)));
+    auto made = CreateTempFile(dir, "karta-sort", "sort file", nullptr);
+    if (!made.ok()) {
+      return Status::Io(fmt::format(
+          "{} (use -T DIR for a folder with space, or a larger --buffer-size)",
+          made.status().message()));
     }
-    ::unlink(path.c_str());
+    int fd = *made;
     FILE* f = ::fdopen(fd, "w+b");
     if (!f) {
       ::close(fd);
@@ -326,11 +326,7 @@ struct Sorter::Impl {
     std::stable_sort(entries.begin(), entries.end());
   }
 
-  std::string TempDir() const {
-    if (!opts.temp_dir.empty()) return opts.temp_dir;
-    const char* t = std::getenv("TMPDIR");
-    return t && *t ? std::string(t) : std::string("/tmp");
-  }
+  std::string TempDir() const { return TempDirectory(opts.temp_dir); }
 
   // Sorts the entries in memory and writes them as a run.
   Status Spill() {

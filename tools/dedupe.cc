@@ -7,6 +7,8 @@
 // It must see every record before it can write the first, so it keeps only a
 // MinHash signature per record in memory and spills the rows to an unlinked
 // temporary file. The work is in lib/dedupe.h and lib/similarity.h.
+#include <unistd.h>
+
 #include <cstdio>
 #include <limits>
 #include <memory>
@@ -15,6 +17,7 @@
 
 #include "lib/civil.h"
 #include "lib/dedupe.h"
+#include "lib/io.h"
 #include "tools/tools.h"
 
 namespace karta {
@@ -72,8 +75,13 @@ std::string KindName(const std::string& column) {
 class Spill {
  public:
   Status Open() {
-    f_ = std::tmpfile();
-    if (!f_) return Status::Io("cannot create a temporary file for the rows (set TMPDIR)");
+    auto fd = CreateTempFile("", "karta-dedupe", "file for the rows", nullptr);
+    if (!fd.ok()) return Status::Io(fmt::format("{} (set TMPDIR)", fd.status().message()));
+    f_ = ::fdopen(*fd, "w+b");
+    if (!f_) {
+      ::close(*fd);
+      return Status::Io("cannot open the temporary file of rows (set TMPDIR)");
+    }
     buf_ = std::make_unique<char[]>(kBuf);
     std::setvbuf(f_, buf_.get(), _IOFBF, kBuf);
     return Status::Ok();

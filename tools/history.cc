@@ -439,19 +439,6 @@ class History : public Tool {
 
   bool ReadsInput() const override { return o_.action == "record"; }
 
-  Status Run(const ToolEnv& env) override {
-    if (o_.action == "record") return Tool::Run(env);
-    auto stage = MakeStage(env);
-    if (!stage.ok()) return stage.status();
-    auto out = OutputFile::Open(env.common.output);
-    if (!out.ok()) return out.status();
-    CsvWriter writer(out->get());
-    (*stage)->SetNext(&writer);
-    KARTA_RETURN_IF_ERROR((*stage)->Begin(Header()));
-    KARTA_RETURN_IF_ERROR((*stage)->End());
-    return (*out)->Commit();
-  }
-
  private:
   Options o_;
 };

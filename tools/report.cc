@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -45,11 +43,11 @@ Examples:
 )";
 
 Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Io(fmt::format("{}: cannot read (is it Leaflet's dist directory?)", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = ReadFileToString(path);
+  if (!text.ok()) {
+    return Status::Io(fmt::format("{}: cannot read (is it Leaflet's dist directory?)", path));
+  }
+  return text;
 }
 
 class Report : public Tool {
@@ -99,6 +97,7 @@ class Report : public Tool {
       }
     }
     if (opts_.created.empty()) opts_.created = Rfc3339Utc(std::time(nullptr));
+    if (opts_.source.empty()) opts_.source = env.input_label;
     if (opts_.source.empty()) {
       for (const std::string& in : env.common.inputs) {
         opts_.source += (opts_.source.empty() ? "" : ", ") + in;

@@ -159,18 +159,6 @@ std::string ShellQuote(const std::string& word) {
   return q + "'";
 }
 
-// A word of a stage's arguments that is `flag` or `flag=...`.
-bool HasFlag(const RoutineStage& stage, std::string_view flag) {
-  for (size_t k = 1; k < stage.args.size(); ++k) {
-    std::string_view a = stage.args[k];
-    if (a == flag || (a.size() > flag.size() && a.substr(0, flag.size()) == flag &&
-                      a[flag.size()] == '=')) {
-      return true;
-    }
-  }
-  return false;
-}
-
 struct BuiltStage {
   const ToolInfo* info = nullptr;
   std::unique_ptr<Tool> tool;
@@ -187,15 +175,8 @@ class TempCsv {
     if (!path_.empty()) ::unlink(path_.c_str());
   }
   Status Create() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/karta-run-XXXXXX";
-    int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) {
-      return Status::Io(fmt::format("{}: cannot create a temporary file: {}", tmpl,
-                                    std::strerror(errno)));
-    }
+    KARTA_ASSIGN_OR_RETURN(int fd, CreateTempFile("", "karta-run", "file", &path_));
     ::close(fd);
-    path_ = tmpl;
     return Status::Ok();
   }
   const std::string& path() const { return path_; }
@@ -227,7 +208,7 @@ class Runner : public Tool {
   }
 
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
-    return Status::Usage("'run' cannot be a stage of a routine (put the stages in one routine)");
+    return Status::Usage("a routine cannot run another routine");
   }
 
   Status Run(const ToolEnv& env) override;
@@ -267,9 +248,6 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<Bui
           "{}:{}: stage {}: '{}' is not a karta tool (tools: {}; a stage continued on the "
           "next line? end the line with \\)",
           routine.path, rs.line, k + 1, name, names));
-    }
-    if (name == "run") {
-      return Status::Usage(where + ": a routine cannot run another routine");
     }
     b.tool = b.info->make();
     auto app = MakeToolApp(*b.info, b.tool.get(), &b.opts);
@@ -311,15 +289,11 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<Bui
       // report): it can only be last, and runs on the CSV of the stages
       // before it. Its own Run() checks its options.
       b.sink = true;
-    } else if (b.info->role == ToolRole::kSink && b.tool->FeedsStages() &&
+    } else if (b.info->role == ToolRole::kSink &&
                std::none_of(built->begin(), built->end(), [](auto& x) { return x.sink; })) {
-      // A tabulate in the middle: its table (CSV) feeds the stages after it.
-      if (HasFlag(rs, "--format") || HasFlag(rs, "--excel")) {
-        return Status::Usage(fmt::format(
-            "{}: a tabulate followed by more stages writes CSV for them; --format and --excel "
-            "only on a last stage",
-            where));
-      }
+      // A sink in the middle (a tabulate writing CSV): its table feeds the
+      // stages after it; the tool says whether it can.
+      KARTA_RETURN_IF_ERROR(b.tool->FeedsStages().WithPrefix(where));
       b.sink = true;
     } else {
       return stage.status().WithPrefix(where);
@@ -399,16 +373,7 @@ Status Runner::Run(const ToolEnv& env) {
   for (const auto& [k, v] : given) vars[k] = v;
 
   if (describe_) {
-    auto in = InputFile::Open(routine_);
-    if (!in.ok()) return in.status();
-    std::string text;
-    char buf[1 << 14];
-    for (;;) {
-      auto got = (*in)->Read(buf, sizeof buf);
-      if (!got.ok()) return got.status();
-      if (*got == 0) break;
-      text.append(buf, *got);
-    }
+    KARTA_ASSIGN_OR_RETURN(std::string text, ReadFileToString(routine_));
     auto routine = ParseRoutine(text, routine_, vars);
     if (!routine.ok()) return routine.status();
     std::string out = RoutineDescription(text);
@@ -473,6 +438,13 @@ Status Runner::Run(const ToolEnv& env) {
         StageName(*routine, 0)));
   }
   if (inputs.empty()) inputs = first.inputs;
+  // How a sink names its input (report's source line): as given, not the
+  // temporary file it reads.
+  std::string input_label;
+  for (const std::string& in : env.common.inputs.empty() ? first.inputs : env.common.inputs) {
+    input_label += (input_label.empty() ? "" : ", ") + in;
+  }
+  if (input_label.empty() && !source) input_label = "standard input";
   if (output == "-") output = built.back().opts.output;
 
   // The input is read with the first stage's input flags, or karta run's.
@@ -524,6 +496,7 @@ Status Runner::Run(const ToolEnv& env) {
       e.common.output = tail ? table.path() : output;
       e.common.delimiter = ",";
       e.common.text = false;
+      e.input_label = input_label;
       e.cancel = env.cancel;
       e.stderr_tty = env.stderr_tty;
       auto t0 = std::chrono::steady_clock::now();
@@ -588,7 +561,8 @@ Status Runner::Run(const ToolEnv& env) {
 
 ToolInfo RunTool() {
   return {"run", "Run a saved routine (.karta) in one process; --explain shows each step", kHelp,
-          kInputOutput, [] { return std::unique_ptr<Tool>(new Runner()); }};
+          kInputOutput, [] { return std::unique_ptr<Tool>(new Runner()); },
+          ToolRole::kCommand};
 }
 
 }  // namespace karta

@@ -103,7 +103,14 @@ class Tabulate : public Tool {
                   "One row per group with a sparkline over time (--by must hold a time key)");
   }
 
-  bool FeedsStages() const override { return true; }
+  Status FeedsStages() const override {
+    if (!format_.empty() || excel_) {
+      return Status::Usage(
+          "a tabulate followed by more stages writes CSV for them; --format and --excel only on "
+          "a last stage");
+    }
+    return Status::Ok();
+  }
 
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
     return Status::Usage("tabulate writes a table, not records; it cannot be a pipeline stage");
