@@ -174,6 +174,8 @@ int ExitCode(const Status& status) {
       return 2;
     case Status::Code::kInterrupted:
       return 130;
+    case Status::Code::kIncomplete:
+      return 3;
     case Status::Code::kData:
     case Status::Code::kIo:
       return 1;

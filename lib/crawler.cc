@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/civil.h"
 #include "lib/csv.h"
 #include "lib/digest.h"
 #include "lib/html.h"
@@ -27,8 +28,8 @@ std::string UrlHost(std::string_view url) {
   return colon == std::string::npos ? h : h.substr(0, colon);
 }
 
-PageColumns::PageColumns(const Header& input, const SiteProfile* profile)
-    : profile_(profile), input_(input), header_(input) {
+PageColumns::PageColumns(const Header& input, const SiteProfile* profile, const TimeZone& tz)
+    : profile_(profile), tz_(tz), input_(input), header_(input) {
   url_ = header_.AddOrGet("url");
   final_url_ = header_.AddOrGet("final_url");
   status_ = header_.AddOrGet("status");
@@ -39,9 +40,26 @@ PageColumns::PageColumns(const Header& input, const SiteProfile* profile)
   site_ = header_.AddOrGet("site");
   title_ = header_.AddOrGet("title");
   text_ = header_.AddOrGet("text");
+  if (profile_ && !profile_->date_field.empty()) posted_ = header_.AddOrGet("posted_at");
   if (profile_) {
-    for (const auto& field : profile_->fields) field_cols_.push_back(header_.AddOrGet(field.first));
+    for (const auto& field : profile_->fields) {
+      field_cols_.push_back(header_.AddOrGet(field.first));
+      if (field.first == profile_->date_field) date_ = field_cols_.back();
+    }
   }
+}
+
+std::string PageColumns::SiteOf(const std::string& url) const {
+  return profile_ && !profile_->name.empty() ? profile_->name : UrlHost(url);
+}
+
+std::string ErrorKind(const std::string& e) {
+  if (e.rfind("HTTP ", 0) == 0) return e.substr(0, 8);
+  if (e.rfind("robots.txt unreachable", 0) == 0) return "robots.txt unreachable";
+  if (e.rfind("timed out", 0) == 0) return "timed out";
+  if (e.rfind("TLS", 0) == 0) return "TLS";
+  if (e.find("larger than") != std::string::npos) return "too large";
+  return "no connection";
 }
 
 void PageColumns::Fill(const FetchedPage& p, std::vector<std::string>* fields,
@@ -57,12 +75,11 @@ void PageColumns::Fill(const FetchedPage& p, std::vector<std::string>* fields,
   f[sha256_] = p.sha256.empty() && p.status >= 200 && p.status < 300 && p.error.empty()
                    ? Sha256Hex(p.body)
                    : p.sha256;
-  f[site_] = profile_ && !profile_->name.empty()
-                 ? profile_->name
-                 : UrlHost(p.final_url.empty() ? p.url : p.final_url);
+  f[site_] = SiteOf(p.final_url.empty() ? p.url : p.final_url);
   f[title_].clear();
   f[text_].clear();
   for (size_t c : field_cols_) f[c].clear();
+  if (posted_ != kNone) f[posted_].clear();
   if (!p.error.empty() || p.status < 200 || p.status >= 300) return;
   if (!parse || !IsHtmlContentType(p.content_type)) return;  // recorded, not parsed
   auto page = HtmlPage::Parse(p.body, p.content_type, p.final_url);
@@ -83,6 +100,13 @@ void PageColumns::Fill(const FetchedPage& p, std::vector<std::string>* fields,
       }
     }
   }
+  if (date_ != kNone) {
+    // posted_at: the date text read against the page's own fetch time.
+    DateOptions o;
+    o.tz = &tz_;
+    o.ref = ParseTimeSeconds(p.fetched_at);
+    if (auto t = ReadDate(f[date_], o)) f[posted_] = FormatRfc3339(*t);
+  }
   if (links) *links = page->Links();
 }
 
@@ -102,6 +126,7 @@ struct Crawler::Job {
   std::string kind;
   int depth = 0;
   std::string sha256;  // from the state, for a 304
+  std::vector<std::string> row;  // from the state: the page columns a 304 re-emits
 };
 
 Crawler::Crawler(CrawlerOptions opts, std::shared_ptr<const SiteProfile> profile)
@@ -197,7 +222,23 @@ Status Crawler::Begin(const Header& in) {
     }
     url_idx_ = *i;
   }
-  cols_ = std::make_unique<PageColumns>(h, profile_.get());
+  cols_ = std::make_unique<PageColumns>(h, profile_.get(), opts_.tz);
+  // The summary names every site the crawl starts on, also one that gives
+  // no page at all.
+  if (profile_) {
+    for (const std::string& u : profile_->start) stats_[cols_->SiteOf(u)];
+  }
+  if (state_) {
+    // Rows kept in the state are reused only with the same columns.
+    std::string layout;
+    for (size_t i = cols_->input_width(); i < cols_->width(); ++i) {
+      layout += cols_->header()[i] + "\n";
+    }
+    auto old = state_->GetMeta("row_columns");
+    if (!old.ok()) return old.status();
+    rows_ok_ = *old == layout;
+    if (!rows_ok_) KARTA_RETURN_IF_ERROR(state_->SetMeta("row_columns", layout));
+  }
   if (warc_) {
     std::string fields = "software: karta/" KARTA_VERSION "\r\nformat: WARC File Format 1.1\r\n";
     fields += "karta-input-header: " + EscapeField(CsvWriter::FormatRow(h.names())) + "\r\n";
@@ -266,7 +307,13 @@ Status Crawler::End() {
   while (fetcher_->pending() > 0) KARTA_RETURN_IF_ERROR(Step(200));
   KARTA_RETURN_IF_ERROR(warc_status_);
   Progress(/*finished=*/true);
-  return next_->End();
+  Status incomplete = Summarize();
+  if (!incomplete.ok() && incomplete.code() != Status::Code::kIncomplete) return incomplete;
+  // A routine stops here on a failed site, so that nothing downstream
+  // (history record) takes the week as complete.
+  if (!incomplete.ok() && opts_.stop_on_incomplete) return incomplete;
+  KARTA_RETURN_IF_ERROR(next_->End());
+  return incomplete;
 }
 
 Status Crawler::AddUrl(const std::string& url, int depth, const std::string& kind) {
@@ -296,10 +343,14 @@ Status Crawler::Submit(const std::string& url, Job job) {
     auto p = state_->Lookup(url);
     if (!p.ok()) return p.status();
     // Listing pages are always fetched in full: their links are needed.
-    if (p->has_value() && !(*p)->sha256.empty() && (job.kind == "ad" || job.kind == "input")) {
+    // An ad page is asked for conditionally only when the state holds its
+    // row, so that a 304 can give the ad as it was.
+    if (p->has_value() && !(*p)->sha256.empty() && (job.kind == "ad" || job.kind == "input") &&
+        rows_ok_ && (*p)->row.size() == cols_->width() - cols_->input_width()) {
       fj.etag = (*p)->etag;
       fj.last_modified = (*p)->last_modified;
       job.sha256 = (*p)->sha256;
+      job.row = std::move((*p)->row);
     }
   }
   jobs_.emplace(fj.id, std::move(job));
@@ -352,10 +403,18 @@ Status Crawler::Process(FetchResult& r) {
   p.fetched_at = r.fetched_at;
   p.content_type = r.content_type;
   p.body = std::move(r.body);
+  if (!opts_.as_of.empty()) p.fetched_at = opts_.as_of;
   if (r.status == 304) p.sha256 = job.sha256;
   std::vector<std::string> links;
   bool row = !profile_ || profile_->emit_all || job.kind == "ad";
-  if (row) {
+  const bool kept = r.status == 304 && r.error.empty() && !job.row.empty();
+  if (kept) {
+    // Unchanged since the last crawl: the ad as it was, marked 304.
+    job.fields.resize(cols_->input_width());
+    job.fields.insert(job.fields.end(), job.row.begin(), job.row.end());
+    job.fields[cols_->status_column()] = "304";
+    job.fields[cols_->fetched_at_column()] = p.fetched_at;
+  } else if (row) {
     cols_->Fill(p, &job.fields, profile_ ? &links : nullptr);
   } else {
     // A listing page gives no row unless it fails: its links are all that
@@ -369,6 +428,7 @@ Status Crawler::Process(FetchResult& r) {
   bool failed = cols_->Failed(job.fields);
   ++pages_;
   if (failed) ++errors_;
+  Count(job.fields, row && !failed);
   // Follow links from listing pages.
   if (profile_ && job.kind != "ad" && job.depth < max_depth_) {
     std::string host = UrlHost(p.final_url);
@@ -380,6 +440,14 @@ Status Crawler::Process(FetchResult& r) {
     }
   }
   bool emit = row || failed;
+  // What the state keeps, taken before the row goes downstream (later
+  // stages of a routine may change the record in place).
+  std::string sha256 = cols_->Sha256(job.fields);
+  std::vector<std::string> keep_row;
+  if (state_ && emit && !failed && !kept && (job.kind == "ad" || job.kind == "input")) {
+    keep_row.assign(job.fields.begin() + static_cast<long>(cols_->input_width()),
+                    job.fields.end());
+  }
   if (emit) {
     if (warc_) {
       std::vector<std::pair<std::string, std::string>> h = {
@@ -425,9 +493,100 @@ Status Crawler::Process(FetchResult& r) {
   } else if (!failed) {
     sp.etag = r.etag;
     sp.last_modified = r.last_modified;
-    sp.sha256 = cols_->Sha256(job.fields);
+    sp.sha256 = sha256;
+    sp.row = std::move(keep_row);
   }
   return state_->MarkDone(sp, bytes);
+}
+
+void Crawler::Count(const std::vector<std::string>& f, bool ad_row) {
+  SiteStats& s = stats_[f[cols_->site_column()]];
+  ++s.pages;
+  const std::string& e = f[cols_->error_column()];
+  if (e.rfind("disallowed by robots.txt", 0) == 0) {
+    ++s.disallowed;
+  } else if (!e.empty()) {
+    ++s.errors;
+    ++s.kinds[ErrorKind(e)];
+    if (s.first_error.empty()) s.first_error = e;
+  } else if (f[cols_->status_column()] == "304") {
+    ++s.unchanged;
+  } else {
+    ++s.fetched;
+  }
+  size_t posted = cols_->posted_at_column();
+  if (ad_row && posted != PageColumns::kNone && f[posted].empty()) ++s.undated;
+}
+
+Status Crawler::Summarize() {
+  SiteStats all;
+  std::vector<std::string> not_covered;
+  std::vector<std::vector<std::string>> rows;
+  auto kinds = [](const SiteStats& s) {
+    std::string k;
+    for (const auto& [kind, n] : s.kinds) k += fmt::format("{}{} {}", k.empty() ? "" : ", ", n, kind);
+    return k;
+  };
+  for (const auto& [site, s] : stats_) {
+    all.pages += s.pages;
+    all.fetched += s.fetched;
+    all.unchanged += s.unchanged;
+    all.errors += s.errors;
+    all.disallowed += s.disallowed;
+    all.undated += s.undated;
+    for (const auto& [kind, n] : s.kinds) all.kinds[kind] += n;
+    // Coverage is a crawl's: a URL list is what it is.
+    std::string why;
+    if (!profile_) {
+    } else if (s.fetched + s.unchanged == 0) {
+      why = s.pages == 0 ? "no page was fetched"
+                         : fmt::format("no page could be fetched ({})",
+                                       s.first_error.empty() ? "all disallowed by robots.txt"
+                                                             : s.first_error);
+    } else if (s.errors > opts_.max_error_rate * static_cast<double>(s.pages)) {
+      why = fmt::format("{} of {} pages failed ({}), more than --max-error-rate {}", s.errors,
+                        s.pages, kinds(s), opts_.max_error_rate);
+    }
+    if (!why.empty()) {
+      not_covered.push_back(site);
+      if (warn_) {
+        warn_(fmt::format("{}: NOT COVERED: {}; its ads do not count as gone this run", site,
+                          why));
+      }
+    }
+    rows.push_back({site, why.empty() ? "1" : "0", std::to_string(s.pages),
+                    std::to_string(s.fetched), std::to_string(s.unchanged),
+                    std::to_string(s.errors), std::to_string(s.disallowed),
+                    std::to_string(s.undated), why});
+  }
+  std::string line = fmt::format(
+      "{} page{} from {} site{}: {} fetched, {} unchanged (304), {} error{}{}, {} disallowed, {} "
+      "without a readable date, {:.1f} s",
+      all.pages, all.pages == 1 ? "" : "s", stats_.size(), stats_.size() == 1 ? "" : "s",
+      all.fetched, all.unchanged, all.errors, all.errors == 1 ? "" : "s",
+      all.kinds.empty() ? "" : " (" + kinds(all) + ")", all.disallowed, all.undated,
+      Now() - start_time_);
+  if (warn_) warn_(line);
+  if (!opts_.summary.empty()) {
+    rows.push_back({"(all)", not_covered.empty() ? "1" : "0", std::to_string(all.pages),
+                    std::to_string(all.fetched), std::to_string(all.unchanged),
+                    std::to_string(all.errors), std::to_string(all.disallowed),
+                    std::to_string(all.undated), line});
+    auto out = OutputFile::Open(opts_.summary);
+    if (!out.ok()) return out.status().WithPrefix("--summary");
+    std::string text =
+        "site,covered,pages,fetched,unchanged,errors,disallowed,unreadable_dates,note\n";
+    for (const auto& r : rows) text += CsvWriter::FormatRow(r) + "\n";
+    KARTA_RETURN_IF_ERROR((*out)->Write(text));
+    KARTA_RETURN_IF_ERROR((*out)->Commit());
+  }
+  if (not_covered.empty()) return Status::Ok();
+  std::string sites;
+  for (const auto& s : not_covered) sites += (sites.empty() ? "" : ", ") + s;
+  return Status::Incomplete(fmt::format(
+      "finished, but incomplete: {} not covered (see the lines above); everything fetched is "
+      "written",
+      sites));
 }
 
 bool Crawler::StartHost(const std::string& url) const {

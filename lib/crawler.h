@@ -35,7 +35,10 @@
 #include <unordered_set>
 #include <vector>
 
+#include <map>
+
 #include "lib/crawl.h"
+#include "lib/dates.h"
 #include "lib/http.h"
 #include "lib/io.h"
 #include "lib/record.h"
@@ -58,11 +61,15 @@ struct FetchedPage {
 // The host of a URL without scheme and port ("" if not http(s)).
 std::string UrlHost(std::string_view url);
 
-// The output layout: the kept input columns, fetch's columns, then the
-// profile's fields; and how a page fills a row.
+// The output layout: the kept input columns, fetch's columns, posted_at
+// (when the profile has a date field), then the profile's fields; and how a
+// page fills a row. posted_at is the date field's text read as a time
+// (lib/dates: relative forms against the page's fetched_at, local times in
+// `tz`), RFC 3339 UTC, or empty when it cannot be read.
 class PageColumns {
  public:
-  PageColumns(const Header& input, const SiteProfile* profile);
+  PageColumns(const Header& input, const SiteProfile* profile,
+              const TimeZone& tz = TimeZone::Default());
   const Header& header() const { return header_; }
   const Header& input() const { return input_; }
   size_t width() const { return header_.size(); }
@@ -77,9 +84,20 @@ class PageColumns {
   const std::string& Sha256(const std::vector<std::string>& fields) const {
     return fields[sha256_];
   }
+  size_t status_column() const { return status_; }
+  size_t error_column() const { return error_; }
+  size_t fetched_at_column() const { return fetched_at_; }
+  size_t site_column() const { return site_; }
+  // posted_at's column, or kNone without a date field.
+  size_t posted_at_column() const { return posted_; }
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  // The site column's value for a URL.
+  std::string SiteOf(const std::string& url) const;
 
  private:
   const SiteProfile* profile_;
+  TimeZone tz_;
+  size_t posted_ = kNone, date_ = kNone;  // posted_at and the date field's column
   Header input_, header_;
   size_t url_, final_url_, status_, error_, fetched_at_, content_type_, sha256_, site_, title_,
       text_;
@@ -99,7 +117,24 @@ struct CrawlerOptions {
   std::optional<int64_t> max_pages;  // else the profile's
   std::optional<int> max_depth;      // else the profile's
   const std::atomic<bool>* cancel = nullptr;
+  TimeZone tz = TimeZone::Default();  // for posted_at
+  std::string as_of;             // RFC 3339: fetched_at of every page (else now)
+  double max_error_rate = 0.2;   // a crawled site with more failed pages is not covered
+  std::string summary;           // also write the summary per site to this CSV file
+  // End() returns Status::Incomplete before the next stage's End() (a
+  // routine without --keep-going); else after it, every row passed on.
+  bool stop_on_incomplete = false;
 };
+
+// What the crawler saw of one site, for the summary.
+struct SiteStats {
+  int64_t pages = 0, fetched = 0, unchanged = 0, errors = 0, disallowed = 0, undated = 0;
+  std::map<std::string, int64_t> kinds;  // errors by kind ("HTTP 503", "timed out", ...)
+  std::string first_error;
+};
+
+// The kind of an error message, for the summary.
+std::string ErrorKind(const std::string& error);
 
 struct CrawlProgress {
   int64_t done = 0;
@@ -134,10 +169,17 @@ class Crawler : public Stage {
 
   Status Begin(const Header& in) override;
   Status Push(Record& rec) override;
+  // Fetches what is left, then ends with the summary: one line through the
+  // warning callback (pages, fetched, unchanged, errors by kind, disallowed,
+  // dates not read, time) and one per site not covered (a crawled site that
+  // gave no page, or whose share of failed pages is above max_error_rate),
+  // the summary file, and Status::Incomplete when a site was not covered.
   Status End() override;
 
  private:
   struct Job;
+  void Count(const std::vector<std::string>& fields, bool ad_row);
+  Status Summarize();
   Crawler(CrawlerOptions opts, std::shared_ptr<const SiteProfile> profile);
   Status Init();
   Status AddUrl(const std::string& url, int depth, const std::string& kind);
@@ -171,6 +213,8 @@ class Crawler : public Stage {
   int64_t pages_ = 0;
   int64_t errors_ = 0;
   bool no_contact_ = false;
+  bool rows_ok_ = false;  // the state's rows have this run's columns
+  std::map<std::string, SiteStats> stats_;
   double last_progress_ = 0;
   double start_time_ = 0;
 };

@@ -125,9 +125,11 @@ TEST_CASE("crawler: a URL list gives one row per input, failures included") {
   CHECK(out.header().names().front() == "url");
   REQUIRE(out.records().size() == 2);
   CHECK(after == 2);
-  // A contact was given, so the one warning is about robots.txt being off.
-  REQUIRE(warnings.size() == 1);
+  // A contact was given, so the warnings are that robots.txt is off and,
+  // at the end, the summary (a URL list has no coverage: no Incomplete).
+  REQUIRE(warnings.size() == 2);
   CHECK(warnings[0].rfind("--ignore-robots", 0) == 0);
+  CHECK(warnings[1].rfind("2 pages from 1 site: 0 fetched, 0 unchanged (304), 2 errors", 0) == 0);
   for (const Record& rec : out.records()) CHECK(!rec.fields[3].empty());
   CHECK(out.records()[0].fields[0] == "ftp://a.example/x");
 }

@@ -31,7 +31,7 @@ Status WarcReplay::Begin(const Header&) {
   } else if (*more) {
     pending_ = std::move(rec);
   }
-  cols_ = std::make_unique<PageColumns>(h, profile_.get());
+  cols_ = std::make_unique<PageColumns>(h, profile_.get(), tz_);
   return next_->Begin(cols_->header());
 }
 

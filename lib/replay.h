@@ -42,6 +42,9 @@ class WarcReplay : public Stage {
         profile_(std::move(profile)),
         cancel_(cancel) {}
 
+  // The zone of local times in the profile's date field (posted_at).
+  void SetTimeZone(const TimeZone& tz) { tz_ = tz; }
+
   Status Begin(const Header& in) override;  // opens the WARC; `in` is ignored
   Status Push(Record&) override { return Status::Ok(); }
   Status End() override;
@@ -62,6 +65,7 @@ class WarcReplay : public Stage {
   std::optional<WarcRecord> pending_;
   bool karta_warc_ = false;
   std::unique_ptr<PageColumns> cols_;
+  TimeZone tz_ = TimeZone::Default();
 };
 
 }  // namespace karta

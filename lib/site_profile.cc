@@ -30,12 +30,12 @@ Result<SiteProfile> FromTable(const toml::table& t, const std::string& path) {
   };
   static const std::unordered_set<std::string> kKeys = {
       "name", "start", "follow", "ads", "max_depth", "max_pages", "delay", "emit", "same_host",
-      "fields", "headers", "cookie", "contact", "resolve"};
+      "fields", "headers", "cookie", "contact", "resolve", "date_field"};
   for (const auto& [k, v] : t) {
     if (!kKeys.count(std::string(k.str()))) {
       return bad(&v, fmt::format("unknown key '{}' (known: name, start, follow, ads, max_depth, "
                                  "max_pages, delay, emit, same_host, fields, headers, cookie, "
-                                 "contact, resolve)",
+                                 "contact, resolve, date_field)",
                                  k.str()));
     }
   }
@@ -108,6 +108,23 @@ Result<SiteProfile> FromTable(const toml::table& t, const std::string& path) {
       if (!x.ok()) return bad(&v, fmt::format("field '{}': {}", k, x.status().message()));
       p.fields.emplace_back(k, std::move(*x));
     }
+  }
+  // The date field: named, or a field called posted_text.
+  p.date_field = t["date_field"].value_or(std::string());
+  bool has_posted_at = false, has_date = false;
+  for (const auto& [name, x] : p.fields) {
+    has_posted_at = has_posted_at || name == "posted_at";
+    has_date = has_date || name == (p.date_field.empty() ? "posted_text" : p.date_field);
+  }
+  if (!p.date_field.empty() && !has_date) {
+    return bad(t.get("date_field"),
+               fmt::format("date_field names '{}', which is not a field in [fields]", p.date_field));
+  }
+  if (p.date_field.empty() && has_date) p.date_field = "posted_text";
+  if (!p.date_field.empty() && has_posted_at) {
+    return bad(nullptr, fmt::format("posted_at is filled from the date field '{}'; remove the field "
+                                    "posted_at from [fields]",
+                                    p.date_field));
   }
   return p;
 }

@@ -48,6 +48,7 @@ struct SiteProfile {
   std::vector<std::string> resolve;  // HOST:PORT:ADDRESS, as --resolve
   std::string cookie;
   std::string contact;
+  std::string date_field;  // the field whose text becomes posted_at ("" : none)
 
   // True when `url` matches an `ads` pattern.
   bool IsAd(const std::string& url) const;

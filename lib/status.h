@@ -27,6 +27,8 @@ class Status {
     kIo,           // a file or network operation failed: exit 1
     kInterrupted,  // SIGINT/SIGTERM: the run stopped early, output kept
     kBrokenPipe,   // the reader went away (`| head`): exit 0, no message
+    kIncomplete,   // finished, but a source saw less than it should (a site
+                   // yielded nothing): exit 3, everything written is kept
   };
 
   Status() = default;
@@ -38,6 +40,7 @@ class Status {
     return Status(Code::kInterrupted, std::move(msg));
   }
   static Status BrokenPipe() { return Status(Code::kBrokenPipe, "broken pipe"); }
+  static Status Incomplete(std::string msg) { return Status(Code::kIncomplete, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

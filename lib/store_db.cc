@@ -73,6 +73,10 @@ class SqliteDb : public SqlDb {
     if ((code & 0xff) == SQLITE_NOTADB) {
       return Status::Usage(fmt::format("{}: not a karta history store ({})", path_, msg));
     }
+    if ((code & 0xff) == SQLITE_CORRUPT) {
+      return Status::Data(fmt::format(
+          "{}: {}: the history store is damaged ({}); restore it from a backup", path_, what, msg));
+    }
     if ((code & 0xff) == SQLITE_BUSY) {
       return Status::Io(fmt::format(
           "{}: {}: the store is busy (another karta is recording into it; try again when it is "
@@ -175,7 +179,8 @@ class SqliteDb : public SqlDb {
 
 }  // namespace
 
-Result<std::unique_ptr<SqlDb>> OpenSqliteDb(const std::string& path, bool must_exist) {
+Result<std::unique_ptr<SqlDb>> OpenSqliteDb(const std::string& path, bool must_exist,
+                                            bool check) {
   struct stat st;
   bool exists = ::stat(path.c_str(), &st) == 0;
   if (!exists) {
@@ -219,7 +224,7 @@ Result<std::unique_ptr<SqlDb>> OpenSqliteDb(const std::string& path, bool must_e
     return Status::Usage(
         fmt::format("{}: not a karta history store ({})", path, sqlite3_errmsg(raw)));
   }
-  {
+  if (check) {
     std::string verdict;
     Status q = db->Query("PRAGMA quick_check", {}, [&](const SqlRow& r) {
       if (verdict.empty()) verdict = r.Str(0);

@@ -80,7 +80,11 @@ class SqlDb {
 
 // Opens (creating with mode 0600 unless `must_exist`) an SQLite store file
 // with WAL, synchronous=FULL, secure_delete and a 30 s busy timeout.
-Result<std::unique_ptr<SqlDb>> OpenSqliteDb(const std::string& path, bool must_exist);
+// `check`: run SQLite's quick_check first (it reads the whole file), so that
+// a writer never builds on a damaged store; readers skip it and learn of
+// damage from the pages they read (an error naming the store as damaged).
+Result<std::unique_ptr<SqlDb>> OpenSqliteDb(const std::string& path, bool must_exist,
+                                            bool check = true);
 
 // True for "postgresql://..." and "postgres://..." (a team store on a server).
 bool IsPostgresUrl(std::string_view s);

@@ -16,8 +16,10 @@
 
 #include <fmt/format.h>
 
+#include "lib/civil.h"
 #include "lib/crawl.h"
 #include "lib/crawler.h"
+#include "lib/dates.h"
 #include "lib/io.h"
 #include "lib/replay.h"
 #include "lib/site_profile.h"
@@ -35,7 +37,8 @@ With --from-warc, pages come from a WARC file (no network).
 Output: one row per page with the input columns, then
   url, final_url, status, error, fetched_at, content_type, sha256, site,
   title, text
-and one column per profile field. 'text' is the visible text of the page
+(and posted_at when the profile has a date field) and one column per
+profile field. 'text' is the visible text of the page
 (no scripts, styles or hidden parts). A page that failed still has a row:
 'status' is the HTTP status (0 if there was no reply) and 'error' says why.
 Pages that are not HTML are recorded (status, type, sha256) but not parsed.
@@ -67,11 +70,35 @@ A site profile (TOML):
   location_field = "//*[@class='location']"
   body = "//*[@class='body']"
 
-Resume: with --state FILE the crawl state is kept in SQLite; after Ctrl-C or a
-kill, run the same command with --resume: the output file (-o) is cut back to
-the last page recorded, so no row is lost or written twice. A later run with
-the same --state (without --resume) asks with If-None-Match/If-Modified-Since
-and records unchanged pages as status 304 without downloading them.
+  date_field = "posted_text"                # the field holding the posting date
+  [fields] ... posted_text = "//*[@class='date']"
+
+Dates: the profile's date field (date_field; by default a field called
+posted_text) holds the page's own date text ("igår 14:05", "22 nov 2026
+14:05", "för 3 timmar sedan", "2026-11-22 14:05"); posted_at gets it as an
+RFC 3339 UTC time, relative forms read against the page's fetched_at and
+local times in --tz (default Europe/Stockholm). Text that cannot be read
+leaves posted_at empty and is counted in the summary.
+
+State: with --state FILE the crawl state is kept in SQLite. After Ctrl-C or
+a kill, run the same command with --resume: the output file (-o) is cut back
+to the last page recorded, so no row is lost or written twice. A later run
+with the same --state (without --resume) asks for every ad page it has a
+row for with If-None-Match/If-Modified-Since; a page that has not changed
+answers 304, is not downloaded again, and its row is written as it was last
+time (title, text, fields, sha256, posted_at), with status 304 and this
+run's fetched_at. Listing pages are always fetched in full.
+
+Summary and exit code: fetch always ends with one line on stderr (pages,
+fetched, unchanged, errors by kind, disallowed, dates it could not read,
+time), and a line for each site it could not cover. --summary FILE writes
+the same per site as CSV (site, covered, pages, fetched, unchanged, errors,
+disallowed, unreadable_dates, note; the row '(all)' holds the summary line),
+for 'karta history record --coverage FILE'. A site that yielded no page, or
+whose share of failed pages is above --max-error-rate, is not covered: fetch
+writes everything it has and exits 3 (finished, but incomplete). In 'karta
+run' the run stops there, before the later stages finish (so history record
+records nothing), unless 'karta run --keep-going'.
 )";
 
 Result<int64_t> ParseSize(const std::string& s, const char* flag) {
@@ -117,6 +144,10 @@ struct Options {
   std::string from_warc;
   std::optional<int64_t> max_pages;
   std::optional<int> max_depth;
+  std::string summary;
+  std::string as_of;
+  std::string tz;
+  double max_error_rate = 0.2;
 };
 
 class Fetch : public Tool {
@@ -168,6 +199,19 @@ class Fetch : public Tool {
         ->type_name("FILE");
     app->add_option("--max-pages", o_.max_pages, "Crawl at most N pages (default: the profile's)");
     app->add_option("--max-depth", o_.max_depth, "Follow links at most N deep");
+    app->add_option("--summary", o_.summary,
+                    "Also write the summary per site to FILE (CSV; for history record "
+                    "--coverage)")
+        ->type_name("FILE");
+    app->add_option("--max-error-rate", o_.max_error_rate,
+                    "A site with a larger share of failed pages is not covered: exit 3 "
+                    "(default 0.2)")
+        ->type_name("SHARE");
+    app->add_option("--as-of", o_.as_of,
+                    "The crawl's time for fetched_at and relative dates: now (default) or an "
+                    "RFC 3339 time, to redo a week or replay a site generated for a date")
+        ->type_name("TIME");
+    app->add_option("--tz", o_.tz, kTzHelp)->type_name("ZONE");
   }
 
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
@@ -182,10 +226,29 @@ class Fetch : public Tool {
     if (!mb.ok()) return mb.status();
     auto md = ParseSize(o_.max_decoded, "--max-decoded");
     if (!md.ok()) return md.status();
+    auto tz = TimeZone::Load(o_.tz);
+    if (!tz.ok()) return tz.status().WithPrefix("--tz");
     if (!o_.from_warc.empty()) {
-      return std::unique_ptr<Stage>(new WarcReplay(o_.from_warc, *md, profile, env.cancel));
+      auto replay = std::make_unique<WarcReplay>(o_.from_warc, *md, profile, env.cancel);
+      replay->SetTimeZone(*tz);
+      return std::unique_ptr<Stage>(std::move(replay));
     }
     CrawlerOptions c;
+    c.tz = *tz;
+    if (!o_.as_of.empty() && o_.as_of != "now") {
+      auto t = ReadTime(o_.as_of, *tz);
+      if (!t) {
+        return Status::Usage(fmt::format(
+            "--as-of '{}': give 'now' or a time such as 2026-11-22T20:00:00Z", o_.as_of));
+      }
+      c.as_of = FormatRfc3339(*t);
+    }
+    if (!(o_.max_error_rate >= 0 && o_.max_error_rate <= 1)) {
+      return Status::Usage("--max-error-rate must be from 0 to 1 (a share of the pages, e.g. 0.2)");
+    }
+    c.max_error_rate = o_.max_error_rate;
+    c.summary = o_.summary;
+    c.stop_on_incomplete = env.stop_on_incomplete;
     FetchOptions& fo = c.fetch;
     fo.jobs = o_.jobs;
     fo.per_host = o_.per_host;
@@ -290,8 +353,9 @@ class Fetch : public Tool {
           "interrupted; the rows written so far are kept{}",
           state ? " (run again with --resume to continue)" : ""));
     }
-    if (!st.ok()) return st;
-    return (*out)->Commit();
+    if (!st.ok() && st.code() != Status::Code::kIncomplete) return st;
+    KARTA_RETURN_IF_ERROR((*out)->Commit());
+    return st;  // Ok, or finished but incomplete (exit 3) with every row written
   }
 
  private:

@@ -223,7 +223,8 @@ class Outreach : public Tool {
           o_.action));
     }
     KARTA_RETURN_IF_ERROR(CheckFlags());
-    auto store = Store::Open(o_.store, true);
+    const bool reads_only = o_.action == "list" || o_.action == "show" || o_.action == "stats";
+    auto store = Store::Open(o_.store, true, !reads_only);
     if (!store.ok()) return store.status();
     store_ = std::move(*store);
     if (o_.action == "list") return List();
