@@ -115,6 +115,16 @@ Status Pump(CsvReader* reader, RecordSink* sink) {
 }
 
 Status RunStage(const ToolEnv& env, Stage* stage) {
+  if (!env.reads_input) {
+    // A source: it makes its records itself.
+    auto out = OutputFile::Open(env.common.output);
+    if (!out.ok()) return out.status();
+    CsvWriter writer(out->get());
+    stage->SetNext(&writer);
+    KARTA_RETURN_IF_ERROR(stage->Begin(Header()));
+    KARTA_RETURN_IF_ERROR(stage->End());
+    return (*out)->Commit();
+  }
   auto reader = CsvReader::Open(env.common.inputs, env.Csv());
   if (!reader.ok()) return reader.status();
   // Whether -o names a file that already exists: an interrupted run keeps
@@ -153,34 +163,6 @@ void ToolEnv::WarnSkipped(const CsvReader& reader) const {
   if (reader.skipped() == 0) return;
   Warn(fmt::format("skipped {} bad record{} (--skip-bad); the first: {}", reader.skipped(),
                    reader.skipped() == 1 ? "" : "s", reader.first_skip()));
-}
-
-Result<size_t> RequireColumn(const Header& header, std::string_view name, std::string_view why) {
-  auto i = header.Find(name);
-  if (i) return *i;
-  std::string cols;
-  for (size_t k = 0; k < header.size(); ++k) {
-    if (k) cols += ", ";
-    cols += header[k];
-  }
-  return Status::Usage(fmt::format("no column '{}' in the input{}{} (columns: {})", name,
-                                   why.empty() ? "" : "; ", why,
-                                   cols.empty() ? "none: empty input" : cols));
-}
-
-std::vector<std::string> SplitList(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= s.size()) {
-    size_t j = s.find(sep, i);
-    if (j == std::string_view::npos) j = s.size();
-    std::string_view item = s.substr(i, j - i);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    i = j + 1;
-  }
-  return out;
 }
 
 int ExitCode(const Status& status) {
@@ -256,6 +238,7 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
     env.common = opts[i];
     env.cancel = &g_cancel;
     env.stderr_tty = ::isatty(2) != 0;
+    env.reads_input = tools[i].role != ToolRole::kSource || instances[i]->ReadsInput();
     Status st;
     if (auto d = ParseDelimiter(env.common.delimiter); !d.ok()) {
       st = d.status();

@@ -57,6 +57,16 @@ struct CommonOptions {
 struct ToolEnv {
   std::string tool;
   CommonOptions common;
+  // True when the stage is built for `karta run` (its output is the next
+  // stage, not a file the tool may write in place).
+  bool in_routine = false;
+  // How the input is named to people (report's source line) when it is not
+  // env.common.inputs: a routine's sink reads a temporary file, but its
+  // input is what karta run was given. Empty: the inputs (or stdin).
+  std::string input_label;
+  // False for a kSource tool that, with the flags given, reads no input
+  // (Tool::ReadsInput()): the driver then runs its stage without a reader.
+  bool reads_input = true;
   const std::atomic<bool>* cancel = nullptr;
   bool stderr_tty = false;
   // Set by `karta run` (unless --keep-going): a source that finished
@@ -71,9 +81,30 @@ struct ToolEnv {
   CsvOptions Csv() const;
 };
 
+// A tool's role, declared in its ToolInfo; the drivers act on it and never
+// on a tool's name.
+enum class ToolRole {
+  kFilter,  // records in, records out (select, filter, extract, geotag, ...)
+  kSource,  // makes records; reads input only when ReadsInput() (fetch --site, history new)
+  kSink,    // writes a table or report itself (tabulate, report): a routine's last stage,
+            // except that a tabulate writing CSV may feed more stages
+  kCommand, // acts on stores or files, not on a stream of records (run, outreach, purge,
+            // audit, export): command line only; MakeStage says why in a routine
+};
+
 class Tool {
  public:
   virtual ~Tool() = default;
+  // For a kSource tool: whether, with the flags given, it also reads input
+  // (fetch with a URL list does; fetch --site and history new do not).
+  virtual bool ReadsInput() const { return true; }
+  // For a kSink tool: Ok when, with the flags given, its table is CSV that
+  // may feed more stages of a routine (tabulate's is, unless --format or
+  // --excel); else a usage error saying why (report's HTML never does).
+  virtual Status FeedsStages() const {
+    return Status::Usage("writes a table or report for people, not records: it can only be "
+                         "the last stage of a routine");
+  }
   // Adds the tool's own options and positionals.
   virtual void AddOptions(CLI::App* app) = 0;
   // Builds the stage that does the work, after the options are parsed.
@@ -90,6 +121,7 @@ struct ToolInfo {
   const char* help;     // usage notes and worked examples for `karta TOOL --help`
   unsigned common;      // CommonFlags
   std::unique_ptr<Tool> (*make)();
+  ToolRole role = ToolRole::kFilter;
 };
 
 // Adds the shared options named by `flags` to `app`.
@@ -99,15 +131,9 @@ void AddCommonOptions(CLI::App* app, unsigned flags, CommonOptions* opts);
 // On interruption, End() is not called; the caller keeps what was written.
 Status Pump(CsvReader* reader, RecordSink* sink);
 
-// Runs `stage` over the inputs named in env.common, writing CSV to -o.
+// Runs `stage` over the inputs named in env.common, writing CSV to -o; when
+// !env.reads_input, runs it without input (Begin with an empty header, End).
 Status RunStage(const ToolEnv& env, Stage* stage);
-
-// Returns the index of column `name`, or a usage error that lists the columns.
-Result<size_t> RequireColumn(const Header& header, std::string_view name,
-                             std::string_view why = "");
-
-// Splits "a,b,c" into names, trimming spaces and dropping empty items.
-std::vector<std::string> SplitList(std::string_view s, char sep = ',');
 
 // The main program: parses argv against `tools`, runs one, returns the exit code.
 int Main(int argc, char** argv, const std::vector<ToolInfo>& tools);

@@ -957,6 +957,43 @@ void CsvWriter::AppendField(std::string* out, std::string_view field, char delim
   out->resize(static_cast<size_t>(end - out->data()));
 }
 
+std::string CsvWriter::FormatRow(const std::vector<std::string>& fields, char delimiter) {
+  std::string line;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) line.push_back(delimiter);
+    AppendField(&line, fields[i], delimiter);
+  }
+  return line;
+}
+
+std::vector<std::string> ParseCsvRow(std::string_view s, char delimiter) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (quoted) {
+      if (c != '"') {
+        cur.push_back(c);
+      } else if (i + 1 < s.size() && s[i + 1] == '"') {
+        cur.push_back('"');
+        ++i;
+      } else {
+        quoted = false;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == delimiter) {
+      out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!s.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
 Status CsvWriter::WriteRow(const std::vector<std::string>& fields) {
   // Formatted straight into the output buffer when the row surely fits.
   size_t most = fields.size() + 1;

@@ -133,11 +133,18 @@ class CsvWriter : public RecordSink {
 
   // Appends `field`, quoted if it must be, to `out`.
   static void AppendField(std::string* out, std::string_view field, char delimiter = ',');
+  // One row as WriteRow writes it, without the line end.
+  static std::string FormatRow(const std::vector<std::string>& fields, char delimiter = ',');
 
  private:
   OutputFile* out_;
   std::string line_;
 };
+
+// Splits one row as CsvWriter::FormatRow wrote it (quotes, "" and embedded
+// line ends allowed) back into fields; "" gives no fields. For a row kept
+// inside another format (a WARC record); files are read with CsvReader.
+std::vector<std::string> ParseCsvRow(std::string_view row, char delimiter = ',');
 
 }  // namespace karta
 

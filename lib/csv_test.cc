@@ -489,4 +489,13 @@ TEST_CASE("a tricky record at every offset around a read-buffer end") {
 }
 
 }  // namespace
+TEST_CASE("FormatRow and ParseCsvRow round-trip quotes, commas and line ends") {
+  std::vector<std::string> row = {"a", "", "b,c", "say \"hi\"", "two\nlines", "å"};
+  std::string line = CsvWriter::FormatRow(row);
+  CHECK(line == "a,,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",å");
+  CHECK(ParseCsvRow(line) == row);
+  CHECK(ParseCsvRow("").empty());
+  CHECK(ParseCsvRow(",") == std::vector<std::string>{"", ""});
+}
+
 }  // namespace karta

@@ -104,21 +104,13 @@ bool ParsePlaceContext(std::string_view s, PlaceContext* context) {
 }
 
 Result<Gazetteer> Gazetteer::Load(const std::string& path) {
-  auto in = InputFile::Open(path);
-  if (!in.ok()) {
+  auto text = ReadFileToString(path);
+  if (!text.ok()) {
     return Status::Usage(fmt::format("{} (give a gazetteer with --gazetteer FILE; format: "
                                      "data/gazetteer/README.md)",
-                                     in.status().message()));
+                                     text.status().message()));
   }
-  std::string text;
-  char buf[1 << 16];
-  while (true) {
-    auto n = (*in)->Read(buf, sizeof buf);
-    if (!n.ok()) return Status::Usage(n.status().message());
-    if (*n == 0) break;
-    text.append(buf, *n);
-  }
-  return Parse(text, path);
+  return Parse(*text, path);
 }
 
 Result<Gazetteer> Gazetteer::Parse(std::string_view csv, std::string_view name) {

@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "lib/cli.h"
+#include "lib/record.h"
 #include "lib/text.h"
 #include "lib/wordscan.h"
 

@@ -47,6 +47,58 @@ bool InputFile::Ready() const {
   return n != 0;  // an error says "try the read": it will report it
 }
 
+Result<std::string> ReadFileToString(const std::string& path, size_t limit) {
+  auto in = InputFile::Open(path);
+  if (!in.ok()) return in.status();
+  std::string text;
+  char buf[1 << 16];
+  while (text.size() <= limit) {
+    auto n = (*in)->Read(buf, sizeof buf);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    text.append(buf, *n);
+  }
+  return text;
+}
+
+std::string TempDirectory(const std::string& dir) {
+  if (!dir.empty()) return dir;
+  const char* t = std::getenv("TMPDIR");
+  return t && *t ? std::string(t) : std::string("/tmp");
+}
+
+Result<int> CreateTempFile(const std::string& dir, std::string_view prefix,
+                           std::string_view what, std::string* path) {
+  std::string folder = TempDirectory(dir);
+  if (!path) {
+    int fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    if (errno != EISDIR && errno != EOPNOTSUPP && errno != EINVAL) {
+      int err = errno;
+      Status st = Status::Io(fmt::format("cannot create a temporary {} in {}: {}", what, folder,
+                                         std::strerror(err)));
+      errno = err;
+      return st;
+    }
+    // No O_TMPFILE here: a named file, unlinked before anything is written.
+  }
+  std::string tmpl = fmt::format("{}/{}-XXXXXX", folder, prefix);
+  int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);  // mode 0600
+  if (fd < 0) {
+    int err = errno;
+    Status st = Status::Io(
+        fmt::format("cannot create a temporary {} in {}: {}", what, folder, std::strerror(err)));
+    errno = err;
+    return st;
+  }
+  if (path) {
+    *path = std::move(tmpl);
+  } else {
+    ::unlink(tmpl.c_str());
+  }
+  return fd;
+}
+
 OutputFile::OutputFile(int fd, std::string name, std::string temp, bool owns_fd)
     : fd_(fd),
       name_(std::move(name)),
@@ -146,6 +198,32 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path, in
   }
   ::fchmod(fd, static_cast<mode_t>(mode));
   return std::unique_ptr<OutputFile>(new OutputFile(fd, path, tmpl, false));
+}
+
+Result<std::unique_ptr<OutputFile>> OutputFile::OpenInPlace(const std::string& path,
+                                                            int64_t keep) {
+  // An append mode: never through a symbolic link, only a regular file, and
+  // made private whatever mode it had.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+  if (fd < 0) {
+    return Status::Io(fmt::format("{}: cannot write ({}{})", path, std::strerror(errno),
+                                  errno == ELOOP ? "; karta does not write through symbolic "
+                                                   "links: name the real file"
+                                                 : ""));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      ((st.st_mode & 0777) != 0600 && ::fchmod(fd, 0600) != 0)) {
+    ::close(fd);
+    return Status::Io(fmt::format(
+        "{}: with --state, -o must name a regular file karta can make private (0600)", path));
+  }
+  if (::ftruncate(fd, keep) != 0 || ::lseek(fd, keep, SEEK_SET) < 0) {
+    int err = errno;
+    ::close(fd);
+    return Status::Io(fmt::format("{}: cannot cut back the output ({})", path, std::strerror(err)));
+  }
+  return std::unique_ptr<OutputFile>(new OutputFile(fd, path, "", true));
 }
 
 OutputFile::~OutputFile() {
@@ -248,32 +326,6 @@ Status OutputFile::Commit() {
   }
   committed_ = true;
   return Status::Ok();
-}
-
-std::string TempFolder() {
-  const char* t = std::getenv("TMPDIR");
-  return t && *t ? std::string(t) : std::string("/tmp");
-}
-
-Result<int> OpenUnnamedTemp(const std::string& dir) {
-  std::string d = dir.empty() ? TempFolder() : dir;
-  int fd = ::open(d.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd >= 0) return fd;
-  if (errno == EISDIR || errno == EOPNOTSUPP || errno == EINVAL) {
-    // No O_TMPFILE here: a named file, unlinked before anything is written.
-    std::string tmpl = d + "/karta-XXXXXX";
-    fd = ::mkostemp(tmpl.data(), O_CLOEXEC);  // mode 0600
-    if (fd >= 0) {
-      ::unlink(tmpl.c_str());
-      return fd;
-    }
-  }
-  int err = errno;
-  Status st = Status::Io(fmt::format("{}: cannot create a temporary file: {} (set TMPDIR to a "
-                                     "writable folder with space)",
-                                     d, std::strerror(err)));
-  errno = err;
-  return st;
 }
 
 }  // namespace karta

@@ -11,6 +11,7 @@
 #define KARTA_LIB_IO_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -42,6 +43,28 @@ class InputFile {
   std::string name_;
 };
 
+// The whole of `path` ("-": stdin), or an error naming it. With `limit`,
+// reading stops once more than `limit` bytes are read: a result longer than
+// `limit` means the file is larger (the caller says what that means).
+Result<std::string> ReadFileToString(const std::string& path,
+                                     size_t limit = static_cast<size_t>(-1));
+
+// The folder for temporary files: `dir` when not empty, else $TMPDIR, else
+// /tmp.
+std::string TempDirectory(const std::string& dir = "");
+
+// The one way karta makes a temporary file (sort's runs, dedupe's rows,
+// a routine's table between stages), mode 0600, in TempDirectory(dir).
+// With `path` null the file has no name: O_TMPFILE, or where the file system
+// lacks it PREFIX-XXXXXX unlinked before anything is written; it goes away
+// with its last descriptor, so even kill -9 leaves nothing of a spill of
+// personal data behind. With `path`, the file is named PREFIX-XXXXXX, its
+// name is stored in *path and the caller removes it. Returns the
+// descriptor; an error reads "cannot create a temporary WHAT in DIR:
+// REASON" (errno is left as the failing call set it).
+Result<int> CreateTempFile(const std::string& dir, std::string_view prefix,
+                           std::string_view what, std::string* path);
+
 // Buffered output to stdout ("-"), to a file that is created complete, or in
 // place to a stream (a pipe, a terminal, a character device).
 //
@@ -69,6 +92,13 @@ class InputFile {
 class OutputFile {
  public:
   static Result<std::unique_ptr<OutputFile>> Open(const std::string& path, int mode = 0600);
+  // Opens the regular file `path` itself for writing (created if need be,
+  // made 0600 whatever mode it had), cut back to its first `keep` bytes,
+  // writing from there: for output that must survive a kill row by row
+  // (fetch --state; Flush() after each row). No temporary file, no symbolic
+  // link followed; anything but a regular file is refused. Commit() flushes
+  // and closes; without it the destructor does the same.
+  static Result<std::unique_ptr<OutputFile>> OpenInPlace(const std::string& path, int64_t keep);
   ~OutputFile();  // Without Commit(), a temporary file is removed.
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
@@ -99,7 +129,8 @@ class OutputFile {
   Status Commit();
   const std::string& name() const { return name_; }
   // True when output goes to a stream written in place (stdout, a pipe, a
-  // device), not to a file that appears on Commit().
+  // device, or a file opened by OpenInPlace), not to a file that appears on
+  // Commit().
   bool is_stdout() const { return temp_.empty(); }
 
  private:
@@ -117,17 +148,6 @@ class OutputFile {
   bool unnamed_ = false;  // temp_ is /proc/self/fd/N of an O_TMPFILE file
 };
 
-// The folder for temporary files: $TMPDIR, else /tmp.
-std::string TempFolder();
-
-// A temporary file without a name, for spills that may hold personal data:
-// created with O_TMPFILE in `dir` (empty: TempFolder()), or where the file
-// system does not support that, created with mkstemp and unlinked at once.
-// Mode 0600, open for reading and writing; it goes away with its last
-// descriptor, so even kill -9 leaves nothing behind. The caller owns the
-// returned descriptor. The error names the folder and says what to do;
-// errno is left as the failing call set it.
-Result<int> OpenUnnamedTemp(const std::string& dir = "");
 
 }  // namespace karta
 

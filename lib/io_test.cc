@@ -209,7 +209,7 @@ TEST_CASE("output: before Commit the folder holds no file at all (kill -9 leaves
 
 TEST_CASE("temp: an unnamed spill has no name in its folder, mode 0600, and reads back") {
   TempDir dir;
-  auto fd = OpenUnnamedTemp(dir.path);
+  auto fd = CreateTempFile(dir.path, "karta-test", "file", nullptr);
   REQUIRE(fd.ok());
   CHECK(std::system(("test -z \"$(ls -A '" + dir.path + "')\"").c_str()) == 0);
   struct stat st;
@@ -227,11 +227,75 @@ TEST_CASE("temp: an unnamed spill has no name in its folder, mode 0600, and read
   CHECK(std::system(("test -z \"$(ls -A '" + dir.path + "')\"").c_str()) == 0);
 }
 
-TEST_CASE("temp: a folder that is not there is an error naming it and TMPDIR") {
-  auto fd = OpenUnnamedTemp("/nonexistent/karta-tmp");
+TEST_CASE("temp: a folder that is not there is an error naming it") {
+  auto fd = CreateTempFile("/nonexistent/karta-tmp", "karta-test", "spill", nullptr);
   REQUIRE(!fd.ok());
-  CHECK(fd.status().message().find("/nonexistent/karta-tmp") != std::string::npos);
-  CHECK(fd.status().message().find("TMPDIR") != std::string::npos);
+  CHECK(fd.status().message() ==
+        "cannot create a temporary spill in /nonexistent/karta-tmp: No such file or directory");
+}
+
+TEST_CASE("output: OpenInPlace cuts a regular file back, makes it 0600, refuses the rest") {
+  TempDir dir;
+  std::string path = dir.path + "/out.csv";
+  {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT, 0644);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, "a\nbb\nlost\n", 10) == 10);
+    ::close(fd);
+    REQUIRE(::chmod(path.c_str(), 0644) == 0);
+  }
+  {
+    auto out = OutputFile::OpenInPlace(path, 5);
+    REQUIRE(out.ok());
+    CHECK((*out)->is_stdout());  // written in place: nothing appears on Commit
+    REQUIRE((*out)->Write("c\n").ok());
+    REQUIRE((*out)->Commit().ok());
+  }
+  int fd = ::open(path.c_str(), O_RDONLY);
+  CHECK(Slurp(fd) == "a\nbb\nc\n");
+  ::close(fd);
+  struct stat st;
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+
+  // Without Commit the rows written are still kept (a kill keeps them).
+  {
+    auto out = OutputFile::OpenInPlace(path, 0);
+    REQUIRE(out.ok());
+    REQUIRE((*out)->Write("only\n").ok());
+  }
+  fd = ::open(path.c_str(), O_RDONLY);
+  CHECK(Slurp(fd) == "only\n");
+  ::close(fd);
+
+  std::string link = dir.path + "/link";
+  REQUIRE(::symlink(path.c_str(), link.c_str()) == 0);
+  auto l = OutputFile::OpenInPlace(link, 0);
+  REQUIRE(!l.ok());
+  CHECK(l.status().message().find("symbolic link") != std::string::npos);
+  auto d = OutputFile::OpenInPlace(dir.path, 0);
+  CHECK(!d.ok());
+}
+
+TEST_CASE("io: ReadFileToString reads a whole file, stops past a limit, names the file") {
+  TempDir dir;
+  std::string path = dir.path + "/f.txt";
+  std::string big(200000, 'x');
+  REQUIRE(WriteTo(path, big).ok());
+  auto all = ReadFileToString(path);
+  REQUIRE(all.ok());
+  CHECK(*all == big);
+  auto cut = ReadFileToString(path, 1000);
+  REQUIRE(cut.ok());
+  CHECK(cut->size() > 1000);  // more than the limit: the caller knows it is larger
+  CHECK(cut->size() < big.size());
+  auto exact = ReadFileToString(path, big.size());
+  REQUIRE(exact.ok());
+  CHECK(*exact == big);
+  auto missing = ReadFileToString(dir.path + "/none");
+  REQUIRE(!missing.ok());
+  CHECK(missing.status().message().find("/none") != std::string::npos);
+  CHECK(!ReadFileToString(dir.path).ok());  // a directory
 }
 
 }  // namespace

@@ -281,18 +281,10 @@ Result<Routine> ParseRoutine(std::string_view text, const std::string& path,
 }
 
 Result<Routine> LoadRoutine(const std::string& path, const std::map<std::string, std::string>& vars) {
-  auto in = InputFile::Open(path);
-  if (!in.ok()) return in.status();
-  std::string text;
-  char buf[1 << 14];
-  for (;;) {
-    auto n = (*in)->Read(buf, sizeof buf);
-    if (!n.ok()) return n.status();
-    if (*n == 0) break;
-    text.append(buf, *n);
-    if (text.size() > (size_t{1} << 20)) {
-      return Status::Usage(fmt::format("{}: larger than 1 MiB; is this really a routine?", path));
-    }
+  constexpr size_t kMaxRoutine = size_t{1} << 20;
+  KARTA_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path, kMaxRoutine));
+  if (text.size() > kMaxRoutine) {
+    return Status::Usage(fmt::format("{}: larger than 1 MiB; is this really a routine?", path));
   }
   return ParseRoutine(text, path, vars);
 }

@@ -29,4 +29,32 @@ std::string Record::Where() const {
   return std::string(source.empty() ? "<input>" : source);
 }
 
+Result<size_t> RequireColumn(const Header& header, std::string_view name, std::string_view why) {
+  auto i = header.Find(name);
+  if (i) return *i;
+  std::string cols;
+  for (size_t k = 0; k < header.size(); ++k) {
+    if (k) cols += ", ";
+    cols += header[k];
+  }
+  return Status::Usage(fmt::format("no column '{}' in the input{}{} (columns: {})", name,
+                                   why.empty() ? "" : "; ", why,
+                                   cols.empty() ? "none: empty input" : cols));
+}
+
+std::vector<std::string> SplitList(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= s.size()) {
+    size_t j = s.find(sep, i);
+    if (j == std::string_view::npos) j = s.size();
+    std::string_view item = s.substr(i, j - i);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    i = j + 1;
+  }
+  return out;
+}
+
 }  // namespace karta

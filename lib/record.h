@@ -109,6 +109,14 @@ class CollectSink : public RecordSink {
   bool ended_ = false;
 };
 
+// Returns the index of column `name`, or a usage error that lists the columns
+// (and says `why` the column is needed).
+Result<size_t> RequireColumn(const Header& header, std::string_view name,
+                             std::string_view why = "");
+
+// Splits "a,b,c" into names, trimming spaces and dropping empty items.
+std::vector<std::string> SplitList(std::string_view s, char sep = ',');
+
 }  // namespace karta
 
 #endif  // KARTA_LIB_RECORD_H_

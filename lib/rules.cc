@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "lib/io.h"
+#include "lib/text.h"
 
 namespace karta {
 
@@ -30,18 +31,10 @@ bool ValidRuleName(std::string_view name) {
 
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 // "12-17" or "18" (years, 0..150) into *lo and *hi; false if not so.
 bool ParseAgeRange(std::string_view s, int* lo, int* hi) {
   auto number = [](std::string_view t, int* v) {
-    t = Trim(t);
+    t = TrimAsciiSpace(t);
     if (t.empty() || t.size() > 3) return false;
     *v = 0;
     for (char c : t) {
@@ -115,7 +108,7 @@ RE2::Options RegexOptions() {
 }  // namespace
 
 Result<std::string> WordPattern(std::string_view entry, FoldOptions opts) {
-  entry = Trim(entry);
+  entry = TrimAsciiSpace(entry);
   if (entry.empty()) return Status::Usage("empty word (two commas in a row?)");
   // Split into the words of a phrase.
   std::vector<std::string_view> tokens;
@@ -236,18 +229,18 @@ class RuleParser {
       return Status::Usage(fmt::format("{}:{}: {}", name, ln + 1, what));
     };
     for (size_t ln = 0; ln < lines.size(); ++ln) {
-      std::string_view line = Trim(lines[ln]);
+      std::string_view line = TrimAsciiSpace(lines[ln]);
       if (line.empty() || line.front() == '#') continue;
       std::string_view key = line;
       std::string_view rest;
       if (size_t colon = line.find(':'); colon != std::string_view::npos) {
-        key = Trim(line.substr(0, colon));
-        rest = Trim(line.substr(colon + 1));
+        key = TrimAsciiSpace(line.substr(0, colon));
+        rest = TrimAsciiSpace(line.substr(colon + 1));
       }
       auto word_end = line.find_first_of(" \t");
       std::string_view first = line.substr(0, word_end);
       std::string_view after =
-          word_end == std::string_view::npos ? std::string_view() : Trim(line.substr(word_end));
+          word_end == std::string_view::npos ? std::string_view() : TrimAsciiSpace(line.substr(word_end));
       if (first == "rule") {
         if (after.empty()) return err(ln, "'rule' needs a name, as in: rule ad");
         if (after.back() == ':') after.remove_suffix(1);
@@ -321,9 +314,9 @@ class RuleParser {
           for (size_t a = 0; a <= list.size();) {
             size_t b = list.find(',', a);
             if (b == std::string_view::npos) b = list.size();
-            std::string_view w = Trim(list.substr(a, b - a));
+            std::string_view w = TrimAsciiSpace(list.substr(a, b - a));
             if (w.empty()) {
-              return err(at, Trim(list).empty() ? "no words after 'words:'"
+              return err(at, TrimAsciiSpace(list).empty() ? "no words after 'words:'"
                                                 : "empty word (two commas in a row?)");
             }
             auto check = WordPattern(w, {});
@@ -337,9 +330,9 @@ class RuleParser {
           do {
             ++at;
           } while (at < lines.size() &&
-                   (Trim(lines[at]).empty() || Trim(lines[at]).front() == '#'));
+                   (TrimAsciiSpace(lines[at]).empty() || TrimAsciiSpace(lines[at]).front() == '#'));
           if (at >= lines.size()) return err(ln, "the word list ends with ',' but the file ends");
-          list = Trim(lines[at]);
+          list = TrimAsciiSpace(lines[at]);
         }
         ln = at;
         continue;
@@ -525,7 +518,7 @@ struct WordIndex {
     Entry e;
     e.rule = rule;
     size_t i = 0;
-    entry = Trim(entry);
+    entry = TrimAsciiSpace(entry);
     while (i < entry.size()) {
       while (i < entry.size() && (entry[i] == ' ' || entry[i] == '\t')) ++i;
       size_t j = i;

@@ -15,7 +15,7 @@
 #include <fmt/format.h>
 
 #include "lib/civil.h"
-#include "lib/cli.h"
+#include "lib/record.h"
 #include "lib/collate.h"
 #include "lib/io.h"
 #include "lib/table.h"
@@ -177,13 +177,13 @@ struct Entry {
 class RunFile {
  public:
   static Result<std::unique_ptr<RunFile>> Create(const std::string& dir) {
-    auto unnamed = OpenUnnamedTemp(dir);  // mode 0600, no name: gone even after kill -9
-    if (!unnamed.ok()) {
-      return Status::Io(fmt::format("cannot create a temporary sort file in {}: {} (use -T DIR "
-                                    "for a folder with space, or a larger --buffer-size)",
-                                    dir, std::strerror(errno)));
+    auto made = CreateTempFile(dir, "karta-sort", "sort file", nullptr);
+    if (!made.ok()) {
+      return Status::Io(fmt::format(
+          "{} (use -T DIR for a folder with space, or a larger --buffer-size)",
+          made.status().message()));
     }
-    int fd = *unnamed;
+    int fd = *made;
     FILE* f = ::fdopen(fd, "w+b");
     if (!f) {
       ::close(fd);
@@ -326,9 +326,7 @@ struct Sorter::Impl {
     std::stable_sort(entries.begin(), entries.end());
   }
 
-  std::string TempDir() const {
-    return opts.temp_dir.empty() ? karta::TempFolder() : opts.temp_dir;
-  }
+  std::string TempDir() const { return TempDirectory(opts.temp_dir); }
 
   // Sorts the entries in memory and writes them as a run.
   Status Spill() {

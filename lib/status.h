@@ -89,4 +89,17 @@ class Result {
     if (!karta_status_.ok()) return karta_status_; \
   } while (0)
 
+// Evaluates `expr` (a Result<T>); on error returns its Status from the
+// enclosing function, else moves the value into `lhs`, which may declare a
+// variable:  KARTA_ASSIGN_OR_RETURN(auto rows, ReadRows(path));
+// Expands to more than one statement: not for an unbraced if/else branch.
+#define KARTA_ASSIGN_OR_RETURN(lhs, expr) \
+  KARTA_ASSIGN_OR_RETURN_IMPL_(KARTA_STATUS_CONCAT_(karta_result_, __LINE__), lhs, expr)
+#define KARTA_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                                 \
+  if (!tmp.ok()) return tmp.status();                \
+  lhs = std::move(tmp).value()
+#define KARTA_STATUS_CONCAT_(a, b) KARTA_STATUS_CONCAT_INNER_(a, b)
+#define KARTA_STATUS_CONCAT_INNER_(a, b) a##b
+
 #endif  // KARTA_LIB_STATUS_H_

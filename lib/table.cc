@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "lib/cli.h"
+#include "lib/record.h"
 #include "lib/csv.h"
 #include "lib/collate.h"
 #include "lib/intern.h"

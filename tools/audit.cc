@@ -155,7 +155,8 @@ class Audit : public Tool {
 
 ToolInfo AuditTool() {
   return {"audit", "Read the audit log: who ran what, when, on which data", kHelp, kOutput,
-          [] { return std::unique_ptr<Tool>(new Audit()); }};
+          [] { return std::unique_ptr<Tool>(new Audit()); },
+          ToolRole::kCommand};
 }
 
 }  // namespace karta

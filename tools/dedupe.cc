@@ -76,12 +76,12 @@ std::string KindName(const std::string& column) {
 class Spill {
  public:
   Status Open() {
-    auto fd = OpenUnnamedTemp();  // in $TMPDIR, unnamed: gone even after kill -9
-    if (!fd.ok()) return fd.status();
+    auto fd = CreateTempFile("", "karta-dedupe", "file for the rows", nullptr);
+    if (!fd.ok()) return Status::Io(fmt::format("{} (set TMPDIR)", fd.status().message()));
     f_ = ::fdopen(*fd, "w+b");
     if (!f_) {
       ::close(*fd);
-      return Status::Io("cannot open a temporary file for the rows (set TMPDIR)");
+      return Status::Io("cannot open the temporary file of rows (set TMPDIR)");
     }
     buf_ = std::make_unique<char[]>(kBuf);
     std::setvbuf(f_, buf_.get(), _IOFBF, kBuf);

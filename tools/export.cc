@@ -241,7 +241,8 @@ class Export : public Tool {
 
 ToolInfo ExportTool() {
   return {"export", "A package for a partner: suppressed aggregates or pseudonymised records",
-          kHelp, kInputFlags | kInputFiles, [] { return std::unique_ptr<Tool>(new Export()); }};
+          kHelp, kInputFlags | kInputFiles, [] { return std::unique_ptr<Tool>(new Export()); },
+          ToolRole::kCommand};
 }
 
 }  // namespace karta

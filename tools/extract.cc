@@ -341,6 +341,13 @@ class Extract : public Tool {
   }
 
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
+    if (!new_key_.empty()) {
+      // Making a key is a one-off act with no records: not a stage.
+      return Status::Usage(fmt::format(
+          "--new-key {} creates a key file and exits, so it cannot be a stage of a routine; run "
+          "'karta extract --new-key {}' once on the command line, then use --key {}",
+          new_key_, new_key_, new_key_));
+    }
     ExtractWhat what;
     if (!only_.empty()) {
       bool any = false;

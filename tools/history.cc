@@ -528,18 +528,7 @@ class History : public Tool {
     return std::unique_ptr<Stage>(new QueryStage(env, std::move(store.value()), *action, o_));
   }
 
-  Status Run(const ToolEnv& env) override {
-    if (o_.action == "record") return Tool::Run(env);
-    auto stage = MakeStage(env);
-    if (!stage.ok()) return stage.status();
-    auto out = OutputFile::Open(env.common.output);
-    if (!out.ok()) return out.status();
-    CsvWriter writer(out->get());
-    (*stage)->SetNext(&writer);
-    KARTA_RETURN_IF_ERROR((*stage)->Begin(Header()));
-    KARTA_RETURN_IF_ERROR((*stage)->End());
-    return (*out)->Commit();
-  }
+  bool ReadsInput() const override { return o_.action == "record"; }
 
  private:
   Options o_;
@@ -549,7 +538,8 @@ class History : public Tool {
 
 ToolInfo HistoryTool() {
   return {"history", "Record runs in a history store; what is new, gone, growing; purge old data",
-          kHelp, kInputOutput, [] { return std::unique_ptr<Tool>(new History()); }};
+          kHelp, kInputOutput, [] { return std::unique_ptr<Tool>(new History()); },
+          ToolRole::kSource};
 }
 
 }  // namespace karta

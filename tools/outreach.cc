@@ -565,7 +565,8 @@ class Outreach : public Tool {
 
 ToolInfo OutreachTool() {
   return {"outreach", "The team's work list: people to contact, claims, contacts and outcomes",
-          kHelp, kOutput, [] { return std::unique_ptr<Tool>(new Outreach()); }};
+          kHelp, kOutput, [] { return std::unique_ptr<Tool>(new Outreach()); },
+          ToolRole::kCommand};
 }
 
 }  // namespace karta

@@ -105,7 +105,8 @@ class Purge : public Tool {
 
 ToolInfo PurgeTool() {
   return {"purge", "Apply the retention period to every store karta writes", kHelp, kOutput,
-          [] { return std::unique_ptr<Tool>(new Purge()); }};
+          [] { return std::unique_ptr<Tool>(new Purge()); },
+          ToolRole::kCommand};
 }
 
 }  // namespace karta

@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -46,11 +44,11 @@ Examples:
 )";
 
 Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Io(fmt::format("{}: cannot read (is it Leaflet's dist directory?)", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = ReadFileToString(path);
+  if (!text.ok()) {
+    return Status::Io(fmt::format("{}: cannot read (is it Leaflet's dist directory?)", path));
+  }
+  return text;
 }
 
 class Report : public Tool {
@@ -101,6 +99,7 @@ class Report : public Tool {
       }
     }
     if (opts_.created.empty()) opts_.created = Rfc3339Utc(std::time(nullptr));
+    if (opts_.source.empty()) opts_.source = env.input_label;
     if (opts_.source.empty()) {
       for (const std::string& in : env.common.inputs) {
         opts_.source += (opts_.source.empty() ? "" : ", ") + in;
@@ -191,7 +190,8 @@ class Report : public Tool {
 
 ToolInfo ReportTool() {
   return {"report", "A self-contained HTML report (tables, charts, map) and GeoJSON for QGIS",
-          kHelp, kInput | kOutput, [] { return std::unique_ptr<Tool>(new Report()); }};
+          kHelp, kInput | kOutput, [] { return std::unique_ptr<Tool>(new Report()); },
+          ToolRole::kSink};
 }
 
 }  // namespace karta

@@ -159,33 +159,6 @@ std::string ShellQuote(const std::string& word) {
   return q + "'";
 }
 
-// Tools that write a table or a report rather than records; they can only be
-// the last stage of a routine, except that a tabulate (whose table is CSV)
-// may feed more stages, as in the shell: `tabulate ... | sort -k count:n:desc`.
-bool IsSink(std::string_view tool) { return tool == "tabulate" || tool == "report"; }
-
-// A word of a stage's arguments that is `flag` or `flag=...`.
-bool HasFlag(const RoutineStage& stage, std::string_view flag) {
-  for (size_t k = 1; k < stage.args.size(); ++k) {
-    std::string_view a = stage.args[k];
-    if (a == flag || (a.size() > flag.size() && a.substr(0, flag.size()) == flag &&
-                      a[flag.size()] == '=')) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Is the first stage a source, reading no input?
-bool IsSource(const RoutineStage& stage) {
-  const std::string& tool = stage.args[0];
-  if (tool == "fetch") return HasFlag(stage, "--site");
-  if (tool == "history") {
-    return stage.args.size() > 1 && stage.args[1] != "record";
-  }
-  return false;
-}
-
 struct BuiltStage {
   const ToolInfo* info = nullptr;
   std::unique_ptr<Tool> tool;
@@ -196,7 +169,7 @@ struct BuiltStage {
 
 // A temporary CSV file between the stages and a final sink stage. It may
 // hold personal data, so it never has a name: an unnamed file (mode 0600,
-// lib/io OpenUnnamedTemp) reached through /proc/self/fd/N, which the writer
+// lib/io CreateTempFile) reached through /proc/self/fd/N, which the writer
 // writes in place and each reader opens afresh. Closing it removes it, and
 // a kill -9 leaves nothing in $TMPDIR. Without /proc, a named file in
 // $TMPDIR, removed when done.
@@ -207,22 +180,13 @@ class TempCsv {
     if (named_) ::unlink(path_.c_str());
   }
   Status Create() {
-    auto fd = OpenUnnamedTemp();
-    if (!fd.ok()) return fd.status();
-    fd_ = *fd;
+    KARTA_ASSIGN_OR_RETURN(fd_, CreateTempFile("", "karta-run", "file", nullptr));
     path_ = fmt::format("/proc/self/fd/{}", fd_);
     if (::access(path_.c_str(), R_OK | W_OK) == 0) return Status::Ok();
     ::close(fd_);
     fd_ = -1;
-    std::string tmpl = TempFolder() + "/karta-run-XXXXXX";
-    int named = ::mkstemp(tmpl.data());
-    if (named < 0) {
-      return Status::Io(fmt::format("{}: cannot create a temporary file: {} (set TMPDIR to a "
-                                    "writable folder with space)",
-                                    tmpl, std::strerror(errno)));
-    }
+    KARTA_ASSIGN_OR_RETURN(int named, CreateTempFile("", "karta-run", "file", &path_));
     ::close(named);
-    path_ = tmpl;
     named_ = true;
     return Status::Ok();
   }
@@ -260,7 +224,7 @@ class Runner : public Tool {
   }
 
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
-    return Status::Usage("'run' cannot be a stage of a routine (put the stages in one routine)");
+    return Status::Usage("a routine cannot run another routine");
   }
 
   Status Run(const ToolEnv& env) override;
@@ -302,9 +266,6 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<Bui
           "next line? end the line with \\)",
           routine.path, rs.line, k + 1, name, names));
     }
-    if (name == "run") {
-      return Status::Usage(where + ": a routine cannot run another routine");
-    }
     b.tool = b.info->make();
     auto app = MakeToolApp(*b.info, b.tool.get(), &b.opts);
     // CLI11 takes the arguments in reverse order.
@@ -334,26 +295,23 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<Bui
     ToolEnv e;
     e.tool = name;
     e.common = b.opts;
+    e.in_routine = true;
     e.cancel = env.cancel;
     e.stderr_tty = env.stderr_tty;
     e.stop_on_incomplete = !keep_going_;
     auto stage = b.tool->MakeStage(e);
     if (stage.ok()) {
       b.stage = std::move(stage.value());
-    } else if (k + 1 == n && IsSink(name)) {
+    } else if (k + 1 == n && b.info->role == ToolRole::kSink) {
       // A tool that writes a table or a report, not records (tabulate,
       // report): it can only be last, and runs on the CSV of the stages
       // before it. Its own Run() checks its options.
       b.sink = true;
-    } else if (name == "tabulate" &&
+    } else if (b.info->role == ToolRole::kSink &&
                std::none_of(built->begin(), built->end(), [](auto& x) { return x.sink; })) {
-      // A tabulate in the middle: its table (CSV) feeds the stages after it.
-      if (HasFlag(rs, "--format") || HasFlag(rs, "--excel")) {
-        return Status::Usage(fmt::format(
-            "{}: a tabulate followed by more stages writes CSV for them; --format and --excel "
-            "only on a last stage",
-            where));
-      }
+      // A sink in the middle (a tabulate writing CSV): its table feeds the
+      // stages after it; the tool says whether it can.
+      KARTA_RETURN_IF_ERROR(b.tool->FeedsStages().WithPrefix(where));
       b.sink = true;
     } else {
       return stage.status().WithPrefix(where);
@@ -433,16 +391,7 @@ Status Runner::Run(const ToolEnv& env) {
   for (const auto& [k, v] : given) vars[k] = v;
 
   if (describe_) {
-    auto in = InputFile::Open(routine_);
-    if (!in.ok()) return in.status();
-    std::string text;
-    char buf[1 << 14];
-    for (;;) {
-      auto got = (*in)->Read(buf, sizeof buf);
-      if (!got.ok()) return got.status();
-      if (*got == 0) break;
-      text.append(buf, *got);
-    }
+    KARTA_ASSIGN_OR_RETURN(std::string text, ReadFileToString(routine_));
     auto routine = ParseRoutine(text, routine_, vars);
     if (!routine.ok()) return routine.status();
     std::string out = RoutineDescription(text);
@@ -492,7 +441,8 @@ Status Runner::Run(const ToolEnv& env) {
 
   std::vector<BuiltStage> built;
   KARTA_RETURN_IF_ERROR(Build(env, *routine, &built));
-  const bool source = IsSource(routine->stages[0]);
+  const bool source =
+      built.front().info->role == ToolRole::kSource && !built.front().tool->ReadsInput();
   const CommonOptions& first = built.front().opts;
   if (source && (!inputs.empty() || !first.inputs.empty())) {
     return Status::Usage(fmt::format(
@@ -506,6 +456,13 @@ Status Runner::Run(const ToolEnv& env) {
         StageName(*routine, 0)));
   }
   if (inputs.empty()) inputs = first.inputs;
+  // How a sink names its input (report's source line): as given, not the
+  // temporary file it reads.
+  std::string input_label;
+  for (const std::string& in : env.common.inputs.empty() ? first.inputs : env.common.inputs) {
+    input_label += (input_label.empty() ? "" : ", ") + in;
+  }
+  if (input_label.empty() && !source) input_label = "standard input";
   if (output == "-") output = built.back().opts.output;
 
   // The input is read with the first stage's input flags, or karta run's.
@@ -553,9 +510,13 @@ Status Runner::Run(const ToolEnv& env) {
     if (!keep_going_) {
       std::string later;
       for (size_t k = 1; k < routine->stages.size(); ++k) {
-        later += (later.empty() ? "" : ", ") + routine->stages[k].args[0] +
-                 (routine->stages[k].args.size() > 1 && routine->stages[k].args[0] == "history"
-                      ? " " + routine->stages[k].args[1]
+        // A stage is named by its tool, and by its action for a tool that
+        // has actions (history record): a word before any flag.
+        const std::vector<std::string>& args = routine->stages[k].args;
+        later += (later.empty() ? "" : ", ") + args[0] +
+                 (args.size() > 1 && built[k].info->role == ToolRole::kSource &&
+                          !args[1].empty() && args[1][0] != '-'
+                      ? " " + args[1]
                       : "");
       }
       return Status::Incomplete(fmt::format(
@@ -577,6 +538,7 @@ Status Runner::Run(const ToolEnv& env) {
       e.common.output = tail ? table.path() : output;
       e.common.delimiter = ",";
       e.common.text = false;
+      e.input_label = input_label;
       e.cancel = env.cancel;
       e.stderr_tty = env.stderr_tty;
       auto t0 = std::chrono::steady_clock::now();
@@ -641,7 +603,8 @@ Status Runner::Run(const ToolEnv& env) {
 
 ToolInfo RunTool() {
   return {"run", "Run a saved routine (.karta) in one process; --explain shows each step", kHelp,
-          kInputOutput, [] { return std::unique_ptr<Tool>(new Runner()); }};
+          kInputOutput, [] { return std::unique_ptr<Tool>(new Runner()); },
+          ToolRole::kCommand};
 }
 
 }  // namespace karta

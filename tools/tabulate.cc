@@ -105,6 +105,15 @@ class Tabulate : public Tool {
                   "One row per group with a sparkline over time (--by must hold a time key)");
   }
 
+  Status FeedsStages() const override {
+    if (!format_.empty() || excel_) {
+      return Status::Usage(
+          "a tabulate followed by more stages writes CSV for them; --format and --excel only on "
+          "a last stage");
+    }
+    return Status::Ok();
+  }
+
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
     return Status::Usage("tabulate writes a table, not records; it cannot be a pipeline stage");
   }
@@ -286,7 +295,8 @@ class Tabulate : public Tool {
 ToolInfo TabulateTool() {
   return {"tabulate", "Count per group: distinct counts, sums, time series, crosstabs, top-N",
           kHelp, kInputFlags | kInputFiles | kOutput,
-          [] { return std::unique_ptr<Tool>(new Tabulate()); }};
+          [] { return std::unique_ptr<Tool>(new Tabulate()); },
+          ToolRole::kSink};
 }
 
 }  // namespace karta
