@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "lib/cli_hints.h"
+#include "lib/hints.h"
 #include "lib/io.h"
 
 namespace karta {
@@ -122,7 +124,14 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
   if (!st.ok()) return st;
   KARTA_RETURN_IF_ERROR((*out)->Commit());
   env.WarnSkipped(**reader);
-  return Status::Ok();
+  return EmptyInputStatus(**reader);
+}
+
+Status EmptyInputStatus(const CsvReader& reader) {
+  if (!reader.header().empty()) return Status::Ok();
+  return Status::Incomplete(
+      "warning: the input is empty (0 bytes, not even a header row); nothing was read "
+      "(exit 3: check the file, or the stage before this one)");
 }
 
 void ToolEnv::WarnSkipped(const CsvReader& reader) const {
@@ -139,9 +148,13 @@ Result<size_t> RequireColumn(const Header& header, std::string_view name, std::s
     if (k) cols += ", ";
     cols += header[k];
   }
-  return Status::Usage(fmt::format("no column '{}' in the input{}{} (columns: {})", name,
+  const std::vector<std::string>& names = header.names();
+  std::string hint = DelimiterHint(names, ',');
+  if (hint.empty()) hint = DidYouMean(name, names);
+  return Status::Usage(fmt::format("no column '{}' in the input{}{} (columns: {}){}", name,
                                    why.empty() ? "" : "; ", why,
-                                   cols.empty() ? "none: empty input" : cols));
+                                   cols.empty() ? "none: empty input" : cols,
+                                   hint.empty() || hint[0] == ' ' ? hint : "; " + hint));
 }
 
 std::vector<std::string> SplitList(std::string_view s, char sep) {
@@ -168,6 +181,8 @@ int ExitCode(const Status& status) {
       return 2;
     case Status::Code::kInterrupted:
       return 130;
+    case Status::Code::kIncomplete:
+      return 3;
     case Status::Code::kData:
     case Status::Code::kIo:
       return 1;
@@ -179,6 +194,7 @@ std::unique_ptr<CLI::App> MakeToolApp(const ToolInfo& info, Tool* tool, CommonOp
   auto app = std::make_unique<CLI::App>(info.summary, std::string("karta ") + info.name);
   tool->AddOptions(app.get());
   AddCommonOptions(app.get(), info.common, opts);
+  PrepareToolApp(app.get(), KARTA_VERSION);
   if (info.help && *info.help) app->footer(info.help);
   return app;
 }
@@ -198,6 +214,7 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
     // The tool's own positionals come before the input files.
     instances.back()->AddOptions(sub);
     AddCommonOptions(sub, tools[i].common, &opts[i]);
+    PrepareToolApp(sub, KARTA_VERSION);
     if (tools[i].help && *tools[i].help) sub->footer(tools[i].help);
     subs.push_back(sub);
   }
@@ -218,6 +235,9 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     PrintError(tool_name, e.what());
+    if (std::string hint = ParseErrorHint(app, argc, argv); !hint.empty()) {
+      PrintError(tool_name, hint);
+    }
     PrintError(tool_name, tool_name.empty() ? "run 'karta --help' for the list of tools"
                                             : fmt::format("run 'karta {} --help' for usage",
                                                           tool_name));

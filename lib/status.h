@@ -27,6 +27,7 @@ class Status {
     kIo,           // a file or network operation failed: exit 1
     kInterrupted,  // SIGINT/SIGTERM: the run stopped early, output kept
     kBrokenPipe,   // the reader went away (`| head`): exit 0, no message
+    kIncomplete,   // finished, but saw less than it should (empty input): exit 3
   };
 
   Status() = default;
@@ -36,6 +37,9 @@ class Status {
   static Status Io(std::string msg) { return Status(Code::kIo, std::move(msg)); }
   static Status Interrupted(std::string msg) {
     return Status(Code::kInterrupted, std::move(msg));
+  }
+  static Status Incomplete(std::string msg) {
+    return Status(Code::kIncomplete, std::move(msg));
   }
   static Status BrokenPipe() { return Status(Code::kBrokenPipe, "broken pipe"); }
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/hints.h"
 #include "lib/text.h"
 
 namespace karta {
@@ -150,7 +151,8 @@ class WhereParser {
           if (!list.empty()) list += ", ";
           list += n;
         }
-        return Fail(t.pos, fmt::format("unknown rule '{}' (the rules are: {})", t.text, list));
+        return Fail(t.pos, fmt::format("unknown rule '{}' (the rules are: {}){}", t.text, list,
+                                       DidYouMean(t.text, names_)));
       }
       case Token::kOpen: {
         ++at_;

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Builds karta. Usage: scripts/build.sh [normal|asan] (default normal).
-# normal: build/      asan: build-asan/ (AddressSanitizer + UBSan)
-# Warnings are errors in both.
+# Builds karta. Usage: scripts/build.sh [normal|asan|release] (default normal).
+# normal: build/          (RelWithDebInfo)
+# asan: build-asan/       (AddressSanitizer + UBSan, Debug)
+# release: build-release/ (Release, as a packager builds it; the .deb comes from here)
+# The project's builds treat warnings as errors (KARTA_WERROR=ON); a plain
+# `cmake -S . -B b` leaves it off so that other compilers still build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-normal}
 case "$kind" in
   normal) dir=build; flags=() ;;
   asan) dir=build-asan; flags=(-DKARTA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug) ;;
-  *) echo "build.sh: unknown build '$kind' (normal or asan)" >&2; exit 2 ;;
+  release) dir=build-release; flags=(-DCMAKE_BUILD_TYPE=Release) ;;
+  *) echo "build.sh: unknown build '$kind' (normal, asan or release)" >&2; exit 2 ;;
 esac
 launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)

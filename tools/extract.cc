@@ -205,7 +205,7 @@ class Extract : public Tool {
                     "Extract only these, comma-separated: phones,emails,ages,prices,handles")
         ->type_name("LIST");
     app->add_option("--field", fields_,
-                    "A column to read (repeatable; default: title and text if present, else "
+                    "A column to read (repeat, or NAME,NAME; default: title and text if present, else "
                     "every column)")
         ->type_name("NAME")
         ->allow_extra_args(false)

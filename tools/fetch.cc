@@ -20,6 +20,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -29,6 +31,7 @@
 #include <toml++/toml.h>
 
 #include "lib/crawl.h"
+#include "lib/envvars.h"
 #include "lib/html.h"
 #include "lib/http.h"
 #include "lib/io.h"
@@ -193,7 +196,13 @@ Result<Profile> LoadProfile(const std::string& path) {
   p.path = path;
   toml::table t;
   try {
-    t = toml::parse_file(path);
+    // ${KARTA_PRACTICE_PORT:-18080} and other environment variables (lib/envvars.h).
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::Usage(fmt::format("{}: cannot read the site profile (check the path)", path));
+    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto text = ExpandEnvVars(raw, path);
+    if (!text.ok()) return text.status();
+    t = toml::parse(*text, path);
   } catch (const toml::parse_error& e) {
     const auto& src = e.source();
     if (src.begin.line == 0) {

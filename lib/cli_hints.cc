@@ -1,0 +1,83 @@
+#include "lib/cli_hints.h"
+
+#include <cstring>
+#include <vector>
+
+#include "lib/hints.h"
+
+namespace karta {
+namespace {
+
+// Repeatable options whose values are whole strings, never split at commas.
+constexpr const char* kWholeValues[] = {"--header", "--resolve", "--set"};
+// Type names of single-valued options that hold comma-separated lists.
+constexpr const char* kListTypes[] = {"LIST", "COLS", "KEYS", "NAMES", "ROW,COL"};
+
+std::vector<std::string> LongNames(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* o : app.get_options()) {
+    for (const std::string& l : o->get_lnames()) names.push_back("--" + l);
+  }
+  return names;
+}
+
+}  // namespace
+
+bool IsListOption(const CLI::Option& opt) {
+  if (opt.get_lnames().empty()) return false;  // positionals and short-only flags
+  for (const char* w : kWholeValues) {
+    if (opt.check_lname(w + 2)) return false;
+  }
+  if (opt.get_items_expected_max() > 1) return true;
+  if (opt.get_items_expected_max() != 1) return false;
+  for (const char* t : kListTypes) {
+    if (opt.get_type_name() == t) return true;
+  }
+  return false;
+}
+
+void PrepareToolApp(CLI::App* app, const std::string& version) {
+  for (CLI::Option* o : app->get_options()) {
+    if (!IsListOption(*o)) continue;
+    o->delimiter(',');
+    if (o->get_items_expected_max() == 1) o->multi_option_policy(CLI::MultiOptionPolicy::Join);
+  }
+  app->set_version_flag("--version", "karta " + version);
+}
+
+std::string ParseErrorHint(const CLI::App& app, int argc, const char* const* argv) {
+  std::vector<std::string> tools;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    tools.push_back(sub->get_name());
+  }
+  const CLI::App* tool = nullptr;
+  for (int a = 1; a < argc && !tool; ++a) {
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == argv[a]) tool = sub;
+    }
+  }
+  if (!tool) {
+    // The first word that is not a flag should have been a tool.
+    for (int a = 1; a < argc; ++a) {
+      if (argv[a][0] == '-') continue;
+      std::string c = Closest(argv[a], tools);
+      if (!c.empty()) return "no tool '" + std::string(argv[a]) + "'; did you mean '" + c + "'?";
+      return "";
+    }
+    return "";
+  }
+  std::vector<std::string> flags = LongNames(*tool);
+  for (int a = 1; a < argc; ++a) {
+    std::string arg = argv[a];
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    if (auto eq = arg.find('='); eq != std::string::npos) arg.resize(eq);
+    bool known = false;
+    for (const std::string& f : flags) known = known || f == arg;
+    if (known) continue;
+    std::string c = Closest(arg, flags);
+    if (!c.empty()) return "no flag " + arg + "; did you mean " + c + "?";
+  }
+  return "";
+}
+
+}  // namespace karta
