@@ -70,7 +70,7 @@ def options(lines):
 def roff(text):
     out = []
     for line in text.splitlines():
-        line = line.replace("\\", "\\e")
+        line = line.replace("\\", "\\e").replace("-", "\\-")  # \- : a minus, not a hyphen
         if line.startswith((".", "'")):
             line = "\\&" + line
         out.append(line)

@@ -6,14 +6,14 @@ set -euo pipefail
 karta=$1
 docs=${KARTA_DOCS:?}
 fail=0
-tools=$("$karta" --help | sed -n '/^SUBCOMMANDS:/,$p' | awk 'NR>1 && /^  [a-z]/ {print $1}')
+tools=$("$karta" --help | awk 'tolower($0) ~ /^subcommands:/ {on=1; next} on && /^  [a-z]/ {print $1}')
 [ -n "$tools" ] || { echo "FAIL no tools in karta --help"; exit 1; }
 for t in $tools; do
   page=$docs/man1/karta-$t.1
   if [ ! -s "$page" ]; then echo "FAIL no man page for $t"; fail=1; continue; fi
   # Every long flag of the tool's help is in its man page.
   for f in $("$karta" "$t" --help | grep -oE '^  (-[a-zA-Z],)?--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+'); do
-    grep -q -- "${f//-/\\\\-}\|$f" "$page" || { echo "FAIL karta-$t.1 lacks $f"; fail=1; }
+    grep -qF -- "${f//-/\\-}" "$page" || { echo "FAIL karta-$t.1 lacks $f"; fail=1; }
   done
 done
 if command -v man >/dev/null 2>&1; then
