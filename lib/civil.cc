@@ -5,10 +5,7 @@
 #include <ctime>
 
 namespace karta {
-namespace {
-
-// Reads `n` ASCII digits at s[pos].
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+bool ReadDigits(std::string_view s, size_t pos, size_t n, int* out) {
   if (pos + n > s.size()) return false;
   int v = 0;
   for (size_t i = pos; i < pos + n; ++i) {
@@ -19,8 +16,6 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
-}  // namespace
-
 unsigned DaysInMonth(int64_t y, unsigned m) {
   static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -29,8 +24,8 @@ unsigned DaysInMonth(int64_t y, unsigned m) {
 
 std::optional<int64_t> ParseTimeSeconds(std::string_view s, bool strict) {
   int y, mo, d, h = 0, mi = 0, se = 0;
-  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d)) {
+  if (!ReadDigits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !ReadDigits(s, 5, 2, &mo) ||
+      s[7] != '-' || !ReadDigits(s, 8, 2, &d)) {
     return std::nullopt;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > static_cast<int>(DaysInMonth(y, mo))) return std::nullopt;
@@ -38,13 +33,13 @@ std::optional<int64_t> ParseTimeSeconds(std::string_view s, bool strict) {
   size_t i = 10;
   if (i == s.size()) return t;
   if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return std::nullopt;
-  if (!Digits(s, i + 1, 2, &h) || i + 3 >= s.size() || s[i + 3] != ':' ||
-      !Digits(s, i + 4, 2, &mi)) {
+  if (!ReadDigits(s, i + 1, 2, &h) || i + 3 >= s.size() || s[i + 3] != ':' ||
+      !ReadDigits(s, i + 4, 2, &mi)) {
     return std::nullopt;
   }
   i += 6;
   if (i < s.size() && s[i] == ':') {
-    if (!Digits(s, i + 1, 2, &se)) return std::nullopt;
+    if (!ReadDigits(s, i + 1, 2, &se)) return std::nullopt;
     i += 3;
     if (i < s.size() && s[i] == '.') {
       ++i;
@@ -61,8 +56,8 @@ std::optional<int64_t> ParseTimeSeconds(std::string_view s, bool strict) {
     ++i;
   } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
     int oh, om;
-    if (!Digits(s, i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' ||
-        !Digits(s, i + 4, 2, &om) || oh > 23 || om > 59) {
+    if (!ReadDigits(s, i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' ||
+        !ReadDigits(s, i + 4, 2, &om) || oh > 23 || om > 59) {
       return std::nullopt;
     }
     offset = (oh * 3600 + om * 60) * (s[i] == '+' ? 1 : -1);

@@ -36,6 +36,10 @@ inline void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
 }
 
+// Reads the `n` ASCII digits at s[pos] into *out; false if any is not a
+// digit or they run past the end.
+bool ReadDigits(std::string_view s, size_t pos, size_t n, int* out);
+
 // Days in month `m` (1-12) of year `y`.
 unsigned DaysInMonth(int64_t y, unsigned m);
 

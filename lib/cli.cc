@@ -1,5 +1,7 @@
 #include "lib/cli.h"
 
+#include <sys/stat.h>
+
 #include <unistd.h>
 
 #include <csignal>
@@ -8,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/audit.h"
 #include "lib/cli_hints.h"
 #include "lib/hints.h"
 #include "lib/io.h"
@@ -61,6 +64,7 @@ CsvOptions ToolEnv::Csv() const {
   if (d.ok()) o.delimiter = *d;
   o.text = common.text;
   o.skip_bad = common.skip_bad;
+  o.max_field_bytes = common.max_field_mib << 20;
   o.cancel = cancel;
   return o;
 }
@@ -80,6 +84,12 @@ void AddCommonOptions(CLI::App* app, unsigned flags, CommonOptions* opts) {
                   "Skip malformed records (count them on stderr) instead of stopping");
     app->add_flag("--text", opts->text,
                   "Read plain lines as records with one column, 'text'");
+    app->add_option("--max-field", opts->max_field_mib,
+                    "Largest field (or --text line) to accept, in MiB; a larger one is an "
+                    "error naming the record (bounds memory on hostile input)")
+        ->type_name("MIB")
+        ->default_str("16")
+        ->check(CLI::Range(1, 4096));
   }
   if (flags & kOutput) {
     app->add_option("-o,--output", opts->output,
@@ -109,11 +119,24 @@ Status Pump(CsvReader* reader, RecordSink* sink) {
 Status RunStage(const ToolEnv& env, Stage* stage) {
   auto reader = CsvReader::Open(env.common.inputs, env.Csv());
   if (!reader.ok()) return reader.status();
+  // Whether -o names a file that already exists: an interrupted run keeps
+  // what it wrote only where it replaces nothing (a partial output must not
+  // replace the previous complete one).
+  struct stat before;
+  const bool replaces = env.common.output != "-" && !env.common.output.empty() &&
+                        ::stat(env.common.output.c_str(), &before) == 0 &&
+                        S_ISREG(before.st_mode);
   auto out = OutputFile::Open(env.common.output);
   if (!out.ok()) return out.status();
   CsvWriter writer(out->get());
   stage->SetNext(&writer);
   Status st = Pump(reader->get(), stage);
+  if (st.code() == Status::Code::kInterrupted && replaces && !(*out)->is_stdout()) {
+    return Status::Interrupted(fmt::format(
+        "interrupted after {} records; {} is left as it was (a partial output never replaces a "
+        "complete one): run again to write it",
+        (*reader)->records(), (*out)->name()));
+  }
   if (st.code() == Status::Code::kInterrupted) {
     Status kept = (*out)->Commit();
     if (!kept.ok()) return kept;
@@ -123,6 +146,7 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
   }
   if (!st.ok()) return st;
   KARTA_RETURN_IF_ERROR((*out)->Commit());
+  AuditNoteRecords((*reader)->records(), -1);
   env.WarnSkipped(**reader);
   return EmptyInputStatus(**reader);
 }
@@ -261,7 +285,18 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
       }
     }
     if (!st.ok() && st.code() != Status::Code::kBrokenPipe) PrintError(env.tool, st.message());
-    return ExitCode(st);
+    int code = ExitCode(st);
+    // The audit log (lib/audit.h): one line per run, when configured.
+    std::vector<std::string> args;
+    for (int a = 1; a < argc; ++a) {
+      if (args.empty() && env.tool == argv[a] && a == 1) continue;
+      args.emplace_back(argv[a]);
+    }
+    if (Status au = AuditRun(env.tool, args, code); !au.ok()) {
+      PrintError(env.tool, au.message());
+      if (code == 0) code = 1;
+    }
+    return code;
   }
   // No tool given.
   std::string help = app.help();

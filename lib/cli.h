@@ -50,6 +50,7 @@ struct CommonOptions {
   std::string delimiter = ",";
   bool skip_bad = false;
   bool text = false;
+  size_t max_field_mib = 16;  // --max-field: the CSV field-size limit (CsvOptions)
 };
 
 // What a running tool may use: its name, the shared options, the cancel flag

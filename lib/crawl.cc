@@ -1,5 +1,7 @@
 #include "lib/crawl.h"
 
+#include <charconv>
+
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -76,7 +78,22 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
   }
   auto run = s->GetMeta("run");
   if (!run.ok()) return run.status();
-  int64_t last = run->empty() ? 0 : std::stoll(*run);
+  // Values read from disk may be damaged: parse without throwing (std::stoll
+  // aborted the tool on a corrupt state).
+  auto number = [&](const std::string& v, const char* key) -> Result<int64_t> {
+    int64_t n = 0;
+    if (v.empty()) return n;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size() || n < 0) {
+      return Status::Data(fmt::format("{}: the crawl state is damaged ({} is '{}', not a count); "
+                                      "start a new state file",
+                                      path, key, v.substr(0, 40)));
+    }
+    return n;
+  };
+  auto last_run = number(*run, "run");
+  if (!last_run.ok()) return last_run.status();
+  int64_t last = *last_run;
   if (resume) {
     if (last == 0) {
       return Status::Usage(fmt::format("{}: the crawl state holds no run to resume", path));
@@ -84,7 +101,9 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
     s->run_ = last;
     auto ob = s->GetMeta("out_bytes");
     if (!ob.ok()) return ob.status();
-    s->out_bytes_ = ob->empty() ? 0 : std::stoll(*ob);
+    auto bytes = number(*ob, "out_bytes");
+    if (!bytes.ok()) return bytes.status();
+    s->out_bytes_ = *bytes;
   } else {
     s->run_ = last + 1;
     KARTA_RETURN_IF_ERROR(s->SetMeta("run", std::to_string(s->run_)));

@@ -1,6 +1,9 @@
 #include "lib/crawl.h"
 
+#include <sqlite3.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <doctest/doctest.h>
 
@@ -55,6 +58,25 @@ TEST_CASE("crawl: runs, frontier, resume and validators") {
   unlink((path + "-wal").c_str());
   unlink((path + "-shm").c_str());
   rmdir(dir);
+}
+
+// Regression (#23.11): std::stoll on a damaged state aborted the tool (134).
+TEST_CASE("crawl: damaged-state-number is an error, not an abort") {
+  char dir[] = "/tmp/karta-crawl-XXXXXX";
+  REQUIRE(mkdtemp(dir));
+  std::string path = std::string(dir) + "/state.db";
+  { REQUIRE(CrawlState::Open(path, false).ok()); }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "UPDATE meta SET value = 'x99999999999999999999' WHERE key = 'run'",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto s = CrawlState::Open(path, true);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.status().code() == Status::Code::kData);
+  CHECK(s.status().message().find("the crawl state is damaged (run is 'x9999") != std::string::npos);
+  std::string cmd = std::string("rm -rf ") + dir;
+  CHECK(std::system(cmd.c_str()) == 0);
 }
 
 }  // namespace karta

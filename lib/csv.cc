@@ -1,5 +1,6 @@
 #include "lib/csv.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "lib/text.h"
 
@@ -181,6 +183,10 @@ class CsvParser {
   Status Validate(const Record& rec);
   Status Bad(int64_t line, std::string what);
   void SkipRestOfLine();
+  void SkipRestOfQuoted();
+  Status FieldTooLarge(int64_t line) const;
+  // Offset of the first UTF-8 byte order mark in buf_[from, end_), or end_.
+  size_t FirstBom(size_t from) const;
   // True when the bytes from `start` (in the buffer filled `fill` times) to
   // pos_ were all checked as UTF-8 text when the buffer was filled.
   bool Clean(uint64_t fill, size_t start) const {
@@ -231,8 +237,59 @@ Status CsvParser::OpenNext() {
   line_ = 1;
   if (!Fill()) return read_error_;
   // Drop a UTF-8 byte order mark.
-  if (end_ - pos_ >= 3 && std::memcmp(buf_.get() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
+  if (end_ - pos_ >= 3 && std::memcmp(buf_.get() + pos_, "\xEF\xBB\xBF", 3) == 0) {
+    pos_ += 3;
+    clean_begin_ = pos_;
+    clean_end_ = pos_ + Utf8TextPrefix(std::string_view(buf_.get() + pos_, end_ - pos_));
+    clean_end_ = std::min(clean_end_, FirstBom(pos_));
+  }
   return ReadHeader();
+}
+
+size_t CsvParser::FirstBom(size_t from) const {
+  const char* b = buf_.get();
+  for (size_t i = from; i < end_;) {
+    const void* p = std::memchr(b + i, 0xEF, end_ - i);
+    if (p == nullptr) break;
+    i = static_cast<size_t>(static_cast<const char*>(p) - b);
+    // A mark cut by the end of the buffer counts too (its record is checked).
+    if ((i + 1 >= end_ || static_cast<unsigned char>(b[i + 1]) == 0xBB) &&
+        (i + 2 >= end_ || static_cast<unsigned char>(b[i + 2]) == 0xBF)) {
+      return i;
+    }
+    ++i;
+  }
+  return end_;
+}
+
+Status CsvParser::FieldTooLarge(int64_t line) const {
+  return Status::Data(fmt::format(
+      "{}:{}: field larger than the limit of {} MiB (raise it with --max-field MIB if the "
+      "data is right)",
+      name_, line, opts_.max_field_bytes >> 20));
+}
+
+void CsvParser::SkipRestOfQuoted() {
+  // Inside a quoted field: on to its closing quote, then the rest of the line.
+  while (Fill()) {
+    const char* p = buf_.get() + pos_;
+    const char* q = static_cast<const char*>(std::memchr(p, '"', end_ - pos_));
+    size_t take = q ? static_cast<size_t>(q - p) : end_ - pos_;
+    for (const char* nl = p;
+         (nl = static_cast<const char*>(std::memchr(nl, '\n', static_cast<size_t>(p + take - nl))));
+         ++nl) {
+      ++line_;
+    }
+    pos_ += take;
+    if (!q) continue;
+    ++pos_;
+    if (Fill() && buf_[pos_] == '"') {
+      ++pos_;
+      continue;
+    }
+    break;
+  }
+  SkipRestOfLine();
 }
 
 bool CsvParser::Refill() {
@@ -258,6 +315,10 @@ bool CsvParser::Refill() {
   }
   clean_end_ = clean_begin_ +
                Utf8TextPrefix(std::string_view(buf_.get() + clean_begin_, end_ - clean_begin_));
+  // A byte order mark inside a file (files joined with cat) is valid UTF-8,
+  // but must not become part of a value: records from it on are checked
+  // field by field (Validate rejects it).
+  clean_end_ = std::min(clean_end_, FirstBom(clean_begin_));
   if (end_ == 0) eof_ = true;
   return end_ > 0;
 }
@@ -279,6 +340,16 @@ Status CsvParser::ReadHeader() {
     if (got) {
       st = Validate(rec);
       if (!st.ok()) return st;
+      std::unordered_map<std::string_view, size_t> seen;
+      for (size_t i = 0; i < rec.fields.size(); ++i) {
+        auto [it, fresh] = seen.emplace(rec.fields[i], i);
+        if (!fresh) {
+          return Status::Data(fmt::format(
+              "{}:1: the header names column '{}' twice (columns {} and {}); a tool would "
+              "read only the first, so rename one",
+              name_, rec.fields[i].substr(0, 80), it->second + 1, i + 1));
+        }
+      }
       h = Header(std::move(rec.fields));
     }
   }
@@ -331,6 +402,10 @@ Status CsvParser::ParseLine(Record* rec, bool* got) {
         ++pos_;
         ++line_;
         ended = true;
+      }
+      if (f.size() > opts_.max_field_bytes) {
+        SkipRestOfLine();
+        return FieldTooLarge(rec->line);
       }
       if (f.size() > opts_.max_record_bytes) {
         SkipRestOfLine();
@@ -417,7 +492,10 @@ Status CsvParser::ParseRecord(Record* rec, bool* got) {
   rec->line = line_;
   rec->source = name_;
   size_t nf = 0;
-  if (opts_.max_record_bytes >= kBufSize && ParseBuffered(rec, &nf)) {
+  // The fast path parses records wholly inside the buffer, so they are
+  // within both limits.
+  if (opts_.max_record_bytes >= kBufSize && opts_.max_field_bytes >= kBufSize &&
+      ParseBuffered(rec, &nf)) {
     rec->fields.resize(nf);
     *got = true;
     return Status::Ok();
@@ -450,6 +528,12 @@ Status CsvParser::ParseRecord(Record* rec, bool* got) {
         f.append(p, take);
         pos_ += take;
         total += take;
+        if (f.size() > opts_.max_field_bytes) {
+          f.clear();
+          f.shrink_to_fit();
+          SkipRestOfQuoted();
+          return FieldTooLarge(quote_line);
+        }
         if (total > opts_.max_record_bytes) {
           return Bad(quote_line, fmt::format("record larger than {} MiB: probably an "
                                              "unterminated quote",
@@ -485,6 +569,13 @@ Status CsvParser::ParseRecord(Record* rec, bool* got) {
         f.append(p, static_cast<size_t>(s - p));
         total += static_cast<size_t>(s - p);
         pos_ += static_cast<size_t>(s - p);
+        if (f.size() > opts_.max_field_bytes) {
+          int64_t at = line_;
+          f.clear();
+          f.shrink_to_fit();
+          SkipRestOfLine();
+          return FieldTooLarge(at);
+        }
         if (s < e) break;
         if (total > opts_.max_record_bytes) {
           int64_t at = rec->line;
@@ -521,6 +612,11 @@ Status CsvParser::Validate(const Record& rec) {
     };
     if (std::memchr(f.data(), '\0', f.size())) {
       return Bad(rec.line, fmt::format("NUL byte in {} (binary data is not CSV text)", col()));
+    }
+    if (f.find("\xEF\xBB\xBF") != std::string::npos) {
+      return Bad(rec.line, fmt::format("byte order mark (U+FEFF) inside {}: were files joined "
+                                       "with cat? Give them as separate inputs instead",
+                                       col()));
     }
     size_t bad = 0;
     if (!Utf8Valid(f, &bad)) {

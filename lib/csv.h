@@ -5,7 +5,8 @@
 // with delimiters, quotes ("") and newlines, CRLF and LF line ends, and drops
 // a UTF-8 byte order mark. Empty lines are skipped. Every field must be valid
 // UTF-8 without NUL bytes; every record must have as many fields as the
-// header. A record that breaks a rule is an error naming FILE:LINE, unless
+// header; a field is at most max_field_bytes (16 MiB by default, --max-field)
+// and no two header names may be the same. A record that breaks a rule is an error naming FILE:LINE, unless
 // `skip_bad` is set: then it is skipped and counted (skipped(), first_skip()).
 //
 // With `text` set, each line of input is a record with one column, `text`
@@ -50,7 +51,14 @@ struct CsvOptions {
   char delimiter = ',';
   bool text = false;      // plain lines -> records with one column, `text`
   bool skip_bad = false;  // skip malformed records instead of failing
-  size_t max_record_bytes = size_t{512} << 20;
+  // Limits that bound memory on hostile input: a field (or a --text line)
+  // larger than max_field_bytes, or a record larger than max_record_bytes,
+  // is a malformed record whose message names the limit and the flag that
+  // raises it (--max-field). Tools hold a few copies of a field while they
+  // work on it (folded text, matches), so the default 16 MiB keeps every
+  // tool under a few hundred MiB on one huge field.
+  size_t max_field_bytes = size_t{16} << 20;
+  size_t max_record_bytes = size_t{64} << 20;
   // When set and true, Next() returns Status::Interrupted at the next record.
   const std::atomic<bool>* cancel = nullptr;
   // Parse in a background thread (see CsvReader); false parses in Next().

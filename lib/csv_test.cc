@@ -137,6 +137,68 @@ TEST_CASE("malformed records name the file and line") {
   CHECK(p.status.message().find(":2: invalid UTF-8 in column 'b' at byte 4") != std::string::npos);
 }
 
+
+// Regression (#23.8): one 100 MB field took geotag to 2.85 GiB; a field is
+// now bounded (16 MiB by default, --max-field), quoted or not, and in --text.
+TEST_CASE("field-size-limit names the limit and the flag") {
+  CsvOptions o;
+  o.max_field_bytes = size_t{1} << 20;
+  std::string big((size_t{1} << 20) + 100, 'x');
+  for (const std::string& doc :
+       {"a,b\n1,2\n" + big + ",3\n4,5\n", "a,b\n1,2\n\"" + big + "\",3\n4,5\n",
+        "a,b\n1,2\n3,\"x\n" + big + "\"\"y\"\n4,5\n"}) {
+    auto p = Parse(doc, o);
+    CHECK(p.status.code() == Status::Code::kData);
+    CHECK_MESSAGE(p.status.message().find(":3: field larger than the limit of 1 MiB (raise it "
+                                          "with --max-field") != std::string::npos,
+                  p.status.message());
+    CHECK(p.rows.size() == 1);
+    // With skip_bad the big record is skipped, the next one read whole.
+    CsvOptions s = o;
+    s.skip_bad = true;
+    p = Parse(doc, s);
+    REQUIRE(p.status.ok());
+    CHECK(p.skipped == 1);
+    REQUIRE(p.rows.size() == 2);
+    CHECK(p.rows[1] == std::vector<std::string>{"4", "5"});
+  }
+  CsvOptions t = o;
+  t.text = true;
+  auto p = Parse("short\n" + big + "\n", t);
+  CHECK(p.status.message().find(":2: field larger than the limit of 1 MiB") != std::string::npos);
+  // At the limit is fine.
+  p = Parse("a\n" + std::string(size_t{1} << 20, 'y') + "\n", o);
+  CHECK(p.status.ok());
+  CHECK(CsvOptions{}.max_field_bytes == size_t{16} << 20);
+}
+
+// Regression (#23.11): a header naming a column twice was accepted, and a
+// tool silently read only the first.
+TEST_CASE("duplicate-header-names are an error") {
+  auto p = Parse("text,id,text\n1,2,3\n");
+  CHECK(p.status.code() == Status::Code::kData);
+  CHECK(p.status.message().find(":1: the header names column 'text' twice (columns 1 and 3)") !=
+        std::string::npos);
+}
+
+// Regression (#23.11): files joined with cat put a byte order mark in the
+// middle, which became part of a value.
+TEST_CASE("mid-file-bom is an error, the leading one is dropped") {
+  auto p = Parse("\xEF\xBB\xBF" "a,b\n1,2\n");
+  REQUIRE(p.status.ok());
+  CHECK(p.header == std::vector<std::string>{"a", "b"});
+  p = Parse("\xEF\xBB\xBF" "a,b\n1,2\n\xEF\xBB\xBF" "a,b\n3,4\n");
+  CHECK(p.status.code() == Status::Code::kData);
+  CHECK(p.status.message().find(":3: byte order mark (U+FEFF) inside column 'a'") !=
+        std::string::npos);
+  // Also far from the start, past the first read buffer.
+  std::string many = "a,b\n";
+  for (int i = 0; i < 20000; ++i) many += "1,2\n";
+  p = Parse(many + "5,x\xEF\xBB\xBFy\n");
+  CHECK(p.status.message().find(":20002: byte order mark (U+FEFF) inside column 'b'") !=
+        std::string::npos);
+}
+
 TEST_CASE("skip_bad skips and counts malformed records") {
   CsvOptions o;
   o.skip_bad = true;

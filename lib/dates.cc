@@ -213,18 +213,6 @@ Unit UnitOf(std::string_view w) {
   return Unit::kNone;
 }
 
-// Reads `n` digits at s[pos].
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-
 bool ValidDate(int64_t y, int64_t m, int64_t d) {
   return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
          d <= static_cast<int64_t>(DaysInMonth(y, static_cast<unsigned>(m)));
@@ -313,21 +301,21 @@ class Reader {
   std::optional<int64_t> Iso() {
     std::string_view s = std::string_view(s_).substr(Peek()->begin);
     int y, mo, d, h = 0, mi = 0, se = 0;
-    if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-        s[7] != '-' || !Digits(s, 8, 2, &d) || !ValidDate(y, mo, d)) {
+    if (!ReadDigits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !ReadDigits(s, 5, 2, &mo) ||
+        s[7] != '-' || !ReadDigits(s, 8, 2, &d) || !ValidDate(y, mo, d)) {
       return std::nullopt;
     }
     size_t i = 10;
     bool has_time = false;
     if (i + 1 < s.size() && (s[i] == 't' || s[i] == ' ') && s[i + 1] >= '0' && s[i + 1] <= '9') {
-      if (!Digits(s, i + 1, 2, &h) || i + 3 >= s.size() || s[i + 3] != ':' ||
-          !Digits(s, i + 4, 2, &mi)) {
+      if (!ReadDigits(s, i + 1, 2, &h) || i + 3 >= s.size() || s[i + 3] != ':' ||
+          !ReadDigits(s, i + 4, 2, &mi)) {
         return std::nullopt;
       }
       has_time = true;
       i += 6;
       if (i < s.size() && s[i] == ':') {
-        if (!Digits(s, i + 1, 2, &se)) return std::nullopt;
+        if (!ReadDigits(s, i + 1, 2, &se)) return std::nullopt;
         i += 3;
         if (i < s.size() && (s[i] == '.' || s[i] == ',') && i + 1 < s.size() &&
             s[i + 1] >= '0' && s[i + 1] <= '9') {
@@ -344,12 +332,12 @@ class Reader {
     } else if (has_time && i < s.size() && (s[i] == '+' || s[i] == '-')) {
       int oh, om = 0;
       size_t j = i + 1;
-      if (!Digits(s, j, 2, &oh)) return std::nullopt;
+      if (!ReadDigits(s, j, 2, &oh)) return std::nullopt;
       j += 2;
       if (j < s.size() && s[j] == ':') {
-        if (!Digits(s, j + 1, 2, &om)) return std::nullopt;
+        if (!ReadDigits(s, j + 1, 2, &om)) return std::nullopt;
         j += 3;
-      } else if (Digits(s, j, 2, &om)) {
+      } else if (ReadDigits(s, j, 2, &om)) {
         j += 2;
       }
       if (oh > 23 || om > 59) return std::nullopt;

@@ -122,12 +122,57 @@ struct Tokens {
 
 namespace {
 
+// The handle platforms (HandlePlatforms()): the one list of the words that
+// name a platform. The tokenizer's first letters and the handle scanner's
+// word lengths are computed from it below.
+constexpr HandlePlatform kPlatforms[] = {
+    {"whatsapp", "whatsapp", false}, {"wa", "whatsapp", true},
+    {"wapp", "whatsapp", false},     {"telegram", "telegram", false},
+    {"telegramm", "telegram", false}, {"tg", "telegram", true},
+    {"tele", "telegram", true},      {"snapchat", "snap", false},
+    {"snap", "snap", false},         {"sc", "snap", true},
+    {"kik", "kik", false},           {"instagram", "instagram", false},
+    {"insta", "instagram", false},   {"ig", "instagram", true},
+    {"onlyfans", "onlyfans", false}, {"of", "onlyfans", true},
+    {"signal", "signal", true},      {"wickr", "wickr", false},
+    {"threema", "threema", false, 1}, {"session", "session", true, 2},
+    {"viber", "viber", false},
+};
+
+// What the fast path needs from kPlatforms: the first letters (both cases)
+// and the set of word lengths.
+struct PlatformIndex {
+  bool first[256] = {};
+  uint32_t lengths = 0;  // bit n: a platform word has n letters
+  uint32_t by_first[256] = {};  // per first letter (both cases): its words' lengths
+  size_t max_len = 0;
+  constexpr PlatformIndex() {
+    for (const HandlePlatform& p : kPlatforms) {
+      auto c = static_cast<unsigned char>(p.word[0]);
+      first[c] = true;
+      first[c - 32] = true;
+      lengths |= uint32_t{1} << p.word.size();
+      by_first[c] |= uint32_t{1} << p.word.size();
+      by_first[c - 32] |= uint32_t{1} << p.word.size();
+      if (p.word.size() > max_len) max_len = p.word.size();
+    }
+  }
+  bool First(char c) const { return first[static_cast<unsigned char>(c)]; }
+  bool Length(size_t n) const { return n < 32 && ((lengths >> n) & 1) != 0; }
+  // A platform word starts with c and has n letters.
+  bool FirstAndLength(char c, size_t n) const {
+    return n < 32 && ((by_first[static_cast<unsigned char>(c)] >> n) & 1) != 0;
+  }
+};
+constexpr PlatformIndex kPlat;
+static_assert(kPlat.max_len < 16, "HandlesImpl lower-cases platform words into 16 bytes");
+
 // Byte classes for the tokenizer: bit 0 a word byte (letter or digit), bit 1
 // an ASCII letter, bit 2 a digit; 8 the C3 lead of a Latin-1 letter, 16 '@'.
 // The first-byte flags say which word lists a word starting so goes to:
 // 32 a number word's first letter (a e f n s t, Å Ä Ö É), 64 a platform
-// word's first letter (w t s k i o, ASCII only), 128 a zero word's first
-// letter (n z o: "noll", "zero", "oh", "O7O").
+// word's first letter (from kPlatforms), 128 a zero word's first letter (n
+// z o: "noll", "zero", "oh", "O7O").
 struct TokClass {
   unsigned char c[256] = {};
   constexpr TokClass() {
@@ -141,9 +186,8 @@ struct TokClass {
       c[static_cast<unsigned char>(l - 32)] |= 32;
     }
     c[0xC3] |= 32;
-    for (char l : {'w', 't', 's', 'k', 'i', 'o'}) {
-      c[static_cast<unsigned char>(l)] |= 64;
-      c[static_cast<unsigned char>(l - 32)] |= 64;
+    for (int i = 0; i < 256; ++i) {
+      if (kPlat.first[i]) c[i] |= 64;
     }
     for (char l : {'n', 'z', 'o'}) {
       c[static_cast<unsigned char>(l)] |= 128;
@@ -152,6 +196,14 @@ struct TokClass {
   }
 };
 constexpr TokClass kTok;
+
+// A word that starts with "noll" or "zero": digit words written together
+// ("nollsjunoll") may follow.
+inline bool GluedZeroWord(const unsigned char* w, size_t len) {
+  if (len < 4) return false;
+  char a = char(w[0] | 0x20), b = char(w[1] | 0x20), c = char(w[2] | 0x20), d = char(w[3] | 0x20);
+  return (a == 'n' && b == 'o' && c == 'l' && d == 'l') || (a == 'z' && b == 'e' && c == 'r' && d == 'o');
+}
 
 void Tokenize(std::string_view s, Tokens* t) {
   const size_t n = s.size();
@@ -195,7 +247,9 @@ void Tokenize(std::string_view s, Tokens* t) {
     const bool digit_first = (first & 4) != 0;
     t->words.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i), digit_first, has_digit});
     const size_t len = i - b;
-    if (has_digit || ((first & 128) && len <= 5)) t->phones.push_back(idx);
+    if (has_digit || ((first & 128) && (len <= 5 || GluedZeroWord(p + b, len)))) {
+      t->phones.push_back(idx);
+    }
     if (digit_first) {
       t->digits.push_back(idx);
       t->ages.push_back(idx);
@@ -292,6 +346,39 @@ int DigitWord(std::string_view lw) {
   return kWords.Find(lw);
 }
 
+// Digit words written together ("nollsjunoll", "zerosevenzero",
+// "ettsjufyra"), lower case: appends the digits to *digits and returns true
+// iff the whole word splits into digit words of two or more letters.
+bool SplitDigitWords(std::string_view lw, std::string* digits) {
+  static const std::string_view kParts[] = {
+      "noll", "nolla", "zero", "oh", "ett", "etta", "one", "två", "tvåa", "two", "tre",
+      "trea", "three", "fyra", "four", "fem", "femma", "five", "sex", "sexa", "six", "sju",
+      "sjua", "seven", "åtta", "eight", "nio", "nia", "nine"};
+  static const char kDigit[] = "00001112223334455566677788999";
+  static_assert(sizeof(kDigit) - 1 == std::size(kParts), "one digit per part");
+  if (lw.size() > 64) return false;
+  // reach[i]: the part that ends a split of lw[0, i), +1 (0: none).
+  int reach[65] = {};
+  size_t from[65] = {};
+  reach[0] = -1;
+  for (size_t i = 0; i < lw.size(); ++i) {
+    if (reach[i] == 0) continue;
+    for (size_t k = 0; k < std::size(kParts); ++k) {
+      std::string_view w = kParts[k];
+      if (lw.substr(i, w.size()) == w && reach[i + w.size()] == 0) {
+        reach[i + w.size()] = static_cast<int>(k) + 1;
+        from[i + w.size()] = i;
+      }
+    }
+  }
+  if (reach[lw.size()] <= 0) return false;
+  std::string rev;
+  for (size_t i = lw.size(); i > 0; i = from[i]) rev.push_back(kDigit[reach[i] - 1]);
+  if (rev.size() < 2) return false;
+  digits->append(rev.rbegin(), rev.rend());
+  return true;
+}
+
 // A written-out number 0..99 in Swedish or English, as one word
 // ("nitton", "tjugotvå", "twentytwo"); -1 if not one.
 int NumberWord(std::string_view w) {
@@ -309,7 +396,7 @@ int NumberWord(std::string_view w) {
       {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"aderton", 18}};
   if (int v = kSmall.Find(w); v >= 0) return v;
   for (const auto& [t, v] : kTens) {
-    if (w.substr(0, t.size()) == t) {
+    if (w[0] == t[0] && w.size() >= t.size() && w.substr(0, t.size()) == t) {
       std::string_view rest = w.substr(t.size());
       if (!rest.empty() && rest.front() == '-') rest.remove_prefix(1);
       if (rest.empty()) return v;
@@ -329,6 +416,7 @@ void Extraction::Clear() {
   ages.clear();
   prices.clear();
   handles.clear();
+  minor = false;
 }
 
 int YearOf(std::string_view date) {
@@ -340,6 +428,80 @@ int YearOf(std::string_view date) {
   }
   if (date.size() > 4 && IsDigit(date[4])) return 0;
   return y;
+}
+
+RefDate RefDateOf(std::string_view date) {
+  RefDate r;
+  r.year = YearOf(date);
+  if (r.year == 0) return r;
+  if (date.size() >= 7 && date[4] == '-' && IsDigit(date[5]) && IsDigit(date[6]) &&
+      (date.size() == 7 || !IsDigit(date[7]))) {
+    int m = (date[5] - '0') * 10 + (date[6] - '0');
+    if (m >= 1 && m <= 12) r.month = m;
+  }
+  return r;
+}
+
+// The first occurrence of the UTF-8 sequence `seq` in s at or after `from`,
+// found by its last byte (a continuation byte, rare in Swedish text, where
+// the lead bytes E2, EF, F0 are common: dashes, quotes, emoji).
+size_t FindSeq(std::string_view s, std::string_view seq, size_t from = 0) {
+  const size_t k = seq.size() - 1;
+  for (size_t i = from + k; i < s.size();) {
+    const void* hit = std::memchr(s.data() + i, seq.back(), s.size() - i);
+    if (hit == nullptr) return std::string_view::npos;
+    i = static_cast<size_t>(static_cast<const char*>(hit) - s.data());
+    if (s.compare(i - k, k, seq.substr(0, k)) == 0) return i - k;
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
+bool NormalizeDigits(std::string_view s, std::string* out) {
+  // Fullwidth forms are EF BC xx (the digits EF BC 90..99: found by the
+  // byte BC); a keycap is a digit, an optional FE0F (EF B8 8F) and U+20E3
+  // (E2 83 A3).
+  if (std::memchr(s.data(), '\xBC', s.size()) == nullptr &&
+      FindSeq(s, "\xE2\x83\xA3") == std::string_view::npos &&
+      std::memchr(s.data(), '%', s.size()) == nullptr) {
+    return false;
+  }
+  out->clear();
+  out->reserve(s.size());
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    unsigned char c = U(s[i]);
+    if (c == 0xEF && i + 2 < n && U(s[i + 1]) == 0xBC) {
+      unsigned char d = U(s[i + 2]);
+      if (d >= 0x90 && d <= 0x99) {  // ０..９
+        out->push_back(char('0' + (d - 0x90)));
+        i += 3;
+        continue;
+      }
+      if (d == 0x8B || d == 0x8D) {  // ＋ －
+        out->push_back(d == 0x8B ? '+' : '-');
+        i += 3;
+        continue;
+      }
+    }
+    if (IsDigit(char(c)) || c == '#' || c == '*') {
+      size_t k = i + 1;
+      if (k + 2 < n && U(s[k]) == 0xEF && U(s[k + 1]) == 0xB8 && U(s[k + 2]) == 0x8F) k += 3;
+      if (k + 2 < n && U(s[k]) == 0xE2 && U(s[k + 1]) == 0x83 && U(s[k + 2]) == 0xA3) {
+        out->push_back(char(c));
+        i = k + 3;
+        continue;
+      }
+    }
+    if (c == '%' && i + 2 < n && s[i + 1] == '2' && (s[i + 2] == 'B' || s[i + 2] == 'b')) {
+      out->push_back('+');
+      i += 3;
+      continue;
+    }
+    out->push_back(char(c));
+    ++i;
+  }
+  return true;
 }
 
 // ------------------------------------------------------------ validation
@@ -484,7 +646,17 @@ std::string PhoneValidator::ToE164(std::string_view cand) {
   }
   std::string s = "+";
   s.append(intl);
-  return m.Slow(s);
+  std::string e164 = m.Slow(s);
+  // "+40 (0)712…": a national prefix 0 written after a country code of 1..3
+  // digits.
+  for (size_t cl = 1; e164.empty() && cl <= 3 && cl + 1 < intl.size(); ++cl) {
+    if (intl[cl] != '0') continue;
+    std::string t = "+";
+    t.append(intl.substr(0, cl));
+    t.append(intl.substr(cl + 1));
+    e164 = m.Slow(t);
+  }
+  return e164;
 }
 
 // ----------------------------------------------------------------- phones
@@ -499,6 +671,13 @@ struct PGroup {
   char sep = 0;  // the first punctuation in the gap before this group (0: none)
 };
 
+// Digits at b follow a link that writes a number without its '+':
+// "wa.me/46701234567", "api.whatsapp.com/send?phone=46701234567".
+bool IntlLinkBefore(std::string_view s, size_t b) {
+  if (b < 6 || (s[b - 1] != '/' && s[b - 1] != '=')) return false;
+  return StartsWithNoCase(s, b - 6, "wa.me/") || StartsWithNoCase(s, b - 6, "phone=");
+}
+
 inline bool MayStartZero(char c) {
   c = Lower(c);
   return c == 'n' || c == 'z' || c == 'o';
@@ -508,7 +687,7 @@ inline bool MayStartZero(char c) {
 // Sets *sep to its first punctuation char.
 bool PhoneGap(std::string_view s, size_t b, size_t e, bool words, char* sep) {
   if (e - b > 24) return false;
-  int punct = 0, spaces = 0;
+  int punct = 0, spaces = 0, newlines = 0;
   *sep = 0;
   for (size_t i = b; i < e;) {
     unsigned char c = U(s[i]);
@@ -522,6 +701,9 @@ bool PhoneGap(std::string_view s, size_t b, size_t e, bool words, char* sep) {
       ++i;
     } else if (c == '+') {
       return false;
+    } else if (c == '\n' && newlines++ == 0) {
+      ++spaces;  // "070\n123 45 67"
+      ++i;
     } else if (c >= 0xC0) {
       // Multi-byte: a non-letter (space variant, dash, emoji, symbol).
       size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
@@ -542,6 +724,12 @@ bool DateShaped(const std::vector<PGroup>& g, size_t s, size_t e) {
     bool seps = s1 != 0 && s1 == s2 && (s1 == '.' || s1 == '-' || s1 == '/');
     if (seps && ((a <= 2 && b <= 2 && c == 4) || (a == 4 && b <= 2 && c <= 2))) return true;
   }
+  if (e - s == 1 && g[s].digits.size() == 6 && g[s + 1].digits.size() == 4 &&
+      (g[s + 1].sep == '-' || g[s + 1].sep == '+')) {
+    // A personnummer, YYMMDD-NNNN ("070101-1234").
+    int mm = (g[s].digits[2] - '0') * 10 + (g[s].digits[3] - '0');
+    if (mm >= 1 && mm <= 12) return true;
+  }
   if (e - s == 3) {  // 08.00-20.00
     bool two = true;
     for (size_t k = s; k <= e; ++k) two = two && g[k].digits.size() == 2;
@@ -550,14 +738,31 @@ bool DateShaped(const std::vector<PGroup>& g, size_t s, size_t e) {
   return false;
 }
 
-void EvaluateRun(const std::vector<PGroup>& g, PhoneValidator* v, std::vector<std::string>* out) {
+// The word before `b` names an id ("ID: 0701234567", "Annons-id",
+// "Ref 0701234567"): the number is not a phone.
+bool IdBefore(std::string_view text, size_t b) {
+  size_t e = b;
+  while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == ':' || text[e - 1] == '#' ||
+                   text[e - 1] == '.')) {
+    --e;
+  }
+  if (e < 2 || b - e > 4) return false;
+  auto is = [&](std::string_view w) {
+    return e >= w.size() && StartsWithNoCase(text, e - w.size(), w) &&
+           (e == w.size() || !IsAsciiAlnum(text[e - w.size() - 1]));
+  };
+  return is("id") || is("ref") || is("annonsnr") || is("annonsnummer");
+}
+
+void EvaluateRun(std::string_view text, const std::vector<PGroup>& g, PhoneValidator* v,
+                 std::vector<std::string>* out) {
   size_t total = 0;
   for (const PGroup& x : g) total += x.digits.size();
   if (total < 7) return;
   size_t s = 0;
   while (s < g.size()) {
     const PGroup& first = g[s];
-    if (!first.plus && first.digits[0] != '0') {
+    if ((!first.plus && first.digits[0] != '0') || IdBefore(text, first.begin)) {
       ++s;
       continue;
     }
@@ -589,10 +794,12 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
   thread_local std::vector<PGroup> run;  // scratch, keeps its room from text to text
   run.clear();
   size_t run_digits = 0;
+  bool run_words = false;  // the run has a digit word (commas may then separate groups)
   auto flush = [&] {
-    if (run_digits >= 7) EvaluateRun(run, v, out);
+    if (run_digits >= 7) EvaluateRun(s, run, v, out);
     run.clear();
     run_digits = 0;
+    run_words = false;
   };
   const auto& all = toks.words;
   const auto& starts = toks.phones;  // the words that can start a run
@@ -607,16 +814,37 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
     }
     const Tok& t = all[wi];
     size_t b = t.b, e = t.e;
+    PGroup gr;
     if (!t.has_digit) {
-      if (run_digits == 0 && !(MayStartZero(s[b]) && e - b <= 5)) continue;
+      if (run_digits == 0 && !(MayStartZero(s[b]) && (e - b <= 5 || GluedZeroWord(
+                                   reinterpret_cast<const unsigned char*>(s.data() + b), e - b)))) {
+        continue;
+      }
       if (e - b > 6) {
-        flush();
+        // Digit words written together: "nollsjunoll", "ettsjufyra".
+        std::string lw = LowerWord(s.substr(b, e - b));
+        if ((run_digits == 0 && !GluedZeroWord(reinterpret_cast<const unsigned char*>(lw.data()),
+                                               lw.size())) ||
+            !SplitDigitWords(lw, &gr.digits)) {
+          flush();
+          continue;
+        }
+        gr.word = true;
+        gr.begin = b;
+        gr.end = e;
+        if (!run.empty()) {
+          char sep = 0;
+          if (!PhoneGap(s, run.back().end, b, true, &sep)) flush();
+          else gr.sep = sep;
+        }
+        run_digits += gr.digits.size();
+        run_words = true;
+        run.push_back(std::move(gr));
         continue;
       }
     }
     // Classify the word: a digit group ([0-9Oo] with a digit), a digit word,
     // or something that ends the run.
-    PGroup gr;
     bool has_digit = false, num = true;
     for (size_t k = b; k < e; ++k) {
       char d = s[k];
@@ -644,16 +872,36 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
       }
       gr.digits.push_back(char('0' + d));
       gr.word = true;
+    } else if (t.has_digit) {
+      // Digits glued to letters: "ring0701234567nu", "tel0701234567".
+      size_t db = b;
+      while (db < e && !IsDigit(s[db])) ++db;
+      size_t de = db;
+      while (de < e && IsDigit(s[de])) ++de;
+      bool letters = true;
+      for (size_t k = b; k < e && letters; k = (k + 1 == db ? de : k + 1)) {
+        if (k >= db && k < de) continue;
+        letters = IsAsciiAlpha(s[k]) || U(s[k]) >= 0x80;
+      }
+      flush();
+      if (de - db < 7 || !letters) continue;
+      gr.digits.assign(s.substr(db, de - db));
+      gr.begin = db;
+      gr.end = de;
+      run_digits = gr.digits.size();
+      run.push_back(std::move(gr));
+      if (de < e) flush();
+      continue;
     } else {
       flush();
       continue;
     }
     gr.begin = b;
     gr.end = e;
-    gr.plus = b > 0 && s[b - 1] == '+' && !gr.word;
+    gr.plus = b > 0 && !gr.word && (s[b - 1] == '+' || IntlLinkBefore(s, b));
     if (!run.empty()) {
       char sep = 0;
-      bool words = gr.word || run.back().word;
+      bool words = gr.word || run.back().word || run_words;
       if (gr.plus || !PhoneGap(s, run.back().end, b, words, &sep)) {
         flush();
       } else {
@@ -661,6 +909,7 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
       }
     }
     run_digits += gr.digits.size();
+    run_words = run_words || gr.word;
     run.push_back(std::move(gr));
   }
   flush();
@@ -669,6 +918,8 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
 }  // namespace
 
 void ExtractPhones(std::string_view s, PhoneValidator* v, std::vector<std::string>* out) {
+  std::string norm;
+  if (NormalizeDigits(s, &norm)) s = norm;
   Tokens t;
   Tokenize(s, &t);
   PhonesImpl(s, t, v, out);
@@ -824,28 +1075,32 @@ void ExtractEmails(std::string_view s, std::vector<std::string>* out) {
 
 namespace {
 
-struct HandleKey {
-  std::string_view word;  // lower case
-  std::string_view kind;
-  bool weak;  // needs ':' '@' or the like after it ("sc", "of")
-};
-
-const HandleKey* FindHandleKey(std::string_view lw) {
-  static const HandleKey kKeys[] = {
-      {"whatsapp", "whatsapp", false}, {"wa", "whatsapp", true},
-      {"wapp", "whatsapp", false},     {"telegram", "telegram", false},
-      {"tg", "telegram", true},        {"tele", "telegram", true},
-      {"snapchat", "snap", false},     {"snap", "snap", false},
-      {"sc", "snap", true},        {"kik", "kik", false},
-      {"instagram", "instagram", false}, {"insta", "instagram", false},
-      {"ig", "instagram", true},       {"onlyfans", "onlyfans", false},
-      {"of", "onlyfans", true},        {"telegramm", "telegram", false},
-  };
-  if (lw.size() < 2) return nullptr;
-  for (const HandleKey& k : kKeys) {
+const HandlePlatform* FindHandleKey(std::string_view lw) {
+  if (lw.size() < 2 || !kPlat.Length(lw.size())) return nullptr;
+  for (const HandlePlatform& k : kPlatforms) {
     if (k.word.size() == lw.size() && k.word[0] == lw[0] && k.word == lw) return &k;
   }
   return nullptr;
+}
+
+// Does `name` have the shape platform `k` gives its names?
+bool NameShape(const HandlePlatform& k, std::string_view name) {
+  if (k.shape == 1) {
+    if (name.size() != 8) return false;
+    for (char c : name) {
+      if (!IsAsciiAlnum(c)) return false;
+    }
+    return true;
+  }
+  if (k.shape == 2) {
+    if (name.size() != 66 || name.substr(0, 2) != "05") return false;
+    for (char c : name) {
+      if (!IsDigit(c) && !((c | 0x20) >= 'a' && (c | 0x20) <= 'f')) return false;
+    }
+    return true;
+  }
+  // Viber's name is the phone number (taken by the phone extractor).
+  return k.kind != "viber";
 }
 
 bool StopWord(std::string_view lw) {
@@ -864,15 +1119,15 @@ bool StopWord(std::string_view lw) {
 
 inline bool NameChar(char c) { return IsAsciiAlnum(c) || c == '_' || c == '.' || c == '-'; }
 
-// Reads a handle name at s[i]; "" if none.
-std::string ReadName(std::string_view s, size_t i, bool in_url = false) {
+// Reads a handle name at s[i]; "" if none. `max` is the longest name.
+std::string ReadName(std::string_view s, size_t i, bool in_url = false, size_t max = 30) {
   size_t j = i;
   while (j < s.size() && NameChar(s[j])) ++j;
   while (j > i && (s[j - 1] == '.' || s[j - 1] == '-')) --j;
   if (j < s.size() && LetterAt(s, j) == 2) return "";  // runs into å/ä/ö: a word
   if (!in_url && j < s.size() && (s[j] == '/' || s[j] == '@')) return "";  // a URL, an email
   std::string_view name = s.substr(i, j - i);
-  if (name.size() < 2 || name.size() > 30) return "";
+  if (name.size() < 2 || name.size() > max) return "";
   // A name has a letter other than O/o (else it is a number: "O7O-174 06 05").
   bool letter = false;
   for (char c : name) letter = letter || (IsAsciiAlpha(c) && c != 'o' && c != 'O');
@@ -883,6 +1138,48 @@ std::string ReadName(std::string_view s, size_t i, bool in_url = false) {
 }  // namespace
 
 namespace {
+
+// Skips the separators between a platform word and a name at s[j]: spaces,
+// ':', '=', '-', '–', '>', '|', an emoji, a filler word ("Wickr Me:",
+// "Threema ID:") and an optional '@'. Sets *strong when one of them says a
+// name follows (anything but spaces and emoji).
+size_t SkipHandleSeparators(std::string_view s, size_t j, bool* strong) {
+  const size_t n = s.size();
+  int spaces = 0;
+  bool filler_done = false;
+  while (j < n) {
+    char d = s[j];
+    if (d == ' ' || d == '\t' || d == '\n') {
+      ++spaces;
+      ++j;
+    } else if (d == ':' || d == '=' || d == '-' || d == '>' || d == '|') {
+      *strong = true;
+      ++j;
+    } else if (U(d) == 0xE2 && j + 2 < n && U(s[j + 1]) == 0x80 &&
+               (U(s[j + 2]) == 0x93 || U(s[j + 2]) == 0x94)) {
+      *strong = true;
+      j += 3;
+    } else if (U(d) >= 0xF0 && j + 3 < n) {
+      j += 4;  // an emoji: "Snap 👻 name"
+      ++spaces;
+    } else if (!filler_done && (Lower(d) == 'm' || Lower(d) == 'i') && j > 0 &&
+               !IsAsciiAlnum(s[j - 1]) &&
+               (StartsWithNoCase(s, j, "me:") || StartsWithNoCase(s, j, "me ") ||
+                StartsWithNoCase(s, j, "id:") || StartsWithNoCase(s, j, "id "))) {
+      filler_done = true;
+      if (Lower(s[j]) == 'i') *strong = true;  // "Session ID 05…"
+      j += 2;
+    } else {
+      break;
+    }
+    if (spaces > 3) break;
+  }
+  if (j < n && s[j] == '@') {
+    *strong = true;
+    ++j;
+  }
+  return j;
+}
 
 void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string>* out) {
   const size_t n = s.size();
@@ -915,93 +1212,72 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
       }
       continue;
     }
-    if (!IsAsciiAlpha(c)) continue;
-    {
-      // Every platform word starts with one of these letters.
-      char f = Lower(c);
-      if (f != 'w' && f != 't' && f != 's' && f != 'k' && f != 'i' && f != 'o') continue;
-    }
+    if (!kPlat.First(c)) continue;
     size_t e = i;
     while (e < n && IsAsciiAlpha(s[e])) ++e;
-    if (e - i > 9 || (e - i < 2 && !StartsWithNoCase(s, e, ".me/"))) {
-      continue;
-    }
-    {
-      // Every platform word starts with one of these letters.
-      char f = Lower(c);
-      if (f != 'w' && f != 't' && f != 's' && f != 'k' && f != 'i' && f != 'o') {
-        continue;
+    const size_t len = e - i;
+    // URL form t.me/name.
+    if (len == 1) {
+      if (Lower(c) == 't' && StartsWithNoCase(s, e, ".me/")) {
+        size_t j = e + 4;
+        std::string name = ReadName(s, j, true);
+        if (!name.empty()) AddUnique(out, "telegram:" + name);
+        consumed = j;
       }
-    }
-    size_t len = e - i;
-    if (len == 6 || len == 7 || (len == 1 && Lower(c) != 't')) continue;  // no key this long
-    const HandleKey* key = nullptr;
-    size_t j = e;
-    // URL forms: t.me/name, wa.me/…, instagram.com/name, snapchat.com/add/name.
-    if (len == 1 && StartsWithNoCase(s, e, ".me/")) {
-      static const HandleKey kTme = {"t.me", "telegram", false};
-      key = &kTme;
-      j = e + 4;
-      std::string name = ReadName(s, j, true);
-      if (!name.empty()) AddUnique(out, "telegram:" + name);
-      consumed = j;
       continue;
     }
-    char lw[16];  // len <= 9, ASCII letters only
+    if (!kPlat.FirstAndLength(c, len)) continue;  // no platform word so long with this letter
+    char lw[16];  // len <= kPlat.max_len < 16, ASCII letters only
     for (size_t k = 0; k < len; ++k) lw[k] = Lower(s[i + k]);
-    key = FindHandleKey(std::string_view(lw, len));
-    if (key == nullptr) {
-      continue;
-    }
-    if (StartsWithNoCase(s, j, ".com/")) {
-      j += 5;
+    const HandlePlatform* key = FindHandleKey(std::string_view(lw, len));
+    if (key == nullptr) continue;
+    size_t j = e;
+    // URL forms: instagram.com/name, snapchat.com/add/name, kik.me/name,
+    // telegram.me/name.
+    bool com = j < n && s[j] == '.' && StartsWithNoCase(s, j, ".com/");
+    if (com || (j < n && s[j] == '.' && StartsWithNoCase(s, j, ".me/") && !key->weak)) {
+      if (key->kind == "whatsapp") continue;  // wa.me/46…, whatsapp.com/send?phone=: a phone
+      j += com ? 5 : 4;
       if (StartsWithNoCase(s, j, "add/")) j += 4;
       if (j < n && s[j] == '@') ++j;
       std::string name = ReadName(s, j, true);
-      if (!name.empty()) AddUnique(out, std::string(key->kind) + ":" + name);
+      if (!name.empty() && NameShape(*key, name)) AddUnique(out, std::string(key->kind) + ":" + name);
       consumed = j;
       continue;
     }
     last_key_end = e;
     last_kind = key->kind;
-    // Separators: spaces, ':', '=', '-', '–', '>' and an optional '@'.
     bool strong = false;
-    int spaces = 0;
-    while (j < n) {
-      char d = s[j];
-      if (d == ' ' || d == '\t') {
-        ++spaces;
-        ++j;
-      } else if (d == ':' || d == '=' || d == '-' || d == '>' || d == '|') {
-        strong = true;
-        ++j;
-      } else if (U(d) == 0xE2 && j + 2 < n && U(s[j + 1]) == 0x80 &&
-                 (U(s[j + 2]) == 0x93 || U(s[j + 2]) == 0x94)) {
-        strong = true;
-        j += 3;
-      } else {
-        break;
-      }
-      if (spaces > 3) break;
-    }
-    if (j < n && s[j] == '@') {
-      strong = true;
-      ++j;
-    }
+    j = SkipHandleSeparators(s, j, &strong);
     if (j >= n || (!strong && (key->weak || j == e))) continue;
     if (!IsAsciiAlnum(s[j]) && s[j] != '_') continue;
-    std::string name = ReadName(s, j);
+    std::string name = ReadName(s, j, false, key->shape == 2 ? 66 : 30);
     if (name.empty() || StopWord(name) || FindHandleKey(name) != nullptr) continue;
+    if (StartsWithNoCase(s, j + name.size(), "://")) continue;  // "WhatsApp: https://…"
+    if (!NameShape(*key, name)) continue;
     if (!strong && NumberWord(name) >= 0) continue;
     AddUnique(out, std::string(key->kind) + ":" + name);
     last_key_end = std::string_view::npos;
     consumed = j + name.size();
+  }
+  // "👻 name", "👻: name": Snapchat's ghost for the word.
+  static constexpr std::string_view kGhost = "\xF0\x9F\x91\xBB";
+  for (size_t g = FindSeq(s, kGhost); g != std::string_view::npos; g = FindSeq(s, kGhost, g + 4)) {
+    size_t j = g + kGhost.size();
+    while (j < n && (s[j] == ' ' || s[j] == ':' || s[j] == '-')) ++j;
+    if (j < n && s[j] == '@') ++j;
+    if (j >= n || !(IsAsciiAlnum(s[j]) || s[j] == '_')) continue;
+    std::string name = ReadName(s, j);
+    if (name.empty() || StopWord(name) || FindHandleKey(name) != nullptr) continue;
+    AddUnique(out, "snap:" + name);
   }
 }
 
 }  // namespace
 
 void ExtractHandles(std::string_view s, std::vector<std::string>* out) {
+  std::string norm;
+  if (NormalizeDigits(s, &norm)) s = norm;
   Tokens t;
   Tokenize(s, &t);
   HandlesImpl(s, t, out);
@@ -1029,7 +1305,7 @@ std::string WordBefore(std::string_view s, size_t end, std::string_view skip = "
       break;
     }
   }
-  if (e - b > 12) return "";
+  if (e - b > 20) return "";
   return LowerWord(s.substr(b, e - b));
 }
 
@@ -1047,7 +1323,8 @@ size_t AgeUnit(std::string_view s, size_t i) {
         // "år sedan", "år sen", "år ago": a time ago, not an age.
         size_t m = k;
         while (m < n && s[m] == ' ') ++m;
-        if (StartsWithNoCase(s, m, "sedan") || StartsWithNoCase(s, m, "sen ") ||
+        if (StartsWithNoCase(s, m, "sedan") ||
+            (StartsWithNoCase(s, m, "sen") && (m + 3 >= n || !IsAsciiAlpha(s[m + 3]))) ||
             StartsWithNoCase(s, m, "tillbaka")) {
           return std::string_view::npos;
         }
@@ -1083,7 +1360,8 @@ bool DurationWord(std::string_view lw) {
   static const std::string_view kWords[] = {
       "i", "in", "for", "för", "sedan", "sen", "efter", "after", "på", "varit", "över",
       "under", "over", "minst", "least", "vara", "be", "än", "than", "from", "från", "mer",
-      "more", "plus", "alla", "all", "ingen", "no", "inga", "not", "ej", "inte"};
+      "more", "plus", "alla", "all", "ingen", "no", "inga", "not", "ej", "inte",
+      "åldersgräns", "gräns", "limit"};
   for (std::string_view w : kWords) {
     if (w == lw) return true;
   }
@@ -1106,7 +1384,11 @@ bool ObjectAge(std::string_view s, size_t b, size_t unit_end) {
       "båt", "båten", "moped", "mopeden", "matta", "mattan", "fåtölj", "fåtöljen",
       "massagestol", "garderob", "garderoben", "möbel", "möbeln", "möbler", "möblerna",
       "bänk", "bänken", "skåp", "skåpet", "kyl", "kylen", "spis", "spisen", "barnvagn",
-      "barnvagnen", "car", "bike", "table", "chair", "sofa", "dresser", "bed", "house"};
+      "barnvagnen", "car", "bike", "table", "chair", "sofa", "dresser", "bed", "house",
+      // Other people: "min son är 17 år".
+      "dotter", "dottern", "son", "sonen", "syster", "systern", "lillasyster", "storasyster",
+      "bror", "brodern", "lillebror", "storebror", "barn", "barnet", "kusin", "daughter",
+      "sister", "brother", "kid", "child", "cousin"};
   size_t k = unit_end;
   while (k < s.size() && s[k] == ' ') ++k;
   if (StartsWithNoCase(s, k, "gammalt") || StartsWithNoCase(s, k, "gamla")) return true;
@@ -1130,9 +1412,243 @@ bool ObjectAge(std::string_view s, size_t b, size_t unit_end) {
 
 namespace {
 
-void AgesImpl(std::string_view s, const Tokens& toks, int ref_year, std::vector<int>* out) {
+// The text before `b`, lower case (ASCII and Å Ä Ö É), line breaks and tabs
+// as spaces, runs of spaces as one, trailing spaces dropped: at most the
+// last 40 bytes, written into buf (>= 48 bytes). For phrase tests before a
+// number ("jag är", "snart", "född i mars").
+std::string_view Before(std::string_view s, size_t b, char* buf) {
+  size_t from = b > 40 ? b - 40 : 0;
+  size_t n = 0;
+  for (size_t i = from; i < b; ++i) {
+    char c = s[i];
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    if (c == ' ' && (n == 0 || buf[n - 1] == ' ')) continue;
+    if (U(c) == 0xC3 && i + 1 < b) {
+      unsigned char d = U(s[i + 1]);
+      buf[n++] = c;
+      buf[n++] = (d >= 0x80 && d <= 0x9E && d != 0x97) ? char(d + 0x20) : s[i + 1];
+      ++i;
+      continue;
+    }
+    buf[n++] = Lower(c);
+  }
+  while (n > 0 && buf[n - 1] == ' ') --n;
+  return std::string_view(buf, n);
+}
+
+// `ctx` ends with the word or phrase `w` (a word boundary before it).
+bool EndsWithWord(std::string_view ctx, std::string_view w) {
+  if (ctx.size() < w.size() || ctx.substr(ctx.size() - w.size()) != w) return false;
+  size_t k = ctx.size() - w.size();
+  if (k == 0) return true;
+  char p = ctx[k - 1];
+  if (IsAsciiAlnum(p)) return false;
+  if (k >= 2 && U(ctx[k - 2]) == 0xC3) return false;
+  return true;
+}
+
+// `ctx` without its last word (and the space before it).
+std::string_view DropWord(std::string_view ctx) {
+  size_t k = ctx.size();
+  while (k > 0 && ctx[k - 1] != ' ') --k;
+  while (k > 0 && ctx[k - 1] == ' ') --k;
+  return ctx.substr(0, k);
+}
+
+bool EndsWithAny(std::string_view ctx, std::initializer_list<std::string_view> ws) {
+  for (std::string_view w : ws) {
+    if (EndsWithWord(ctx, w)) return true;
+  }
+  return false;
+}
+
+// What the words before a number say about it.
+enum class AgeCue {
+  kNone,
+  kSelf,      // "jag är 19", "I'm 19": an age without a unit
+  kSoon,      // "snart 18", "fyller 18", "turning 18": one year less
+  kJust,      // "nybliven 18", "nyss fyllt 18", "just turned 18"
+  kNotYet,    // "inte 18 än", "jag är under 18": under 18, no age
+};
+
+// A cheap first test for CueBefore: the word just before `b` (over spaces)
+// is the last word of some cue. Returns 0 if not, 1 for the last word of
+// "jag är", "I'm", "jag är typ" (a number with an age unit is an age
+// anyway), 2 for "snart", "nyss fyllt", "inte" (they change the age).
+int MayCueBefore(std::string_view s, size_t b) {
+  size_t e = b;
+  int gap = 0;
+  while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\n') && gap < 3) --e, ++gap;
+  if (gap == 0) return 0;
+  size_t w = e;
+  while (w > 0 && e - w <= 9 && (IsAsciiAlpha(s[w - 1]) || U(s[w - 1]) >= 0x80)) --w;
+  size_t len = e - w;
+  if (len == 0 || len > 9) return 0;
+  char buf[10];
+  std::string_view lw = LowerInto(s.substr(w, len), buf);
+  struct Last {
+    std::string_view word;
+    int kind;
+  };
+  static constexpr Last kLast[] = {
+      {"är", 1},       {"e", 1},        {"ä", 1},        {"am", 1},      {"m", 1},
+      {"im", 1},       {"is", 1},       {"typ", 1},      {"bara", 1},    {"nu", 1},
+      {"alltså", 1},   {"only", 1},     {"just", 1},     {"like", 1},    {"snart", 2},
+      {"nästan", 2},   {"almost", 2},   {"turning", 2},  {"fyller", 2},  {"fylla", 2},
+      {"turn", 2},     {"nybliven", 2}, {"nyblivna", 2}, {"nyblivet", 2}, {"fyllde", 2},
+      {"turned", 2},   {"newly", 2},    {"fyllt", 2},    {"inte", 2},    {"not", 2},
+      {"under", 2}};
+  for (const Last& k : kLast) {
+    if (k.word.size() != lw.size() || k.word[0] != lw[0]) continue;
+    bool same = true;
+    for (size_t i = 1; i < lw.size() && same; ++i) same = k.word[i] == lw[i];
+    if (same) return k.kind;
+  }
+  return 0;
+}
+
+AgeCue CueBefore(std::string_view ctx) {
+  // Fillers between "jag är" and the number: "jag är typ 20".
+  std::string_view core = ctx;
+  if (EndsWithAny(core, {"typ", "bara", "nu", "alltså", "only", "just", "like"})) {
+    std::string_view d = DropWord(core);
+    if (EndsWithAny(d, {"är", "e", "ä", "am", "i'm", "i\xE2\x80\x99m", "im"})) core = d;
+  }
+  if (EndsWithAny(core, {"jag är", "ja är", "jag e", "ja e", "jag ä", "och är", "o är",
+                         "i'm", "i\xE2\x80\x99m", "im", "i am", "ålder är", "age is"})) {
+    return AgeCue::kSelf;
+  }
+  if (EndsWithAny(ctx, {"snart", "nästan", "almost", "turning", "fyller", "will turn",
+                        "ska fylla", "fyller snart"})) {
+    return AgeCue::kSoon;
+  }
+  if (EndsWithAny(ctx, {"nybliven", "nyblivna", "nyblivet", "fyllde", "just turned",
+                        "recently turned", "newly"})) {
+    return AgeCue::kJust;
+  }
+  if (EndsWithWord(ctx, "fyllt")) {
+    std::string_view d = DropWord(ctx);
+    if (EndsWithAny(d, {"nyss", "precis", "har", "just", "har nyss", "har precis"})) {
+      return AgeCue::kJust;
+    }
+    if (EndsWithAny(d, {"inte", "ej"})) return AgeCue::kNotYet;
+    return AgeCue::kNone;
+  }
+  if (EndsWithAny(ctx, {"inte", "not", "jag är under", "i'm under", "im under",
+                        "i am under", "är inte", "am not"})) {
+    return AgeCue::kNotYet;
+  }
+  return AgeCue::kNone;
+}
+
+// Words after a number or an age unit that make it not an age: "17 år i
+// branschen", "18 år och äldre", "60 kg".
+bool NotAgeAfter(std::string_view s, size_t k, bool unit) {
+  const size_t n = s.size();
+  while (k < n && (s[k] == ' ' || s[k] == '\n')) ++k;
+  if (k >= n) return false;
+  if (!unit && (s[k] == '+' || s[k] == '%' || s[k] == '/')) return true;
+  const char f = Lower(s[k]);
+  if (unit && f != 'i' && f != 'e' && f != 'o' && f != 'a' && f != '+') return false;
+  static const std::string_view kAfterUnit[] = {
+      "i branschen", "i yrket", "i branchen", "in the business", "in the industry",
+      "erfarenhet", "experience", "och äldre", "och uppåt", "eller äldre", "or older",
+      "and older", "and up", "+"};
+  for (std::string_view w : kAfterUnit) {
+    if (StartsWithNoCase(s, k, w)) return true;
+  }
+  if (unit) return false;
+  static const std::string_view kUnits[] = {
+      "cm", "kg", "kr", "min", "mm", "km", "m", "st", "kilo", "liter", "l", "euro", "eur",
+      "sek", "procent", "timmar", "timme", "tim", "h", "minuter", "mil", "meter", "sekunder",
+      "dagar", "veckor", "månader", "hours", "minutes", "lbs", "kilos", "dollar", "usd"};
+  size_t e = k;
+  while (e < n && (IsAsciiAlpha(s[e]) || (U(s[e]) == 0xC3 && e + 1 < n))) e += U(s[e]) == 0xC3 ? 2 : 1;
+  if (e == k) return false;
+  std::string w = LowerWord(s.substr(k, e - k));
+  for (std::string_view u : kUnits) {
+    if (w == u) return true;
+  }
+  return false;
+}
+
+// A month name (Swedish or English, full or short), 1..12, or 0.
+int MonthWord(std::string_view w) {
+  static const std::pair<std::string_view, int> kMonths[] = {
+      {"januari", 1}, {"january", 1}, {"jan", 1},   {"februari", 2}, {"february", 2},
+      {"feb", 2},     {"mars", 3},    {"march", 3}, {"mar", 3},      {"april", 4},
+      {"apr", 4},     {"maj", 5},     {"may", 5},   {"juni", 6},     {"june", 6},
+      {"jun", 6},     {"juli", 7},    {"july", 7},  {"jul", 7},      {"augusti", 8},
+      {"august", 8},  {"aug", 8},     {"september", 9}, {"sept", 9}, {"sep", 9},
+      {"oktober", 10}, {"october", 10}, {"okt", 10}, {"oct", 10},   {"november", 11},
+      {"nov", 11},    {"december", 12}, {"dec", 12}};
+  for (const auto& [m, v] : kMonths) {
+    if (m == w) return v;
+  }
+  return 0;
+}
+
+// `ctx` (Before() of a year) says "born": "född", "född -", "f.", "born
+// in", "född i mars", "född mars". Sets *month when one is named.
+bool BornBefore(std::string_view ctx, int* month) {
+  *month = 0;
+  while (!ctx.empty() && (ctx.back() == '-' || ctx.back() == '\'' || ctx.back() == ' ')) {
+    ctx.remove_suffix(1);
+  }
+  size_t k = ctx.size();
+  while (k > 0 && IsAsciiAlpha(ctx[k - 1])) --k;
+  if (k < ctx.size()) {
+    if (int m = MonthWord(ctx.substr(k)); m > 0) {
+      *month = m;
+      ctx = DropWord(ctx);
+      if (EndsWithAny(ctx, {"i", "in"})) ctx = DropWord(ctx);
+    }
+  }
+  return EndsWithAny(ctx, {"född", "fodd", "född år", "born", "born in", "f.", "f", "b.",
+                           "årgång"});
+}
+
+// A cheap first test for BornBefore: the word before `b` (over spaces, '-',
+// '\'' and '.') is "född", "born", "in", "f", "b", "årgång", "år" or a month.
+bool MayBornBefore(std::string_view s, size_t b) {
+  size_t e = b;
+  while (e > 0 && b - e < 3 && (s[e - 1] == ' ' || s[e - 1] == '-' || s[e - 1] == '\'' ||
+                                s[e - 1] == '.' || s[e - 1] == '\n')) {
+    --e;
+  }
+  if (e == b) return false;
+  size_t w = e;
+  while (w > 0 && e - w <= 9 && (IsAsciiAlpha(s[w - 1]) || U(s[w - 1]) >= 0x80)) --w;
+  size_t len = e - w;
+  if (len == 0 || len > 9) return false;
+  char buf[10];
+  std::string_view lw = LowerInto(s.substr(w, len), buf);
+  switch (lw[0]) {
+    case 'f':
+      return lw == "f" || lw == "född" || lw == "fodd" || lw == "feb" || lw == "februari";
+    case 'b':
+      return lw == "b" || lw == "born";
+    case 'i':
+      return lw == "in";  // "born in 2008"
+    case '\xC3':
+      return lw == "år" || lw == "årgång";
+    default:
+      return MonthWord(lw) > 0;
+  }
+}
+
+// The age of someone born in `year` (and `month`, 0: unknown) on `ref`.
+int AgeFromBirth(int year, int month, RefDate ref) {
+  int age = ref.year - year;
+  if (month > 0 && ref.month > 0 && ref.month < month) --age;
+  return age;
+}
+
+void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<int>* out,
+              bool* minor) {
   const size_t n = s.size();
   size_t consumed = 0;
+  char ctx_buf[48];
   for (uint32_t wi : toks.ages) {
     const Tok& t = toks.words[wi];
     size_t i = t.b;
@@ -1153,18 +1669,37 @@ void AgesImpl(std::string_view s, const Tokens& toks, int ref_year, std::vector<
                                    s[e] == '%');
       if (glued_before || glued_after) continue;
       size_t nd = e - b;
-      if (nd == 4) {
-        // "född 2006", "born 2006", "f. 2006".
-        std::string w = WordBefore(s, b, " :.");
-        if (ref_year > 0 && (w == "född" || w == "fodd" || w == "born" || w == "f" ||
-                             w == "årgång" || w == "b")) {
-          int y = std::stoi(std::string(s.substr(b, 4)));
-          int age = ref_year - y;
-          if (PlausibleAge(age) && age < 80) AddUnique(out, age);
+      if (nd != 2 && nd != 4 && nd != 1) continue;
+      // Birth years: "född 2006", "född -07", "07:a", "2007:a", "född i mars 2008".
+      bool year_a = e + 1 < n && (s[e] == ':' || s[e] == '\'') && Lower(s[e + 1]) == 'a' &&
+                    (e + 2 >= n || LetterAt(s, e + 2) == 0);
+      if (nd == 4 || (nd == 2 && ref.year > 0)) {
+        int y = 0;
+        for (size_t k = b; k < e; ++k) y = y * 10 + (s[k] - '0');
+        if (nd == 2) y += (2000 + y <= ref.year) ? 2000 : 1900;
+        int month = 0;
+        // Cheap tests first: a year of birth is 10..80 years back; a
+        // two-digit one follows '-' or '\'' ("född -07") or "född"/"f."/"born".
+        bool may = ref.year == 0 || (y >= ref.year - 80 && y <= ref.year - 10);
+        if (may && nd == 2 && b > 0 && s[b - 1] != '-' && s[b - 1] != '\'') {
+          size_t p = b;
+          while (p > 0 && s[p - 1] == ' ') --p;
+          may = p < b && ((p >= 5 && StartsWithNoCase(s, p - 5, "född")) ||
+                          (p >= 4 && (StartsWithNoCase(s, p - 4, "fodd") ||
+                                      StartsWithNoCase(s, p - 4, "born"))) ||
+                          (p >= 2 && StartsWithNoCase(s, p - 2, "f.")));
         }
-        continue;
+        bool born = year_a || (may && MayBornBefore(s, b) &&
+                               BornBefore(Before(s, b, ctx_buf), &month));
+        if (born) {
+          if (ref.year > 0) {
+            int age = AgeFromBirth(y, month, ref);
+            if (PlausibleAge(age) && age < 80) AddUnique(out, age);
+          }
+          continue;
+        }
+        if (nd == 4) continue;
       }
-      if (nd > 2) continue;
       int v = (nd == 1) ? s[b] - '0' : (s[b] - '0') * 10 + (s[b + 1] - '0');
       if (!PlausibleAge(v) || s[b] == '0') continue;
       // "Anna (19)".
@@ -1177,25 +1712,51 @@ void AgesImpl(std::string_view s, const Tokens& toks, int ref_year, std::vector<
           continue;
         }
       }
-      // "19 år", "19år", "19-åring", "19yo", "19 y/o", "19 years".
+      // "19 år", "19år", "19-åring", "19yo", "19 y/o", "19 years", "19\når",
+      // "19🌸år".
       size_t k = e;
-      if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
+      if (k < n && (s[k] == ' ' || s[k] == '-' || s[k] == '\n')) ++k;
       else if (k + 1 < n && U(s[k]) == 0xC2 && U(s[k + 1]) == 0xA0) k += 2;
-      if (k < n && (U(s[k]) == 0xC3 || Lower(s[k]) == 'y')) {
-        size_t ue = AgeUnit(s, k);
-        if (ue != std::string_view::npos && !DurationWord(WordBefore(s, b)) &&
-            !ObjectAge(s, b, ue)) {
-          AddUnique(out, v);
-          continue;
-        }
+      else if (k + 3 < n && U(s[k]) >= 0xF0) {
+        k += 4;
+        if (k < n && s[k] == ' ') ++k;
       }
-      // "ålder: 19", "age 19", "Ålder 19" (cheap test on the last letter first).
+      size_t ue = std::string_view::npos;
+      if (k < n && (U(s[k]) == 0xC3 || Lower(s[k]) == 'y')) ue = AgeUnit(s, k);
+      // What the words before say: "snart 18", "jag är 16", "inte 18 än"
+      // (with a unit, only the words that change the age are looked at).
+      AgeCue cue = AgeCue::kNone;
+      int may = MayCueBefore(s, b);
+      if (may == 2 || (may == 1 && ue == std::string_view::npos)) {
+        cue = CueBefore(Before(s, b, ctx_buf));
+      }
+      if (cue == AgeCue::kNotYet) {
+        if (v == 18 && minor != nullptr) *minor = true;
+        continue;
+      }
+      const int age = cue == AgeCue::kSoon ? v - 1 : v;
+      if (ue != std::string_view::npos) {
+        if (!DurationWord(WordBefore(s, b)) && !ObjectAge(s, b, ue) &&
+            !NotAgeAfter(s, ue, true)) {
+          AddUnique(out, age);
+        }
+        continue;
+      }
+      if (cue != AgeCue::kNone) {
+        if (!NotAgeAfter(s, e, false)) AddUnique(out, age);
+        continue;
+      }
+      // "ålder: 19", "age 19", "Ålder 19", "min ålder är 22" (cheap test on
+      // the last letter first).
       size_t p = b;
-      while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == ':' || s[p - 1] == '=' || s[p - 1] == '-')) --p;
+      while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == ':' || s[p - 1] == '=' ||
+                       s[p - 1] == '-' || s[p - 1] == '\n')) {
+        --p;
+      }
       if (p > 0 && p < b) {
         char l = Lower(s[p - 1]);
         if (l == 'r' || l == 'e' || l == 'n' || l == 'd') {
-          std::string before = WordBefore(s, b, " :=-");
+          std::string before = WordBefore(s, b, " :=-\n");
           if (before == "ålder" || before == "alder" || before == "age" || before == "åldern" ||
               before == "aged") {
             AddUnique(out, v);
@@ -1205,7 +1766,7 @@ void AgesImpl(std::string_view s, const Tokens& toks, int ref_year, std::vector<
       continue;
     }
     // Words: written-out numbers before an age unit ("nitton år",
-    // "tjugo två år", "twenty-two years old").
+    // "tjugo två år", "twenty-two years old"), or after "jag är", "snart".
     size_t b = i;
     size_t e = t.e;
     if (e - b < 3 || e - b > 16) continue;
@@ -1213,20 +1774,32 @@ void AgesImpl(std::string_view s, const Tokens& toks, int ref_year, std::vector<
     if (f != 'a' && f != 'e' && f != 'f' && f != 'n' && f != 's' && f != 't' && U(s[b]) != 0xC3) {
       continue;
     }
+    // Cheap test first: a unit ("år", "y…") or a second word must follow,
+    // or a word that may be a cue ("är", "am", "snart") come before.
+    bool unit_or_tens = false;
     {
-      // Cheap test first: a unit ("år", "y…") or a second word must follow.
       size_t k = e;
       if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
-      if (k >= n) continue;
-      char u = s[k];
-      bool unit_next = U(u) == 0xC3 || u == 'y' || u == 'Y';
-      bool tens = (f == 't' || f == 'f') && LetterAt(s, k) != 0;
-      if (!unit_next && !tens) continue;
+      if (k < n) {
+        char u = s[k];
+        unit_or_tens = U(u) == 0xC3 || u == 'y' || u == 'Y' ||
+                       ((f == 't' || f == 'f') && LetterAt(s, k) != 0);
+      }
+    }
+    // Without a unit, only after "är", "e", "am", "I'm" ("jag är nitton",
+    // "I'm nineteen"): a cheap byte test first.
+    if (!unit_or_tens) {
+      bool after_self = b >= 3 && (s[b - 1] == ' ' || s[b - 1] == '\n') &&
+                        ((U(s[b - 3]) == 0xA4 && Lower(s[b - 2]) == 'r') ||
+                         Lower(s[b - 2]) == 'm' || (Lower(s[b - 2]) == 'e' && s[b - 3] == ' '));
+      if (!after_self) continue;
     }
     if (!WordStartAt(s, b)) continue;
-    std::string lw = LowerWord(s.substr(b, e - b));
-    int v = NumberWord(lw);
+    char lw_buf[16];  // e - b <= 16
+    int v = NumberWord(LowerInto(s.substr(b, e - b), lw_buf));
     if (v < 0) continue;
+    const bool cue_maybe = MayCueBefore(s, b) != 0;
+    if (!unit_or_tens && !cue_maybe) continue;
     size_t k = e;
     // "tjugo två", "twenty-two".
     if (v >= 20 && v % 10 == 0 && k < n && (s[k] == ' ' || s[k] == '-')) {
@@ -1241,20 +1814,39 @@ void AgesImpl(std::string_view s, const Tokens& toks, int ref_year, std::vector<
       }
     }
     if (!PlausibleAge(v)) continue;
+    AgeCue cue = cue_maybe ? CueBefore(Before(s, b, ctx_buf)) : AgeCue::kNone;
+    if (cue == AgeCue::kNotYet) {
+      if (v == 18 && minor != nullptr) *minor = true;
+      continue;
+    }
+    const int age = cue == AgeCue::kSoon ? v - 1 : v;
+    size_t end = k;
     if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
-    if (AgeUnit(s, k) != std::string_view::npos && !DurationWord(WordBefore(s, b))) {
-      AddUnique(out, v);
-      consumed = k;
+    size_t ue = AgeUnit(s, k);
+    if (ue != std::string_view::npos) {
+      if (!DurationWord(WordBefore(s, b)) && !NotAgeAfter(s, ue, true)) {
+        AddUnique(out, age);
+        consumed = k;
+      }
+    } else if (cue != AgeCue::kNone && !NotAgeAfter(s, end, false)) {
+      AddUnique(out, age);
+      consumed = end;
     }
   }
 }
 
 }  // namespace
 
-void ExtractAges(std::string_view s, int ref_year, std::vector<int>* out) {
+void ExtractAges(std::string_view s, RefDate ref, std::vector<int>* out, bool* minor) {
+  std::string norm;
+  if (NormalizeDigits(s, &norm)) s = norm;
   Tokens t;
   Tokenize(s, &t);
-  AgesImpl(s, t, ref_year, out);
+  AgesImpl(s, t, ref, out, minor);
+}
+
+void ExtractAges(std::string_view s, int ref_year, std::vector<int>* out) {
+  ExtractAges(s, RefDate{ref_year, 0}, out, nullptr);
 }
 
 // ----------------------------------------------------------------- prices
@@ -1402,19 +1994,80 @@ void ExtractPrices(std::string_view s, std::vector<std::string>* out) {
 
 // -------------------------------------------------------------- extractor
 
+namespace {
+
+// What one extractor gets: the text, its words and the shared state.
+struct ExtractContext {
+  std::string_view text;
+  const Tokens& tokens;
+  PhoneValidator* phones;
+  RefDate ref;
+  Extraction* out;
+};
+
+struct ExtractorRow {
+  ExtractorInfo info;
+  void (*run)(const ExtractContext&);
+};
+
+// The one table of extractors: it drives Extractor::Extract, `--only`, the
+// output columns and the help.
+const ExtractorRow kExtractorRows[] = {
+    {{"phones", &ExtractWhat::phones, "tel",
+      "phone numbers as E.164 (+46701234567), also from links, words and keycaps"},
+     [](const ExtractContext& c) { PhonesImpl(c.text, c.tokens, c.phones, &c.out->phones); }},
+    {{"emails", &ExtractWhat::emails, "mail", "email addresses, also written \"(at)\" \"[dot]\""},
+     [](const ExtractContext& c) { EmailsImpl(c.text, c.tokens, &c.out->emails); }},
+    {{"ages", &ExtractWhat::ages, "",
+      "stated and implied ages in years (with the young and under18 flags)"},
+     [](const ExtractContext& c) {
+       AgesImpl(c.text, c.tokens, c.ref, &c.out->ages, &c.out->minor);
+     }},
+    {{"prices", &ExtractWhat::prices, "", "prices as \"1500 SEK/h\""},
+     [](const ExtractContext& c) { PricesImpl(c.text, c.tokens, &c.out->prices); }},
+    {{"handles", &ExtractWhat::handles, "*", "messaging handles as kind:name (snap:anna)"},
+     [](const ExtractContext& c) { HandlesImpl(c.text, c.tokens, &c.out->handles); }},
+};
+
+const std::vector<ExtractorInfo>& ExtractorInfos() {
+  static const std::vector<ExtractorInfo> infos = [] {
+    std::vector<ExtractorInfo> v;
+    for (const ExtractorRow& r : kExtractorRows) v.push_back(r.info);
+    return v;
+  }();
+  return infos;
+}
+
+}  // namespace
+
+std::span<const ExtractorInfo> Extractors() { return ExtractorInfos(); }
+
+std::span<const HandlePlatform> HandlePlatforms() { return kPlatforms; }
+
+void ExtractedValues(const Extraction& ex, const ExtractorInfo& x, std::vector<std::string>* out) {
+  out->clear();
+  if (x.on == &ExtractWhat::phones) *out = ex.phones;
+  else if (x.on == &ExtractWhat::emails) *out = ex.emails;
+  else if (x.on == &ExtractWhat::prices) *out = ex.prices;
+  else if (x.on == &ExtractWhat::handles) *out = ex.handles;
+  else if (x.on == &ExtractWhat::ages) {
+    for (int a : ex.ages) out->push_back(std::to_string(a));
+  }
+}
+
 Extractor::Extractor(ExtractWhat what, std::string region)
     : what_(what), phones_(std::move(region)), tokens_(std::make_unique<Tokens>()) {}
 
 Extractor::~Extractor() = default;
 
-void Extractor::Extract(std::string_view text, int ref_year, Extraction* out) {
+void Extractor::Extract(std::string_view text, RefDate ref, Extraction* out) {
+  if (NormalizeDigits(text, &norm_)) text = norm_;
   Tokens& t = *tokens_;
   Tokenize(text, &t);
-  if (what_.phones) PhonesImpl(text, t, &phones_, &out->phones);
-  if (what_.emails) EmailsImpl(text, t, &out->emails);
-  if (what_.ages) AgesImpl(text, t, ref_year, &out->ages);
-  if (what_.prices) PricesImpl(text, t, &out->prices);
-  if (what_.handles) HandlesImpl(text, t, &out->handles);
+  const ExtractContext ctx{text, t, &phones_, ref, out};
+  for (const ExtractorRow& r : kExtractorRows) {
+    if (what_.*r.info.on) r.run(ctx);
+  }
 }
 
 }  // namespace karta

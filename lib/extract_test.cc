@@ -224,6 +224,149 @@ TEST_CASE("prices") {
   CHECK(Prices("0 kr") == V{});
 }
 
+TEST_CASE("handles: every platform of the table is found, by each of its words") {
+  // The fast path's first letters and lengths are computed from the table:
+  // a platform added there must be found here without another edit.
+  for (const HandlePlatform& p : HandlePlatforms()) {
+    std::string name = p.shape == 1   ? "abcd2345"
+                       : p.shape == 2 ? "05" + std::string(64, 'a')
+                                      : "anna_x";
+    std::string text = "hej! " + std::string(p.word) + ": " + name + " puss";
+    V got = Handles(text);
+    if (p.kind == "viber") {
+      // Viber's name is the phone number: read by the phone extractor.
+      CHECK_MESSAGE(got == V{}, text);
+      CHECK(Phones("viber: 070-174 06 05") == V{"+46701740605"});
+      continue;
+    }
+    CHECK_MESSAGE(got == V{std::string(p.kind) + ":" + name}, text);
+    // Upper case too.
+    std::string upper(p.word);
+    for (char& c : upper) c = static_cast<char>(c - 32);
+    CHECK_MESSAGE(Handles(upper + ": " + name) == V{std::string(p.kind) + ":" + name}, upper);
+  }
+}
+
+TEST_CASE("handles: the platforms users meet, and their negatives") {
+  CHECK(Handles("Signal @lisa_sthlm") == V{"signal:lisa_sthlm"});
+  CHECK(Handles("Wickr Me: maja_x") == V{"wickr:maja_x"});
+  CHECK(Handles("Threema ID: 7XK2PQ9M") == V{"threema:7xk2pq9m"});
+  CHECK(Handles("Snap 👻 lisa_22") == V{"snap:lisa_22"});
+  CHECK(Handles("👻: ella_sthlm") == V{"snap:ella_sthlm"});
+  CHECK(Handles("https://telegram.me/mia_k") == V{"telegram:mia_k"});
+  CHECK(Handles("kik.me/moa_kik") == V{"kik:moa_kik"});
+  CHECK(Handles("ring en signal innan du kommer") == V{});
+  CHECK(Handles("1 session 60 min 1500 kr") == V{});
+  CHECK(Handles("session: 1 timme") == V{});
+  CHECK(Handles("threema: anna") == V{});  // not a Threema ID
+  CHECK(Handles("WhatsApp: https://wa.me/+46701740603") == V{});
+  CHECK(Handles("api.whatsapp.com/send?phone=46701740604") == V{});
+}
+
+TEST_CASE("phones: links, keycaps, fullwidth, glued, foreign") {
+  const V m = {"+46701740605"};
+  CHECK(Phones("wa.me/46701740605") == m);
+  CHECK(Phones("api.whatsapp.com/send?phone=46701740605") == m);
+  CHECK(Phones("viber://chat?number=%2B46701740605") == m);
+  CHECK(Phones("<a href=\"tel:+46701740605\">") == m);
+  CHECK(Phones("sms:0701740605?body=hej") == m);
+  CHECK(Phones("０７０−１７４０６０５") == m);
+  CHECK(Phones("0️⃣7️⃣0️⃣1️⃣7️⃣4️⃣0️⃣6️⃣0️⃣5️⃣") == m);
+  CHECK(Phones("ring0701740605nu") == m);
+  CHECK(Phones("nollsjunoll 1740605") == m);
+  CHECK(Phones("nollsjunollettsjufyranollsexnollfem") == m);
+  CHECK(Phones("zero 7 zero, 1 7 4, 0 6, 0 5") == m);
+  CHECK(Phones("070\n174 06 05") == m);
+  CHECK(Phones("+40 (0)712 174 066") == V{"+40712174066"});
+  CHECK(Phones("+47 417 40 651") == V{"+4741740651"});
+  // Not phones.
+  CHECK(Phones("personnummer 070101-1234") == V{});
+  CHECK(Phones("ID: 0701740679") == V{});
+  CHECK(Phones("Ref 0701740680") == V{});
+  CHECK(Phones("Swish 123 174 06 05") == V{});
+  CHECK(Phones("nollan är bäst") == V{});
+}
+
+TEST_CASE("ages: implied and unit-less forms, counted from the ad's date") {
+  using A = std::vector<int>;
+  auto ages = [](std::string_view s, RefDate ref = {2026, 5}) {
+    A out;
+    bool minor = false;
+    ExtractAges(s, ref, &out, &minor);
+    if (minor) out.push_back(-1);  // -1: the signal without an age
+    return out;
+  };
+  CHECK(ages("jag är 16 och behöver pengar") == A{16});
+  CHECK(ages("I'm 19") == A{19});
+  CHECK(ages("jag är typ 20") == A{20});
+  CHECK(ages("jag är nitton") == A{19});
+  CHECK(ages("snart 18!") == A{17});
+  CHECK(ages("fyller 18 i mars") == A{17});
+  CHECK(ages("nybliven 18") == A{18});
+  CHECK(ages("nyss fyllt 18") == A{18});
+  CHECK(ages("just turned 18") == A{18});
+  CHECK(ages("född -07") == A{19});
+  CHECK(ages("07:a") == A{19});
+  CHECK(ages("07:a", {2027, 1}) == A{20});
+  CHECK(ages("född i mars 2008", {2026, 2}) == A{17});
+  CHECK(ages("född i mars 2008", {2026, 3}) == A{18});
+  CHECK(ages("född -07", {0, 0}) == A{});
+  CHECK(ages("jag är 1️⃣7️⃣") == A{17});
+  CHECK(ages("inte 18 än") == A{-1});
+  CHECK(ages("jag är under 18") == A{-1});
+  // Not ages.
+  CHECK(ages("jag är 60 kg") == A{});
+  CHECK(ages("endast 18+") == A{});
+  CHECK(ages("17 år i branschen") == A{});
+  CHECK(ages("min dotter är 16") == A{});
+  CHECK(ages("Min son är 17 år") == A{});
+  CHECK(ages("du måste vara 18") == A{});
+  CHECK(ages("du ska ha fyllt 18") == A{});
+  CHECK(ages("18 år och äldre") == A{});
+  CHECK(ages("07:30") == A{});
+  CHECK(ages("sedan 2007") == A{});
+  CHECK(ages("inga under 18") == A{});
+}
+
+TEST_CASE("dates and digits") {
+  CHECK(RefDateOf("2026-05-01T10:00:00Z").year == 2026);
+  CHECK(RefDateOf("2026-05-01T10:00:00Z").month == 5);
+  CHECK(RefDateOf("2026-13-01").month == 0);
+  CHECK(RefDateOf("2026").month == 0);
+  CHECK(RefDateOf("igår").year == 0);
+  std::string out;
+  CHECK_FALSE(NormalizeDigits("070-123 45 67", &out));
+  REQUIRE(NormalizeDigits("０７０ 1️⃣2⃣ %2B", &out));
+  CHECK(out == "070 12 +");
+}
+
+TEST_CASE("extractors: one table drives names and switches") {
+  std::vector<std::string_view> names;
+  for (const ExtractorInfo& x : Extractors()) names.push_back(x.name);
+  CHECK(names == std::vector<std::string_view>{"phones", "emails", "ages", "prices", "handles"});
+  Extraction ex;
+  ex.ages = {19, 17};
+  ex.handles = {"snap:anna"};
+  V values;
+  for (const ExtractorInfo& x : Extractors()) {
+    ExtractedValues(ex, x, &values);
+    if (x.name == "ages") CHECK(values == V{"19", "17"});
+    if (x.name == "handles") CHECK(values == V{"snap:anna"});
+    if (x.name == "phones") CHECK(values.empty());
+    // Each switch turns exactly its own extractor off.
+    ExtractWhat what;
+    what.*x.on = false;
+    Extractor one(what);
+    Extraction o;
+    one.Extract("Sara 24 år, 070-123 45 67, sara@example.se, 1500 kr/h, snap: sara_x", 2026, &o);
+    CHECK((o.phones.empty()) == (x.name == "phones"));
+    CHECK((o.emails.empty()) == (x.name == "emails"));
+    CHECK((o.ages.empty()) == (x.name == "ages"));
+    CHECK((o.prices.empty()) == (x.name == "prices"));
+    CHECK((o.handles.empty()) == (x.name == "handles"));
+  }
+}
+
 TEST_CASE("year of a date") {
   CHECK(YearOf("2026-05-01T10:00:00Z") == 2026);
   CHECK(YearOf("2026") == 2026);

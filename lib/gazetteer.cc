@@ -81,7 +81,7 @@ bool ParsePlaceKind(std::string_view s, PlaceKind* kind) {
   static const std::pair<std::string_view, PlaceKind> kKinds[] = {
       {"kommun", PlaceKind::kKommun}, {"area", PlaceKind::kArea},
       {"town", PlaceKind::kTown},     {"district", PlaceKind::kDistrict},
-      {"station", PlaceKind::kStation}};
+      {"station", PlaceKind::kStation}, {"street", PlaceKind::kStreet}};
   for (const auto& [n, k] : kKinds) {
     if (s == n) {
       *kind = k;
@@ -174,18 +174,22 @@ Result<Gazetteer> Gazetteer::Parse(std::string_view csv, std::string_view name) 
     if (e.name.empty()) return bad_row("empty name");
     if (e.place.empty()) return bad_row(fmt::format("'{}': empty place", e.name));
     if (!ParsePlaceKind(get(f, "kind"), &e.kind)) {
-      return bad_row(fmt::format("'{}': unknown kind '{}' (kommun, area, town, district or station)",
+      return bad_row(fmt::format("'{}': unknown kind '{}' (kommun, area, town, district, station or street)",
                                  e.name, get(f, "kind")));
     }
     if (!ParsePlaceContext(get(f, "context"), &e.context)) {
       return bad_row(fmt::format("'{}': unknown context '{}' (any, evidence or strict)", e.name,
                                  get(f, "context")));
     }
-    bool code_ok = e.kommunkod.size() == 4;
+    // A county-level area (Norrort) carries the county's 2-digit code.
+    bool county = e.kind == PlaceKind::kArea && e.kommunkod.size() == 2;
+    bool code_ok = e.kommunkod.size() == 4 || county;
     for (char c : e.kommunkod) code_ok = code_ok && c >= '0' && c <= '9';
     if (!code_ok) {
-      return bad_row(fmt::format("'{}': kommunkod '{}' is not a 4-digit SCB code", e.name,
-                                 e.kommunkod));
+      return bad_row(fmt::format(
+          "'{}': kommunkod '{}' is not a 4-digit SCB code (or, for a county-wide area, the "
+          "county's 2 digits)",
+          e.name, e.kommunkod));
     }
     if (!ParseCoord(e.lat, -90, 90) || !ParseCoord(e.lon, -180, 180)) {
       return bad_row(fmt::format("'{}': bad coordinates '{}','{}' (decimal degrees, WGS84)",

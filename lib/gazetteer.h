@@ -4,10 +4,13 @@
 // CSV with a header holding at least these columns, in any order:
 //
 //   name       the form to look for in text ("Söder", "Sumpan", "Kista")
-//   kind       kommun | area | town | district | station (least to most specific)
+//   kind       kommun | area | town | district | station | street (least to
+//              most specific; street covers streets, squares and parks)
 //   place      the canonical place the name stands for ("Södermalm")
 //   kommun     the kommun's name
-//   kommunkod  the 4-digit SCB municipality code ("0180")
+//   kommunkod  the 4-digit SCB municipality code ("0180"); an area that
+//              spans several kommuner of a county (Norrort) has the county's
+//              2 digits ("01") and an empty kommun
 //   lat, lon   WGS84 decimal degrees
 //   context    any | evidence | strict: how much context a match needs
 //              (evidence: a preposition such as "i", "på", "nära", a station
@@ -32,7 +35,7 @@
 
 namespace karta {
 
-enum class PlaceKind { kKommun = 1, kArea = 2, kTown = 3, kDistrict = 4, kStation = 5 };
+enum class PlaceKind { kKommun = 1, kArea = 2, kTown = 3, kDistrict = 4, kStation = 5, kStreet = 6 };
 enum class PlaceContext { kAny, kEvidence, kStrict };
 
 struct GazEntry {

@@ -35,6 +35,23 @@ TEST_CASE("gazetteer columns may come in any order; population and source are op
   CHECK(g->entries()[0].lon == "13.00073");
 }
 
+TEST_CASE("gazetteer: streets, and county-level areas with a 2-digit code") {
+  auto g = Gazetteer::Parse(std::string(kHeader) +
+                                "Sveavägen,street,Sveavägen,Stockholm,0180,59.34,18.059,,any,curated\n"
+                                "Norrort,area,Norrort,,01,59.45,18.05,,any,curated\n",
+                            "g.csv");
+  REQUIRE(g.ok());
+  CHECK(g->entries()[0].kind == PlaceKind::kStreet);
+  CHECK(g->entries()[1].kommunkod == "01");
+  CHECK(g->entries()[1].kommun.empty());
+  // Only an area may be county-wide.
+  auto bad = Gazetteer::Parse(std::string(kHeader) + "Norrort,town,Norrort,,01,59.45,18.05,,any,x\n",
+                              "g.csv");
+  REQUIRE(!bad.ok());
+  CHECK(bad.status().message().find("g.csv:2: 'Norrort': kommunkod '01' is not a 4-digit SCB code") !=
+        std::string::npos);
+}
+
 TEST_CASE("gazetteer errors name the file and line") {
   auto check = [](std::string body, std::string want) {
     auto g = Gazetteer::Parse(std::string(kHeader) + body, "g.csv");

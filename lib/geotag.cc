@@ -191,6 +191,11 @@ constexpr std::string_view kDirections[] = {
     "soder", "norr", "vaster", "oster", "sydost", "sydvast", "nordost", "nordvast",
     "south", "north", "west", "east", "sodost"};
 
+// Names every town has ("centralen" = its central station): a place named
+// in another kommun beside one wins.
+constexpr std::string_view kGeneric[] = {"centralen", "centralstationen", "city", "innerstan",
+                                         "stan", "centrum"};
+
 constexpr std::string_view kSuffixes[] = {"somradet", "strakten", "omradet", "trakten", "s"};
 
 struct County {
@@ -579,10 +584,11 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
     std::string key = FoldName(es[i].name);
     if (key.empty()) continue;
     auto [it, fresh] = by_key.emplace(key, static_cast<uint32_t>(groups_.size()));
-    if (fresh) groups_.push_back(Group{key, {}, PlaceContext::kAny, key == "soder"});
+    if (fresh) groups_.push_back(Group{key, {}, PlaceContext::kAny, key == "soder", true});
     Group& g = groups_[it->second];
     g.entries.push_back(i);
     g.context = std::max(g.context, es[i].context);
+    g.street = g.street && es[i].kind == PlaceKind::kStreet;
   }
   for (Group& g : groups_) {
     std::stable_sort(g.entries.begin(), g.entries.end(), [&](uint32_t a, uint32_t b) {
@@ -623,6 +629,23 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
       add_first(h, 1);
     }
   }
+  // Near misses of long names: every form of a long one-word name with one
+  // letter left out, so that one edit away is a lookup (symmetric delete).
+  for (uint32_t gi = 0; gi < groups_.size(); ++gi) {
+    const std::string& key = groups_[gi].key;
+    if (!FuzzyTarget(gi)) continue;
+    auto add = [&](uint64_t h) {
+      auto [it, fresh] = near_.emplace(h, gi);
+      if (!fresh && it->second != gi) it->second = UINT32_MAX;  // two names: no guess
+    };
+    add(HashWord(key.data(), key.size()));
+    std::string del;
+    for (size_t k = 0; k < key.size(); ++k) {
+      del.assign(key, 0, k);
+      del.append(key, k + 1);
+      add(HashWord(del.data(), del.size()));
+    }
+  }
   // The largest kommun of each county (by its seat's population): a bare
   // mention of it often means the whole region.
   std::map<std::string, std::pair<int64_t, std::string>> largest;  // county -> (pop, code)
@@ -635,13 +658,20 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
   for (uint32_t i = 0; i < es.size(); ++i) {
     unsigned v = 0;
     for (char c : es[i].kommunkod) v = v * 10 + static_cast<unsigned>(c - '0');  // 4 digits (Load checks)
+    if (es[i].kommunkod.size() == 2) v *= 100;  // a county-level area: "01" -> 0100
     code_[i] = static_cast<uint16_t>(v);
   }
-  main_city_.assign(es.size(), false);
+  main_city_.assign(es.size(), 0);
   for (uint32_t i = 0; i < es.size(); ++i) {
     auto it = largest.find(es[i].kommunkod.substr(0, 2));
-    main_city_[i] = es[i].kind == PlaceKind::kKommun && it != largest.end() &&
-                    it->second.second == es[i].kommunkod;
+    bool county_wide = (es[i].kind == PlaceKind::kKommun && it != largest.end() &&
+                        it->second.second == es[i].kommunkod) ||
+                       es[i].kommunkod.size() == 2;
+    // "centralen", "city": every town has one; the town named decides.
+    std::string key = FoldName(es[i].name);
+    bool generic = false;
+    for (std::string_view g : kGeneric) generic = generic || key == g;
+    main_city_[i] = generic ? 2 : county_wide ? 1 : 0;
   }
 }
 
@@ -743,6 +773,7 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
   // name (MatchAt is 0 for every other word); a match skips the words it
   // spans.
   size_t next = 0;
+  s->spans_.clear();
   for (uint32_t ci : s->cands_) {
     size_t i = ci;
     if (i < next) continue;
@@ -788,6 +819,8 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
         case PlaceContext::kEvidence:
           if (evidence) {
             weight = ew;
+          } else if (i > 0 && t[i].joined && IsWord(*s, i - 1, "heter")) {
+            // "heter Vega": a person's name
           } else if (cap && (!t[i].initial || t[after - 1].comma)) {
             weight = 0.8;  // "Stockholm, Kista" or a heading "Kista, nära ..."
           } else if (i == 0 && after == t.size()) {
@@ -799,14 +832,21 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
           break;
       }
       if (suffix) weight *= 0.9;
+      // A street is named in many towns ("Kungsgatan i Göteborg"): it
+      // never outweighs a town or kommun named beside it.
+      if (grp.street) weight = std::min(weight, 1.0);
     }
     if (weight > 0) {
       GeoMention m{g, weight, s->next_order++, t[i].ob, t[after - 1].oe};
       if (grp.entries.size() > 1 && !suffix) {
         // "Vårberg" and "Varberg" fold alike: the spelling used decides.
+        // Only when the entries are spelled differently: otherwise the
+        // kommun named beside it decides (Resolve).
         std::string spelled = karta::Fold(text.substr(m.begin, m.end - m.begin));
+        bool differ = false;
+        for (uint32_t e : grp.entries) differ = differ || case_folded_[e] != case_folded_[grp.entries[0]];
         for (uint32_t e : grp.entries) {
-          if (case_folded_[e] == spelled) {
+          if (differ && case_folded_[e] == spelled) {
             m.exact = e;
             break;
           }
@@ -814,7 +854,84 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
       }
       s->mentions.push_back(m);
     }
+    s->spans_.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(after));
     next = after;
+  }
+  if (!near_.empty()) ScanNearMisses(location, s);
+}
+
+bool Geotagger::IsWord(const GeoScan& s, size_t i, std::string_view w) {
+  return std::string_view(s.folded_).substr(s.toks_[i].fb, s.toks_[i].fe - s.toks_[i].fb) == w;
+}
+
+bool Geotagger::FuzzyTarget(uint32_t g) const {
+  const Group& grp = groups_[g];
+  return grp.key.size() >= kNearMissMinLength && grp.key.find(' ') == std::string::npos &&
+         grp.context == PlaceContext::kAny;
+}
+
+namespace {
+// True iff a and b are one edit apart: one letter left out, added, changed,
+// or two neighbours swapped (and not equal).
+bool OneEdit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() < b.size()) return a.substr(i) == b.substr(i + 1);
+  if (i == a.size()) return false;  // equal
+  if (a.substr(i + 1) == b.substr(i + 1)) return true;  // changed
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+}
+}  // namespace
+
+int Geotagger::NearMiss(std::string_view w) const {
+  int found = -1;
+  auto consider = [&](uint32_t g) {
+    if (g == UINT32_MAX || !FuzzyTarget(g)) return;
+    const std::string& key = groups_[g].key;
+    if (key[0] != w[0] || !OneEdit(w, key)) return;
+    found = found < 0 || static_cast<uint32_t>(found) == g ? static_cast<int>(g) : -2;
+  };
+  auto near = [&](uint64_t h) {
+    auto it = near_.find(h);
+    if (it != near_.end()) consider(it->second);
+  };
+  near(HashWord(w.data(), w.size()));  // a letter left out
+  std::string del;
+  for (size_t k = 0; k < w.size(); ++k) {
+    del.assign(w, 0, k);
+    del.append(w, k + 1);
+    uint64_t h = HashWord(del.data(), del.size());
+    uint32_t v = Find(names_, h);  // a letter added
+    if (v && (v >> 28) == 0) consider(v - 1);
+    near(h);  // a letter changed, or two swapped
+  }
+  return found >= 0 ? found : -1;
+}
+
+void Geotagger::ScanNearMisses(bool location, GeoScan* s) const {
+  const auto& t = s->toks_;
+  size_t span = 0;  // the next matched span (s->spans_, in order)
+  for (size_t i = 0; i < t.size(); ++i) {
+    const auto& tok = t[i];
+    if (!tok.cap || tok.fe - tok.fb < kNearMissMinLength - 1) continue;
+    while (span < s->spans_.size() && s->spans_[span].second <= i) ++span;
+    if (span < s->spans_.size() && s->spans_[span].first <= i) continue;  // part of a name
+    if (!location && tok.glued) continue;
+    if (Find(names_, tok.hash)) continue;  // a name, turned down by its context
+    std::string_view w = std::string_view(s->folded_).substr(tok.fb, tok.fe - tok.fb);
+    int g = NearMiss(w);
+    if (g < 0) continue;
+    // Guarded: the first letter is right (NearMiss), and the word is a
+    // place by its context or a capitalised word inside a sentence.
+    double ew = 0;
+    bool evidence = HasEvidenceBefore(*s, i, &ew) || HasStationAfter(*s, i + 1);
+    if (evidence && ew == 0) ew = 2;
+    double weight = location ? 3 : evidence ? ew : !tok.initial ? 0.8 : 0;
+    if (weight <= 0) continue;
+    if (groups_[static_cast<size_t>(g)].street && !location) weight = std::min(weight, 1.0);
+    s->mentions.push_back(GeoMention{static_cast<uint32_t>(g), weight * 0.9, s->next_order++, tok.ob, tok.oe});
   }
 }
 
@@ -881,11 +998,13 @@ void Geotagger::Resolve(const GeoScan& scan, GeoResult* result) const {
     }
     ch.push_back({pick, m.weight, m.order});
   }
-  // A county's largest kommun named bare yields to a place elsewhere in the county.
+  // A county's largest kommun named bare, or a county-level area
+  // (Norrort), yields to a place elsewhere in the county.
   for (Chosen& c : ch) {
     if (!main_city_[c.entry]) continue;
     for (const Chosen& o : ch) {
-      if (code(o.entry) != code(c.entry) && county(o.entry) == county(c.entry)) {
+      if (code(o.entry) != code(c.entry) &&
+          (main_city_[c.entry] == 2 || county(o.entry) == county(c.entry))) {
         c.weight *= 0.4;
         break;
       }

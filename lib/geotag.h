@@ -18,12 +18,23 @@
 // (south of) is never a place. In the structured location field every name
 // counts.
 //
+// Near misses. A one-word name of 8+ folded bytes with context `any` also
+// matches a capitalised word one edit away ("Kungsholmn": a letter left
+// out, added, changed, or two neighbours swapped) whose first letter is
+// right, after a preposition or beside a station word or inside a sentence,
+// at 0.9 of the weight. Every one-letter deletion of such names is hashed
+// (symmetric delete), so a capitalised long word that matched nothing costs
+// one hash per letter; a word one edit from two names is left alone.
+//
 // Resolution. Each mention has a weight: 1, 2 with evidence, 3 from the
 // location field, less after "från"/"from". The kommun with the largest total
 // weight wins; within it the most specific place (station > district > town
 // > area > kommun) is the answer. A bare mention of a county's largest kommun
-// ("Stockholm") counts for less when a place in another kommun of the same
-// county is also named ("Solna, Stockholm" is Solna). geo_score in [0,1] is
+// ("Stockholm") or a county-level area ("Norrort") counts for less when a
+// place in another kommun of the same county is also named ("Solna,
+// Stockholm" is Solna), and a name every town has ("centralen", "city")
+// when a place in any other kommun is named. A street never weighs more
+// than 1, so "Kungsgatan i Göteborg" is Göteborg. geo_score in [0,1] is
 // the winner's share of the weight, lowered for a single weak mention, so
 // conflicting mentions lower it.
 //
@@ -55,6 +66,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "lib/gazetteer.h"
@@ -102,6 +115,7 @@ class GeoScan {
   std::string folded_;  // folded words at the tokens' offsets (longer than used)
   PodVec<Token> toks_;
   PodVec<uint32_t> cands_;  // tokens that may start a name (Bloom filter)
+  std::vector<std::pair<uint32_t, uint32_t>> spans_;  // tokens [first, second) matched a name
   uint32_t next_order = 0;
 };
 
@@ -143,7 +157,17 @@ class Geotagger {
     std::vector<uint32_t> entries;  // best first (kind, population)
     PlaceContext context;        // the strictest of its entries
     bool direction;              // "söder": never a place before "om"
+    bool street;                 // every entry is a street or square
   };
+  // Near-miss spelling ("Kungsholmn") is tried for names of this many
+  // folded bytes or more (one word, context any).
+  static constexpr size_t kNearMissMinLength = 8;
+  bool FuzzyTarget(uint32_t group) const;
+  static bool IsWord(const GeoScan& s, size_t i, std::string_view w);
+  // The group one edit away from the folded word w with the same first
+  // letter, or -1 (none, or several).
+  int NearMiss(std::string_view w) const;
+  void ScanNearMisses(bool location, GeoScan* scan) const;
   // A hash table slot: 8 bytes, so that the tables stay in the cache. The
   // slot is chosen by the hash's low bits; `tag` is its high 32 bits (| 1:
   // 0 marks an empty slot). A hit is checked against the words themselves.
@@ -174,9 +198,13 @@ class Geotagger {
   std::vector<Slot> first_;  // hash of the first word -> max words of names starting so
   std::vector<Slot> evidence_;  // kEvidence by word hash
   std::vector<Slot> station_;   // kStationAfter by word hash
+  std::unordered_map<uint64_t, uint32_t> near_;  // one-letter deletions of long names -> group
   std::vector<uint64_t> bloom_;  // 65536 bits: top 16 bits of first-word hashes
   uint64_t mask_ = 0;
-  std::vector<bool> main_city_;
+  // per entry: 1 = yields to a place in another kommun of its county (a
+  // county's largest kommun, a county-level area), 2 = yields to a place in
+  // any other kommun (a generic name: centralen, city)
+  std::vector<uint8_t> main_city_;
   std::vector<uint16_t> code_;  // per entry: kommunkod as a number (0180 -> 180)
   std::vector<std::string> case_folded_;  // per entry: name folded for case only  // per entry: a kommun row of its county's largest kommun
 };

@@ -33,6 +33,49 @@ std::string Place(std::string_view text) {
   return r.entry ? r.entry->place : "";
 }
 
+TEST_CASE("near-miss spelling of long names, guarded") {
+  CHECK(Place("Bor på Kungsholmn, nära vattnet.") == "Kungsholmen");      // a letter left out
+  CHECK(Place("Träffas nära Flemmingsberg station.") == "Flemingsberg");  // one added
+  CHECK(Place("Lägenhet på Södermamlm.") == "Södermalm");                 // two swapped
+  CHECK(Place("Möts vid Fridhemspaln.") == "Fridhemsplan");
+  CHECK(Place("bor på kungsholmn") == "");            // not capitalised
+  CHECK(Place("Kungsholmn är fint.") == "");          // sentence start, no context
+  CHECK(Place("Bor på Hungsholmen.") == "");          // the first letter is wrong
+  CHECK(Place("Bor på Kungsholmarna.") == "");        // two edits away
+  CHECK(Place("Kungsholmare i själen.") == "");
+  CHECK(Place("Bor i Solnna.") == "");                // too short to guess
+}
+
+TEST_CASE("streets never outweigh a town named beside them") {
+  CHECK(Place("Lägenhet på Sveavägen, ring.") == "Sveavägen");
+  CHECK(Code("Lägenhet på Sveavägen, ring.") == "0180");
+  CHECK(Code("Kungsgatan i Göteborg, nära allt.") == "1480");
+  CHECK(Code("Göteborg, nära Järntorget.") == "1480");
+  CHECK(Code("Järntorget, nära Slussen.") == "0180");
+}
+
+TEST_CASE("county-level areas and names every town has") {
+  GeoResult r = Tagger().Tag("Bor i Norrort, kan komma till dig.");
+  REQUIRE(r.entry != nullptr);
+  CHECK(r.entry->place == "Norrort");
+  CHECK(r.entry->kommunkod == "01");
+  CHECK(r.entry->kommun.empty());
+  CHECK(InRegion(r.entry->kommunkod, {"01"}));
+  CHECK(!InRegion(r.entry->kommunkod, {"0180"}));
+  CHECK(Code("Norrort, i Täby.") == "0160");       // a kommun in the county wins
+  CHECK(Code("Besöker Uppsala, hotell nära centralen.") == "0380");
+  CHECK(Place("Hotell nära centralen.") == "T-Centralen");
+}
+
+TEST_CASE("Skåne in the default gazetteer: Malmö's districts") {
+  CHECK(Place("Ny tjej på Möllan, ring.") == "Möllevången");
+  CHECK(Place("Finns i Rosengård.") == "Rosengård");
+  CHECK(Place("Havsutsikt i Västra hamnen.") == "Västra hamnen");
+  CHECK(Place("Möts vid Triangeln.") == "Triangeln");
+  CHECK(Place("Han ritade en triangeln-form.") == "");
+  CHECK(Code("Nära Hyllie station.") == "1280");
+}
+
 TEST_CASE("names fold case and diacritics") {
   CHECK(Geotagger::FoldName("S:t Eriksplan") == "s t eriksplan");
   CHECK(Geotagger::FoldName("Rinkeby-Kista") == "rinkeby kista");

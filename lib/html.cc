@@ -340,11 +340,28 @@ Result<HtmlPage> HtmlPage::Parse(std::string_view body, std::string_view content
   auto utf8 = BodyToUtf8(body, content_type, &charset);
   if (!utf8.ok()) return utf8.status();
   std::string base(url);
-  htmlDocPtr doc = htmlReadMemory(utf8->data(), static_cast<int>(utf8->size()), base.c_str(),
-                                  "UTF-8",
-                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                      HTML_PARSE_NONET | HTML_PARSE_COMPACT |
-                                      HTML_PARSE_IGNORE_ENC);
+  if (utf8->size() > static_cast<size_t>(INT32_MAX)) {
+    return Status::Data("the page is larger than 2 GiB (lower --max-decoded)");
+  }
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+  if (!ctxt) return Status::Data("out of memory parsing the page");
+  htmlDocPtr doc = htmlCtxtReadMemory(ctxt, utf8->data(), static_cast<int>(utf8->size()),
+                                      base.c_str(), "UTF-8",
+                                      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                                          HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                          HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC);
+  // libxml2 stops at 256 nested elements and keeps an empty document: say
+  // so instead of returning a page without text (1M nested <div>s did).
+  bool too_deep = ctxt->lastError.code == XML_ERR_INTERNAL_ERROR &&
+                  ctxt->lastError.message != nullptr &&
+                  std::strstr(ctxt->lastError.message, "Excessive depth") != nullptr;
+  htmlFreeParserCtxt(ctxt);
+  if (too_deep) {
+    if (doc) xmlFreeDoc(doc);
+    return Status::Data(fmt::format("the page nests elements more than {} deep (the DOM depth "
+                                    "limit of the HTML parser); its text cannot be read",
+                                    kMaxDomDepth));
+  }
   if (!doc) return Status::Data("the page could not be parsed as HTML");
   HtmlPage page;
   page.doc_ = doc;

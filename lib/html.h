@@ -68,6 +68,10 @@ bool IsHtmlContentType(std::string_view content_type);
 std::vector<std::string> ScanLinks(std::string_view body, std::string_view content_type,
                                    std::string_view url);
 
+// libxml2's limit on nested elements; a deeper page is a Data error from
+// HtmlPage::Parse naming it (not an empty page).
+inline constexpr int kMaxDomDepth = 256;
+
 class HtmlPage {
  public:
   // Parses `body` whose HTTP Content-Type was `content_type` ("" if unknown);

@@ -4,6 +4,22 @@
 
 namespace karta {
 
+// Regression (#23.11): 1M nested <div>s gave an empty text and no error.
+TEST_CASE("html: nested-too-deep is an error naming the limit") {
+  std::string deep = "<html><body>";
+  for (int i = 0; i < 100000; ++i) deep += "<div>";
+  deep += "deep text";
+  auto page = HtmlPage::Parse(deep, "text/html", "http://a.example/");
+  REQUIRE_FALSE(page.ok());
+  CHECK(page.status().message().find("more than 256 deep") != std::string::npos);
+  std::string ok = "<html><body>";
+  for (int i = 0; i < 200; ++i) ok += "<div>";
+  ok += "deep text";
+  auto fine = HtmlPage::Parse(ok, "text/html", "http://a.example/");
+  REQUIRE(fine.ok());
+  CHECK(fine->VisibleText() == "deep text");
+}
+
 TEST_CASE("html: visible text drops scripts, styles and hidden elements") {
   std::string html =
       "<html><head><title> Ad  title </title><style>p{color:red}</style>"

@@ -290,6 +290,27 @@ std::string UrlScheme(std::string_view url) {
 // ---- Fetcher ----
 
 Result<std::unique_ptr<Fetcher>> Fetcher::Create(const FetchOptions& opts) {
+  // Politeness and size bounds are checked here, whatever set them (a flag
+  // or a site profile): a NaN or negative delay removed the per-host delay,
+  // an infinite one hung, and an overflowed size became negative.
+  auto seconds = [](double v, double max, const char* what) -> Status {
+    if (!std::isfinite(v) || v < 0 || v > max) {
+      return Status::Usage(fmt::format("{} {}: give a number of seconds from 0 to {:g}", what,
+                                       v, max));
+    }
+    return Status::Ok();
+  };
+  KARTA_RETURN_IF_ERROR(seconds(opts.delay, kMaxDelaySeconds,
+                                "the delay (--delay, or delay in the site profile)"));
+  KARTA_RETURN_IF_ERROR(seconds(opts.retry_wait, kMaxDelaySeconds, "--retry-wait"));
+  KARTA_RETURN_IF_ERROR(seconds(opts.max_retry_after, 86400, "--max-retry-after"));
+  for (auto [v, what] : {std::pair{opts.http.max_body, "--max-body"},
+                         std::pair{opts.http.max_decoded, "--max-decoded"}}) {
+    if (v <= 0 || v > kMaxBodyBytes) {
+      return Status::Usage(fmt::format("{} {}: give a size from 1 byte to {} GiB", what, v,
+                                       kMaxBodyBytes >> 30));
+    }
+  }
   std::unique_ptr<Fetcher> f(new Fetcher(opts));
   HttpOptions h = opts.http;
   h.max_connections = std::max(1, opts.jobs);

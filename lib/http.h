@@ -50,6 +50,12 @@
 
 namespace karta {
 
+// Bounds Fetcher::Create enforces (a Usage error names the flag): delays
+// and retry waits are finite seconds from 0 to kMaxDelaySeconds; body sizes
+// are 1 byte to kMaxBodyBytes.
+inline constexpr double kMaxDelaySeconds = 3600;
+inline constexpr int64_t kMaxBodyBytes = int64_t{1} << 30;
+
 struct HttpOptions {
   std::string user_agent = "karta";
   std::vector<std::string> headers;  // "Name: value"

@@ -17,9 +17,12 @@
 #ifndef KARTA_LIB_PSEUDONYM_H_
 #define KARTA_LIB_PSEUDONYM_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "lib/extract.h"
 #include "lib/status.h"
 
 namespace karta {
@@ -43,6 +46,69 @@ class Pseudonymizer {
  private:
   std::string key_;
 };
+
+// ---- Pseudonymising free text -------------------------------------------
+//
+// Replacing the `phones` column is not enough: the number is still written
+// in the ad's text, title, URL or a profile field. LocateIdentifiers finds
+// where in a text each identifier is written, using the extractor itself as
+// the judge, so every written form the extractor reads (spaced digits, a
+// letter O for zero, digit words, "(at)" e-mails, "snap: name") is found
+// without a second copy of its rules, and a form it learns later is found
+// too:
+//
+//   1. `find` over the whole text gives the identifiers it holds (the
+//      reference: a shorter number that is a valid prefix of a longer one
+//      is not taken for it).
+//   2. From a position p, the shortest prefix text[p, e) in which `find`
+//      sees one of them gives the end e (galloping then bisection), the
+//      latest start b with `find` still seeing it in text[b, e) the start.
+//   3. [b, e) is recorded and the search goes on from e.
+//
+// Each identifier costs O(log n) calls of `find` on at most a few hundred
+// bytes (written forms are short), so a text is searched in time close to
+// linear in its length.
+
+// An identifier: `kind` is the token prefix ("tel", "mail", or a handle's
+// platform such as "snap"), `value` what is keyed (E.164, lower-case e-mail,
+// the handle's name).
+struct Identifier {
+  std::string kind;
+  std::string value;
+  bool operator==(const Identifier&) const = default;
+};
+
+// Appends the identifiers written in `text` to *out.
+using IdentifierFinder = std::function<void(std::string_view text, std::vector<Identifier>* out)>;
+
+struct IdentifierSpan {
+  size_t begin = 0;  // byte offsets into the text, [begin, end)
+  size_t end = 0;
+  Identifier id;
+};
+
+// The places in `text` where an identifier `find` reports is written, in
+// order, not overlapping.
+std::vector<IdentifierSpan> LocateIdentifiers(std::string_view text, const IdentifierFinder& find);
+
+// Rewrites *text with every located identifier replaced by its token, and
+// every literal occurrence of a `known` identifier (one found in another
+// column of the record: E.164 "+4670…" and its national form "070…", the
+// e-mail, a handle's name standing alone) as well. Returns the number of
+// replacements.
+size_t PseudonymizeText(const Pseudonymizer& p, const IdentifierFinder& find,
+                        const std::vector<Identifier>& known, std::string* text);
+
+// A finder over `ex` (which should run phones, emails and handles; it must
+// outlive the finder). Handles "snap:name" become {"snap", "name"}.
+IdentifierFinder IdentifierFinderFor(Extractor* ex);
+
+// Appends the phones, emails and handles of `x` as identifiers.
+void AppendIdentifiers(const Extraction& x, std::vector<Identifier>* out);
+
+// True for the fetch columns that hold no free text (sha256, status,
+// fetched_at, posted_at, content_type): left as they are.
+bool IsMachineColumn(std::string_view name);
 
 }  // namespace karta
 

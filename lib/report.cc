@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "lib/basemap.h"
+#include "lib/suppress.h"
 #include "lib/table.h"
 
 namespace karta {
@@ -51,6 +53,49 @@ std::string Percent(int64_t part, int64_t whole) {
   std::string n = FormatNumber(std::round(p * 10) / 10, 1);
   std::replace(n.begin(), n.end(), '.', ',');
   return n + "\u00a0%";
+}
+
+// The shown texts of one row of counts, after suppression.
+struct Shown {
+  std::string ads, adv, young, under18;
+  bool ads_hidden = false, adv_hidden = false, young_hidden = false, under18_hidden = false;
+};
+
+// Suppresses rows of counts (ads, advertisers, young, under18) with the one
+// suppression module (lib/suppress.h): small counts, the rest of a small row,
+// and what totals would reveal. `total` is the total the page also shows
+// (the headline), taken as the rows' sum for ads, young and under18. A count
+// from 1 to min_count-1 is shown "<min_count", any other hidden count "..".
+std::vector<Shown> SuppressCounts(const std::vector<const Counts*>& rows, const Counts* total,
+                                  int mc) {
+  CountGrid g;
+  g.additive = {true, false, true, true};
+  g.population = {true, true, false, false};  // young, under18: attributes
+  auto add = [&](const Counts* c) {
+    g.cells.push_back({c->ads, static_cast<int64_t>(c->clusters.size()), c->young, c->under18});
+  };
+  for (const Counts* c : rows) add(c);
+  if (total) {
+    add(total);
+    g.total_row = true;
+  }
+  auto mask = SuppressionMask(g, mc);
+  std::vector<Shown> out;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    auto text = [&](size_t c, bool* hidden) {
+      int64_t v = g.cells[r][c];
+      *hidden = mask[r][c];
+      if (!mask[r][c]) return std::to_string(v);
+      return v > 0 && v < mc ? fmt::format("<{}", mc) : std::string(kHidden);
+    };
+    Shown s;
+    s.ads = text(0, &s.ads_hidden);
+    s.adv = text(1, &s.adv_hidden);
+    s.young = text(2, &s.young_hidden);
+    s.under18 = text(3, &s.under18_hidden);
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 }  // namespace
@@ -118,6 +163,8 @@ struct ReportBuilder::Impl {
   std::map<int64_t, Counts> by_week;  // Monday of the ISO week, days since epoch
   int64_t no_time = 0;
   int64_t no_coords = 0;  // ads at a place without coordinates
+  std::optional<size_t> site;
+  std::map<std::string, int64_t> sites;  // site names (the data source)
 };
 
 ReportBuilder::ReportBuilder(std::string region_prefix) : impl_(std::make_unique<Impl>()) {
@@ -140,6 +187,7 @@ Status ReportBuilder::Begin(const Header& header) {
   find("posted_at", &m.posted_at);
   find("young", &m.young);
   find("under18", &m.under18);
+  m.site = header.Find("site");
   if (!m.kommun && !m.place && !m.posted_at && !m.cluster) {
     return Status::Usage(
         "the input has none of the columns a report is made from (kommun, place, lat, lon, "
@@ -161,6 +209,7 @@ Status ReportBuilder::Push(Record& rec) {
   };
   static const std::string kEmpty;
   const std::string* cluster = cell(m.cluster);
+  if (m.site && *m.site < rec.fields.size() && m.sites.size() < 200) ++m.sites[rec.fields[*m.site]];
   bool young = m.young && Truthy(rec.fields[*m.young]);
   bool under18 = m.under18 && Truthy(rec.fields[*m.under18]);
   const std::string& code = m.kommunkod ? rec.fields[*m.kommunkod] : kEmpty;
@@ -222,6 +271,8 @@ namespace {
 struct BarItem {
   std::string label;
   int64_t value;
+  std::string shown;  // the suppressed text (SuppressCounts); "": the number
+  bool hidden = false;
 };
 
 std::string BarChart(const std::vector<BarItem>& items, int min_count, const std::string& id,
@@ -237,7 +288,7 @@ std::string BarChart(const std::vector<BarItem>& items, int min_count, const std
   for (size_t i = 0; i < items.size(); ++i) {
     const BarItem& it = items[i];
     int y = top + static_cast<int>(i) * row;
-    bool hidden = it.value > 0 && it.value < min_count;
+    bool hidden = it.hidden;
     double v = hidden ? min_count - 1 : static_cast<double>(it.value);
     double w = std::max(1.0, v / static_cast<double>(max) * bar_w);
     s += fmt::format(
@@ -246,7 +297,7 @@ std::string BarChart(const std::vector<BarItem>& items, int min_count, const std
         "<text x=\"{:.1f}\" y=\"{}\" class=\"val\">{}</text>\n",
         label_w - 8, y + 15, HtmlEscape(it.label.empty() ? "(ingen plats)" : it.label), label_w,
         y + 3, w, row - 6, hidden ? "bar hidden" : "bar", label_w + w + 6, y + 15,
-        HtmlEscape(Suppressed(it.value, min_count)));
+        HtmlEscape(it.shown.empty() ? std::to_string(it.value) : it.shown));
   }
   return s + "</svg>\n";
 }
@@ -343,8 +394,13 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   card(S(m.total.ads), "annonser", "h-ads");
   card(m.cluster ? S(static_cast<int64_t>(m.total.clusters.size())) : "–",
        "annonsörer (kluster)", "h-advertisers");
-  card(m.kommunkod && m.total.in_region >= mc ? Percent(m.total.in_region, m.total.ads) : "–",
-       "andel i " + opts.region_name, "h-region");
+  // The share in the region says nothing when the input was already kept to
+  // the region (geotag --region): it would always be 100 %.
+  const bool filtered_to_region = m.kommunkod && m.total.in_region == m.total.ads;
+  if (!filtered_to_region) {
+    card(m.kommunkod && m.total.in_region >= mc ? Percent(m.total.in_region, m.total.ads) : "–",
+         "andel i " + opts.region_name, "h-region");
+  }
   card(m.young ? S(m.total.young) : "–", "flaggade som unga", "h-young");
   card(m.under18 ? S(m.total.under18) : "–", "flaggade under 18", "h-under18");
   card(m.place ? std::to_string(m.places.size()) : "–", "platser", "h-places");
@@ -388,24 +444,32 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     }
     size_t label_every = std::max<size_t>(1, (weeks.size() + 11) / 12);
     std::string line;
+    static const Counts kNone;
+    std::vector<const Counts*> wc;
+    for (int64_t b : weeks) {
+      auto it = m.by_week.find(b);
+      wc.push_back(it == m.by_week.end() ? &kNone : &it->second);
+    }
+    const std::vector<Shown> week_shown = SuppressCounts(wc, &m.total, mc);
     for (size_t i = 0; i < weeks.size(); ++i) {
       auto it = m.by_week.find(weeks[i]);
       int64_t ads = it == m.by_week.end() ? 0 : it->second.ads;
       int64_t adv = it == m.by_week.end() ? 0 : static_cast<int64_t>(it->second.clusters.size());
-      bool hidden = ads > 0 && ads < mc;
+      const Shown& sh = week_shown[i];
+      bool hidden = sh.ads_hidden;
       double v = hidden ? mc - 1 : static_cast<double>(ads);
       double x = left + slot * static_cast<double>(i);
       std::string label = BucketLabel(weeks[i], TimeUnit::kWeek);
       h += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
                        "height=\"{:.1f}\"><title>{}: {} annonser</title></rect>\n",
                        hidden ? "bar hidden" : "bar", x + slot * 0.15, y_of(v), slot * 0.7,
-                       top + plot_h - y_of(v), label, S(ads));
+                       top + plot_h - y_of(v), label, HtmlEscape(sh.ads));
       if (m.cluster) {
-        double av = adv > 0 && adv < mc ? mc - 1 : static_cast<double>(adv);
+        double av = sh.adv_hidden ? mc - 1 : static_cast<double>(adv);
         line += fmt::format("{:.1f},{:.1f} ", x + slot / 2, y_of(av));
         h += fmt::format("<circle class=\"dot\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"><title>{}: {} "
                          "annonsörer</title></circle>\n",
-                         x + slot / 2, y_of(av), label, S(adv));
+                         x + slot / 2, y_of(av), label, HtmlEscape(sh.adv));
       }
       if (i % label_every == 0) {
         h += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}"
@@ -438,26 +502,30 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     if (a->place != b->place) return a->place < b->place;
     return a->kommun < b->kommun;
   });
+  std::vector<const Counts*> pc;
+  for (const Place* p : places) pc.push_back(&p->c);
+  const std::vector<Shown> place_shown = SuppressCounts(pc, &m.total, mc);
   h += "<h2>Karta</h2>\n<div id=\"map\"></div>\n";
   int64_t max_ads = 1;
   std::string pts;
   int64_t unmapped = 0;
-  for (const Place* p : places) {
+  for (size_t i = 0; i < places.size(); ++i) {
+    const Place* p = places[i];
+    const Shown& sh = place_shown[i];
     if (!p->lat) {
       unmapped += p->c.ads;
       continue;
     }
     max_ads = std::max(max_ads, p->c.ads);
-    auto num = [&](int64_t n) { return n > 0 && n < mc ? std::string("null") : std::to_string(n); };
+    auto num = [&](int64_t n, bool hidden) { return hidden ? std::string("null") : std::to_string(n); };
     if (!pts.empty()) pts += ",\n";
     pts += fmt::format(
         "{{\"name\":{},\"kommun\":{},\"lat\":{},\"lon\":{},\"ads\":{},\"adsText\":{},"
         "\"adv\":{},\"advText\":{},\"young\":{}}}",
         JsonString(p->place), JsonString(p->kommun), FormatNumber(*p->lat), FormatNumber(*p->lon),
-        num(p->c.ads), JsonString(Suppressed(p->c.ads, mc)),
-        m.cluster ? num(static_cast<int64_t>(p->c.clusters.size())) : "null",
-        JsonString(m.cluster ? Suppressed(static_cast<int64_t>(p->c.clusters.size()), mc) : "–"),
-        JsonString(m.young ? Suppressed(p->c.young, mc) : "–"));
+        num(p->c.ads, sh.ads_hidden), JsonString(sh.ads),
+        m.cluster ? num(static_cast<int64_t>(p->c.clusters.size()), sh.adv_hidden) : "null",
+        JsonString(m.cluster ? sh.adv : "–"), JsonString(m.young ? sh.young : "–"));
   }
   if (unmapped > 0) {
     h += fmt::format("<p class=\"meta\">{} annonser på platser utan koordinater syns inte på "
@@ -465,8 +533,9 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
                      S(unmapped));
   }
   if (opts.tiles.empty()) {
-    h += "<p class=\"meta\">Ingen bakgrundskarta: den hämtas från en extern server, som då "
-         "skulle se vilket område rapporten gäller (slå på med --tiles).</p>\n";
+    h += "<p class=\"meta\">Bakgrunden visar land och vatten och ingår i rapporten. En detaljerad "
+         "karta hämtas från en extern server, som då skulle se vilket område rapporten gäller "
+         "(slå på med --tiles).</p>\n";
   }
 
   // Per kommun.
@@ -478,23 +547,30 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     for (const auto& [k, c] : m.by_kommun) ks.emplace_back(k, &c);
     std::stable_sort(ks.begin(), ks.end(),
                      [](const auto& a, const auto& b) { return a.second->ads > b.second->ads; });
+    std::vector<const Counts*> kc;
+    for (const auto& [k, c] : ks) kc.push_back(c);
+    std::vector<Shown> shown = SuppressCounts(kc, &m.total, mc);
     std::vector<BarItem> bars;
-    for (const auto& [k, c] : ks) bars.push_back({k, c->ads});
+    for (size_t i = 0; i < ks.size(); ++i) {
+      bars.push_back({ks[i].first, ks[i].second->ads, shown[i].ads, shown[i].ads_hidden});
+    }
     h += BarChart(bars, mc, "kommun-chart", "Annonser per kommun");
     h += "<table id=\"kommun-table\"><thead><tr><th>Kommun</th><th>Kod</th>"
          "<th class=\"n\">Annonser</th><th class=\"n\">Andel</th>"
          "<th class=\"n\">Annonsörer</th><th class=\"n\">Unga</th><th class=\"n\">Under 18</th>"
          "</tr></thead><tbody>\n";
-    for (const auto& [k, c] : ks) {
+    for (size_t i = 0; i < ks.size(); ++i) {
+      const auto& [k, c] = ks[i];
+      const Shown& sh = shown[i];
       auto code = m.kommunkod_of.find(k);
       h += fmt::format(
           "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
           "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
           HtmlEscape(k.empty() ? "(ingen plats)" : k),
-          HtmlEscape(code == m.kommunkod_of.end() ? "" : code->second), S(c->ads),
-          c->ads >= mc ? Percent(c->ads, m.total.ads) : "–",
-          m.cluster ? S(static_cast<int64_t>(c->clusters.size())) : "–",
-          m.young ? S(c->young) : "–", m.under18 ? S(c->under18) : "–");
+          HtmlEscape(code == m.kommunkod_of.end() ? "" : code->second), HtmlEscape(sh.ads),
+          sh.ads_hidden ? "–" : Percent(c->ads, m.total.ads),
+          m.cluster ? HtmlEscape(sh.adv) : "–", m.young ? HtmlEscape(sh.young) : "–",
+          m.under18 ? HtmlEscape(sh.under18) : "–");
     }
     h += "</tbody></table>\n";
   }
@@ -510,7 +586,7 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
       bars.push_back({p->place + (p->kommun.empty() || p->kommun == p->place
                                       ? ""
                                       : " (" + p->kommun + ")"),
-                      p->c.ads});
+                      p->c.ads, place_shown[i].ads, place_shown[i].ads_hidden});
     }
     h += BarChart(bars, mc, "place-chart", "Annonser per plats");
     if (places.size() > 25) {
@@ -521,25 +597,68 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     h += "<table id=\"place-table\"><thead><tr><th>Plats</th><th>Kommun</th>"
          "<th class=\"n\">Annonser</th><th class=\"n\">Annonsörer</th><th class=\"n\">Unga</th>"
          "<th class=\"n\">Under 18</th></tr></thead><tbody>\n";
-    for (const Place* p : places) {
+    for (size_t i = 0; i < places.size(); ++i) {
+      const Place* p = places[i];
+      const Shown& sh = place_shown[i];
       h += fmt::format(
           "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
           "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-          HtmlEscape(p->place), HtmlEscape(p->kommun), S(p->c.ads),
-          m.cluster ? S(static_cast<int64_t>(p->c.clusters.size())) : "–",
-          m.young ? S(p->c.young) : "–", m.under18 ? S(p->c.under18) : "–");
+          HtmlEscape(p->place), HtmlEscape(p->kommun), HtmlEscape(sh.ads),
+          m.cluster ? HtmlEscape(sh.adv) : "–", m.young ? HtmlEscape(sh.young) : "–",
+          m.under18 ? HtmlEscape(sh.under18) : "–");
     }
     h += "</tbody></table>\n";
   }
+
+  // For a committee: where the figures come from and what each one means.
+  h += "<h2>Underlag och definitioner</h2>\n<dl id=\"definitions\">\n";
+  h += fmt::format("<dt>Skapad</dt><dd id=\"created\">{}</dd>\n",
+                   HtmlEscape(opts.created.empty() ? "–" : opts.created));
+  std::string sites;
+  for (const auto& [name, n] : m.sites) sites += (sites.empty() ? "" : ", ") + name;
+  h += fmt::format("<dt>Datakälla</dt><dd id=\"source\">{}{}{}</dd>\n",
+                   HtmlEscape(opts.source.empty() ? "–" : opts.source),
+                   sites.empty() ? "" : ". Sajter: ", HtmlEscape(sites));
+  h += fmt::format("<dt>Period</dt><dd>ISO-veckorna {} (annonsernas publiceringstid, posted_at)"
+                   "</dd>\n",
+                   HtmlEscape(period));
+  h += "<dt>Annonser</dt><dd>Annonser (poster) som rutinen behöll efter sina filter; en "
+       "annons som lagts upp igen räknas varje gång den setts.</dd>\n";
+  if (m.cluster) {
+    h += "<dt>Annonsörer (kluster)</dt><dd>Antal olika kluster från karta dedupe: annonser "
+         "med nästan samma text eller samma kontaktuppgift (telefon, e-post, användarnamn) "
+         "räknas som en annonsör.</dd>\n";
+  }
+  if (m.young) {
+    h += "<dt>Unga</dt><dd>Annonser där en angiven ålder är 20 år eller lägre (karta "
+         "extract, kolumnen young).</dd>\n";
+  }
+  if (m.under18) {
+    h += "<dt>Under 18</dt><dd>Annonser där en angiven ålder är under 18 år (kolumnen "
+         "under18). Sådana annonser ska alltid följas upp.</dd>\n";
+  }
+  if (m.kommunkod && !filtered_to_region) {
+    h += fmt::format("<dt>Andel i {}</dt><dd>Andelen annonser vars plats ligger i {} "
+                     "(kommunkod som börjar på {}).</dd>\n",
+                     HtmlEscape(opts.region_name), HtmlEscape(opts.region_name),
+                     HtmlEscape(m.region_prefix));
+  }
+  h += "<dt>Kommun, plats</dt><dd>Platsnamn i annonsen, kopplade till kommun med "
+       "ortnamnsregistret (karta geotag).</dd>\n";
+  h += fmt::format("<dt>&lt;{}, ..</dt><dd>Antal från 1 till {} visas som &lt;{}. Övriga tal i "
+                   "samma rad, och tal som annars skulle låta en läsare räkna ut ett dolt tal "
+                   "ur summorna, visas som \"..\".</dd>\n</dl>\n",
+                   mc, mc - 1, mc);
 
   h += fmt::format(
       "<footer>Gjord med karta{}{}. Karta: {} (BSD-2-Clause){}.</footer>\n</main>\n",
       opts.generated.empty() ? "" : " ", HtmlEscape(opts.generated),
       HtmlEscape(opts.leaflet_version.empty() ? "Leaflet" : opts.leaflet_version),
-      opts.tiles.empty() ? ", utan bakgrundskarta" : "");
+      opts.tiles.empty() ? ", land och vatten från GSHHG (LGPL)" : "");
 
   // The map, drawn by the page's own script; it then checks what was drawn
   // and marks the page as rendered.
+  h += BasemapScript();  // land and water, label placement (lib/basemap.h)
   h += "<script>\nvar KARTA = {\"places\": [\n" + pts + "\n], \"maxAds\": " +
        std::to_string(max_ads) + ", \"tiles\": " + JsonString(opts.tiles) +
        ", \"tilesAttribution\": " + JsonString(opts.tiles_attribution) + "};\n";
@@ -549,17 +668,19 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   var map = L.map('map', { zoomSnap: 0.25, attributionControl: true });
   if (D.tiles) {
     L.tileLayer(D.tiles, { attribution: D.tilesAttribution, maxZoom: 18, referrerPolicy: 'no-referrer' }).addTo(map);
+  } else {
+    KARTA_MAP.drawBase(map);
   }
+  function radius(p) { return p.ads === null ? 4 : 4 + 22 * Math.sqrt(p.ads / D.maxAds); }
   var ll = [];
   function line(parent, label, value) {
     var div = document.createElement('div');
     div.textContent = label + ': ' + value;
     parent.appendChild(div);
   }
-  D.places.forEach(function (p, i) {
-    var r = p.ads === null ? 4 : 4 + 22 * Math.sqrt(p.ads / D.maxAds);
+  D.places.forEach(function (p) {
     var c = L.circleMarker([p.lat, p.lon], {
-      radius: r, color: '#7a1f5c', weight: 1, fillColor: p.ads === null ? '#e9c3d8' : '#b8377f', fillOpacity: 0.6
+      radius: radius(p), color: '#7a1f5c', weight: 1, fillColor: p.ads === null ? '#e9c3d8' : '#b8377f', fillOpacity: 0.6
     }).addTo(map);
     var box = document.createElement('div');
     var b = document.createElement('b');
@@ -569,7 +690,7 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     line(box, 'Annonsörer', p.advText);
     line(box, 'Unga', p.young);
     c.bindPopup(box);
-    c.bindTooltip(p.name + ': ' + p.adsText, { permanent: i < 6, direction: 'right', className: 'lbl' });
+    c.bindTooltip(p.name + ': ' + p.adsText, { direction: 'right', className: 'lbl' });
     if (p.ads !== null) ll.push([p.lat, p.lon]);
   });
   // Frame the places with counts shown; a lone small place far away would
@@ -582,6 +703,9 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     map.setView([59.33, 18.07], 9);
     document.getElementById('map').insertAdjacentHTML('afterend', '<p class="meta">Inga platser med koordinater.</p>');
   }
+  KARTA_MAP.labels(map, D.places.map(function (p) {
+    return { lat: p.lat, lon: p.lon, ads: p.ads, label: p.name + ': ' + p.adsText };
+  }), radius);
   var drawn = document.querySelectorAll('#map path.leaflet-interactive').length;
   if (drawn !== D.places.length) throw new Error('the map drew ' + drawn + ' of ' + D.places.length + ' places');
   var charts = document.querySelectorAll('svg.chart').length;
@@ -610,10 +734,13 @@ std::string ReportBuilder::GeoJson(const ReportOptions& opts) const {
   });
   std::string out = "{\"type\": \"FeatureCollection\", \"features\": [";
   bool first = true;
-  auto num = [&](int64_t n) {
-    return n > 0 && n < mc ? std::string("null") : std::to_string(n);
-  };
-  for (const Place* p : places) {
+  auto num = [&](int64_t n, bool hidden) { return hidden ? std::string("null") : std::to_string(n); };
+  std::vector<const Counts*> pc;
+  for (const Place* p : places) pc.push_back(&p->c);
+  const std::vector<Shown> shown = SuppressCounts(pc, &m.total, mc);
+  for (size_t i = 0; i < places.size(); ++i) {
+    const Place* p = places[i];
+    const Shown& sh = shown[i];
     out += first ? "\n" : ",\n";
     first = false;
     int64_t adv = static_cast<int64_t>(p->c.clusters.size());
@@ -623,12 +750,12 @@ std::string ReportBuilder::GeoJson(const ReportOptions& opts) const {
         "\"ads_shown\": {}, \"advertisers\": {}, \"advertisers_shown\": {}, \"young\": {}, "
         "\"young_shown\": {}, \"under18\": {}, \"under18_shown\": {}}}}}",
         FormatNumber(*p->lon), FormatNumber(*p->lat), JsonString(p->place), JsonString(p->kommun),
-        JsonString(p->kommunkod), num(p->c.ads), JsonString(Suppressed(p->c.ads, mc)),
-        m.cluster ? num(adv) : "null", m.cluster ? JsonString(Suppressed(adv, mc)) : "null",
-        m.young ? num(p->c.young) : "null",
-        m.young ? JsonString(Suppressed(p->c.young, mc)) : "null",
-        m.under18 ? num(p->c.under18) : "null",
-        m.under18 ? JsonString(Suppressed(p->c.under18, mc)) : "null");
+        JsonString(p->kommunkod), num(p->c.ads, sh.ads_hidden), JsonString(sh.ads),
+        m.cluster ? num(adv, sh.adv_hidden) : "null", m.cluster ? JsonString(sh.adv) : "null",
+        m.young ? num(p->c.young, sh.young_hidden) : "null",
+        m.young ? JsonString(sh.young) : "null",
+        m.under18 ? num(p->c.under18, sh.under18_hidden) : "null",
+        m.under18 ? JsonString(sh.under18) : "null");
   }
   out += first ? "]}\n" : "\n]}\n";
   return out;

@@ -11,10 +11,15 @@
 // It keeps counts only, never a row: the report cannot show a phone number,
 // an e-mail address, a handle or an ad text, because it never holds one.
 //
-// Small counts are suppressed: a count n with 0 < n < min_count is shown as
+// Small counts are suppressed with lib/suppress (one module for tabulate,
+// export and the report): a count n with 0 < n < min_count is shown as
 // "<min_count" in the HTML and as null in the GeoJSON (with a text field
-// saying "<3"), and charts draw it as a pale bar of a fixed height, so that
-// no individual can be singled out in a shared report.
+// saying "<3"); the other counts of such a row, and counts that the totals
+// would let a reader work a hidden one out from, are shown as "..". Charts
+// draw a hidden count as a pale bar of a fixed height, so that no individual
+// can be singled out in a shared report. The page says when it was made,
+// from what (opts.source, the sites seen) and what each figure means; it
+// leaves the share-in-region figure out when every ad is in the region.
 //
 // Html() returns one HTML file with Leaflet's JS and CSS inlined (no network
 // is needed to open it) and no background map tiles unless opts.tiles is set
@@ -51,6 +56,8 @@ struct ReportOptions {
   std::string leaflet_css;
   std::string leaflet_version;
   std::string generated;    // shown in the footer, e.g. the date; may be empty
+  std::string created;      // creation time, shown under "Underlag och definitioner"
+  std::string source;       // the data source: routine, inputs (shown there too)
 };
 
 class ReportBuilder : public RecordSink {

@@ -24,7 +24,13 @@ bool Unreserved(unsigned char c) {
 // characters are decoded, other escapes upper-cased, and octets outside
 // US-ASCII percent-encoded, so that "/%7euser", "/~user" match and UTF-8
 // paths match their escaped form.
-std::string Normalize(std::string_view s) {
+//
+// RFC 9309 2.2.3: in a rule, '*' and a final '$' are special, and "%2A" and
+// "%24" stand for a literal '*' and '$'. So a URL path (`url_path`) has its
+// literal '*' and '$' escaped, and a rule keeps its special ones as they are
+// (a '$' that does not end the rule is literal, so it is escaped too): then
+// "/a-%2A.html" in a rule matches the URL "/a-*.html" and "/a-%2A.html".
+std::string Normalize(std::string_view s, bool url_path) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size());
@@ -40,7 +46,8 @@ std::string Normalize(std::string_view s) {
         out.push_back(kHex[v & 15]);
       }
       i += 2;
-    } else if (c >= 0x80 || c <= 0x20) {
+    } else if (c >= 0x80 || c <= 0x20 || (url_path && (c == '*' || c == '$')) ||
+               (!url_path && c == '$' && i + 1 < s.size())) {
       out.push_back('%');
       out.push_back(kHex[c >> 4]);
       out.push_back(kHex[c & 15]);
@@ -142,7 +149,7 @@ Robots Robots::Parse(std::string_view body, std::string_view token) {
     if (EqualsNoCaseAscii(key, "allow") || EqualsNoCaseAscii(key, "disallow")) {
       // An empty Disallow allows everything: it is no rule at all.
       if (value.empty()) continue;
-      groups.back().rules.push_back({Normalize(value), EqualsNoCaseAscii(key, "allow")});
+      groups.back().rules.push_back({Normalize(value, false), EqualsNoCaseAscii(key, "allow")});
     } else if (EqualsNoCaseAscii(key, "crawl-delay")) {
       std::string v(value);
       char* end = nullptr;
@@ -172,7 +179,7 @@ Robots Robots::Parse(std::string_view body, std::string_view token) {
 }
 
 bool Robots::Allowed(std::string_view path) const {
-  std::string p = path.empty() ? std::string("/") : Normalize(path);
+  std::string p = path.empty() ? std::string("/") : Normalize(path, true);
   if (p == "/robots.txt") return true;
   size_t best = 0;
   bool allowed = true;

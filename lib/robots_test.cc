@@ -28,6 +28,30 @@ TEST_CASE("robots: longest match, Allow wins ties, wildcards") {
   CHECK(r.Allowed("/robots.txt"));
 }
 
+// Regression (#23.10): RFC 9309 2.2.3, "%2A" and "%24" in a rule stand for a
+// literal '*' and '$' (the two of 130 conformance cases karta missed).
+TEST_CASE("robots: percent-encoded-star-and-dollar match literally") {
+  auto r = Robots::Parse(
+      "User-agent: *\n"
+      "Disallow: /path/file-with-a-%2A.html\n"
+      "Disallow: /path/foo-%24\n"
+      "Disallow: /mid$dle\n"
+      "Disallow: /end$\n",
+      "karta");
+  CHECK(!r.Allowed("/path/file-with-a-*.html"));
+  CHECK(!r.Allowed("/path/file-with-a-%2A.html"));
+  CHECK(!r.Allowed("/path/file-with-a-%2a.html"));
+  CHECK(r.Allowed("/path/file-with-a-x.html"));  // %2A is no wildcard
+  CHECK(!r.Allowed("/path/foo-$"));
+  CHECK(!r.Allowed("/path/foo-%24"));
+  CHECK(!r.Allowed("/path/foo-$/more"));  // %24 does not anchor the end
+  CHECK(r.Allowed("/path/foo-"));
+  CHECK(!r.Allowed("/mid$dle"));  // a '$' that does not end the rule is literal
+  CHECK(r.Allowed("/middle"));
+  CHECK(!r.Allowed("/end"));
+  CHECK(r.Allowed("/end/x"));
+}
+
 TEST_CASE("robots: user-agent groups") {
   std::string txt =
       "User-agent: googlebot\n"

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -35,6 +36,36 @@ std::string_view Trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
+}
+
+// "12-17" or "18" (years, 0..150) into *lo and *hi; false if not so.
+bool ParseAgeRange(std::string_view s, int* lo, int* hi) {
+  auto number = [](std::string_view t, int* v) {
+    t = Trim(t);
+    if (t.empty() || t.size() > 3) return false;
+    *v = 0;
+    for (char c : t) {
+      if (c < '0' || c > '9') return false;
+      *v = *v * 10 + (c - '0');
+    }
+    return *v <= 150;
+  };
+  size_t dash = s.find('-');
+  if (dash == std::string_view::npos) {
+    if (!number(s, lo)) return false;
+    *hi = *lo;
+    return true;
+  }
+  return number(s.substr(0, dash), lo) && number(s.substr(dash + 1), hi) && *lo <= *hi;
+}
+
+// At most this many bytes of a line are quoted back in an error message.
+std::string Excerpt(std::string_view s) {
+  constexpr size_t kMax = 80;
+  if (s.size() <= kMax) return std::string(s);
+  size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "...";
 }
 
 // The Unicode word characters of lib/text.h IsWordChar, as an RE2 class body.
@@ -133,6 +164,12 @@ Result<std::string> WordPattern(std::string_view entry, FoldOptions opts) {
 class RuleParser {
  public:
   Status ParseFile(const std::string& path, const std::string& from, int from_line) {
+    if (depth_ >= kMaxIncludeDepth) {
+      return Status::Usage(fmt::format(
+          "{}:{}: includes nested more than {} files deep (an include chain this long is "
+          "almost certainly a mistake; flatten it)",
+          from, from_line, kMaxIncludeDepth));
+    }
     std::error_code ec;
     std::filesystem::path canon = std::filesystem::weakly_canonical(path, ec);
     std::string key = ec ? path : canon.string();
@@ -144,18 +181,32 @@ class RuleParser {
                                        where, in.status().message(),
                                        from.empty() ? "" : "; include is relative to this file"));
     }
+    // The read buffer lives on the heap: an include chain recurses through
+    // here, and a 64 KiB stack buffer per level overflowed the stack.
     std::string text;
-    char buf[65536];
     for (;;) {
-      auto n = (*in)->Read(buf, sizeof buf);
+      size_t old = text.size();
+      text.resize(old + 65536);
+      auto n = (*in)->Read(text.data() + old, 65536);
       if (!n.ok()) return Status::Usage(n.status().message());
+      text.resize(old + *n);
       if (*n == 0) break;
-      text.append(buf, *n);
-      if (text.size() > (size_t{16} << 20)) {
-        return Status::Usage(fmt::format("{}: rule file larger than 16 MB", path));
+      if (text.size() > kMaxRuleFileBytes) {
+        return Status::Usage(fmt::format("{}: rule file larger than the limit of {} MiB (split "
+                                         "it into several files)",
+                                         path, kMaxRuleFileBytes >> 20));
       }
     }
-    return ParseText(text, path);
+    total_bytes_ += text.size();
+    if (total_bytes_ > kMaxRuleBytesTotal) {
+      return Status::Usage(fmt::format("{}: the rule files together are larger than the limit of "
+                                       "{} MiB (load fewer files)",
+                                       path, kMaxRuleBytesTotal >> 20));
+    }
+    ++depth_;
+    Status st = ParseText(text, path);
+    --depth_;
+    return st;
   }
 
   Status ParseText(std::string_view text, const std::string& name) {
@@ -176,6 +227,10 @@ class RuleParser {
       i = j + 1;
     }
     Rule* rule = nullptr;
+    // Until a file has shown a rule or include line, a line that cannot be
+    // read is reported without echoing it: an include of some other file
+    // (a password file, a key) must not print its contents.
+    bool looks_like_rules = false;
     std::string dir = std::filesystem::path(name).parent_path().string();
     auto err = [&](size_t ln, const std::string& what) {
       return Status::Usage(fmt::format("{}:{}: {}", name, ln + 1, what));
@@ -199,30 +254,34 @@ class RuleParser {
         if (!ValidRuleName(after)) {
           return err(ln, fmt::format("'{}' is not a rule name (use letters, digits, _ and -, "
                                      "starting with a letter; and, or, not are reserved)",
-                                     std::string(after)));
+                                     Excerpt(after)));
         }
+        looks_like_rules = true;
         if (auto old = Find(after)) {
           const Rule& o = set_.rules_[*old];
           return err(ln, fmt::format("rule '{}' is already defined at {}:{} (rename one)",
                                      std::string(after), o.file, o.line));
         }
         KARTA_RETURN_IF_ERROR(Close(&rule));
+        names_.emplace(Fold(after), set_.rules_.size());
         set_.rules_.push_back(Rule{std::string(after), name, static_cast<int>(ln + 1), false, {}});
         rule = &set_.rules_.back();
         continue;
       }
       if (first == "include") {
         if (after.empty()) return err(ln, "'include' needs a file name, as in: include contact.rules");
+        looks_like_rules = true;
         std::filesystem::path p(after);
         if (p.is_relative() && !dir.empty()) p = std::filesystem::path(dir) / p;
         KARTA_RETURN_IF_ERROR(Close(&rule));
         KARTA_RETURN_IF_ERROR(ParseFile(p.string(), name, static_cast<int>(ln + 1)));
         continue;
       }
-      if (key == "words" || key == "word" || key == "regex" || key == "diacritics") {
+      if (key == "words" || key == "word" || key == "regex" || key == "diacritics" ||
+          key == "age") {
         if (rule == nullptr) {
           return err(ln, fmt::format("'{}:' must come after a 'rule NAME' line",
-                                     std::string(key)));
+                                     Excerpt(key)));
         }
         if (key == "diacritics") {
           if (rest == "ignore") {
@@ -232,8 +291,19 @@ class RuleParser {
           } else {
             return err(ln, fmt::format("diacritics: '{}' (write 'diacritics: ignore' or "
                                        "'diacritics: keep')",
+                                       Excerpt(rest)));
+          }
+          continue;
+        }
+        if (key == "age") {
+          int lo = 0, hi = 0;
+          if (!ParseAgeRange(rest, &lo, &hi)) {
+            return err(ln, fmt::format("age: '{}' (write an age or a range in years, as in "
+                                       "'age: 12-17')",
                                        std::string(rest)));
           }
+          rule->patterns.push_back(
+              {RulePattern::Kind::kAge, std::string(rest), name, static_cast<int>(ln + 1)});
           continue;
         }
         if (key == "regex") {
@@ -274,16 +344,20 @@ class RuleParser {
         ln = at;
         continue;
       }
+      if (!looks_like_rules) {
+        return err(ln, "this is not a rule file (a rule file holds 'rule NAME', 'words: ...', "
+                       "'regex: ...' and 'include FILE' lines; check the path)");
+      }
       if (!rest.empty() || line.back() == ':') {
         if (key.find(' ') == std::string_view::npos) {
-          return err(ln, fmt::format("unknown key '{}:' (a rule has words:, regex: and "
+          return err(ln, fmt::format("unknown key '{}:' (a rule has words:, regex:, age: and "
                                      "diacritics: lines)",
-                                     std::string(key)));
+                                     Excerpt(key)));
         }
       }
       return err(ln, fmt::format("cannot read '{}' (expected 'rule NAME', 'words: ...', "
                                  "'regex: ...', 'include FILE' or a # comment)",
-                                 std::string(line)));
+                                 Excerpt(line)));
     }
     return Close(&rule);
   }
@@ -297,13 +371,20 @@ class RuleParser {
     return Status::Ok();
   }
 
-  std::optional<size_t> Find(std::string_view name) const { return set_.Find(name); }
+  std::optional<size_t> Find(std::string_view name) const {
+    auto it = names_.find(Fold(name));
+    if (it == names_.end()) return std::nullopt;
+    return it->second;
+  }
 
   RuleSet Take() { return std::move(set_); }
 
  private:
   RuleSet set_;
   std::set<std::string> seen_;
+  std::unordered_map<std::string, size_t> names_;  // folded name -> index (Find is O(1))
+  int depth_ = 0;                                  // files being read (include nesting)
+  size_t total_bytes_ = 0;                         // of all files read
 };
 
 Result<RuleSet> RuleSet::Load(const std::vector<std::string>& paths) {
@@ -420,8 +501,126 @@ std::string_view FastFolder::Fold(std::string_view s, std::string* out) {
 // ---------------------------------------------------------------------------
 // Matching
 
+// The word index: entries made only of word characters, looked up word by
+// word instead of through RE2 (see the header).
+struct WordIndex {
+  struct Entry {
+    std::vector<std::string> tokens;  // folded words of a phrase (one for a word)
+    std::vector<char> stem;           // token i is a stem (`ung*`)
+    size_t rule = 0;
+  };
+  std::vector<Entry> entries;
+  // First token -> entries starting with it (exact words / stems).
+  std::unordered_map<std::string, std::vector<uint32_t>> exact;
+  std::unordered_map<std::string, std::vector<uint32_t>> stems;
+  std::vector<size_t> stem_lengths;  // byte lengths of the stems in `stems`, ascending
+  std::vector<std::string_view> words;  // scratch: the words of the current text
+  std::string key;                      // scratch
+
+  bool empty() const { return entries.empty(); }
+
+  // Adds `entry` (as written in a rule) if it is made only of word
+  // characters; returns false (and adds nothing) otherwise.
+  bool Add(std::string_view entry, FoldOptions fo, size_t rule) {
+    Entry e;
+    e.rule = rule;
+    size_t i = 0;
+    entry = Trim(entry);
+    while (i < entry.size()) {
+      while (i < entry.size() && (entry[i] == ' ' || entry[i] == '\t')) ++i;
+      size_t j = i;
+      while (j < entry.size() && entry[j] != ' ' && entry[j] != '\t') ++j;
+      if (j == i) break;
+      std::string_view tok = entry.substr(i, j - i);
+      bool stem = tok.back() == '*';
+      if (stem) tok.remove_suffix(1);
+      std::string folded = karta::Fold(tok, fo);
+      if (folded.empty()) return false;
+      for (size_t k = 0; k < folded.size();) {
+        if (!IsWordChar(DecodeUtf8(folded, &k))) return false;
+      }
+      e.tokens.push_back(std::move(folded));
+      e.stem.push_back(stem ? 1 : 0);
+      i = j;
+    }
+    if (e.tokens.empty()) return false;
+    auto id = static_cast<uint32_t>(entries.size());
+    if (e.stem[0]) {
+      stems[e.tokens[0]].push_back(id);
+      size_t len = e.tokens[0].size();
+      auto at = std::lower_bound(stem_lengths.begin(), stem_lengths.end(), len);
+      if (at == stem_lengths.end() || *at != len) stem_lengths.insert(at, len);
+    } else {
+      exact[e.tokens[0]].push_back(id);
+    }
+    entries.push_back(std::move(e));
+    return true;
+  }
+
+  // True iff the phrase `e` matches the words starting at `w` (its first
+  // token is known to match).
+  bool Rest(const Entry& e, size_t w) const {
+    if (w + e.tokens.size() > words.size()) return false;
+    for (size_t t = 1; t < e.tokens.size(); ++t) {
+      std::string_view word = words[w + t];
+      const std::string& tok = e.tokens[t];
+      if (e.stem[t] ? word.substr(0, tok.size()) != tok : word != tok) return false;
+    }
+    return true;
+  }
+
+  void Hit(const std::vector<uint32_t>& ids, size_t w, std::vector<char>* hit) const {
+    for (uint32_t id : ids) {
+      const Entry& e = entries[id];
+      if ((*hit)[e.rule]) continue;
+      if (e.tokens.size() == 1 || Rest(e, w)) (*hit)[e.rule] = 1;
+    }
+  }
+
+  // Marks the rules whose entries occur in the folded text `text`.
+  void Match(std::string_view text, std::vector<char>* hit) {
+    words.clear();
+    size_t i = 0;
+    size_t start = std::string_view::npos;
+    while (i < text.size()) {
+      size_t at = i;
+      bool word;
+      auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80) {
+        word = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+        ++i;
+      } else {
+        word = IsWordChar(DecodeUtf8(text, &i));
+      }
+      if (word) {
+        if (start == std::string_view::npos) start = at;
+      } else if (start != std::string_view::npos) {
+        words.push_back(text.substr(start, at - start));
+        start = std::string_view::npos;
+      }
+    }
+    if (start != std::string_view::npos) words.push_back(text.substr(start));
+    for (size_t w = 0; w < words.size(); ++w) {
+      std::string_view word = words[w];
+      if (!exact.empty()) {
+        key.assign(word);
+        if (auto it = exact.find(key); it != exact.end()) Hit(it->second, w, hit);
+      }
+      for (size_t len : stem_lengths) {
+        if (len > word.size()) break;
+        // A stem ends on a character boundary of the folded text.
+        if (len < word.size() && (static_cast<unsigned char>(word[len]) & 0xC0) == 0x80) continue;
+        key.assign(word.substr(0, len));
+        if (auto it = stems.find(key); it != stems.end()) Hit(it->second, w, hit);
+      }
+    }
+  }
+};
+
 struct Matcher::Pass {
   std::unique_ptr<RE2::Set> set;
+  bool set_used = false;
+  WordIndex index;
   std::vector<size_t> rule_of;  // Set index -> rule index
   std::unique_ptr<FastFolder> folder;
   std::string folded;
@@ -435,17 +634,26 @@ Result<std::unique_ptr<Matcher>> Matcher::Compile(const RuleSet& rules,
   std::unique_ptr<Matcher> m(new Matcher());
   m->rule_count_ = rules.size();
   RE2::Options opts = RegexOptions();
+  RE2::Options set_opts = opts;
+  set_opts.set_max_mem(kMaxRegexMemory);
   auto make_pass = [&](bool diacritics) {
     auto p = std::make_unique<Pass>();
-    p->set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+    p->set = std::make_unique<RE2::Set>(set_opts, RE2::UNANCHORED);
     p->folder = std::make_unique<FastFolder>(FoldOptions{true, diacritics});
     return p;
   };
+  std::vector<char> wanted;
+  if (only != nullptr) {
+    wanted.assign(rules.size(), 0);
+    for (size_t r : *only) {
+      if (r < wanted.size()) wanted[r] = 1;
+    }
+  }
+  std::unique_ptr<Pass> unused;
   for (size_t r = 0; r < rules.size(); ++r) {
     const Rule& rule = rules.rules()[r];
     FoldOptions fo{true, rule.ignore_diacritics};
-    bool use = only == nullptr || std::find(only->begin(), only->end(), r) != only->end();
-    std::unique_ptr<Pass> unused;
+    bool use = only == nullptr || wanted[r];
     std::unique_ptr<Pass>& pass =
         !use ? unused : rule.ignore_diacritics ? m->diacritics_ : m->plain_;
     if (!pass) pass = make_pass(rule.ignore_diacritics);
@@ -454,7 +662,15 @@ Result<std::unique_ptr<Matcher>> Matcher::Compile(const RuleSet& rules,
       auto where = [&](const std::string& what) {
         return Status::Usage(fmt::format("{}:{}: {}", pat.file, pat.line, what));
       };
+      if (pat.kind == RulePattern::Kind::kAge) {
+        int lo = 0, hi = 0;
+        ParseAgeRange(pat.text, &lo, &hi);  // checked when read
+        if (use) m->age_tests_.push_back({r, lo, hi});
+        continue;
+      }
       if (pat.kind == RulePattern::Kind::kWords) {
+        if (!use) continue;  // checked when parsed; never matched
+        if (pass->index.Add(pat.text, fo, r)) continue;
         auto wp = WordPattern(pat.text, fo);
         if (!wp.ok()) return where(wp.status().message());
         if (!words.empty()) words += '|';
@@ -464,17 +680,21 @@ Result<std::unique_ptr<Matcher>> Matcher::Compile(const RuleSet& rules,
       std::string pattern = rule.ignore_diacritics ? FoldPattern(pat.text, fo) : pat.text;
       RE2 re(pattern, opts);
       if (!re.ok()) {
-        return where(fmt::format("regex '{}' does not compile: {}", pat.text, re.error()));
+        return where(fmt::format("regex '{}' does not compile: {}", Excerpt(pat.text),
+                                 re.error()));
       }
       if (RE2::PartialMatch("", re) && RE2::PartialMatch("\x01", re)) {
         return where(fmt::format("regex '{}' matches an empty text, so it would match every "
                                  "record (did you mean + instead of * or ?)",
-                                 pat.text));
+                                 Excerpt(pat.text)));
       }
       std::string error;
       int idx = pass->set->Add("(?:" + pattern + ")", &error);
-      if (idx < 0) return where(fmt::format("regex '{}' does not compile: {}", pat.text, error));
+      if (idx < 0) {
+        return where(fmt::format("regex '{}' does not compile: {}", Excerpt(pat.text), error));
+      }
       pass->rule_of.push_back(r);
+      pass->set_used = true;
     }
     if (!words.empty()) {
       std::string error;
@@ -484,12 +704,16 @@ Result<std::unique_ptr<Matcher>> Matcher::Compile(const RuleSet& rules,
                                          rule.file, rule.line, rule.name, error));
       }
       pass->rule_of.push_back(r);
+      pass->set_used = true;
     }
   }
   for (std::unique_ptr<Pass>* p : {&m->plain_, &m->diacritics_}) {
-    if (*p && !(*p)->set->Compile()) {
-      return Status::Usage("the rules are too large to compile into one pass (split them into "
-                           "fewer, shorter rules)");
+    if (*p && (*p)->set_used && !(*p)->set->Compile()) {
+      return Status::Usage(fmt::format(
+          "the regexes of the rules are too large to compile into one pass (limit {} MiB of "
+          "RE2 program memory; split long regexes, or list words under 'words:', which have "
+          "no such limit)",
+          kMaxRegexMemory >> 20));
     }
   }
   return m;
@@ -497,6 +721,8 @@ Result<std::unique_ptr<Matcher>> Matcher::Compile(const RuleSet& rules,
 
 bool Matcher::RunPass(Pass* pass, std::string_view text, std::vector<char>* hit) {
   std::string_view folded = pass->folder->Fold(text, &pass->folded);
+  if (!pass->index.empty()) pass->index.Match(folded, hit);
+  if (!pass->set_used) return true;
   pass->found.clear();
   RE2::Set::ErrorInfo info;
   if (!pass->set->Match(folded, &pass->found, &info)) {
@@ -508,6 +734,16 @@ bool Matcher::RunPass(Pass* pass, std::string_view text, std::vector<char>* hit)
 
 bool Matcher::Match(std::string_view text, std::vector<char>* hit) {
   bool ok = true;
+  if (!age_tests_.empty()) {
+    ages_.clear();
+    bool minor = false;
+    ExtractAges(text, ref_, &ages_, &minor);
+    for (const AgeTest& t : age_tests_) {
+      bool in = minor && t.lo < 18;
+      for (int a : ages_) in = in || (a >= t.lo && a <= t.hi);
+      if (in) (*hit)[t.rule] = 1;
+    }
+  }
   if (plain_) ok &= RunPass(plain_.get(), text, hit);
   if (diacritics_) ok &= RunPass(diacritics_.get(), text, hit);
   return ok;

@@ -10,6 +10,7 @@
 //     words: första gången         a phrase: these words in this order
 //     regex: \d{2}\s*(år|yo)       an RE2 regular expression
 //     diacritics: ignore           `ostermalm` also finds `Östermalm`
+//     age: 12-17                   a stated or implied age in this range
 //
 // - A rule matches a text if any of its words, phrases or regexes does.
 // - Words match whole words, ignoring case: `ung` finds "Ung" but not "ungdom"
@@ -18,6 +19,13 @@
 //   get "Östermalm" wrong; the word checks here do not). A trailing `*` makes
 //   a stem: `ung*` finds "ung", "unga", "ungdom". A phrase's words may be
 //   separated in the text by any run of spaces or punctuation.
+// - `age: LO-HI` (or `age: N`) matches a text that states or implies an
+//   age from LO to HI years, as `karta extract` reads ages (lib/extract.h:
+//   "16 år", "jag är 16", "snart 18", "född -07", "07:a"...); a range that
+//   reaches below 18 also matches an under-18 signal without an age ("inte
+//   18 än"). Birth years are counted from the date given to the Matcher
+//   (SetReferenceDate; `karta filter` gives each record's posted_at, else
+//   fetched_at, else today).
 // - A line that ends with ',' continues on the next line.
 // - Regexes (RE2 syntax) are matched anywhere in the text, ignoring case.
 //   Their \b and \w are RE2's own (ASCII-only); use `words:` for words.
@@ -30,15 +38,32 @@
 //   once, so includes may form diamonds and cycles harmlessly.
 //
 // Errors are Status::Usage with "FILE:LINE: what is wrong (hint)"; a regex
-// that does not compile names the pattern and RE2's own error text.
+// that does not compile names the pattern and RE2's own error text. Until a
+// file has shown a `rule` or `include` line, a line that cannot be read is not
+// quoted back (an include of some other file must not print its contents),
+// and a quoted line is cut to 80 bytes.
 //
-// Matching: Matcher compiles every word, phrase and regex of every rule into
-// one RE2::Set (two when some rules ignore diacritics), so a text is scanned
-// once by one DFA whatever the number of rules. The Unicode word boundaries
-// are written into the patterns as character classes (not as \b), so the Set
-// answer is exact and needs no second pass. Text is case-folded first
-// (lib/text.h Fold semantics) by a cached folder that is fast on ASCII and
-// on Swedish letters.
+// Limits (a hostile or mistaken rule library fails with a message, never a
+// crash): a rule file is at most kMaxRuleFileBytes (16 MiB), all the files of
+// one Load together kMaxRuleBytesTotal (64 MiB); includes nest at
+// most kMaxIncludeDepth (32) files deep; the regexes (and words that are not
+// plain words) of one pass compile within kMaxRegexMemory (128 MiB of RE2
+// program memory), and the message says to move words to `words:`.
+//
+// Matching: a text is case-folded first (lib/text.h Fold semantics) by a
+// cached folder that is fast on ASCII and on Swedish letters, then scanned
+// once. Words, stems and phrases made only of word characters (nearly all
+// of them: names, places, numbers) go into a word index: the folded text is
+// cut into its Unicode words and each word is looked up in a hash table
+// (stems by each prefix length in use), so 100,000 words load in well under a
+// second and cost one lookup per text word. Everything else (regexes, and
+// words with punctuation such as `e-post` or `+46`) is compiled into one
+// RE2::Set, so it too is one DFA pass whatever the number of rules. The
+// Unicode word boundaries are written into those patterns as character
+// classes (not as \b), so the Set answer is exact and needs no second pass.
+// Both passes give the same answer as the one RE2 pattern per entry would
+// (a unit test compares them on random text). There are two of each when
+// some rules ignore diacritics.
 //
 // Example:
 //   auto rules = RuleSet::Load({"queries/rules/ads.rules"});
@@ -54,22 +79,24 @@
 #define KARTA_LIB_RULES_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lib/extract.h"
 #include "lib/status.h"
 #include "lib/text.h"
 
 namespace karta {
 
 struct RulePattern {
-  enum class Kind { kWords, kRegex };
+  enum class Kind { kWords, kRegex, kAge };
   Kind kind = Kind::kWords;
   // For kWords: one word, stem (`ung*`) or phrase (`första gången`), as
-  // written. For kRegex: the RE2 pattern as written.
+  // written. For kRegex: the RE2 pattern as written. For kAge: "LO-HI".
   std::string text;
   std::string file;  // where it was written, for messages
   int line = 0;
@@ -107,6 +134,11 @@ class RuleSet {
 
 // True iff `name` is a valid rule name (see the format above).
 bool ValidRuleName(std::string_view name);
+
+inline constexpr size_t kMaxRuleFileBytes = size_t{16} << 20;
+inline constexpr size_t kMaxRuleBytesTotal = size_t{64} << 20;  // all files of one Load
+inline constexpr int kMaxIncludeDepth = 32;
+inline constexpr int64_t kMaxRegexMemory = int64_t{128} << 20;
 
 // A case (and optionally diacritic) folder with the results of lib/text.h
 // Fold(), cached per code point; much faster than Fold() on text with many
@@ -147,9 +179,22 @@ class Matcher {
 
   size_t rule_count() const { return rule_count_; }
 
+  // The date `age:` patterns count birth years from (default none: birth
+  // years are then not read). Applies to the following Match calls.
+  void SetReferenceDate(RefDate ref) { ref_ = ref; }
+  // True iff some rule in use has an `age:` pattern.
+  bool HasAgeTests() const { return !age_tests_.empty(); }
+
  private:
+  struct AgeTest {
+    size_t rule;
+    int lo, hi;
+  };
+  std::vector<AgeTest> age_tests_;
+  RefDate ref_;
+  std::vector<int> ages_;  // scratch
   Matcher() = default;
-  struct Pass;  // one RE2::Set and its folder (rules.cc)
+  struct Pass;  // one word index, one RE2::Set and their folder (rules.cc)
   bool RunPass(Pass* pass, std::string_view text, std::vector<char>* hit);
   size_t rule_count_ = 0;
   std::unique_ptr<Pass> plain_;       // rules that keep diacritics

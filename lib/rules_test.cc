@@ -2,11 +2,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <re2/re2.h>
 
 namespace karta {
 namespace {
@@ -170,7 +175,7 @@ TEST_CASE("errors name the file, the line and the pattern") {
   CHECK(ParseError("rule a\n  words: *\n") ==
         "t.rules:2: '*': '*' may only end a word, as in ung* (it finds words that start so)");
   CHECK(ParseError("rule a\n  wrods: x\n") ==
-        "t.rules:2: unknown key 'wrods:' (a rule has words:, regex: and diacritics: lines)");
+        "t.rules:2: unknown key 'wrods:' (a rule has words:, regex:, age: and diacritics: lines)");
   CHECK(ParseError("rule a\n  hello there\n") ==
         "t.rules:2: cannot read 'hello there' (expected 'rule NAME', 'words: ...', 'regex: "
         "...', 'include FILE' or a # comment)");
@@ -237,6 +242,180 @@ TEST_CASE("FastFolder agrees with Fold") {
       CHECK(f.Fold(s, &out) == Fold(s, o));
     }
   }
+}
+
+// Regression (#23.5): a chain of 125 includes crashed filter with a stack
+// overflow (a 64 KiB buffer per level); now it stops at the depth limit.
+TEST_CASE("include-chain-too-deep is an error, not a crash") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("karta-rules-deep-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const int n = 125;
+  for (int i = 0; i < n; ++i) {
+    std::ofstream(dir / fmt::format("r{}.rules", i))
+        << (i + 1 < n ? fmt::format("include r{}.rules\n", i + 1) : std::string())
+        << fmt::format("rule r{}\n words: w{}\n", i, i);
+  }
+  auto rules = RuleSet::Load({(dir / "r0.rules").string()});
+  REQUIRE_FALSE(rules.ok());
+  CHECK(rules.status().message().find("nested more than 32 files deep") != std::string::npos);
+  // Just under the limit is fine.
+  auto ok = RuleSet::Load({(dir / fmt::format("r{}.rules", n - kMaxIncludeDepth)).string()});
+  CHECK_MESSAGE(ok.ok(), ok.status().message());
+  fs::remove_all(dir);
+}
+
+// Regression (#23.11): an include of some other file printed its first token.
+TEST_CASE("include-of-a-non-rule-file does not echo its contents") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("karta-rules-echo-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "secret.txt") << "hunter2:s3cr3t:tokenvalue\n";
+  std::ofstream(dir / "main.rules") << "rule a\n words: a\ninclude secret.txt\n";
+  auto rules = RuleSet::Load({(dir / "main.rules").string()});
+  REQUIRE_FALSE(rules.ok());
+  const std::string& msg = rules.status().message();
+  CHECK(msg.find("secret.txt:1: this is not a rule file") != std::string::npos);
+  CHECK(msg.find("hunter2") == std::string::npos);
+  CHECK(msg.find("s3cr3t") == std::string::npos);
+  fs::remove_all(dir);
+  // In a real rule file, a bad line is quoted, but at most 80 bytes of it.
+  std::string e = ParseError("rule a\n words: a\n" + std::string(5000, 'x') + "\n");
+  CHECK(e.find("cannot read 'xxxx") != std::string::npos);
+  CHECK(e.size() < 400);
+}
+
+// The answer of one RE2 pattern per entry, the reference the word index
+// must agree with.
+struct Reference {
+  explicit Reference(const RuleSet& rules) : rules_(rules) {
+    RE2::Options o;
+    o.set_case_sensitive(false);
+    for (size_t r = 0; r < rules.size(); ++r) {
+      const Rule& rule = rules.rules()[r];
+      FoldOptions fo{true, rule.ignore_diacritics};
+      for (const RulePattern& p : rule.patterns) {
+        auto wp = WordPattern(p.text, fo);
+        REQUIRE(wp.ok());
+        res_.push_back({r, std::make_unique<RE2>(*wp, o)});
+        REQUIRE(res_.back().second->ok());
+      }
+    }
+  }
+  std::vector<char> Hits(std::string_view text) const {
+    std::vector<char> hit(rules_.size(), 0);
+    std::string folded[2] = {Fold(text, {true, false}), Fold(text, {true, true})};
+    for (const auto& [r, re] : res_) {
+      if (RE2::PartialMatch(folded[rules_.rules()[r].ignore_diacritics], *re)) hit[r] = 1;
+    }
+    return hit;
+  }
+  const RuleSet& rules_;
+  std::vector<std::pair<size_t, std::unique_ptr<RE2>>> res_;
+};
+
+TEST_CASE("word index agrees with one RE2 pattern per entry on random text") {
+  const char* kRules =
+      "rule a\n words: ung, ung*, första gången, tjej*, 0701234567\n"
+      "rule b\n words: Östermalm, söder* station, å, e-post, +46, a_b\n"
+      "rule c\n words: ostermalm, ALTA, ung* tjej, 12\n diacritics: ignore\n"
+      "rule d\n words: straße, İstanbul, x y z, ny* ny\n";
+  auto rules = RuleSet::Parse(kRules, "t.rules");
+  REQUIRE(rules.ok());
+  auto m = Matcher::Compile(*rules);
+  REQUIRE(m.ok());
+  const std::vector<std::string> pieces = {
+      "ung",  "Ung",      "unga", "kung", "första", "gången", "tjej", "TJEJER", "Östermalm",
+      "östermalm", "ostermalm", "Älta", "alta", "söder", "söderort", "station", "å", "Å",
+      "e-post", "+46", "a_b", "0701234567", "12", "123", "straße", "STRASSE", "İstanbul",
+      "x", "y", "z", "ny", "nya", " ", "  ", ", ", "-", "_", "\n", "é", "\xC3", "\xFF", "ö",
+      "\xCC\x88", "1", "ß"};
+  Reference ref(*rules);
+  uint64_t seed = 12345;
+  auto next = [&]() {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(seed >> 33);
+  };
+  for (int t = 0; t < 20000; ++t) {
+    std::string text;
+    size_t n = next() % 8;
+    for (size_t k = 0; k < n; ++k) text += pieces[next() % pieces.size()];
+    std::vector<char> got(rules->size(), 0);
+    CHECK((*m)->Match(text, &got));
+    std::vector<char> want = ref.Hits(text);
+    CHECK_MESSAGE(got == want, text);
+  }
+}
+
+// #23.9: 150 rules of 3 words failed "too large to compile"; 20,000 rules
+// took 41 s to load; one rule of 300,000 words took minutes and GiBs.
+TEST_CASE("rules at scale load fast and match in one pass") {
+  std::string text;
+  for (int r = 0; r < 20000; ++r) {
+    text += fmt::format("rule r{}\n words: ord{}a, ord{}b, ord{}c\n", r, r, r, r);
+  }
+  text += "rule big\n words: ";
+  for (int w = 0; w < 100000; ++w) text += fmt::format("{}070{:07d}", w ? ", " : "", w);
+  text += "\n";
+  auto start = std::chrono::steady_clock::now();
+  auto rules = RuleSet::Parse(text, "big.rules");
+  REQUIRE_MESSAGE(rules.ok(), rules.status().message());
+  auto m = Matcher::Compile(*rules);
+  REQUIRE_MESSAGE(m.ok(), m.status().message());
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(secs < 20);  // about 0.3 s here; generous for ASan and a loaded machine
+  std::vector<char> hit(rules->size(), 0);
+  CHECK((*m)->Match("ring 0700099999 eller ORD19999C", &hit));
+  CHECK(hit[rules->size() - 1] == 1);
+  CHECK(hit[19999] == 1);
+  CHECK(std::count(hit.begin(), hit.end(), 1) == 2);
+}
+
+}  // namespace
+}  // namespace karta
+
+namespace karta {
+namespace {
+
+TEST_CASE("age: a stated or implied age in a range, as extract reads it") {
+  const char* kRules = "rule minor\n  age: 0-17\nrule young\n  age: 18-20\nrule kim\n  age: 34\n";
+  CHECK(Hits(kRules, "jag är 16 och behöver pengar") == "minor");
+  CHECK(Hits(kRules, "snart 18") == "minor");
+  CHECK(Hits(kRules, "inte 18 än") == "minor");
+  CHECK(Hits(kRules, "nybliven 18") == "young");
+  CHECK(Hits(kRules, "19 years") == "young");
+  CHECK(Hits(kRules, "Kim, 34 år") == "kim");
+  CHECK(Hits(kRules, "endast 18+, 24/7") == "");
+  CHECK(Hits(kRules, "17 år i branschen") == "");
+  // Birth years count from the reference date; without one they are not read.
+  CHECK(Hits(kRules, "född -07") == "");
+  auto rules = RuleSet::Parse(kRules, "t.rules");
+  REQUIRE(rules.ok());
+  auto m = Matcher::Compile(*rules);
+  REQUIRE(m.ok());
+  CHECK((*m)->HasAgeTests());
+  std::vector<char> hit(rules->size(), 0);
+  (*m)->SetReferenceDate(RefDate{2026, 5});
+  CHECK((*m)->Match("född -07", &hit));
+  CHECK(hit == std::vector<char>{0, 1, 0});
+  std::fill(hit.begin(), hit.end(), 0);
+  (*m)->SetReferenceDate(RefDate{2024, 5});
+  CHECK((*m)->Match("född -07", &hit));
+  CHECK(hit == std::vector<char>{1, 0, 0});
+  // Rules not in use cost nothing.
+  std::vector<size_t> only = {2};
+  auto narrow = Matcher::Compile(*rules, &only);
+  REQUIRE(narrow.ok());
+  CHECK((*narrow)->HasAgeTests());
+  CHECK_FALSE((*Matcher::Compile(*RuleSet::Parse("rule a\n  words: x\n", "t.rules")))->HasAgeTests());
+}
+
+TEST_CASE("age: errors name the file and line") {
+  CHECK(ParseError("rule a\n  age: old\n") ==
+        "t.rules:2: age: 'old' (write an age or a range in years, as in 'age: 12-17')");
+  CHECK(ParseError("rule a\n  age: 20-18\n") ==
+        "t.rules:2: age: '20-18' (write an age or a range in years, as in 'age: 12-17')");
+  CHECK(ParseError("age: 12\n") == "t.rules:1: 'age:' must come after a 'rule NAME' line");
 }
 
 }  // namespace

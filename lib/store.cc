@@ -1,20 +1,19 @@
-#include "lib/civil.h"
 #include "lib/store.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <sqlite3.h>
+#include "lib/civil.h"
+#include "lib/pg.h"
+#include "lib/store_db.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -51,35 +50,45 @@ const std::vector<const char*>& Migrations() {
       "  cluster TEXT NOT NULL DEFAULT '',"
       "  kommun TEXT NOT NULL DEFAULT '',"
       "  PRIMARY KEY(run, key)) WITHOUT ROWID;",
+      // 1 -> 2: outreach: contact channels and flags per ad, claims, contact
+      // events linked to the ads of the person, counts kept after a purge.
+      "ALTER TABLE ads ADD COLUMN phones TEXT NOT NULL DEFAULT '';"
+      "ALTER TABLE ads ADD COLUMN emails TEXT NOT NULL DEFAULT '';"
+      "ALTER TABLE ads ADD COLUMN handles TEXT NOT NULL DEFAULT '';"
+      "ALTER TABLE ads ADD COLUMN young INTEGER NOT NULL DEFAULT 0;"
+      "ALTER TABLE ads ADD COLUMN under18 INTEGER NOT NULL DEFAULT 0;"
+      "CREATE INDEX ads_cluster ON ads(cluster);"
+      "CREATE TABLE outreach_claims("
+      "  person TEXT PRIMARY KEY,"
+      "  worker TEXT NOT NULL,"
+      "  claimed_at TEXT NOT NULL,"
+      "  expires_at TEXT NOT NULL);"
+      "CREATE TABLE outreach_contacts("
+      "  id INTEGER PRIMARY KEY,"
+      "  person TEXT NOT NULL,"        // the person id when recorded
+      "  at TEXT NOT NULL,"
+      "  worker TEXT NOT NULL,"
+      "  channel TEXT NOT NULL,"
+      "  outcome TEXT NOT NULL,"
+      "  note TEXT NOT NULL DEFAULT '',"
+      "  kommun TEXT NOT NULL DEFAULT '',"         // snapshots for stats
+      "  first_seen TEXT NOT NULL DEFAULT '',"
+      "  under18_since TEXT NOT NULL DEFAULT '');"
+      "CREATE INDEX outreach_contacts_person ON outreach_contacts(person);"
+      "CREATE TABLE outreach_contact_ads("
+      "  contact INTEGER NOT NULL,"
+      "  key TEXT NOT NULL,"
+      "  PRIMARY KEY(contact, key));"
+      "CREATE INDEX outreach_contact_ads_key ON outreach_contact_ads(key);"
+      "CREATE TABLE outreach_counts("
+      "  week TEXT NOT NULL,"
+      "  kommun TEXT NOT NULL,"
+      "  outcome TEXT NOT NULL,"
+      "  attempts INTEGER NOT NULL,"
+      "  PRIMARY KEY(week, kommun, outcome));",
   };
   return m;
 }
-
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return rc_ == SQLITE_OK; }
-  sqlite3_stmt* get() { return s_; }
-  void Bind(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
-  int Step() { return sqlite3_step(s_); }
-  std::string Text(int i) {
-    const unsigned char* t = sqlite3_column_text(s_, i);
-    return t ? std::string(reinterpret_cast<const char*>(t),
-                           static_cast<size_t>(sqlite3_column_bytes(s_, i)))
-             : std::string();
-  }
-  int64_t Int(int i) { return sqlite3_column_int64(s_, i); }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-  int rc_;
-};
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -145,208 +154,170 @@ int64_t PeriodDays(const Period& p) {
   }
 }
 
+Store::Store(std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool must_exist) {
-  struct stat st;
-  bool exists = ::stat(path.c_str(), &st) == 0;
-  if (!exists) {
-    if (must_exist) {
-      return Status::Usage(fmt::format(
-          "{}: no such history store (record a run first: ... | karta history record --store {})",
-          path, path));
-    }
-    // Create it 0600 ourselves: SQLite would use the umask, and gives its
-    // -wal and -shm files the mode of the database file.
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 && errno != EEXIST) {
-      return Status::Io(fmt::format("{}: cannot create the history store: {}", path,
-                                    std::strerror(errno)));
-    }
-    if (fd >= 0) ::close(fd);
-  } else if (S_ISDIR(st.st_mode)) {
-    return Status::Usage(fmt::format("{}: is a directory, not a history store file", path));
-  }
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  std::unique_ptr<Store> store(new Store(db, path));
-  if (rc != SQLITE_OK) return store->Error("cannot open the history store");
-  sqlite3_busy_timeout(db, 30000);
-  sqlite3_extended_result_codes(db, 1);
-  // Check that this is a SQLite file before changing anything.
-  if (Status s = store->Exec("SELECT count(*) FROM sqlite_master"); !s.ok()) {
-    return Status::Usage(fmt::format("{}: not a karta history store ({})", path,
-                                     sqlite3_errmsg(db)));
-  }
-  KARTA_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
-  KARTA_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL"));
-  KARTA_RETURN_IF_ERROR(store->Exec("PRAGMA secure_delete=ON"));
-  KARTA_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys=ON"));
+  auto db = IsPostgresUrl(path) ? OpenPgDb(path) : OpenSqliteDb(path, must_exist);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<Store> store(new Store(std::move(*db)));
   KARTA_RETURN_IF_ERROR(store->Migrate());
   return store;
 }
 
-Store::~Store() {
-  AbortRun();
-  sqlite3_finalize(ins_sighting_);
-  sqlite3_finalize(upsert_ad_);
-  sqlite3_close_v2(db_);
-}
+Store::~Store() { AbortRun(); }
 
-Status Store::Error(std::string_view what) const {
-  const char* msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-  int code = db_ ? sqlite3_errcode(db_) : SQLITE_NOMEM;
-  if ((code & 0xff) == SQLITE_NOTADB) {
-    return Status::Usage(fmt::format("{}: not a karta history store ({})", path_, msg));
-  }
-  if ((code & 0xff) == SQLITE_BUSY) {
-    return Status::Io(fmt::format(
-        "{}: {}: the store is busy (another karta is recording into it; try again when it is "
-        "done)",
-        path_, what));
-  }
-  return Status::Io(fmt::format("{}: {}: {}", path_, what, msg));
-}
-
-Status Store::Exec(const char* sql) {
-  char* err = nullptr;
-  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
-  sqlite3_free(err);
-  if (rc != SQLITE_OK) return Error("database error");
-  return Status::Ok();
+Status Store::Q(const char* sql, const std::vector<std::string>& params,
+                const std::function<Status(const SqlRow&)>& each) {
+  return db_->Query(sql, params, each);
 }
 
 Status Store::Migrate() {
-  KARTA_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  const bool pg = db_->kind() == SqlDb::Kind::kPostgres;
+  {
+    // Read the version without a write lock first: a store already up to
+    // date needs none, so readers do not wait behind a recording writer
+    // (they waited 30 s when this took the write lock every time).
+    int current = -1;
+    Status r = Q("SELECT version FROM schema_version", {}, [&](const SqlRow& row) {
+      current = static_cast<int>(row.Int(0));
+      return Status::Ok();
+    });
+    if (r.ok() && current == static_cast<int>(Migrations().size())) {
+      version_ = current;
+      return Status::Ok();
+    }
+  }
+  KARTA_RETURN_IF_ERROR(db_->Begin());
   auto fail = [&](Status s) {
-    Exec("ROLLBACK");
+    db_->Rollback();
     return s;
   };
-  Status s = Exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+  // On a server, processes that open a fresh store at once take turns.
+  if (pg) {
+    if (Status s = db_->Exec("SELECT pg_advisory_xact_lock(727274)"); !s.ok()) return fail(s);
+  }
+  Status s = db_->Exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
   if (!s.ok()) return fail(s);
   int version = 0;
   bool has_row = false;
-  {
-    Stmt q(db_, "SELECT version FROM schema_version");
-    if (!q.ok()) return fail(Error("reading the schema version"));
-    if (q.Step() == SQLITE_ROW) {
-      version = static_cast<int>(q.Int(0));
-      has_row = true;
-    }
-  }
+  s = Q("SELECT version FROM schema_version", {}, [&](const SqlRow& r) {
+    version = static_cast<int>(r.Int(0));
+    has_row = true;
+    return Status::Ok();
+  });
+  if (!s.ok()) return fail(s.WithPrefix("reading the schema version"));
   const auto& steps = Migrations();
   if (version > static_cast<int>(steps.size())) {
-    fail(Status::Ok());
-    return Status::Usage(fmt::format(
+    return fail(Status::Usage(fmt::format(
         "{}: the store has schema version {}, newer than this karta knows ({}); use a newer "
         "karta",
-        path_, version, steps.size()));
+        db_->name(), version, steps.size())));
   }
   for (int v = version; v < static_cast<int>(steps.size()); ++v) {
-    s = Exec(steps[v]);
+    s = db_->Exec(pg ? PgSchemaSql(steps[v]) : std::string(steps[v]));
     if (!s.ok()) return fail(s.WithPrefix(fmt::format("migrating the store to version {}", v + 1)));
   }
   if (version < static_cast<int>(steps.size())) {
     std::string sql = has_row ? fmt::format("UPDATE schema_version SET version = {}", steps.size())
                               : fmt::format("INSERT INTO schema_version VALUES({})", steps.size());
-    s = Exec(sql.c_str());
+    s = db_->Exec(sql);
     if (!s.ok()) return fail(s);
   }
-  s = Exec("COMMIT");
+  s = db_->Commit();
   if (!s.ok()) return fail(s);
   version_ = static_cast<int>(steps.size());
   return Status::Ok();
 }
 
+namespace {
+
+const std::vector<std::string> kStageColumns = {"key",    "cluster", "kommun", "posted_at", "phones",
+                                                "emails", "handles", "young",  "under18"};
+
+}  // namespace
+
 Status Store::BeginRun(const std::string& as_of) {
   if (in_run_) return Status::Io("a run is already open");
-  KARTA_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  KARTA_RETURN_IF_ERROR(db_->Begin());
   in_run_ = true;
-  Stmt ins(db_, "INSERT INTO runs(as_of, recorded_at) VALUES(?, ?)");
-  if (!ins.ok()) return Error("starting a run");
-  ins.Bind(1, as_of);
-  ins.Bind(2, NowRfc3339());
-  if (ins.Step() != SQLITE_DONE) return Error("starting a run");
-  run_ = sqlite3_last_insert_rowid(db_);
+  Status s = db_->Exec(
+      "CREATE TEMP TABLE IF NOT EXISTS stage(key TEXT, cluster TEXT, kommun TEXT, posted_at "
+      "TEXT, phones TEXT, emails TEXT, handles TEXT, young INTEGER, under18 INTEGER);"
+      "DELETE FROM stage");
+  if (!s.ok()) return s.WithPrefix("starting a run");
+  run_ = 0;
+  s = Q("INSERT INTO runs(as_of, recorded_at) VALUES($1, $2) RETURNING id", {as_of, NowRfc3339()},
+        [&](const SqlRow& r) {
+          run_ = r.Int(0);
+          return Status::Ok();
+        });
+  if (!s.ok()) return s.WithPrefix("starting a run");
   as_of_ = as_of;
-  run_records_ = run_new_ = 0;
-  if (!ins_sighting_ &&
-      sqlite3_prepare_v2(db_,
-                         "INSERT INTO sightings(run, key, cluster, kommun) VALUES(?1, ?2, ?3, ?4) "
-                         "ON CONFLICT(run, key) DO UPDATE SET "
-                         "cluster = CASE WHEN excluded.cluster <> '' THEN excluded.cluster ELSE cluster END, "
-                         "kommun = CASE WHEN excluded.kommun <> '' THEN excluded.kommun ELSE kommun END",
-                         -1, &ins_sighting_, nullptr) != SQLITE_OK) {
-    return Error("preparing the store");
-  }
-  if (!upsert_ad_ &&
-      sqlite3_prepare_v2(
-          db_,
-          "INSERT INTO ads(key, cluster, kommun, posted_at, first_seen, last_seen, first_run, "
-          "last_run, times_seen) VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6, 1) "
-          "ON CONFLICT(key) DO UPDATE SET "
-          "cluster = CASE WHEN excluded.cluster <> '' AND excluded.last_seen >= last_seen "
-          "  THEN excluded.cluster ELSE cluster END, "
-          "kommun = CASE WHEN excluded.kommun <> '' AND excluded.last_seen >= last_seen "
-          "  THEN excluded.kommun ELSE kommun END, "
-          "posted_at = CASE WHEN posted_at = '' THEN excluded.posted_at ELSE posted_at END, "
-          "first_run = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_run "
-          "  ELSE first_run END, "
-          "first_seen = min(first_seen, excluded.first_seen), "
-          "last_run = CASE WHEN excluded.last_seen >= last_seen THEN excluded.last_run "
-          "  ELSE last_run END, "
-          "last_seen = max(last_seen, excluded.last_seen), "
-          "times_seen = times_seen + (last_run <> excluded.last_run) "
-          "RETURNING first_run",
-          -1, &upsert_ad_, nullptr) != SQLITE_OK) {
-    return Error("preparing the store");
-  }
-  return Status::Ok();
+  return db_->BeginCopy("stage", kStageColumns);
 }
 
 Status Store::Add(const Sighting& s) {
   if (!in_run_) return Status::Io("no run is open");
-  sqlite3_stmt* q = ins_sighting_;
-  sqlite3_reset(q);
-  sqlite3_bind_int64(q, 1, run_);
-  sqlite3_bind_text(q, 2, s.key.data(), static_cast<int>(s.key.size()), SQLITE_STATIC);
-  sqlite3_bind_text(q, 3, s.cluster.data(), static_cast<int>(s.cluster.size()), SQLITE_STATIC);
-  sqlite3_bind_text(q, 4, s.kommun.data(), static_cast<int>(s.kommun.size()), SQLITE_STATIC);
-  if (sqlite3_step(q) != SQLITE_DONE) return Error("recording");
-  q = upsert_ad_;
-  sqlite3_reset(q);
-  sqlite3_bind_text(q, 1, s.key.data(), static_cast<int>(s.key.size()), SQLITE_STATIC);
-  sqlite3_bind_text(q, 2, s.cluster.data(), static_cast<int>(s.cluster.size()), SQLITE_STATIC);
-  sqlite3_bind_text(q, 3, s.kommun.data(), static_cast<int>(s.kommun.size()), SQLITE_STATIC);
-  sqlite3_bind_text(q, 4, s.posted_at.data(), static_cast<int>(s.posted_at.size()), SQLITE_STATIC);
-  sqlite3_bind_text(q, 5, as_of_.data(), static_cast<int>(as_of_.size()), SQLITE_STATIC);
-  sqlite3_bind_int64(q, 6, run_);
-  // RETURNING yields one row; step on to the end to finish the statement.
-  if (sqlite3_step(q) != SQLITE_ROW || sqlite3_step(q) != SQLITE_DONE) return Error("recording");
-  return Status::Ok();
+  return db_->CopyRow({s.key, s.cluster, s.kommun, s.posted_at, s.phones, s.emails, s.handles,
+                       s.young ? "1" : "0", s.under18 ? "1" : "0"});
 }
 
 Result<RunSummary> Store::CommitRun() {
   if (!in_run_) return Status::Io("no run is open");
+  KARTA_RETURN_IF_ERROR(db_->EndCopy());
   RunSummary r;
   r.run = run_;
   r.as_of = as_of_;
-  {
-    Stmt c(db_,
-           "SELECT count(*), (SELECT count(*) FROM ads WHERE first_run = ?1) FROM sightings "
-           "WHERE run = ?1");
-    if (!c.ok()) return Error("counting the run");
-    c.Bind(1, run_);
-    if (c.Step() != SQLITE_ROW) return Error("counting the run");
-    r.records = c.Int(0);
-    r.new_keys = c.Int(1);
-  }
-  {
-    Stmt u(db_, "UPDATE runs SET records = ?2, new = ?3 WHERE id = ?1");
-    u.Bind(1, run_);
-    u.Bind(2, r.records);
-    u.Bind(3, r.new_keys);
-    if (u.Step() != SQLITE_DONE) return Error("finishing the run");
-  }
-  KARTA_RETURN_IF_ERROR(Exec("COMMIT"));
+  const std::string run = std::to_string(run_);
+  // A key seen twice in a run counts once. Keys go in order, so that runs
+  // recorded at once on a server lock the ads they share in the same order.
+  KARTA_RETURN_IF_ERROR(
+      Q("INSERT INTO sightings(run, key, cluster, kommun) "
+        "SELECT CAST($1 AS BIGINT), key, max(cluster), max(kommun) FROM stage WHERE true "
+        "GROUP BY key ORDER BY key",
+        {run}));
+  auto newer = [](const char* col) {
+    return fmt::format(
+        "{0} = CASE WHEN excluded.{0} <> '' AND excluded.last_seen >= ads.last_seen "
+        "THEN excluded.{0} ELSE ads.{0} END",
+        col);
+  };
+  static const std::string upsert = fmt::format(
+      "INSERT INTO ads(key, cluster, kommun, posted_at, first_seen, last_seen, first_run, "
+      "last_run, times_seen, phones, emails, handles, young, under18) "
+      "SELECT key, max(cluster), max(kommun), max(posted_at), CAST($2 AS TEXT), CAST($2 AS TEXT), "
+      "CAST($1 AS BIGINT), CAST($1 AS BIGINT), 1, max(phones), max(emails), max(handles), "
+      "max(young), max(under18) FROM stage WHERE true GROUP BY key ORDER BY key "
+      "ON CONFLICT(key) DO UPDATE SET {}, {}, {}, {}, {}, "
+      "posted_at = CASE WHEN ads.posted_at = '' THEN excluded.posted_at ELSE ads.posted_at END, "
+      "young = CASE WHEN excluded.young > ads.young THEN excluded.young ELSE ads.young END, "
+      "under18 = CASE WHEN excluded.under18 > ads.under18 THEN excluded.under18 "
+      "  ELSE ads.under18 END, "
+      "first_run = CASE WHEN excluded.first_seen < ads.first_seen THEN excluded.first_run "
+      "  ELSE ads.first_run END, "
+      "first_seen = CASE WHEN excluded.first_seen < ads.first_seen THEN excluded.first_seen "
+      "  ELSE ads.first_seen END, "
+      "last_run = CASE WHEN excluded.last_seen >= ads.last_seen THEN excluded.last_run "
+      "  ELSE ads.last_run END, "
+      "last_seen = CASE WHEN excluded.last_seen > ads.last_seen THEN excluded.last_seen "
+      "  ELSE ads.last_seen END, "
+      "times_seen = ads.times_seen + CASE WHEN ads.last_run <> excluded.last_run THEN 1 ELSE 0 "
+      "END",
+      newer("cluster"), newer("kommun"), newer("phones"), newer("emails"), newer("handles"));
+  KARTA_RETURN_IF_ERROR(Q(upsert.c_str(), {run, as_of_}));
+  KARTA_RETURN_IF_ERROR(
+      Q("SELECT count(*), (SELECT count(*) FROM ads WHERE first_run = CAST($1 AS BIGINT)) "
+        "FROM sightings WHERE run = CAST($1 AS BIGINT)",
+        {run}, [&](const SqlRow& row) {
+          r.records = row.Int(0);
+          r.new_keys = row.Int(1);
+          return Status::Ok();
+        }));
+  KARTA_RETURN_IF_ERROR(Q("UPDATE runs SET records = CAST($2 AS BIGINT), new = CAST($3 AS BIGINT) "
+                          "WHERE id = CAST($1 AS BIGINT)",
+                          {run, std::to_string(r.records), std::to_string(r.new_keys)}));
+  KARTA_RETURN_IF_ERROR(db_->Exec("DELETE FROM stage"));
+  KARTA_RETURN_IF_ERROR(db_->Commit());
   in_run_ = false;
   return r;
 }
@@ -354,51 +325,48 @@ Result<RunSummary> Store::CommitRun() {
 void Store::AbortRun() {
   if (!in_run_) return;
   in_run_ = false;
-  sqlite3_reset(ins_sighting_);
-  sqlite3_reset(upsert_ad_);
-  Exec("ROLLBACK");
+  (void)db_->EndCopy();
+  db_->Rollback();
 }
 
 Result<std::optional<std::string>> Store::LatestRun() {
-  Stmt q(db_, "SELECT max(as_of) FROM runs");
-  if (!q.ok() || q.Step() != SQLITE_ROW) return Error("reading the runs");
-  if (sqlite3_column_type(q.get(), 0) == SQLITE_NULL) return std::optional<std::string>();
-  return std::optional<std::string>(q.Text(0));
+  std::optional<std::string> out;
+  KARTA_RETURN_IF_ERROR(Q("SELECT max(as_of) FROM runs", {}, [&](const SqlRow& r) {
+    if (!r.IsNull(0)) out = r.Str(0);
+    return Status::Ok();
+  }));
+  return out;
 }
 
 Result<std::vector<RunSummary>> Store::Runs() {
-  Stmt q(db_, "SELECT id, as_of, records, new FROM runs ORDER BY as_of, id");
-  if (!q.ok()) return Error("reading the runs");
   std::vector<RunSummary> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) {
-    out.push_back({q.Int(0), q.Text(1), q.Int(2), q.Int(3)});
-  }
-  if (rc != SQLITE_DONE) return Error("reading the runs");
+  KARTA_RETURN_IF_ERROR(
+      Q("SELECT id, as_of, records, new FROM runs ORDER BY as_of, id", {}, [&](const SqlRow& r) {
+        out.push_back({r.Int(0), r.Str(1), r.Int(2), r.Int(3)});
+        return Status::Ok();
+      }));
   return out;
 }
 
 namespace {
 
-Result<std::vector<Entry>> Entries(Stmt* q, const std::function<Status()>& error) {
-  std::vector<Entry> out;
-  int rc;
-  while ((rc = q->Step()) == SQLITE_ROW) {
-    Entry e;
-    e.key = q->Text(0);
-    e.cluster = q->Text(1);
-    e.kommun = q->Text(2);
-    e.posted_at = q->Text(3);
-    e.first_seen = q->Text(4);
-    e.last_seen = q->Text(5);
-    e.times_seen = q->Int(6);
-    out.push_back(std::move(e));
-  }
-  if (rc != SQLITE_DONE) return error();
-  return out;
-}
-
 std::string DayStart(int64_t day) { return FormatTime(day * 86400); }
+
+constexpr const char* kEntryColumns =
+    "SELECT key, cluster, kommun, posted_at, first_seen, last_seen, times_seen FROM ads ";
+
+Status AddEntry(std::vector<Entry>* out, const SqlRow& r) {
+  Entry e;
+  e.key = r.Str(0);
+  e.cluster = r.Str(1);
+  e.kommun = r.Str(2);
+  e.posted_at = r.Str(3);
+  e.first_seen = r.Str(4);
+  e.last_seen = r.Str(5);
+  e.times_seen = r.Int(6);
+  out->push_back(std::move(e));
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -406,26 +374,26 @@ Result<std::vector<Entry>> Store::New(const std::string& ref, int days) {
   auto t = ParseTime(ref);
   if (!t.ok()) return t.status();
   int64_t day = DayOf(*t);
-  Stmt q(db_,
-         "SELECT key, cluster, kommun, posted_at, first_seen, last_seen, times_seen FROM ads "
-         "WHERE first_seen >= ?1 AND first_seen < ?2 ORDER BY first_seen DESC, key");
-  if (!q.ok()) return Error("querying");
-  q.Bind(1, DayStart(day - days + 1));
-  q.Bind(2, DayStart(day + 1));
-  return Entries(&q, [&] { return Error("querying"); });
+  std::vector<Entry> out;
+  static const std::string sql = std::string(kEntryColumns) +
+                                 "WHERE first_seen >= $1 AND first_seen < $2 "
+                                 "ORDER BY first_seen DESC, key";
+  KARTA_RETURN_IF_ERROR(Q(sql.c_str(), {DayStart(day - days + 1), DayStart(day + 1)},
+                          [&](const SqlRow& r) { return AddEntry(&out, r); }));
+  return out;
 }
 
 Result<std::vector<Entry>> Store::Gone(const std::string& ref, int days) {
   auto t = ParseTime(ref);
   if (!t.ok()) return t.status();
   int64_t day = DayOf(*t);
-  Stmt q(db_,
-         "SELECT key, cluster, kommun, posted_at, first_seen, last_seen, times_seen FROM ads "
-         "WHERE last_seen >= ?1 AND last_seen < ?2 ORDER BY last_seen DESC, key");
-  if (!q.ok()) return Error("querying");
-  q.Bind(1, DayStart(day - days));
-  q.Bind(2, DayStart(day));
-  return Entries(&q, [&] { return Error("querying"); });
+  std::vector<Entry> out;
+  static const std::string sql = std::string(kEntryColumns) +
+                                 "WHERE last_seen >= $1 AND last_seen < $2 "
+                                 "ORDER BY last_seen DESC, key";
+  KARTA_RETURN_IF_ERROR(Q(sql.c_str(), {DayStart(day - days), DayStart(day)},
+                          [&](const SqlRow& r) { return AddEntry(&out, r); }));
+  return out;
 }
 
 Result<std::vector<TrendRow>> Store::Trend(const std::vector<std::string>& by, bool posted) {
@@ -435,49 +403,57 @@ Result<std::vector<TrendRow>> Store::Trend(const std::vector<std::string>& by, b
           "--by {}: not a dimension of the history (use kommun, cluster, week, month, day)", d));
     }
   }
-  Stmt q(db_,
-         "SELECT s.key, s.cluster, s.kommun, r.as_of, a.posted_at, a.first_run = s.run "
-         "FROM sightings s JOIN runs r ON r.id = s.run LEFT JOIN ads a ON a.key = s.key");
-  if (!q.ok()) return Error("querying");
   struct Acc {
     std::set<std::string> keys, fresh, clusters;
   };
   std::map<std::vector<std::string>, Acc> groups;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) {
-    std::string key = q.Text(0), cluster = q.Text(1), kommun = q.Text(2);
-    std::string when = posted ? q.Text(4) : q.Text(3);
+  // Times repeat (one per run): parse each distinct one once.
+  std::map<std::string, std::optional<int64_t>, std::less<>> times;
+  auto time_of = [&](std::string_view when) -> std::optional<int64_t> {
+    auto it = times.find(when);
+    if (it != times.end()) return it->second;
     std::optional<int64_t> t;
     if (!when.empty()) {
       auto p = ParseTime(when);
       if (p.ok()) t = *p;
     }
-    std::vector<std::string> g;
-    for (const auto& d : by) {
-      if (d == "kommun") {
-        g.push_back(kommun);
-      } else if (d == "cluster") {
-        g.push_back(cluster);
-      } else if (!t) {
-        g.emplace_back();
-      } else if (d == "week") {
-        g.push_back(IsoWeek(*t));
-      } else if (d == "month") {
-        g.push_back(FormatTime(*t).substr(0, 7));
-      } else {
-        g.push_back(FormatTime(*t).substr(0, 10));
-      }
-    }
-    Acc& a = groups[g];
-    if (q.Int(5) != 0) a.fresh.insert(key);
-    if (!cluster.empty()) a.clusters.insert(cluster);
-    a.keys.insert(std::move(key));
-  }
-  if (rc != SQLITE_DONE) return Error("querying");
+    times.emplace(std::string(when), t);
+    return t;
+  };
+  std::vector<std::string> g;
+  KARTA_RETURN_IF_ERROR(
+      Q("SELECT s.key, s.cluster, s.kommun, r.as_of, a.posted_at, "
+        "CASE WHEN a.first_run = s.run THEN 1 ELSE 0 END "
+        "FROM sightings s JOIN runs r ON r.id = s.run LEFT JOIN ads a ON a.key = s.key",
+        {}, [&](const SqlRow& q) {
+          std::optional<int64_t> t = time_of(posted ? q.Text(4) : q.Text(3));
+          g.clear();
+          for (const auto& d : by) {
+            if (d == "kommun") {
+              g.emplace_back(q.Text(2));
+            } else if (d == "cluster") {
+              g.emplace_back(q.Text(1));
+            } else if (!t) {
+              g.emplace_back();
+            } else if (d == "week") {
+              g.push_back(IsoWeek(*t));
+            } else if (d == "month") {
+              g.push_back(FormatTime(*t).substr(0, 7));
+            } else {
+              g.push_back(FormatTime(*t).substr(0, 10));
+            }
+          }
+          Acc& a = groups[g];
+          std::string key(q.Text(0));
+          if (q.Int(5) != 0) a.fresh.insert(key);
+          if (!q.Text(1).empty()) a.clusters.emplace(q.Text(1));
+          a.keys.insert(std::move(key));
+          return Status::Ok();
+        }));
   std::vector<TrendRow> out;
-  for (auto& [g, a] : groups) {
+  for (auto& [grp, a] : groups) {
     TrendRow r;
-    r.group = g;
+    r.group = grp;
     r.ads = static_cast<int64_t>(a.keys.size());
     r.new_ads = static_cast<int64_t>(a.fresh.size());
     r.clusters = static_cast<int64_t>(a.clusters.size());
@@ -490,38 +466,296 @@ Result<PurgeSummary> Store::Purge(const std::string& cutoff) {
   if (in_run_) return Status::Io("a run is open");
   PurgeSummary p;
   p.cutoff = cutoff;
-  KARTA_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  KARTA_RETURN_IF_ERROR(db_->Begin());
   auto del = [&](const char* sql, int64_t* n) -> Status {
-    Stmt q(db_, sql);
-    if (!q.ok()) return Error("purging");
-    q.Bind(1, cutoff);
-    if (q.Step() != SQLITE_DONE) return Error("purging");
-    *n = sqlite3_changes(db_);
+    KARTA_RETURN_IF_ERROR(Q(sql, {cutoff}));
+    if (n) *n = db_->Changes();
     return Status::Ok();
   };
-  Status s = del("DELETE FROM sightings WHERE run IN (SELECT id FROM runs WHERE as_of < ?1)",
+  Status s = del("DELETE FROM sightings WHERE run IN (SELECT id FROM runs WHERE as_of < $1)",
                  &p.sightings);
-  if (s.ok()) s = del("DELETE FROM runs WHERE as_of < ?1", &p.runs);
-  if (s.ok()) s = del("DELETE FROM ads WHERE last_seen < ?1", &p.ads);
+  if (s.ok()) s = del("DELETE FROM runs WHERE as_of < $1", &p.runs);
+  if (s.ok()) s = del("DELETE FROM ads WHERE last_seen < $1", &p.ads);
+  // Outreach: links to removed ads; then contact events recorded before the
+  // cutoff or left with no ad and no person, counted first.
   if (s.ok()) {
-    Stmt c(db_, "SELECT count(*) FROM ads");
-    if (!c.ok() || c.Step() != SQLITE_ROW) {
-      s = Error("purging");
-    } else {
-      p.ads_left = c.Int(0);
-    }
+    s = del("DELETE FROM outreach_contact_ads WHERE $1 <> '' AND NOT EXISTS "
+            "(SELECT 1 FROM ads a WHERE a.key = outreach_contact_ads.key)",
+            nullptr);
   }
-  if (s.ok()) s = Exec("COMMIT");
+  static constexpr const char* kDoomed =
+      "FROM outreach_contacts c WHERE c.at < $1 OR (NOT EXISTS (SELECT 1 FROM "
+      "outreach_contact_ads l WHERE l.contact = c.id) AND NOT EXISTS (SELECT 1 FROM ads a "
+      "WHERE a.cluster = c.person OR a.key = c.person))";
+  std::map<std::tuple<std::string, std::string, std::string>, int64_t> counts;
+  if (s.ok()) {
+    s = Q((std::string("SELECT c.at, c.kommun, c.outcome ") + kDoomed).c_str(), {cutoff},
+          [&](const SqlRow& r) {
+            auto t = ParseTime(r.Text(0));
+            ++counts[{t.ok() ? IsoWeek(*t) : std::string(), r.Str(1), r.Str(2)}];
+            return Status::Ok();
+          });
+  }
+  for (const auto& [k, n] : counts) {
+    if (!s.ok()) break;
+    s = Q("INSERT INTO outreach_counts(week, kommun, outcome, attempts) "
+          "VALUES($1, $2, $3, CAST($4 AS BIGINT)) ON CONFLICT(week, kommun, outcome) "
+          "DO UPDATE SET attempts = outreach_counts.attempts + excluded.attempts",
+          {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::to_string(n)});
+  }
+  if (s.ok()) {
+    s = del((std::string("DELETE FROM outreach_contact_ads WHERE contact IN (SELECT c.id ") +
+             kDoomed + ")")
+                .c_str(),
+            nullptr);
+  }
+  if (s.ok()) {
+    s = del("DELETE FROM outreach_contacts WHERE at < $1 OR (NOT EXISTS (SELECT 1 FROM "
+            "outreach_contact_ads l WHERE l.contact = outreach_contacts.id) AND NOT EXISTS "
+            "(SELECT 1 FROM ads a WHERE a.cluster = outreach_contacts.person OR "
+            "a.key = outreach_contacts.person))",
+            &p.contacts);
+  }
+  if (s.ok()) s = del("DELETE FROM outreach_claims WHERE expires_at < $1", &p.claims);
+  if (s.ok()) {
+    s = Q("SELECT count(*) FROM ads", {}, [&](const SqlRow& r) {
+      p.ads_left = r.Int(0);
+      return Status::Ok();
+    });
+  }
+  if (s.ok()) s = db_->Commit();
   if (!s.ok()) {
-    Exec("ROLLBACK");
-    return s;
+    db_->Rollback();
+    return s.WithPrefix("purging");
   }
   // Leave no copy of what was removed: rewrite the file and empty the WAL.
-  if (p.ads + p.sightings + p.runs > 0) {
-    KARTA_RETURN_IF_ERROR(Exec("VACUUM"));
-    KARTA_RETURN_IF_ERROR(Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  // (A server reclaims the space with its autovacuum; see docs/team-store.md
+  // for backups, which keep copies until they expire.)
+  if (db_->kind() == SqlDb::Kind::kSqlite && p.ads + p.sightings + p.runs + p.contacts > 0) {
+    KARTA_RETURN_IF_ERROR(db_->Exec("VACUUM"));
+    KARTA_RETURN_IF_ERROR(db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
   }
   return p;
+}
+
+// ---- Outreach ---------------------------------------------------------------
+
+namespace {
+
+// Adds the ';'-separated values of `cell` to the sorted set `out`.
+void AddValues(std::vector<std::string>* out, std::string_view cell) {
+  while (!cell.empty()) {
+    size_t e = cell.find(';');
+    std::string_view v = cell.substr(0, e);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    if (!v.empty()) {
+      auto it = std::lower_bound(out->begin(), out->end(), v);
+      if (it == out->end() || *it != v) out->insert(it, std::string(v));
+    }
+    if (e == std::string_view::npos) break;
+    cell.remove_prefix(e + 1);
+  }
+}
+
+constexpr const char* kPersonColumns =
+    "SELECT CASE WHEN cluster <> '' THEN cluster ELSE key END, kommun, first_seen, last_seen, "
+    "phones, emails, handles, young, under18 FROM ads ";
+
+}  // namespace
+
+Result<std::vector<Person>> Store::Gather(const char* where, const std::vector<std::string>& params,
+                                          const std::string& new_since, const std::string& now) {
+  std::map<std::string, Person> people;
+  KARTA_RETURN_IF_ERROR(
+      Q((std::string(kPersonColumns) + where).c_str(), params, [&](const SqlRow& r) {
+        auto [it, fresh] = people.try_emplace(r.Str(0));
+        Person& p = it->second;
+        if (fresh) p.id = it->first;
+        ++p.ads;
+        AddValues(&p.kommuner, r.Text(1));
+        std::string_view first = r.Text(2), last = r.Text(3);
+        if (p.first_seen.empty() || first < p.first_seen) p.first_seen = first;
+        if (last > p.last_seen) p.last_seen = last;
+        AddValues(&p.phones, r.Text(4));
+        AddValues(&p.emails, r.Text(5));
+        AddValues(&p.handles, r.Text(6));
+        p.young = p.young || r.Int(7) != 0;
+        if (r.Int(8) != 0) {
+          p.under18 = true;
+          if (p.under18_since.empty() || first < p.under18_since) p.under18_since = first;
+        }
+        return Status::Ok();
+      }));
+  for (auto& [id, p] : people) p.is_new = p.first_seen >= new_since;
+  KARTA_RETURN_IF_ERROR(Q("SELECT person, worker, expires_at FROM outreach_claims "
+                          "WHERE expires_at > $1",
+                          {now}, [&](const SqlRow& r) {
+                            auto it = people.find(r.Str(0));
+                            if (it != people.end()) {
+                              it->second.holder = r.Str(1);
+                              it->second.claim_expires = r.Str(2);
+                            }
+                            return Status::Ok();
+                          }));
+  // Contact events reach a person through the ads they were linked to (so
+  // they follow merges and splits) and through the person id they named.
+  std::map<std::string, std::set<int64_t>> seen;
+  KARTA_RETURN_IF_ERROR(Q(
+      "SELECT CASE WHEN a.cluster <> '' THEN a.cluster ELSE a.key END, c.id, c.at, c.outcome "
+      "FROM outreach_contacts c JOIN outreach_contact_ads l ON l.contact = c.id "
+      "JOIN ads a ON a.key = l.key "
+      "UNION ALL SELECT c.person, c.id, c.at, c.outcome FROM outreach_contacts c",
+      {}, [&](const SqlRow& r) {
+        auto it = people.find(r.Str(0));
+        if (it == people.end()) return Status::Ok();
+        Person& p = it->second;
+        if (!seen[p.id].insert(r.Int(1)).second) return Status::Ok();
+        ++p.contacts;
+        if (r.Text(2) >= p.last_contact) {
+          p.last_contact = r.Str(2);
+          p.last_outcome = r.Str(3);
+        }
+        return Status::Ok();
+      }));
+  std::vector<Person> out;
+  out.reserve(people.size());
+  for (auto& [id, p] : people) out.push_back(std::move(p));
+  return out;
+}
+
+Result<std::vector<Person>> Store::People(const std::string& since, const std::string& new_since,
+                                          const std::string& now) {
+  return Gather(
+      "WHERE cluster IN (SELECT cluster FROM ads WHERE last_seen >= $1 AND cluster <> '') "
+      "UNION ALL SELECT key, kommun, first_seen, last_seen, phones, emails, handles, young, "
+      "under18 FROM ads WHERE cluster = '' AND last_seen >= $1",
+      {since}, new_since, now);
+}
+
+Result<std::optional<Person>> Store::FindPerson(const std::string& id, const std::string& now) {
+  auto r = Gather("WHERE cluster = $1 OR (cluster = '' AND key = $1)", {id}, "", now);
+  if (!r.ok()) return r.status();
+  std::optional<Person> p;
+  for (auto& x : *r) {
+    if (x.id == id) p = std::move(x);
+  }
+  if (p) p->is_new = false;
+  return p;
+}
+
+Result<ClaimResult> Store::Claim(const std::string& person, const std::string& worker,
+                                 const std::string& now, const std::string& expires_at) {
+  ClaimResult out;
+  // One statement: a second worker's claim on a live claim updates nothing
+  // and returns no row, whatever the timing.
+  KARTA_RETURN_IF_ERROR(
+      Q("INSERT INTO outreach_claims(person, worker, claimed_at, expires_at) "
+        "VALUES($1, $2, $3, $4) ON CONFLICT(person) DO UPDATE SET "
+        "worker = excluded.worker, claimed_at = excluded.claimed_at, "
+        "expires_at = excluded.expires_at "
+        "WHERE outreach_claims.expires_at <= excluded.claimed_at "
+        "OR outreach_claims.worker = excluded.worker RETURNING worker, expires_at",
+        {person, worker, now, expires_at}, [&](const SqlRow& r) {
+          out.claimed = true;
+          out.holder = r.Str(0);
+          out.expires_at = r.Str(1);
+          return Status::Ok();
+        }));
+  if (!out.claimed) {
+    KARTA_RETURN_IF_ERROR(Q("SELECT worker, expires_at FROM outreach_claims WHERE person = $1",
+                            {person}, [&](const SqlRow& r) {
+                              out.holder = r.Str(0);
+                              out.expires_at = r.Str(1);
+                              return Status::Ok();
+                            }));
+  }
+  return out;
+}
+
+Result<bool> Store::Release(const std::string& person, const std::string& worker, bool force) {
+  KARTA_RETURN_IF_ERROR(Q("DELETE FROM outreach_claims WHERE person = $1 AND (worker = $2 OR $3 = '1')",
+                          {person, worker, force ? "1" : "0"}));
+  return db_->Changes() > 0;
+}
+
+Result<int64_t> Store::AddContact(const ContactEvent& e) {
+  KARTA_RETURN_IF_ERROR(db_->Begin());
+  int64_t id = 0;
+  Status s = Q(
+      "INSERT INTO outreach_contacts(person, at, worker, channel, outcome, note, kommun, "
+      "first_seen, under18_since) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+      {e.person, e.at, e.worker, e.channel, e.outcome, e.note, e.kommun, e.first_seen,
+       e.under18_since},
+      [&](const SqlRow& r) {
+        id = r.Int(0);
+        return Status::Ok();
+      });
+  if (s.ok()) {
+    s = Q("INSERT INTO outreach_contact_ads(contact, key) SELECT CAST($1 AS BIGINT), key "
+          "FROM ads WHERE cluster = $2 OR (cluster = '' AND key = $2)",
+          {std::to_string(id), e.person});
+  }
+  if (s.ok()) s = db_->Commit();
+  if (!s.ok()) {
+    db_->Rollback();
+    return s;
+  }
+  return id;
+}
+
+namespace {
+
+constexpr const char* kContactColumns =
+    "SELECT c.id, c.person, c.at, c.worker, c.channel, c.outcome, c.note, c.kommun, "
+    "c.first_seen, c.under18_since FROM outreach_contacts c ";
+
+Status AddContactRow(std::vector<ContactEvent>* out, const SqlRow& r) {
+  ContactEvent e;
+  e.id = r.Int(0);
+  e.person = r.Str(1);
+  e.at = r.Str(2);
+  e.worker = r.Str(3);
+  e.channel = r.Str(4);
+  e.outcome = r.Str(5);
+  e.note = r.Str(6);
+  e.kommun = r.Str(7);
+  e.first_seen = r.Str(8);
+  e.under18_since = r.Str(9);
+  out->push_back(std::move(e));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<ContactEvent>> Store::Contacts(const std::string& person) {
+  std::vector<ContactEvent> out;
+  static const std::string sql =
+      std::string(kContactColumns) +
+      "WHERE c.person = $1 OR c.id IN (SELECT l.contact FROM outreach_contact_ads l "
+      "JOIN ads a ON a.key = l.key WHERE a.cluster = $1 OR (a.cluster = '' AND a.key = $1)) "
+      "ORDER BY c.at, c.id";
+  KARTA_RETURN_IF_ERROR(
+      Q(sql.c_str(), {person}, [&](const SqlRow& r) { return AddContactRow(&out, r); }));
+  return out;
+}
+
+Result<std::vector<ContactEvent>> Store::AllContacts() {
+  std::vector<ContactEvent> out;
+  static const std::string sql = std::string(kContactColumns) + "ORDER BY c.at, c.id";
+  KARTA_RETURN_IF_ERROR(Q(sql.c_str(), {}, [&](const SqlRow& r) { return AddContactRow(&out, r); }));
+  return out;
+}
+
+Result<std::vector<OutcomeCount>> Store::PurgedCounts() {
+  std::vector<OutcomeCount> out;
+  KARTA_RETURN_IF_ERROR(Q("SELECT week, kommun, outcome, attempts FROM outreach_counts "
+                          "ORDER BY week, kommun, outcome",
+                          {}, [&](const SqlRow& r) {
+                            out.push_back({r.Str(0), r.Str(1), r.Str(2), r.Int(3)});
+                            return Status::Ok();
+                          }));
+  return out;
 }
 
 }  // namespace karta

@@ -1,4 +1,5 @@
-// The history store: what karta has seen, run after run, in one SQLite file.
+// The history store: what karta has seen, run after run, in one SQLite file
+// on one PC, or on a PostgreSQL server shared by a team (lib/pg.h).
 //
 // Staff run the same routine every week; the store remembers every ad (by its
 // key: url or ad id) with its cluster, kommun, first_seen and last_seen, and
@@ -26,12 +27,29 @@
 // "new in the last 7 days" count whole UTC days back from a reference time,
 // so weekly runs compare week against week whatever the hour of the run.
 //
+// Backends: Open() takes a file path (SQLite) or a postgresql:// URL (a team
+// store on a PostgreSQL server). Both hold the same schema, migrated by the
+// same steps, and answer every query the same way (store_test.cc runs one
+// suite against both). On PostgreSQL a run is also one transaction; several
+// processes on several machines may record at once: each run stages its
+// sightings (COPY) and merges them into the ads in key order at CommitRun,
+// so concurrent runs neither lose nor double a sighting and do not deadlock.
+//
+// Outreach (karta outreach): the same store holds the team's work list:
+// claims (who works on a person, until when), and contact events (channel,
+// outcome, note). A person is a cluster (dedupe), or an ad without one. An
+// event is linked to the ads the person had when it was recorded, so when a
+// later run merges or splits clusters, the history follows the ads into
+// their new clusters. Raw contact details (phones, emails, handles) are kept
+// per ad for the outreach views only; the history views never show them.
+//
 // Thread-safety: one Store per thread. Several processes may use one file;
 // a second writer waits up to 30 s for the first.
 #ifndef KARTA_LIB_STORE_H_
 #define KARTA_LIB_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,10 +58,9 @@
 
 #include "lib/status.h"
 
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace karta {
+
+class SqlDb;
 
 // One record seen in a run.
 struct Sighting {
@@ -51,6 +68,9 @@ struct Sighting {
   std::string cluster;    // dedupe's cluster, may be empty
   std::string kommun;     // geotag's kommun, may be empty
   std::string posted_at;  // the ad's own time (RFC 3339), may be empty
+  // Outreach: contact channels (';'-separated, from karta extract) and flags.
+  std::string phones, emails, handles;
+  bool young = false, under18 = false;
 };
 
 struct RunSummary {
@@ -79,13 +99,51 @@ struct PurgeSummary {
   int64_t sightings = 0;
   int64_t runs = 0;
   int64_t ads_left = 0;
+  int64_t contacts = 0;  // outreach contact events removed (counted first)
+  int64_t claims = 0;    // outreach claims removed
+};
+
+// A person on the outreach work list.
+struct Person {
+  std::string id;  // the cluster, or the ad's key when it has none
+  std::vector<std::string> phones, emails, handles, kommuner;  // sorted, distinct
+  int64_t ads = 0;
+  std::string first_seen, last_seen;
+  std::string under18_since;  // first_seen of the first ad flagged under18, or ""
+  bool under18 = false, young = false, is_new = false;
+  std::string holder, claim_expires;  // a claim not yet expired, or ""
+  std::string last_contact, last_outcome;  // the latest contact event, or ""
+  int64_t contacts = 0;
+};
+
+// One contact attempt (or a child-protection referral).
+struct ContactEvent {
+  int64_t id = 0;
+  std::string person;  // the person id when recorded
+  std::string at, worker, channel, outcome, note;
+  // Snapshots taken when recorded, for outreach stats after a purge:
+  std::string kommun, first_seen, under18_since;
+};
+
+// Aggregates kept when contact events are purged: per week, kommun, outcome.
+struct OutcomeCount {
+  std::string week, kommun, outcome;
+  int64_t attempts = 0;
+};
+
+struct ClaimResult {
+  bool claimed = false;     // true: `worker` holds the person now
+  std::string holder;       // who holds it (the worker, or someone else)
+  std::string expires_at;
 };
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
-  // Opens (creating if needed, unless `must_exist`) and migrates the store.
+  // Opens (creating if needed, unless `must_exist`) and migrates the store:
+  // an SQLite file, or a PostgreSQL server for a postgresql:// URL (the
+  // database must exist; the tables are created on first use).
   static Result<std::unique_ptr<Store>> Open(const std::string& path, bool must_exist = false);
   ~Store();  // rolls back a run not committed
   Store(const Store&) = delete;
@@ -119,24 +177,51 @@ class Store {
   Result<std::vector<TrendRow>> Trend(const std::vector<std::string>& by, bool posted);
   // Removes every ad last seen before `cutoff`, its sightings, and runs left
   // without sightings; then reclaims the space so no copy remains.
+  // Outreach records go too: contact events recorded before `cutoff` (their
+  // counts are kept per week, kommun and outcome), events whose ads are all
+  // gone, and expired claims.
   Result<PurgeSummary> Purge(const std::string& cutoff);
 
- private:
-  Store(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  Status Exec(const char* sql);
-  Status Error(std::string_view what) const;
-  Status Migrate();
+  // ---- Outreach ----------------------------------------------------------
+  // The people with an ad last seen at or after `since`, with their contact
+  // channels, flags and outreach status at time `now`; is_new when the
+  // person's first ad was first seen at or after `new_since`. Unordered.
+  Result<std::vector<Person>> People(const std::string& since, const std::string& new_since,
+                                     const std::string& now);
+  // One person (any ads, however old), or nullopt if the store has none.
+  Result<std::optional<Person>> FindPerson(const std::string& id, const std::string& now);
+  // Claims `person` for `worker` until `expires_at`, in one statement: it
+  // succeeds when nobody holds the person, the holder's claim has expired at
+  // `now`, or `worker` holds it already (then it is extended).
+  Result<ClaimResult> Claim(const std::string& person, const std::string& worker,
+                            const std::string& now, const std::string& expires_at);
+  // Drops `worker`'s claim (any holder's with `force`); false if none was dropped.
+  Result<bool> Release(const std::string& person, const std::string& worker, bool force);
+  // Records a contact event, linked to the person's ads at this moment.
+  Result<int64_t> AddContact(const ContactEvent& e);
+  // The contact events of a person, following merges and splits, oldest first.
+  Result<std::vector<ContactEvent>> Contacts(const std::string& person);
+  // Every contact event in the store, oldest first.
+  Result<std::vector<ContactEvent>> AllContacts();
+  // Counts kept from purged contact events.
+  Result<std::vector<OutcomeCount>> PurgedCounts();
 
-  sqlite3* db_;
-  std::string path_;
+  // The connection (for tests and the bench).
+  SqlDb* db() { return db_.get(); }
+
+ private:
+  Store(std::unique_ptr<SqlDb> db);
+  Status Migrate();
+  Status Q(const char* sql, const std::vector<std::string>& params,
+           const std::function<Status(const class SqlRow&)>& each = nullptr);
+  Result<std::vector<Person>> Gather(const char* where, const std::vector<std::string>& params,
+                                     const std::string& new_since, const std::string& now);
+
+  std::unique_ptr<SqlDb> db_;
   int version_ = 0;
   bool in_run_ = false;
   int64_t run_ = 0;
   std::string as_of_;
-  int64_t run_records_ = 0;
-  int64_t run_new_ = 0;
-  sqlite3_stmt* ins_sighting_ = nullptr;
-  sqlite3_stmt* upsert_ad_ = nullptr;
 };
 
 // Time helpers (RFC 3339 UTC, whole seconds).

@@ -1,11 +1,16 @@
 #include "lib/store.h"
 
+#include "lib/pg.h"
+#include "lib/store_db.h"
+#include <chrono>
+
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <map>
 #include <string>
 
 namespace karta {
@@ -16,6 +21,37 @@ std::string TempStore() {
   char dir[] = "/tmp/karta-store-test-XXXXXX";
   REQUIRE(mkdtemp(dir) != nullptr);
   return std::string(dir) + "/h.sqlite";
+}
+
+// A fresh database on the test server, when tests/pg/pgserver.py runs us
+// (KARTA_TEST_PG_URL, e.g. postgresql://karta@127.0.0.1:PORT/postgres).
+std::string TempPgStore() {
+  static int n = 0;
+  const char* admin = std::getenv("KARTA_TEST_PG_URL");
+  REQUIRE(admin != nullptr);
+  std::string name = "karta_test_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
+  auto db = OpenPgDb(admin);
+  REQUIRE(db.ok());
+  REQUIRE((*db)->Exec("CREATE DATABASE " + name).ok());
+  std::string url(admin);
+  return url.substr(0, url.rfind('/') + 1) + name;
+}
+
+// The stores every backend-independent test runs on: a fresh SQLite file,
+// and a fresh PostgreSQL database when a test server is there.
+std::vector<std::string> FreshStores() {
+  std::vector<std::string> out = {TempStore()};
+  if (std::getenv("KARTA_TEST_PG_URL")) out.push_back(TempPgStore());
+  return out;
+}
+
+Sighting Sg(std::string key, std::string cluster, std::string kommun, std::string posted) {
+  Sighting s;
+  s.key = std::move(key);
+  s.cluster = std::move(cluster);
+  s.kommun = std::move(kommun);
+  s.posted_at = std::move(posted);
+  return s;
 }
 
 void Record(Store* s, const std::string& as_of, const std::vector<Sighting>& seen) {
@@ -70,16 +106,17 @@ TEST_CASE("periods") {
 }
 
 TEST_CASE("store: new, gone and trend over two weekly runs") {
-  std::string path = TempStore();
+  for (const std::string& path : FreshStores()) {
+  CAPTURE(path);
   auto s = Store::Open(path);
   REQUIRE(s.ok());
   CHECK((*s)->schema_version() == Store::kSchemaVersion);
   Record(s->get(), "2026-11-16T09:00:00Z",
-         {{"a", "c1", "Solna", ""}, {"b", "c1", "Solna", ""}, {"c", "c2", "Stockholm", ""}});
+         {Sg("a", "c1", "Solna", ""), Sg("b", "c1", "Solna", ""), Sg("c", "c2", "Stockholm", "")});
   // The next run, half an hour later in the day.
   Record(s->get(), "2026-11-23T09:30:00Z",
-         {{"b", "c1", "Solna", ""}, {"c", "c2", "Nacka", ""}, {"d", "", "Nacka", ""},
-          {"d", "c3", "", ""}});
+         {Sg("b", "c1", "Solna", ""), Sg("c", "c2", "Nacka", ""), Sg("d", "", "Nacka", ""),
+          Sg("d", "c3", "", "")});
   CHECK(Keys((*s)->New("2026-11-23T09:30:00Z", 7)) == std::vector<std::string>{"d"});
   CHECK(Keys((*s)->Gone("2026-11-23T09:30:00Z", 7)) == std::vector<std::string>{"a"});
   // Looking two weeks back, everything is new.
@@ -106,14 +143,16 @@ TEST_CASE("store: new, gone and trend over two weekly runs") {
   CHECK(rows == std::vector<std::string>{"Nacka,2026-W48,2,1,2", "Solna,2026-W47,2,2,1",
                                          "Solna,2026-W48,1,0,1", "Stockholm,2026-W47,1,1,1"});
   CHECK(!(*s)->Trend({"colour"}, false).ok());
+  }
 }
 
 TEST_CASE("store: an entry keeps its latest cluster and counts its runs") {
-  std::string path = TempStore();
+  for (const std::string& path : FreshStores()) {
+  CAPTURE(path);
   auto s = Store::Open(path);
   REQUIRE(s.ok());
-  Record(s->get(), "2026-11-16T09:00:00Z", {{"a", "c1", "Solna", "2026-11-10T00:00:00Z"}});
-  Record(s->get(), "2026-11-23T09:00:00Z", {{"a", "c9", "", ""}});
+  Record(s->get(), "2026-11-16T09:00:00Z", {Sg("a", "c1", "Solna", "2026-11-10T00:00:00Z")});
+  Record(s->get(), "2026-11-23T09:00:00Z", {Sg("a", "c9", "", "")});
   auto e = (*s)->New("2026-11-23T09:00:00Z", 30);
   REQUIRE(e.ok());
   REQUIRE(e->size() == 1);
@@ -123,16 +162,18 @@ TEST_CASE("store: an entry keeps its latest cluster and counts its runs") {
   CHECK((*e)[0].first_seen == "2026-11-16T09:00:00Z");
   CHECK((*e)[0].last_seen == "2026-11-23T09:00:00Z");
   CHECK((*e)[0].times_seen == 2);
+  }
 }
 
 TEST_CASE("store: a run not committed leaves no trace") {
-  std::string path = TempStore();
+  for (const std::string& path : FreshStores()) {
+  CAPTURE(path);
   {
     auto s = Store::Open(path);
     REQUIRE(s.ok());
-    Record(s->get(), "2026-11-16T09:00:00Z", {{"a", "", "", ""}});
+    Record(s->get(), "2026-11-16T09:00:00Z", {Sg("a", "", "", "")});
     REQUIRE((*s)->BeginRun("2026-11-23T09:00:00Z").ok());
-    REQUIRE((*s)->Add({"b", "", "", ""}).ok());
+    REQUIRE((*s)->Add(Sg("b", "", "", "")).ok());
     // Destroyed without CommitRun.
   }
   auto s = Store::Open(path, true);
@@ -141,14 +182,16 @@ TEST_CASE("store: a run not committed leaves no trace") {
   REQUIRE(runs.ok());
   CHECK(runs->size() == 1);
   CHECK(Keys((*s)->New("2026-11-23", 30)) == std::vector<std::string>{"a"});
+  }
 }
 
 TEST_CASE("store: purge removes what was last seen before the cutoff") {
-  std::string path = TempStore();
+  for (const std::string& path : FreshStores()) {
+  CAPTURE(path);
   auto s = Store::Open(path);
   REQUIRE(s.ok());
-  Record(s->get(), "2025-01-06T09:00:00Z", {{"old", "", "", ""}, {"both", "", "", ""}});
-  Record(s->get(), "2026-11-23T09:00:00Z", {{"both", "", "", ""}, {"new", "", "", ""}});
+  Record(s->get(), "2025-01-06T09:00:00Z", {Sg("old", "", "", ""), Sg("both", "", "", "")});
+  Record(s->get(), "2026-11-23T09:00:00Z", {Sg("both", "", "", ""), Sg("new", "", "", "")});
   auto p = (*s)->Purge("2025-11-23T09:00:00Z");
   REQUIRE(p.ok());
   CHECK(p->ads == 1);
@@ -159,6 +202,7 @@ TEST_CASE("store: purge removes what was last seen before the cutoff") {
   REQUIRE(again.ok());
   CHECK(again->ads + again->sightings + again->runs == 0);
   CHECK((*s)->Runs()->size() == 1);
+  }
 }
 
 TEST_CASE("store: created 0600, refuses a file that is not a store, and a newer schema") {
@@ -197,6 +241,235 @@ TEST_CASE("store: created 0600, refuses a file that is not a store, and a newer 
   REQUIRE(!bad.ok());
   CHECK(bad.status().message().find("not a karta history store") != std::string::npos);
   CHECK(!Store::Open(TempStore(), true).ok());
+}
+
+Sighting Person1(std::string key, std::string cluster, std::string phones, bool under18 = false) {
+  Sighting s = Sg(std::move(key), std::move(cluster), "Solna", "");
+  s.phones = std::move(phones);
+  s.under18 = under18;
+  return s;
+}
+
+TEST_CASE("store: outreach people, claims and contacts that follow merges and splits") {
+  for (const std::string& path : FreshStores()) {
+    CAPTURE(path);
+    auto s = Store::Open(path);
+    REQUIRE(s.ok());
+    Store* st = s->get();
+    // Week 1: A has ads a1, a2; B has b1; C has c1 (flagged under 18).
+    Record(st, "2026-11-16T09:00:00Z",
+           {Person1("a1", "A", "+46701740605"), Person1("a2", "A", "+46701740606"),
+            Person1("b1", "B", "+46701740607"), Person1("c1", "C", "", true)});
+    auto people = st->People("2026-11-10T00:00:00Z", "2026-11-10T00:00:00Z", "2026-11-16T10:00:00Z");
+    REQUIRE(people.ok());
+    REQUIRE(people->size() == 3);
+    const Person& a = (*people)[0];
+    CHECK(a.id == "A");
+    CHECK(a.ads == 2);
+    CHECK(a.phones == std::vector<std::string>{"+46701740605", "+46701740606"});
+    CHECK(a.is_new);
+    CHECK((*people)[2].under18);
+    CHECK((*people)[2].under18_since == "2026-11-16T09:00:00Z");
+
+    // Claims: one holder; the same worker extends; expired claims are free.
+    auto c1 = st->Claim("A", "anna", "2026-11-16T10:00:00Z", "2026-11-18T10:00:00Z");
+    REQUIRE(c1.ok());
+    CHECK(c1->claimed);
+    auto c2 = st->Claim("A", "bo", "2026-11-16T11:00:00Z", "2026-11-18T11:00:00Z");
+    REQUIRE(c2.ok());
+    CHECK_FALSE(c2->claimed);
+    CHECK(c2->holder == "anna");
+    CHECK(st->Claim("A", "anna", "2026-11-16T12:00:00Z", "2026-11-19T12:00:00Z")->claimed);
+    auto c3 = st->Claim("A", "bo", "2026-11-19T12:00:00Z", "2026-11-21T12:00:00Z");
+    CHECK(c3->claimed);
+    CHECK(c3->holder == "bo");
+    CHECK_FALSE(*st->Release("A", "anna", false));
+    CHECK(*st->Release("A", "bo", false));
+    CHECK(st->Claim("B", "bo", "2026-11-16T10:00:00Z", "2026-11-18T10:00:00Z")->claimed);
+    CHECK(*st->Release("B", "anna", true));
+
+    // Contacts with A and B.
+    ContactEvent e;
+    e.person = "A";
+    e.at = "2026-11-17T10:00:00Z";
+    e.worker = "anna";
+    e.channel = "sms";
+    e.outcome = "reached";
+    REQUIRE(st->AddContact(e).ok());
+    e.person = "B";
+    e.at = "2026-11-17T11:00:00Z";
+    e.outcome = "no-answer";
+    REQUIRE(st->AddContact(e).ok());
+
+    // Week 2: B's ad now belongs to A (a merge); a2 moved to a new cluster D
+    // (a split); E is new.
+    Record(st, "2026-11-23T09:00:00Z",
+           {Person1("a1", "A", "+46701740605"), Person1("a2", "D", "+46701740606"),
+            Person1("b1", "A", "+46701740607"), Person1("e1", "E", "+46701740608")});
+    auto hist = st->Contacts("A");
+    REQUIRE(hist.ok());
+    REQUIRE(hist->size() == 2);  // its own and B's, merged in
+    CHECK((*hist)[0].outcome == "reached");
+    CHECK((*hist)[1].outcome == "no-answer");
+    auto split = st->Contacts("D");
+    REQUIRE(split.ok());
+    REQUIRE(split->size() == 1);  // a2 carries A's contact into D
+    CHECK((*split)[0].outcome == "reached");
+    CHECK(st->Contacts("E")->empty());
+    people = st->People("2026-11-17T00:00:00Z", "2026-11-17T00:00:00Z", "2026-11-23T10:00:00Z");
+    REQUIRE(people.ok());
+    std::map<std::string, Person> by;
+    for (auto& p : *people) by[p.id] = p;
+    CHECK(by.count("B") == 0);
+    CHECK(by["A"].last_outcome == "no-answer");
+    CHECK(by["A"].contacts == 2);
+    CHECK_FALSE(by["A"].is_new);
+    CHECK(by["E"].is_new);
+    CHECK(by["E"].last_outcome.empty());
+    CHECK(by["D"].last_outcome == "reached");
+    auto found = st->FindPerson("C", "2026-11-23T10:00:00Z");
+    REQUIRE(found.ok());
+    REQUIRE(found->has_value());
+    CHECK((*found)->under18);
+    CHECK(!(*st->FindPerson("nobody", "2026-11-23T10:00:00Z")).has_value());
+
+    // Purge: contacts before the cutoff go, their counts stay.
+    REQUIRE(st->Claim("E", "bo", "2026-11-23T10:00:00Z", "2026-11-25T10:00:00Z")->claimed);
+    auto p = st->Purge("2026-11-20T00:00:00Z");
+    REQUIRE(p.ok());
+    CHECK(p->contacts == 2);
+    CHECK(p->claims == 0);
+    CHECK(st->AllContacts()->empty());
+    auto counts = st->PurgedCounts();
+    REQUIRE(counts.ok());
+    REQUIRE(counts->size() == 2);
+    CHECK((*counts)[0].week == "2026-W47");
+    CHECK((*counts)[0].attempts == 1);
+    CHECK(st->Purge("2026-12-20T00:00:00Z")->claims == 1);
+  }
+}
+
+TEST_CASE("store: several runs recorded at once lose and double nothing") {
+  for (const std::string& path : FreshStores()) {
+    CAPTURE(path);
+    // Two connections, runs open at the same time on the server (on SQLite
+    // the second waits for the first; here they take turns).
+    auto s1 = Store::Open(path);
+    REQUIRE(s1.ok());
+    auto s2 = Store::Open(path);
+    REQUIRE(s2.ok());
+    Record(s1->get(), "2026-11-23T09:00:00Z", {Sg("x", "", "", ""), Sg("y", "", "", "")});
+    Record(s2->get(), "2026-11-23T09:05:00Z", {Sg("y", "", "", ""), Sg("z", "", "", "")});
+    auto runs = (*s1)->Runs();
+    REQUIRE(runs.ok());
+    REQUIRE(runs->size() == 2);
+    CHECK((*runs)[0].records + (*runs)[1].records == 4);
+    CHECK((*runs)[0].new_keys + (*runs)[1].new_keys == 3);
+    auto e = (*s2)->New("2026-11-23", 1);
+    REQUIRE(e.ok());
+    CHECK(e->size() == 3);
+  }
+}
+
+TEST_CASE("store: a version 1 store is migrated and keeps its data") {
+  std::string path = TempStore();
+  {
+    sqlite3* db;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const char* v1 =
+        "CREATE TABLE schema_version(version INTEGER NOT NULL); INSERT INTO schema_version "
+        "VALUES(1);"
+        "CREATE TABLE runs(id INTEGER PRIMARY KEY, as_of TEXT NOT NULL, recorded_at TEXT NOT "
+        "NULL, records INTEGER NOT NULL DEFAULT 0, new INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE ads(key TEXT PRIMARY KEY, cluster TEXT NOT NULL DEFAULT '', kommun TEXT "
+        "NOT NULL DEFAULT '', posted_at TEXT NOT NULL DEFAULT '', first_seen TEXT NOT NULL, "
+        "last_seen TEXT NOT NULL, first_run INTEGER NOT NULL, last_run INTEGER NOT NULL, "
+        "times_seen INTEGER NOT NULL DEFAULT 1);"
+        "CREATE TABLE sightings(run INTEGER NOT NULL, key TEXT NOT NULL, cluster TEXT NOT NULL "
+        "DEFAULT '', kommun TEXT NOT NULL DEFAULT '', PRIMARY KEY(run, key)) WITHOUT ROWID;"
+        "INSERT INTO runs VALUES(1, '2026-11-16T09:00:00Z', '2026-11-16T09:00:00Z', 1, 1);"
+        "INSERT INTO ads VALUES('a', 'c1', 'Solna', '', '2026-11-16T09:00:00Z', "
+        "'2026-11-16T09:00:00Z', 1, 1, 1);"
+        "INSERT INTO sightings VALUES(1, 'a', 'c1', 'Solna');";
+    REQUIRE(sqlite3_exec(db, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = Store::Open(path, true);
+  REQUIRE(s.ok());
+  CHECK((*s)->schema_version() == 2);
+  auto people = (*s)->People("2026-11-01", "2026-11-01", "2026-11-16T10:00:00Z");
+  REQUIRE(people.ok());
+  REQUIRE(people->size() == 1);
+  CHECK((*people)[0].id == "c1");
+}
+
+TEST_CASE("pg: the URL is shown without its password") {
+  CHECK(PgRedactUrl("postgresql://karta:secret@db.example:5432/karta") ==
+        "postgresql://karta:***@db.example:5432/karta");
+  CHECK(PgRedactUrl("postgresql://karta@db.example/karta") == "postgresql://karta@db.example/karta");
+  CHECK(PgRedactUrl("postgresql://db.example/karta?password=secret&sslmode=require") ==
+        "postgresql://db.example/karta?password=***&sslmode=require");
+  CHECK(PgSchemaSql("CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER) WITHOUT ROWID;") ==
+        "CREATE TABLE t(id BIGSERIAL PRIMARY KEY, n BIGINT);");
+  CHECK(IsPostgresUrl("postgres://x/y"));
+  CHECK(!IsPostgresUrl("h.sqlite"));
+  auto bad = OpenPgDb("postgresql://karta:secret@127.0.0.1:1/karta?connect_timeout=2");
+  REQUIRE(!bad.ok());
+  CHECK(bad.status().message().find("secret") == std::string::npos);
+  CHECK(bad.status().message().find("cannot connect to the team store") != std::string::npos);
+}
+
+// Regression (#23.11): readers waited 30 s behind a recording writer, and a
+// damaged store exited 2 (usage) with no integrity check at open.
+TEST_CASE("store: reader-does-not-wait-for-writer, damaged-store is bad data") {
+  std::string path = TempStore();
+  auto writer = Store::Open(path);
+  REQUIRE(writer.ok());
+  REQUIRE((*writer)->BeginRun("2026-11-16T00:00:00Z").ok());
+  auto start = std::chrono::steady_clock::now();
+  {
+    auto reader = Store::Open(path, true);
+    REQUIRE_MESSAGE(reader.ok(), reader.status().message());
+    CHECK((*reader)->Runs().ok());
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  (*writer)->AbortRun();
+  writer->reset();
+
+  // Damage the store in the middle of the file: bad data, not a usage error.
+  std::string damaged = TempStore();
+  {
+    auto s = Store::Open(damaged);
+    REQUIRE(s.ok());
+    REQUIRE((*s)->BeginRun("2026-11-16T00:00:00Z").ok());
+    Sighting g;
+    for (int i = 0; i < 2000; ++i) {
+      g.key = "https://x.example/" + std::to_string(i);
+      g.kommun = "Solna";
+      REQUIRE((*s)->Add(g).ok());
+    }
+    REQUIRE((*s)->CommitRun().ok());
+  }
+  {
+    sqlite3* db;
+    REQUIRE(sqlite3_open(damaged.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(db);
+  }
+  FILE* f = fopen(damaged.c_str(), "r+b");
+  REQUIRE(f);
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  REQUIRE(size > 8192);
+  std::string junk(4096, '\x5a');
+  fseek(f, 4096, SEEK_SET);  // page 2 onwards: schema and data pages
+  fwrite(junk.data(), 1, junk.size(), f);
+  fclose(f);
+  auto bad = Store::Open(damaged, true);
+  REQUIRE(!bad.ok());
+  CHECK_MESSAGE(bad.status().code() == Status::Code::kData, bad.status().message());
+  CHECK(bad.status().message().find("damaged") != std::string::npos);
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 #include "lib/warc.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <openssl/rand.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -51,7 +53,8 @@ Result<std::string> Gzip(std::string_view in) {
 }
 
 // Inflates gzip or zlib (`windowBits` 47 detects either) or raw deflate.
-bool Inflate(std::string_view in, int64_t limit, std::string* out) {
+bool Inflate(std::string_view in, int64_t limit, std::string* out, bool* over_limit) {
+  *over_limit = false;
   for (int bits : {47, -15}) {
     z_stream z;
     std::memset(&z, 0, sizeof z);
@@ -76,6 +79,7 @@ bool Inflate(std::string_view in, int64_t limit, std::string* out) {
     inflateEnd(&z);
     if (too_big) {
       out->clear();
+      *over_limit = true;
       return false;
     }
     if (rc == Z_STREAM_END || (rc == Z_BUF_ERROR && !out->empty())) return true;
@@ -161,11 +165,36 @@ std::vector<std::pair<std::string, std::string>> ParseWarcFields(std::string_vie
 }
 
 Result<std::unique_ptr<WarcWriter>> WarcWriter::Open(const std::string& path, bool append) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC),
+  // Never through a symbolic link (it can point anywhere), only a regular
+  // file, and always 0600 whatever mode an existing file had: a WARC holds
+  // whole pages. Without `append` the file is written from the start.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
+                                    (append ? O_APPEND : 0),
                   0600);
   if (fd < 0) {
+    if (errno == ELOOP) {
+      return Status::Io(fmt::format("{}: is a symbolic link; karta does not write the WARC "
+                                    "through links: name the real file",
+                                    path));
+    }
     return Status::Io(fmt::format("{}: cannot create the WARC file ({})", path,
                                   std::strerror(errno)));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::Io(fmt::format("{}: is not a regular file; the WARC must be a file", path));
+  }
+  if ((st.st_mode & 0777) != 0600 && ::fchmod(fd, 0600) != 0) {
+    int e = errno;
+    ::close(fd);
+    return Status::Io(fmt::format("{}: cannot make the WARC file private (mode 0600): {}", path,
+                                  std::strerror(e)));
+  }
+  if (!append && ::ftruncate(fd, 0) != 0) {
+    int e = errno;
+    ::close(fd);
+    return Status::Io(fmt::format("{}: cannot empty the WARC file: {}", path, std::strerror(e)));
   }
   std::unique_ptr<WarcWriter> w(new WarcWriter());
   w->fd_ = fd;
@@ -266,26 +295,75 @@ Result<std::string> WarcWriter::WriteExchange(std::string_view url, std::string_
 
 Status WarcWriter::Flush() { return Status::Ok(); }  // every record is written whole
 
-Result<std::unique_ptr<WarcReader>> WarcReader::Open(const std::string& path) {
+struct WarcReader::Inflater {
+  z_stream z;
+  Inflater() {
+    std::memset(&z, 0, sizeof z);
+    ok = inflateInit2(&z, 31) == Z_OK;  // gzip only
+  }
+  ~Inflater() {
+    if (ok) inflateEnd(&z);
+  }
+  bool ok = false;
+};
+
+Result<std::unique_ptr<WarcReader>> WarcReader::Open(const std::string& path,
+                                                      int64_t max_block) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return Status::Io(fmt::format("{}: cannot open the WARC file ({})", path,
                                   std::strerror(errno)));
   }
-  gzFile gz = gzdopen(fd, "rb");
-  if (!gz) {
-    ::close(fd);
-    return Status::Io(fmt::format("{}: cannot read the WARC file", path));
-  }
-  gzbuffer(gz, 1 << 17);
   std::unique_ptr<WarcReader> r(new WarcReader());
-  r->gz_ = gz;
+  r->fd_ = fd;
   r->path_ = path;
+  r->max_block_ = max_block;
+  // gzip (one member per record, or one for all) or plain WARC.
+  while (r->in_.size() < 2 && r->ReadRaw()) {
+  }
+  if (!r->error_.ok()) return r->error_;
+  if (r->in_.size() >= 2 && static_cast<unsigned char>(r->in_[0]) == 0x1f &&
+      static_cast<unsigned char>(r->in_[1]) == 0x8b) {
+    r->z_ = std::make_unique<Inflater>();
+    if (!r->z_->ok) return Status::Io(fmt::format("{}: cannot start gzip", path));
+  }
   return r;
 }
 
 WarcReader::~WarcReader() {
-  if (gz_) gzclose(static_cast<gzFile>(gz_));
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool WarcReader::ReadRaw() {
+  if (raw_eof_) return false;
+  if (in_pos_ > 0) {
+    in_.erase(0, in_pos_);
+    in_pos_ = 0;
+  }
+  size_t old = in_.size();
+  in_.resize(old + (1 << 17));
+  ssize_t n;
+  do {
+    n = ::read(fd_, in_.data() + old, 1 << 17);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) {
+    in_.resize(old);
+    raw_eof_ = true;
+    if (n < 0) {
+      error_ = Status::Io(fmt::format("{}: cannot read the WARC file ({})", path_,
+                                      std::strerror(errno)));
+    }
+    return false;
+  }
+  in_.resize(old + static_cast<size_t>(n));
+  return true;
+}
+
+Status WarcReader::GzipError(std::string_view what) const {
+  return Status::Data(fmt::format(
+      "{}: byte {}: {}, after record {} (the records before were read; the rest of the file "
+      "is lost: recover what is left with a WARC repair tool or fetch again)",
+      path_, raw_offset_, what, offset_));
 }
 
 bool WarcReader::Fill() {
@@ -294,15 +372,64 @@ bool WarcReader::Fill() {
     buf_.erase(0, pos_);
     pos_ = 0;
   }
-  size_t old = buf_.size();
-  buf_.resize(old + (1 << 17));
-  int n = gzread(static_cast<gzFile>(gz_), buf_.data() + old, 1 << 17);
-  if (n <= 0) {
+  if (!z_) {
+    // Plain WARC: the raw bytes are the text.
+    if (in_pos_ == in_.size() && !ReadRaw()) {
+      eof_ = true;
+      return false;
+    }
+    buf_.append(in_, in_pos_, std::string::npos);
+    raw_offset_ += static_cast<int64_t>(in_.size() - in_pos_);
+    in_pos_ = in_.size();
+    return true;
+  }
+  z_stream& z = z_->z;
+  const size_t old = buf_.size();
+  const size_t want = 1 << 17;
+  buf_.resize(old + want);
+  size_t produced = 0;
+  while (produced == 0) {
+    if (in_pos_ == in_.size() && !ReadRaw()) {
+      buf_.resize(old);
+      eof_ = true;
+      if (!error_.ok()) return false;
+      if (in_member_) error_ = GzipError("the file ends inside a gzip member (it was cut short)");
+      return false;
+    }
+    if (!in_member_) {
+      // The next member must start here: anything else is damage.
+      while (in_.size() - in_pos_ < 2 && ReadRaw()) {
+      }
+      if (in_.size() - in_pos_ < 2 || static_cast<unsigned char>(in_[in_pos_]) != 0x1f ||
+          static_cast<unsigned char>(in_[in_pos_ + 1]) != 0x8b) {
+        buf_.resize(old);
+        eof_ = true;
+        if (error_.ok()) error_ = GzipError("bytes that are not a gzip member (garbage between records)");
+        return false;
+      }
+      inflateReset(&z);
+      in_member_ = true;
+    }
+    z.next_in = reinterpret_cast<Bytef*>(in_.data() + in_pos_);
+    z.avail_in = static_cast<uInt>(in_.size() - in_pos_);
+    z.next_out = reinterpret_cast<Bytef*>(buf_.data() + old + produced);
+    z.avail_out = static_cast<uInt>(want - produced);
+    int rc = inflate(&z, Z_NO_FLUSH);
+    size_t used = (in_.size() - in_pos_) - z.avail_in;
+    in_pos_ += used;
+    raw_offset_ += static_cast<int64_t>(used);
+    produced = want - z.avail_out;
+    if (rc == Z_STREAM_END) {
+      in_member_ = false;
+      continue;
+    }
+    if (rc == Z_OK || (rc == Z_BUF_ERROR && z.avail_in == 0)) continue;
     buf_.resize(old);
     eof_ = true;
+    error_ = GzipError(fmt::format("corrupt gzip data ({})", z.msg ? z.msg : "unknown error"));
     return false;
   }
-  buf_.resize(old + static_cast<size_t>(n));
+  buf_.resize(old + produced);
   return true;
 }
 
@@ -310,10 +437,14 @@ Result<bool> WarcReader::Next(WarcRecord* rec) {
   rec->headers.clear();
   rec->block.clear();
   // Skip blank lines between records.
+  rec->oversized = 0;
   for (;;) {
     while (pos_ < buf_.size() && (buf_[pos_] == '\r' || buf_[pos_] == '\n')) ++pos_;
     if (pos_ < buf_.size()) break;
-    if (!Fill()) return false;
+    if (!Fill()) {
+      if (!error_.ok()) return error_;
+      return false;
+    }
   }
   // The header ends at an empty line.
   size_t end;
@@ -323,6 +454,7 @@ Result<bool> WarcReader::Next(WarcRecord* rec) {
     if (lf != std::string::npos && (end == std::string::npos || lf < end)) end = lf;
     if (end != std::string::npos) break;
     if (buf_.size() - pos_ > (1 << 20) || !Fill()) {
+      if (!error_.ok()) return error_;
       return Status::Data(fmt::format("{}: record {}: no end of the WARC header (is this a WARC "
                                       "file?)",
                                       path_, offset_ + 1));
@@ -344,8 +476,27 @@ Result<bool> WarcReader::Next(WarcRecord* rec) {
                                     len));
   }
   pos_ += head_len;
+  if (n > max_block_) {
+    // Too large to hold: skip the block, keep the headers and say how large.
+    rec->oversized = n;
+    uint64_t left = static_cast<uint64_t>(n);
+    for (;;) {
+      size_t take = static_cast<size_t>(std::min<uint64_t>(left, buf_.size() - pos_));
+      pos_ += take;
+      left -= take;
+      if (left == 0) break;
+      if (!Fill()) {
+        if (!error_.ok()) return error_;
+        return Status::Data(fmt::format("{}: record {}: truncated (the file ends inside it)",
+                                        path_, offset_ + 1));
+      }
+    }
+    ++offset_;
+    return true;
+  }
   while (buf_.size() - pos_ < static_cast<size_t>(n)) {
     if (!Fill()) {
+      if (!error_.ok()) return error_;
       return Status::Data(fmt::format("{}: record {}: truncated (the file ends inside it)", path_,
                                       offset_ + 1));
     }
@@ -390,11 +541,16 @@ HttpMessage ParseHttpResponse(std::string_view block, int64_t max_decoded) {
   if (!encoding.empty() && !EqualsNoCaseAscii(encoding, "identity")) {
     if (EqualsNoCaseAscii(encoding, "gzip") || EqualsNoCaseAscii(encoding, "x-gzip") ||
         EqualsNoCaseAscii(encoding, "deflate")) {
-      if (Inflate(m.body, max_decoded, &tmp)) {
+      bool too_big = false;
+      if (Inflate(m.body, max_decoded, &tmp, &too_big)) {
         m.body = std::move(tmp);
+      } else if (too_big) {
+        m.error = fmt::format("the {} body decodes to more than the limit of {} bytes (a "
+                              "decompression bomb? raise --max-decoded if the page is right)",
+                              encoding, max_decoded);
+        m.body.clear();
       } else {
-        m.error = fmt::format("cannot decode the {} body (corrupt, or larger than --max-decoded)",
-                              encoding);
+        m.error = fmt::format("cannot decode the {} body (it is corrupt)", encoding);
         m.body.clear();
       }
     } else {

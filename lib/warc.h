@@ -20,6 +20,14 @@
 // any crawler; response payloads with Transfer-Encoding: chunked or
 // Content-Encoding gzip/deflate are decoded (bounded by `max_decoded`).
 //
+// The reader never loses records silently: a gzip file cut short, a corrupt
+// member, a bad CRC or bytes between members that are not a gzip member are
+// each a Status::Data error naming the file, the byte offset in it and the
+// last record read whole (the records before are returned as usual). Memory
+// is bounded: a record whose block is larger than `max_block` is not held;
+// its headers are returned with `block` empty and `oversized` set to its
+// size, so that replay reports it like a live body over --max-body.
+//
 // Thread-safety: one object per thread.
 #ifndef KARTA_LIB_WARC_H_
 #define KARTA_LIB_WARC_H_
@@ -38,6 +46,9 @@ namespace karta {
 struct WarcRecord {
   std::vector<std::pair<std::string, std::string>> headers;  // in file order
   std::string block;
+  // The Content-Length of a block larger than the reader's max_block (the
+  // block itself was skipped, `block` is empty); 0 otherwise.
+  int64_t oversized = 0;
   // The value of the first header called `name` (case-insensitive), or "".
   std::string Get(std::string_view name) const;
 };
@@ -71,7 +82,10 @@ class WarcWriter {
 
 class WarcReader {
  public:
-  static Result<std::unique_ptr<WarcReader>> Open(const std::string& path);
+  // `max_block` bounds the bytes of one record held in memory (see above).
+  static Result<std::unique_ptr<WarcReader>> Open(const std::string& path,
+                                                  int64_t max_block = kDefaultMaxBlock);
+  static constexpr int64_t kDefaultMaxBlock = int64_t{64} << 20;
   ~WarcReader();
   WarcReader(const WarcReader&) = delete;
   WarcReader& operator=(const WarcReader&) = delete;
@@ -81,12 +95,25 @@ class WarcReader {
 
  private:
   WarcReader() = default;
+  // Appends the next bytes of (decompressed) input to buf_; false at the end
+  // of the input or on an error (then error_ is set).
   bool Fill();
-  void* gz_ = nullptr;
+  bool ReadRaw();  // more compressed bytes into in_; false at the end of the file
+  Status GzipError(std::string_view what) const;
+  struct Inflater;
+  std::unique_ptr<Inflater> z_;  // set for a gzip file
+  int fd_ = -1;
   std::string path_;
+  std::string in_;     // raw bytes read, not yet inflated
+  size_t in_pos_ = 0;
+  int64_t raw_offset_ = 0;  // file offset of in_[in_pos_]
+  bool in_member_ = false;  // inside a gzip member
+  bool raw_eof_ = false;
   std::string buf_;
   size_t pos_ = 0;
   bool eof_ = false;
+  Status error_;
+  int64_t max_block_ = kDefaultMaxBlock;
   int64_t offset_ = 0;  // records read, for messages
 };
 
@@ -97,6 +124,8 @@ struct HttpMessage {
   std::string body;
   std::string error;  // a payload that could not be decoded
 };
+// A body that decodes to more than `max_decoded` bytes is an error saying so
+// (a decompression bomb), not a corrupt body.
 HttpMessage ParseHttpResponse(std::string_view block, int64_t max_decoded);
 
 // Escapes CR, LF and backslash so a value fits on one warc-fields line;

@@ -1,5 +1,7 @@
 #include "lib/where.h"
 
+#include <unordered_map>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -31,13 +33,21 @@ class WhereParser {
 
   Result<WhereExpr> Run() {
     KARTA_RETURN_IF_ERROR(Tokenize());
+    if (tokens_.size() > kMaxWhereTerms + 1) {
+      return Status::Usage(fmt::format(
+          "--where has {} rule names and operators, more than the limit of {} (name one rule "
+          "that lists the words instead)",
+          tokens_.size() - 1, kMaxWhereTerms));
+    }
+    for (size_t r = 0; r < names_.size(); ++r) index_.emplace(Fold(names_[r]), r);
     if (tokens_.size() == 1) return Fail(1, "the expression is empty (name a rule, e.g. --where ad)");
     auto root = Or();
     if (!root.ok()) return root.status();
     const Token& t = tokens_[at_];
     if (t.kind == Token::kClose) return Fail(t.pos, "')' without a matching '('");
     if (t.kind != Token::kEnd) {
-      return Fail(t.pos, fmt::format("unexpected '{}' (join rules with 'and' or 'or')", t.text));
+      return Fail(t.pos,
+                  fmt::format("unexpected '{}' (join rules with 'and' or 'or')", Cut(t.text)));
     }
     out_.root_ = *root;
     return std::move(out_);
@@ -45,7 +55,19 @@ class WhereParser {
 
  private:
   Status Fail(size_t pos, const std::string& what) const {
+    // A long expression is not echoed whole (one was 400 KB).
+    if (expr_.size() > 120) {
+      return Status::Usage(fmt::format("--where (an expression of {} bytes): at position {}: {}",
+                                       expr_.size(), pos, what));
+    }
     return Status::Usage(fmt::format("--where '{}': at position {}: {}", expr_, pos, what));
+  }
+
+  static std::string Cut(std::string_view s) {
+    if (s.size() <= 60) return std::string(s);
+    size_t cut = 60;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(s.substr(0, cut)) + "...";
   }
 
   Status Tokenize() {
@@ -139,19 +161,17 @@ class WhereParser {
     const Token& t = tokens_[at_];
     switch (t.kind) {
       case Token::kName: {
-        std::string want = Fold(t.text);
-        for (size_t r = 0; r < names_.size(); ++r) {
-          if (Fold(names_[r]) == want) {
-            ++at_;
-            return Add({WhereExpr::Op::kRule, r, -1, -1});
-          }
+        if (auto it = index_.find(Fold(t.text)); it != index_.end()) {
+          ++at_;
+          return Add({WhereExpr::Op::kRule, it->second, -1, -1});
         }
         std::string list;
-        for (const std::string& n : names_) {
+        for (size_t r = 0; r < names_.size() && r < 20; ++r) {
           if (!list.empty()) list += ", ";
-          list += n;
+          list += names_[r];
         }
-        return Fail(t.pos, fmt::format("unknown rule '{}' (the rules are: {}){}", t.text, list,
+        if (names_.size() > 20) list += fmt::format(" and {} more", names_.size() - 20);
+        return Fail(t.pos, fmt::format("unknown rule '{}' (the rules are: {}){}", Cut(t.text), list,
                                        DidYouMean(t.text, names_)));
       }
       case Token::kOpen: {
@@ -164,7 +184,8 @@ class WhereParser {
           const Token& u = tokens_[at_];
           return Fail(u.pos, u.kind == Token::kEnd
                                  ? fmt::format("missing ')' for the '(' at position {}", t.pos)
-                                 : fmt::format("expected 'and', 'or' or ')', got '{}'", u.text));
+                                 : fmt::format("expected 'and', 'or' or ')', got '{}'",
+                                               Cut(u.text)));
         }
         ++at_;
         return *e;
@@ -172,7 +193,7 @@ class WhereParser {
       case Token::kEnd:
         return Fail(t.pos, "the expression ends too early (a rule name should follow)");
       default:
-        return Fail(t.pos, fmt::format("expected a rule name or '(', got '{}'", t.text));
+        return Fail(t.pos, fmt::format("expected a rule name or '(', got '{}'", Cut(t.text)));
     }
   }
 
@@ -181,6 +202,7 @@ class WhereParser {
   std::vector<Token> tokens_;
   size_t at_ = 0;
   int depth_ = 0;
+  std::unordered_map<std::string, size_t> index_;  // folded rule name -> rule
   WhereExpr out_;
 };
 

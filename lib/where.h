@@ -27,6 +27,11 @@
 
 namespace karta {
 
+// At most this many rule names and operators in one expression, so that
+// evaluation (recursive) stays shallow; messages quote at most 120 bytes of
+// an expression and 60 of a token.
+inline constexpr size_t kMaxWhereTerms = 10000;
+
 class WhereExpr {
  public:
   // Parses `expr`; names are resolved against `rule_names` (index = rule).

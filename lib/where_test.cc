@@ -44,6 +44,28 @@ TEST_CASE("evaluation") {
   CHECK(w->Rules() == std::vector<size_t>{0, 1, 3});
 }
 
+
+// Regression (#23.11): an error echoed a whole 400 KB --where expression.
+TEST_CASE("where: long-expression-not-echoed, term limit") {
+  std::string e = "ad";
+  while (e.size() < 400000) e += " and ad";
+  std::string msg = Error(e);
+  CHECK(msg.size() < 300);
+  CHECK(msg.find("more than the limit of 10000") != std::string::npos);
+  std::string u = "ad or " + std::string(5000, 'x');
+  msg = Error(u);
+  CHECK(msg.size() < 400);
+  CHECK(msg.find("--where (an expression of 5006 bytes): at position 7: unknown rule 'xxx") !=
+        std::string::npos);
+  // Just under the limit parses and evaluates.
+  std::string ok = "ad";
+  for (size_t i = 0; i < (kMaxWhereTerms - 1) / 2; ++i) ok += " and ad";
+  auto w = WhereExpr::Parse(ok, kNames);
+  REQUIRE_MESSAGE(w.ok(), w.status().message());
+  CHECK(w->Eval({1, 0, 0, 0}));
+  CHECK(!w->Eval({0, 0, 0, 0}));
+}
+
 TEST_CASE("errors point at the position") {
   CHECK(Error("ad and nott clinic") ==
         "--where 'ad and nott clinic': at position 8: unknown rule 'nott' (the rules are: ad, "

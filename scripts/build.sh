@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds karta. Usage: scripts/build.sh [normal|asan|release] (default normal).
+# Builds karta. Usage: scripts/build.sh [normal|asan|release|fuzz] (default normal).
 # normal: build/          (RelWithDebInfo)
 # asan: build-asan/       (AddressSanitizer + UBSan, Debug)
 # release: build-release/ (Release, as a packager builds it; the .deb comes from here)
+# fuzz: build-fuzz/ (clang-15, libFuzzer targets of fuzz/ with ASan + UBSan;
+# only the library and the targets are built)
 # The project's builds treat warnings as errors (KARTA_WERROR=ON); a plain
 # `cmake -S . -B b` leaves it off so that other compilers still build.
 set -euo pipefail
@@ -12,9 +14,15 @@ case "$kind" in
   normal) dir=build; flags=() ;;
   asan) dir=build-asan; flags=(-DKARTA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug) ;;
   release) dir=build-release; flags=(-DCMAKE_BUILD_TYPE=Release) ;;
-  *) echo "build.sh: unknown build '$kind' (normal, asan or release)" >&2; exit 2 ;;
+  fuzz) dir=build-fuzz; flags=(-DKARTA_SANITIZE=ON -DKARTA_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+        -DCMAKE_CXX_COMPILER=clang++-15 -DKARTA_WERROR=OFF) ;;
+  *) echo "build.sh: unknown build '$kind' (normal, asan, release or fuzz)" >&2; exit 2 ;;
 esac
 launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$dir" -G Ninja -DKARTA_WERROR=ON "${launcher[@]}" "${flags[@]}" >/dev/null
-cmake --build "$dir" -j "$(nproc)"
+if [ "$kind" = fuzz ]; then
+  cmake --build "$dir" -j "$(nproc)" --target fuzz_all
+else
+  cmake --build "$dir" -j "$(nproc)"
+fi

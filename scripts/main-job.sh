@@ -15,6 +15,8 @@ run="$out/site-run"
 examples/practice-site/serve.sh start --run "$run" >&2
 trap '"$root"/examples/practice-site/serve.sh stop --run "$run" >&2 || true' EXIT
 cd "$out"
+# Every karta run appends a line to the audit log (who, what, which files).
+export KARTA_AUDIT_LOG="${KARTA_AUDIT_LOG:-$out/audit.jsonl}"
 "$root/build/karta" run "$root/queries/stockholm-weekly.karta" --explain \
   --set report="$out/report.html" --set store="$out/history.sqlite" --set state="$out/clusters.db"
 echo
@@ -25,3 +27,4 @@ echo "main-job: results in $out:"
 echo "  report.html     the HTML report (open it in a browser; it works offline)"
 echo "  history.sqlite  the history store (karta history new|gone|trend --store $out/history.sqlite)"
 echo "  clusters.db     dedupe's cluster state, so next week's clusters keep their ids"
+echo "  audit.jsonl     the audit log of these runs (karta audit --log $KARTA_AUDIT_LOG)"

@@ -103,8 +103,11 @@ Result<int64_t> ParseSize(const std::string& s, const char* flag) {
   else if (unit == "M" || unit == "m" || unit == "MiB") mult = 1024.0 * 1024;
   else if (unit == "G" || unit == "g" || unit == "GiB") mult = 1024.0 * 1024 * 1024;
   else if (!unit.empty()) mult = -1;
-  if (end == s.c_str() || mult < 0 || v <= 0) {
-    return Status::Usage(fmt::format("{} '{}': give a size such as 500K, 10M or 1G", flag, s));
+  // NaN, infinities and sizes past 1 GiB are refused before the cast (a
+  // huge value overflowed to a negative limit).
+  if (end == s.c_str() || mult < 0 || !(v > 0) || !(v * mult <= double(kMaxBodyBytes))) {
+    return Status::Usage(fmt::format("{} '{}': give a size such as 500K, 10M or 1G (at most 1G)",
+                                     flag, s));
   }
   return static_cast<int64_t>(v * mult);
 }
@@ -450,7 +453,9 @@ class FetchStage : public Stage {
   Status Begin(const Header& in) override {
     Header h;
     if (!opts_.from_warc.empty()) {
-      auto r = WarcReader::Open(opts_.from_warc);
+      // A record is held only up to the decoded-body limit (plus room for
+      // its HTTP head): a larger one is reported on its row, not read.
+      auto r = WarcReader::Open(opts_.from_warc, max_decoded_ + (int64_t{1} << 20));
       if (!r.ok()) return r.status();
       reader_ = std::move(*r);
       WarcRecord rec;
@@ -837,12 +842,21 @@ class FetchStage : public Stage {
     return false;
   }
 
+  std::string OversizedError(int64_t bytes) const {
+    return fmt::format("the WARC record holds {} bytes, more than --max-decoded ({} bytes); "
+                       "not replayed (raise --max-decoded if the page is right)",
+                       bytes, max_decoded_);
+  }
+
   Status Replay() {
     struct Resp {
       std::string uri, date, block;
+      int64_t oversized = 0;
     };
     std::unordered_map<std::string, Resp> responses;
     std::deque<std::string> order;
+    size_t held = 0;  // bytes of the blocks in `responses`
+    constexpr size_t kMaxHeldBytes = size_t{128} << 20;
     WarcRecord rec;
     bool first = true;
     for (;;) {
@@ -859,12 +873,13 @@ class FetchStage : public Stage {
       std::string type = rec.Get("WARC-Type");
       if (type == "response") {
         Resp resp{rec.Get("WARC-Target-URI"), rec.Get("WARC-Date"), std::move(rec.block)};
+        resp.oversized = rec.oversized;
         if (!karta_warc_) {
           HttpMessage m = ParseHttpResponse(resp.block, max_decoded_);
           Page p;
           p.url = p.final_url = resp.uri;
           p.status = m.status;
-          p.error = m.error;
+          p.error = resp.oversized ? OversizedError(resp.oversized) : m.error;
           if (p.error.empty() && m.status >= 400) p.error = fmt::format("HTTP {}", m.status);
           p.fetched_at = resp.date;
           p.content_type = m.content_type;
@@ -875,10 +890,17 @@ class FetchStage : public Stage {
           continue;
         }
         std::string id = rec.Get("WARC-Record-ID");
+        held += resp.block.size();
+        if (auto old = responses.find(id); old != responses.end()) held -= old->second.block.size();
         responses[id] = std::move(resp);
         order.push_back(id);
-        while (order.size() > 4096) {
-          responses.erase(order.front());
+        // Responses wait for their metadata record; bound them in number and
+        // in bytes (a WARC of many large responses without metadata).
+        while (order.size() > 4096 || (held > kMaxHeldBytes && order.size() > 1)) {
+          if (auto it = responses.find(order.front()); it != responses.end()) {
+            held -= it->second.block.size();
+            responses.erase(it);
+          }
           order.pop_front();
         }
       } else if (type == "metadata" && karta_warc_) {
@@ -897,6 +919,12 @@ class FetchStage : public Stage {
           HttpMessage m = ParseHttpResponse(it->second.block, max_decoded_);
           p.content_type = m.content_type;
           p.body = std::move(m.body);
+          if (it->second.oversized) {
+            p.error = OversizedError(it->second.oversized);
+          } else if (!m.error.empty() && p.error.empty()) {
+            p.error = m.error;
+          }
+          held -= it->second.block.size();
           responses.erase(it);
         }
         if (p.status >= 200 && p.status < 300 && p.error.empty()) p.sha256.clear();
@@ -1034,9 +1062,23 @@ class Fetch : public Tool {
     } else {
       // With a state the output file is written in place so that a kill
       // keeps every row, and cut back to the last recorded row on --resume.
-      fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      // (An append mode: never through a symbolic link, only a regular file,
+      // and made 0600 whatever mode it had. Recovery: --resume cuts it back
+      // to the last row the state recorded.)
+      fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
       if (fd < 0) {
-        return Status::Io(fmt::format("{}: cannot write ({})", out_path, std::strerror(errno)));
+        return Status::Io(fmt::format("{}: cannot write ({}{})", out_path, std::strerror(errno),
+                                      errno == ELOOP ? "; karta does not write through symbolic "
+                                                       "links: name the real file"
+                                                     : ""));
+      }
+      struct stat ost;
+      if (::fstat(fd, &ost) != 0 || !S_ISREG(ost.st_mode) ||
+          ((ost.st_mode & 0777) != 0600 && ::fchmod(fd, 0600) != 0)) {
+        ::close(fd);
+        return Status::Io(fmt::format(
+            "{}: with --state, -o must name a regular file karta can make private (0600)",
+            out_path));
       }
       int64_t keep = o_.resume ? state->out_bytes() : 0;
       if (::ftruncate(fd, keep) != 0 || ::lseek(fd, keep, SEEK_SET) < 0) {

@@ -7,6 +7,7 @@
 // counts per rule instead of records. All rules are matched in one pass over
 // each field.
 #include <algorithm>
+#include <ctime>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -81,7 +82,12 @@ class FilterStage : public Stage {
         matcher_(std::move(matcher)),
         where_(std::move(where)),
         hit_(rules_.size(), 0),
-        counts_(rules_.size(), 0) {}
+        counts_(rules_.size(), 0) {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    today_ = RefDate{tm.tm_year + 1900, tm.tm_mon + 1};
+  }
 
   Status Begin(const Header& in) override {
     Header out = in;
@@ -110,6 +116,10 @@ class FilterStage : public Stage {
     std::sort(fields_.begin(), fields_.end());
     fields_.erase(std::unique(fields_.begin(), fields_.end()), fields_.end());
     if (opts_.annotate) matched_col_ = out.AddOrGet("matched");
+    date_cols_.clear();  // `age:` rules count birth years from the record's date
+    for (const char* d : {"posted_at", "fetched_at"}) {
+      if (auto i = in.Find(d)) date_cols_.push_back(*i);
+    }
     width_ = out.size();
     if (opts_.count) return Status::Ok();
     return next_->Begin(out);
@@ -117,6 +127,17 @@ class FilterStage : public Stage {
 
   Status Push(Record& rec) override {
     std::fill(hit_.begin(), hit_.end(), 0);
+    if (matcher_->HasAgeTests()) {
+      RefDate ref = today_;
+      for (size_t c : date_cols_) {
+        RefDate d = c < rec.fields.size() ? RefDateOf(rec.fields[c]) : RefDate{};
+        if (d.year > 0) {
+          ref = d;
+          break;
+        }
+      }
+      matcher_->SetReferenceDate(ref);
+    }
     for (size_t f : fields_) {
       if (!matcher_->Match(rec.fields[f], &hit_)) {
         return Status::Data(fmt::format(
@@ -177,6 +198,8 @@ class FilterStage : public Stage {
   Options opts_;
   RuleSet rules_;
   std::unique_ptr<Matcher> matcher_;
+  std::vector<size_t> date_cols_;
+  RefDate today_;
   std::optional<WhereExpr> where_;
   std::vector<char> hit_;
   std::vector<int64_t> counts_;

@@ -13,6 +13,7 @@
 
 #include "lib/gazetteer.h"
 #include "lib/geotag.h"
+#include "lib/pieces.h"
 #include "tools/tools.h"
 
 namespace karta {
@@ -36,8 +37,15 @@ endings ("Kistaområdet"). Words that are also ordinary words need context:
 "Kista", "Alby", "Söder" count after i/på/nära/vid/in/near, next to
 "station"/"T-bana"/"centrum", or capitalised inside a sentence; "Bro" and
 "Handen" need both a capital and such a word ("i Handen", not "i handen").
-"söder om" (south of) is never Södermalm. The most specific place wins over
-its kommun; a bare "Stockholm" yields to another place in the county.
+"söder om" (south of) is never Södermalm. Long names also match one edit
+away when the context says place ("på Kungsholmn"). The most specific
+place wins over its kommun (street > station > district > town > area >
+kommun); a bare "Stockholm" or "Norrort" yields to another place in the
+county. Norrort is county-wide: kommunkod 01, kommun empty.
+
+The default gazetteer has Stockholm county and Skåne in detail (streets,
+every station, Malmö's districts) and the rest of Sweden coarsely;
+data/gazetteer/sweden.csv has every locality in the country.
 
 --region keeps only records placed in the region: a county name
 (stockholm, uppsala, skane, ...) or kommunkod prefixes (01 = Stockholm
@@ -49,6 +57,8 @@ Examples:
   karta geotag --region stockholm ads.csv               only Stockholm county
   karta geotag --region 0180,0184 ads.csv               Stockholm and Solna
   karta geotag --field text --text notes.txt            plain lines
+  karta geotag --region skane ads.csv                   Skåne: Möllan, Hyllie...
+  karta geotag --gazetteer data/gazetteer/sweden.csv ads.csv   all of Sweden
   karta geotag --gazetteer malmo.csv --region 1280 ads.csv   another city
   karta filter --where ad ads.csv | karta geotag --region stockholm \
     | karta tabulate --by kommun
@@ -112,8 +122,15 @@ class GeotagStage : public Stage {
 
   Status Push(Record& rec) override {
     scan_.Clear();
-    if (loc_col_ >= 0) tagger_.Scan(rec.fields[static_cast<size_t>(loc_col_)], true, &scan_);
-    for (size_t c : text_cols_) tagger_.Scan(rec.fields[c], false, &scan_);
+    // A large field is scanned piece by piece: the matcher's memory is a
+    // multiple of what it scans (lib/pieces.h).
+    auto scan = [&](std::string_view text, bool location) {
+      for (std::string_view rest = text, p; !(p = NextPiece(&rest, kPieceBytes)).empty();) {
+        tagger_.Scan(p, location, &scan_);
+      }
+    };
+    if (loc_col_ >= 0) scan(rec.fields[static_cast<size_t>(loc_col_)], true);
+    for (size_t c : text_cols_) scan(rec.fields[c], false);
     tagger_.Resolve(scan_, &result_);
     const GeoResult& r = result_;
     if (!region_.empty() && (!r.entry || !InRegion(r.entry->kommunkod, region_))) return Status::Ok();

@@ -27,14 +27,18 @@ ACTION is one of:
   runs     the runs in the store                           (CSV)
   purge    remove everything last seen more than --older-than ago (CSV)
 
-The store is one SQLite file. A run is recorded completely or not at all: if
-the run fails, is interrupted or the PC crashes, the store stays as it was.
+The store is one SQLite file, or a PostgreSQL server shared by the team
+(--store postgresql://USER@HOST/DB; see docs/team-store.md): same tables,
+same answers, and several karta processes may record into a server at once.
+A run is recorded completely or not at all: if the run fails, is
+interrupted or the PC crashes, the store stays as it was.
 Keep the store where only the unit can read it: it links ads over time. The
 file is created readable by you alone (mode 0600).
 
 record takes the key from --key (default: the column url, else ad_id, else
 id), and cluster (from karta dedupe) and kommun (from karta geotag) when the
-input has them. The run's time is now, or --as-of. --time-field names a
+input has them; phones, emails, handles, young and under18 (karta extract)
+are kept for the outreach work list (karta outreach) and shown only there. The run's time is now, or --as-of. --time-field names a
 column with the ad's own time (e.g. posted_at) for 'trend --posted'.
 
 new and gone count back from the latest run (or --as-of), in whole days:
@@ -47,7 +51,9 @@ Periods: 7d (days), 2w (weeks), 12m (months), 1y (years).
 Retention: personal data may be kept no longer than needed (GDPR art. 5(1)(e)).
 Run 'purge --older-than 12m' (or what the unit's retention policy says) on a
 schedule; it says how much it removed and rewrites the file so that nothing
-removed can be recovered from it.
+removed can be recovered from it. It removes the outreach records too
+(karta outreach): contacts recorded before the cutoff, keeping only their
+counts per week, kommun and outcome, and expired claims.
 
 Examples:
   karta run queries/stockholm-weekly.karta       (records with history record)
@@ -82,7 +88,7 @@ class RecordStage : public Stage {
 
   Status Begin(const Header& header) override {
     if (header.empty()) {
-      // Empty input: nothing to record, but the run still happened.
+      // Empty input: nothing to record (End refuses the run).
       key_ = -1;
     } else {
       std::optional<size_t> k;
@@ -104,6 +110,12 @@ class RecordStage : public Stage {
       key_ = static_cast<int>(*k);
       cluster_ = Index(header, "cluster");
       kommun_ = Index(header, "kommun");
+      // For karta outreach (shown only in its views): contacts and flags.
+      phones_ = Index(header, "phones");
+      emails_ = Index(header, "emails");
+      handles_ = Index(header, "handles");
+      young_ = Index(header, "young");
+      under18_ = Index(header, "under18");
       if (!opts_.time_field.empty()) {
         auto r = RequireColumn(header, opts_.time_field, "--time-field");
         if (!r.ok()) return r.status();
@@ -122,6 +134,11 @@ class RecordStage : public Stage {
       } else {
         s_.cluster = cluster_ >= 0 ? rec.fields[cluster_] : std::string();
         s_.kommun = kommun_ >= 0 ? rec.fields[kommun_] : std::string();
+        s_.phones = phones_ >= 0 ? rec.fields[phones_] : std::string();
+        s_.emails = emails_ >= 0 ? rec.fields[emails_] : std::string();
+        s_.handles = handles_ >= 0 ? rec.fields[handles_] : std::string();
+        s_.young = young_ >= 0 && IsSet(rec.fields[young_]);
+        s_.under18 = under18_ >= 0 && IsSet(rec.fields[under18_]);
         s_.posted_at.clear();
         if (time_ >= 0 && !rec.fields[time_].empty()) {
           auto t = ParseTime(rec.fields[time_]);
@@ -132,6 +149,7 @@ class RecordStage : public Stage {
           s_.posted_at = FormatTime(*t);
         }
         KARTA_RETURN_IF_ERROR(store_->Add(s_));
+        ++added_;
       }
     }
     return next_->Push(rec);
@@ -141,6 +159,15 @@ class RecordStage : public Stage {
     // Commit only when everything downstream went well too: a failed run
     // leaves no trace and can simply be run again.
     KARTA_RETURN_IF_ERROR(next_->End());
+    if (added_ == 0) {
+      // A run of no ads would make every ad of the last run look gone
+      // (`history gone` reported 1,000 of 1,000 after `: | history record`).
+      store_->AbortRun();
+      return Status::Data(fmt::format(
+          "{}: no ads to record (the input {}), so no run was recorded: an empty run would make "
+          "every ad look gone. Check the step before this one",
+          opts_.store, key_ < 0 ? "was empty" : "had no record with a key"));
+    }
     auto r = store_->CommitRun();
     if (!r.ok()) return r.status();
     env_.Warn(fmt::format("recorded run {} as of {} in {}: {} ad{}, {} new", r->run, r->as_of,
@@ -153,6 +180,10 @@ class RecordStage : public Stage {
   }
 
  private:
+  // A flag cell as karta extract writes it (1), or as people type it.
+  static bool IsSet(std::string_view v) {
+    return v == "1" || v == "true" || v == "yes" || v == "ja";
+  }
   static int Index(const Header& h, std::string_view name) {
     auto i = h.Find(name);
     return i ? static_cast<int>(*i) : -1;
@@ -163,7 +194,9 @@ class RecordStage : public Stage {
   Options opts_;
   std::string as_of_;
   int key_ = -1, cluster_ = -1, kommun_ = -1, time_ = -1;
+  int phones_ = -1, emails_ = -1, handles_ = -1, young_ = -1, under18_ = -1;
   int64_t no_key_ = 0;
+  int64_t added_ = 0;
   Sighting s_;
 };
 
@@ -289,6 +322,12 @@ class QueryStage : public Stage {
                           r->ads, r->ads == 1 ? "" : "s", cutoff, opts_.older_than, r->sightings,
                           r->sightings == 1 ? "" : "s", r->runs, r->runs == 1 ? "" : "s",
                           r->ads_left, r->ads_left == 1 ? "" : "s"));
+    if (r->contacts + r->claims > 0) {
+      env_.Warn(fmt::format("outreach: removed {} contact record{} (counted per week, kommun and "
+                            "outcome first) and {} expired claim{}",
+                            r->contacts, r->contacts == 1 ? "" : "s", r->claims,
+                            r->claims == 1 ? "" : "s"));
+    }
     return Emit({"cutoff", "removed_ads", "removed_sightings", "removed_runs", "ads_left"},
                 {{cutoff, std::to_string(r->ads), std::to_string(r->sightings),
                   std::to_string(r->runs), std::to_string(r->ads_left)}});
@@ -305,8 +344,8 @@ class History : public Tool {
   void AddOptions(CLI::App* app) override {
     app->add_option("ACTION", o_.action, "record, new, gone, trend, runs or purge (see below)")
         ->required();
-    app->add_option("--store", o_.store, "The history store (an SQLite file; record creates it)")
-        ->type_name("FILE")
+    app->add_option("--store", o_.store, "The history store: an SQLite file (record creates it) or postgresql://USER@HOST/DB")
+        ->type_name("STORE")
         ->required();
     app->add_option("--key", o_.key,
                     "record: the column identifying an ad (default: url, else ad_id, else id)")

@@ -2,11 +2,15 @@
 
 namespace karta {
 
+ToolInfo ExportTool();  // tools/export.cc
+ToolInfo AuditTool();   // tools/audit.cc
+ToolInfo PurgeTool();   // tools/purge.cc
+
 const std::vector<ToolInfo>& AllTools() {
   static const std::vector<ToolInfo> tools = {
       FetchTool(),    FilterTool(), ExtractTool(), GeotagTool(), DedupeTool(),
-      TabulateTool(), ReportTool(), RunTool(),     HistoryTool(), SelectTool(),
-      SortTool(),
+      TabulateTool(), ReportTool(), RunTool(),     HistoryTool(), OutreachTool(), SelectTool(),
+      SortTool(),     ExportTool(), AuditTool(),  PurgeTool(),
   };
   return tools;
 }

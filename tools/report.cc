@@ -8,11 +8,13 @@
 // Only counts leave the tool; counts below --min-count are shown as "<3".
 #include <sys/stat.h>
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "lib/audit.h"
 #include "lib/io.h"
 #include "lib/report.h"
 #include "tools/tools.h"
@@ -71,6 +73,12 @@ class Report : public Tool {
                     "Stockholm county)")
         ->type_name("PREFIX");
     app->add_option("--region-name", opts_.region_name, "Name of that region")->type_name("TEXT");
+    app->add_option("--source", opts_.source,
+                    "The data source shown on the page (default: the routine and input files)")
+        ->type_name("TEXT");
+    app->add_option("--created", opts_.created,
+                    "The creation time shown on the page (default: now, UTC)")
+        ->type_name("TIME");
     app->add_option("--assets", assets_,
                     "Read leaflet.js and leaflet.css from DIR instead of the built-in copy")
         ->type_name("DIR");
@@ -89,6 +97,13 @@ class Report : public Tool {
         return Status::Usage(fmt::format(
             "--tiles {}: not a tile URL template (https://…/{{z}}/{{x}}/{{y}}.png)", t));
       }
+    }
+    if (opts_.created.empty()) opts_.created = Rfc3339Utc(std::time(nullptr));
+    if (opts_.source.empty()) {
+      for (const std::string& in : env.common.inputs) {
+        opts_.source += (opts_.source.empty() ? "" : ", ") + in;
+      }
+      if (opts_.source.empty()) opts_.source = "standard input";
     }
     bool html = !(env.common.output == "-" && !geojson_.empty());
     if (html) KARTA_RETURN_IF_ERROR(LoadLeaflet());

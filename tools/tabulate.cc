@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "lib/io.h"
+#include "lib/suppress.h"
 #include "lib/table.h"
 #include "lib/xlsx.h"
 #include "tools/tools.h"
@@ -30,6 +31,12 @@ Every row is counted; add aggregates of other columns:
   --sum/--min/--max/--mean price                       price_sum, price_min, ...
 Empty cells are not values (an ad without a cluster is not a person); an
 empty group value is a group of its own.
+
+Small counts (--min-count N, e.g. 3): counts from 1 to N-1 are hidden as
+'..'; so are the other numbers of the same row (a row "advertisers .. |
+young 6" would say the people there are young), and, where totals would let
+a reader work a hidden count out, the next smallest count of that column or
+row. A table with --min-count is safe to share; sparklines are refused.
 
 Output: a text table when stdout is a terminal, CSV otherwise; --format
 text|csv|md|json|xlsx. A real Excel workbook (.xlsx) is written whenever -o
@@ -85,6 +92,11 @@ class Tabulate : public Tool {
                     "input (first seen), or an output column such as cluster_distinct")
         ->type_name("WHAT");
     app->add_flag("--reverse", reverse_, "Reverse the sort order");
+    app->add_option("--min-count", min_count_,
+                    "Hide counts below N as '..', and the cells that would reveal them "
+                    "(for tables that leave the unit; see below)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 1000000));
     app->add_flag("--totals", totals_, "Add a totals row (distinct counts are over all rows)");
     app->add_option("--format", format_,
                     "text, csv, md, json, xlsx or excel (default: xlsx when -o names a .xlsx "
@@ -107,6 +119,10 @@ class Tabulate : public Tool {
   }
 
   Status Run(const ToolEnv& env) override {
+    if (spark_ && min_count_ > 1) {
+      return Status::Usage("--spark draws every weekly value; it cannot hide small counts "
+                           "(drop --spark, or use --crosstab KEY,week with --min-count)");
+    }
     // What to compute.
     TableSpec spec;
     std::vector<std::string> keys = SplitList(by_);
@@ -243,6 +259,14 @@ class Tabulate : public Tool {
       table = agg.GroupTable(0, 1, sort);
       value_col = spec.keys.size() + (value ? 1 + *value : 0);
     }
+    if (min_count_ > 1) {
+      size_t hidden = SuppressTable(&table, min_count_, !crosstab_.empty());
+      if (hidden > 0) {
+        env.Warn(fmt::format("--min-count {}: {} cell{} hidden as '{}' (small, or needed to keep "
+                             "a small one from being worked out)",
+                             min_count_, hidden, hidden == 1 ? "" : "s", kHidden));
+      }
+    }
     if (bar_) AddBarColumn(&table, value_col, bar_width_);
 
     if (lang_ == "sv") {
@@ -280,6 +304,7 @@ class Tabulate : public Tool {
   bool bar_ = false;
   int bar_width_ = 40;
   bool spark_ = false;
+  int min_count_ = 1;
 };
 
 }  // namespace

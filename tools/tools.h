@@ -22,6 +22,7 @@ ToolInfo SortTool();
 ToolInfo ReportTool();
 ToolInfo RunTool();
 ToolInfo HistoryTool();
+ToolInfo OutreachTool();
 
 // Every tool, in `karta --help` order.
 const std::vector<ToolInfo>& AllTools();
