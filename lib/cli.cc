@@ -249,6 +249,11 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
       if (std::strcmp(argv[a], t.name) == 0) tool_name = t.name;
     }
   }
+  if (std::string e = EmptyListError(app, argc, argv); !e.empty()) {
+    PrintError(tool_name, e);
+    PrintError(tool_name, fmt::format("run 'karta {} --help' for usage", tool_name));
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -80,4 +80,44 @@ std::string ParseErrorHint(const CLI::App& app, int argc, const char* const* arg
   return "";
 }
 
+std::string EmptyListError(const CLI::App& app, int argc, const char* const* argv) {
+  const CLI::App* tool = nullptr;
+  int a = 1;
+  for (; a < argc && !tool; ++a) {
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == argv[a]) tool = sub;
+    }
+  }
+  if (!tool) return "";
+  for (; a < argc; ++a) {
+    std::string arg = argv[a];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    std::string name = arg, value;
+    bool inline_value = false;
+    if (arg.compare(0, 2, "--") == 0) {
+      if (auto eq = arg.find('='); eq != std::string::npos) {
+        name = arg.substr(0, eq);
+        value = arg.substr(eq + 1);
+        inline_value = true;
+      }
+    } else if (arg.size() > 2) {
+      name = arg.substr(0, 2);
+      value = arg.substr(2);
+      inline_value = true;
+    }
+    const CLI::Option* opt = tool->get_option_no_throw(name);
+    if (!opt || !IsListOption(*opt)) continue;
+    if (!inline_value) {
+      if (a + 1 >= argc) continue;
+      value = argv[++a];
+    }
+    if (!value.empty() && value.find_first_not_of(',') == std::string::npos) {
+      return name + " '" + value + "' is an empty list (give at least one value, e.g. " + name +
+             " a,b)";
+    }
+  }
+  return "";
+}
+
 }  // namespace karta

@@ -33,6 +33,11 @@ void PrepareToolApp(CLI::App* app, const std::string& version);
 // main app with one subcommand per tool.
 std::string ParseErrorHint(const CLI::App& app, int argc, const char* const* argv);
 
+// Before parsing: a message when a list option is given a value made only of
+// commas (`-k ,`, `--field=,,`), which CLI11 would split into nothing and
+// then fill from the next argument (an input file); "" when there is none.
+std::string EmptyListError(const CLI::App& app, int argc, const char* const* argv);
+
 }  // namespace karta
 
 #endif  // KARTA_LIB_CLI_HINTS_H_
