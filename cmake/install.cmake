@@ -6,6 +6,9 @@
 # layout under share/karta is the source tree's, so rules and routines that
 # name each other by relative paths work the same installed.
 include(GNUInstallDirs)
+# `cmake --install` and cpack install what was built (karta, karta_docs)
+# without building every other target first (the practice generator, ...).
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 install(TARGETS karta RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 set(KARTA_SHARE ${CMAKE_INSTALL_DATADIR}/karta)

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f build-release/CPackConfig.cmake ] || scripts/build.sh release
-cmake --build build-release -j "$(nproc)"
+cmake --build build-release -j "$(nproc)" --target karta karta_docs
 rm -f build-release/karta_*.deb
 (cd build-release && cpack -G DEB >/dev/null)
 ls build-release/karta_*.deb

@@ -6,8 +6,8 @@
 #
 #   tests/installed_tour.sh build-release/karta_VERSION_amd64.deb
 #
-# As root it installs with dpkg -i (and leaves the package installed, as
-# on a CI machine); as another user it unpacks the package with dpkg -x into
+# As root it installs with dpkg -i and removes the package again at the
+# end (dpkg -r; also when a check fails); as another user it unpacks the package with dpkg -x into
 # a temporary root instead, which checks the same files without installing.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +20,8 @@ if [ "$(id -u)" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends man-db >/dev/null
   fi
   # --path-include: keep the man pages even where dpkg is told to drop them.
+  ! dpkg -s karta >/dev/null 2>&1 || { echo "installed_tour: a karta package is already installed" >&2; exit 1; }
+  trap 'dpkg -r karta >/dev/null; rm -rf "$work"' EXIT
   dpkg -i --path-include='/usr/share/man/*' "$deb" >/dev/null
   prefix=/usr
   [ "$(command -v karta)" = /usr/bin/karta ] || { echo "installed_tour: karta is not /usr/bin/karta on PATH" >&2; exit 1; }
@@ -46,3 +48,9 @@ out=$(bash -c "source '$comp'; COMP_WORDS=(karta tab); COMP_CWORD=1; _karta; ech
 [ "$out" = tabulate ] || { echo "installed_tour: bash completion of 'karta tab' gave '$out'" >&2; exit 1; }
 echo "bash completion: ok"
 echo "installed tour: passed"
+if [ "$(id -u)" = 0 ]; then
+  dpkg -r karta >/dev/null
+  trap 'rm -rf "$work"' EXIT
+  [ ! -e /usr/bin/karta ] || { echo "installed_tour: /usr/bin/karta is left after dpkg -r" >&2; exit 1; }
+  echo "package removed"
+fi

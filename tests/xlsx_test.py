@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""karta tabulate writes a real .xlsx: read it back with a reader of our own
+"""karta tabulate and karta export write a real .xlsx: read it back with a reader of our own
 (zipfile + the Office Open XML of the sheet) and check the cell types, the
 leading zeros of codes, numbers as numbers, and Swedish headings.
 
@@ -90,6 +90,28 @@ def main():
     phones = sorted(row["A"] for row in rows[1:])
     check(phones == [("+46701740606", "s"), ("0701740617", "s")], f"phone numbers are text, zeros kept: {phones}")
     check([rows[0][c][0] for c in sorted(rows[0])] == ["phones", "kommunkod", "count"], "English headings by default")
+
+    # export --format xlsx: the package's two tables as workbooks; suppressed
+    # cells ('..') and kommunkod are text, counts are numbers.
+    pkg = os.path.join(tmp, "pkg")
+    r = subprocess.run([args.karta, "export", "--out", pkg, "--format", "xlsx", ads],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, f"export --format xlsx exits 0 ({r.returncode}: {r.stderr.strip()})")
+    files = sorted(os.listdir(pkg)) if os.path.isdir(pkg) else []
+    check(files == ["README.md", "by_kommun.xlsx", "by_week.xlsx", "kommun.geojson"],
+          f"the package holds the tables as .xlsx: {files}")
+    if "by_kommun.xlsx" in files:
+        rows = read_sheet(os.path.join(pkg, "by_kommun.xlsx"))
+        head = [rows[0][c][0] for c in sorted(rows[0])]
+        check(head[:3] == ["kommun", "kommunkod", "ads"], f"export headings: {head}")
+        check(("0180", "s") in [row.get("B") for row in rows[1:]], "export: kommunkod 0180 is text with its zero")
+        ads_cells = [row["C"] for row in rows[1:]]
+        check(any(t == "n" for _, t in ads_cells), "export: shown counts are numbers")
+        check(all(t == "n" or v == ".." for v, t in ads_cells), f"export: a hidden count is the text '..': {ads_cells}")
+        check(os.stat(os.path.join(pkg, "by_kommun.xlsx")).st_mode & 0o777 == 0o600, "export: the .xlsx is mode 0600")
+    if "by_week.xlsx" in files:
+        rows = read_sheet(os.path.join(pkg, "by_week.xlsx"))
+        check(rows[0]["A"] == ("week", "s") and rows[-1]["A"] == ("total", "s"), "export: by_week.xlsx has weeks and a total")
     print("xlsx: %d failed" % len(fails))
     sys.exit(1 if fails else 0)
 
