@@ -21,6 +21,20 @@ std::vector<std::string> LongNames(const CLI::App& app) {
   return names;
 }
 
+// The tool named on the command line (the first argument naming one), and
+// the index of the argument after it in *next; nullptr if none is named.
+const CLI::App* NamedTool(const CLI::App& app, int argc, const char* const* argv, int* next) {
+  for (int a = 1; a < argc; ++a) {
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == argv[a]) {
+        *next = a + 1;
+        return sub;
+      }
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 bool IsListOption(const CLI::Option& opt) {
@@ -50,12 +64,8 @@ std::string ParseErrorHint(const CLI::App& app, int argc, const char* const* arg
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
     tools.push_back(sub->get_name());
   }
-  const CLI::App* tool = nullptr;
-  for (int a = 1; a < argc && !tool; ++a) {
-    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-      if (sub->get_name() == argv[a]) tool = sub;
-    }
-  }
+  int next = 0;
+  const CLI::App* tool = NamedTool(app, argc, argv, &next);
   if (!tool) {
     // The first word that is not a flag should have been a tool.
     for (int a = 1; a < argc; ++a) {
@@ -67,7 +77,7 @@ std::string ParseErrorHint(const CLI::App& app, int argc, const char* const* arg
     return "";
   }
   std::vector<std::string> flags = LongNames(*tool);
-  for (int a = 1; a < argc; ++a) {
+  for (int a = next; a < argc; ++a) {
     std::string arg = argv[a];
     if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
     if (auto eq = arg.find('='); eq != std::string::npos) arg.resize(eq);
@@ -81,13 +91,8 @@ std::string ParseErrorHint(const CLI::App& app, int argc, const char* const* arg
 }
 
 std::string EmptyListError(const CLI::App& app, int argc, const char* const* argv) {
-  const CLI::App* tool = nullptr;
-  int a = 1;
-  for (; a < argc && !tool; ++a) {
-    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-      if (sub->get_name() == argv[a]) tool = sub;
-    }
-  }
+  int a = 0;
+  const CLI::App* tool = NamedTool(app, argc, argv, &a);
   if (!tool) return "";
   for (; a < argc; ++a) {
     std::string arg = argv[a];
