@@ -60,6 +60,10 @@ struct ToolEnv {
   CommonOptions common;
   const std::atomic<bool>* cancel = nullptr;
   bool stderr_tty = false;
+  // Set by `karta run` (unless --keep-going): a source that finished
+  // incomplete (Status::Incomplete) ends the run there, before the later
+  // stages finish (so history record records nothing).
+  bool stop_on_incomplete = false;
   // Prints "karta TOOL: MESSAGE" on stderr.
   void Warn(std::string_view message) const;
   // Says on stderr how many bad records --skip-bad skipped, if any.

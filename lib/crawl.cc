@@ -34,10 +34,40 @@ CREATE TABLE IF NOT EXISTS pages (
   etag TEXT NOT NULL DEFAULT '',
   last_modified TEXT NOT NULL DEFAULT '',
   sha256 TEXT NOT NULL DEFAULT '',
-  status INTEGER NOT NULL DEFAULT 0
+  status INTEGER NOT NULL DEFAULT 0,
+  row BLOB
 );
 CREATE INDEX IF NOT EXISTS pages_frontier ON pages (queued_run, done_run, seq);
 )";
+
+// A row as stored: each field as its length in decimal, ':', its bytes.
+std::string EncodeRow(const std::vector<std::string>& row) {
+  std::string out;
+  for (const std::string& f : row) {
+    out += std::to_string(f.size());
+    out.push_back(':');
+    out += f;
+  }
+  return out;
+}
+
+std::vector<std::string> DecodeRow(const void* data, int n) {
+  std::vector<std::string> out;
+  std::string_view s(static_cast<const char*>(data), n > 0 ? static_cast<size_t>(n) : 0);
+  while (!s.empty()) {
+    size_t colon = s.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 12) return {};
+    size_t len = 0;
+    for (size_t i = 0; i < colon; ++i) {
+      if (s[i] < '0' || s[i] > '9') return {};
+      len = len * 10 + static_cast<size_t>(s[i] - '0');
+    }
+    if (len > s.size() - colon - 1) return {};
+    out.emplace_back(s.substr(colon + 1, len));
+    s.remove_prefix(colon + 1 + len);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -76,6 +106,12 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
   if (!schema.ok()) {
     return Status::Data(fmt::format("{}: not a karta crawl state ({})", path, schema.message()));
   }
+  // A state from before rows were kept gets the column.
+  sqlite3_stmt* probe = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT row FROM pages LIMIT 0", -1, &probe, nullptr) != SQLITE_OK) {
+    KARTA_RETURN_IF_ERROR(s->Exec("ALTER TABLE pages ADD COLUMN row BLOB"));
+  }
+  sqlite3_finalize(probe);
   auto run = s->GetMeta("run");
   if (!run.ok()) return run.status();
   // Values read from disk may be damaged: parse without throwing (std::stoll
@@ -124,11 +160,12 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
       &s->queue_stmt_));
   KARTA_RETURN_IF_ERROR(prep(
       "INSERT INTO pages (url, queued_run, done_run, depth, kind, etag, last_modified, sha256, "
-      "status) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(url) DO UPDATE SET "
-      "queued_run = ?2, done_run = ?2, etag = ?5, last_modified = ?6, sha256 = ?7, status = ?8",
+      "status, row) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(url) DO UPDATE "
+      "SET queued_run = ?2, done_run = ?2, etag = ?5, last_modified = ?6, sha256 = ?7, "
+      "status = ?8, row = COALESCE(?9, row)",
       &s->done_stmt_));
   KARTA_RETURN_IF_ERROR(prep(
-      "SELECT url, depth, kind, queued_run, done_run, etag, last_modified, sha256, status "
+      "SELECT url, depth, kind, queued_run, done_run, etag, last_modified, sha256, status, row "
       "FROM pages WHERE url = ?1",
       &s->lookup_stmt_));
   KARTA_RETURN_IF_ERROR(prep(
@@ -170,6 +207,9 @@ Result<std::optional<CrawlState::Page>> CrawlState::Lookup(std::string_view url)
   p.last_modified = Col(s, 6);
   p.sha256 = Col(s, 7);
   p.status = sqlite3_column_int(s, 8);
+  if (sqlite3_column_type(s, 9) != SQLITE_NULL) {
+    p.row = DecodeRow(sqlite3_column_blob(s, 9), sqlite3_column_bytes(s, 9));
+  }
   sqlite3_reset(s);
   return std::optional<Page>(std::move(p));
 }
@@ -202,6 +242,13 @@ Status CrawlState::MarkDone(const Page& p, int64_t out_bytes) {
   Bind(s, 6, p.last_modified);
   Bind(s, 7, p.sha256);
   sqlite3_bind_int64(s, 8, p.status);
+  std::string row;
+  if (p.row.empty()) {
+    sqlite3_bind_null(s, 9);
+  } else {
+    row = EncodeRow(p.row);
+    sqlite3_bind_blob(s, 9, row.data(), static_cast<int>(row.size()), SQLITE_STATIC);
+  }
   if (sqlite3_step(s) != SQLITE_DONE) {
     std::string msg = sqlite3_errmsg(Db(db_));
     Exec("ROLLBACK");

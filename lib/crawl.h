@@ -2,7 +2,10 @@
 // an interrupted run (Ctrl-C, kill -9) continues with --resume, and the
 // validators (ETag, Last-Modified) and content hash of every page, so that a
 // later run asks with a conditional GET and an unchanged page is not
-// downloaded again.
+// downloaded again. For pages that gave a row (ads), the state also keeps
+// the row's page columns as they were written (fields, text, sha256, the
+// normalised posted_at), so that a 304 re-emits the ad as it was: every
+// later stage sees it, not an empty row.
 //
 // A state file holds a sequence of runs. Open() with resume=false starts a
 // new run (the pages of earlier runs stay, as validators); with resume=true
@@ -44,6 +47,9 @@ class CrawlState {
     std::string last_modified;
     std::string sha256;
     long status = 0;
+    // The page columns of the last row written for the page (empty: none
+    // kept). MarkDone with an empty row keeps the one stored.
+    std::vector<std::string> row;
   };
 
   // Opens (creating if need be) the state file. With `resume`, continues the

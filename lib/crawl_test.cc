@@ -54,6 +54,30 @@ TEST_CASE("crawl: runs, frontier, resume and validators") {
     CHECK(*(*s)->Queue("http://a.example/1", 0, "start"));
     CHECK((*s)->Frontier()->size() == 1);
   }
+  {
+    // The row of an ad is kept for a 304, and a 304 without a row keeps it.
+    auto s = CrawlState::Open(path, false);
+    REQUIRE(s.ok());
+    CrawlState::Page p;
+    p.url = "http://a.example/2";
+    p.kind = "ad";
+    p.etag = "\"y\"";
+    p.sha256 = "def";
+    p.status = 200;
+    p.row = {"http://a.example/2", "", "200", "", "2026-11-22T20:00:00Z", "text/html",
+             "def", "a.example", "Ny i stan", "rad 1\nrad 2, \"citat\"; 3:4", ""};
+    REQUIRE((*s)->MarkDone(p, -1).ok());
+    auto back = (*s)->Lookup(p.url);
+    REQUIRE(back.ok());
+    REQUIRE(back->has_value());
+    CHECK((*back)->row == p.row);
+    CrawlState::Page again = p;
+    again.status = 304;
+    again.row.clear();
+    REQUIRE((*s)->MarkDone(again, -1).ok());
+    CHECK((*(*s)->Lookup(p.url))->row == p.row);
+    CHECK((*(*s)->Lookup("http://a.example/1"))->row.empty());
+  }
   unlink(path.c_str());
   unlink((path + "-wal").c_str());
   unlink((path + "-shm").c_str());

@@ -22,6 +22,7 @@ struct TimeZone::Impl {
 };
 
 Result<TimeZone> TimeZone::Load(std::string_view name) {
+  if (name.empty()) return Default();
   auto impl = std::make_shared<Impl>();
   impl->name = std::string(name);
   impl->tz.reset(icu::TimeZone::createTimeZone(

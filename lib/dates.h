@@ -70,7 +70,8 @@ inline constexpr const char* kTzHelp =
 class TimeZone {
  public:
   // Loads "Europe/Stockholm", "UTC", "America/New_York", ...; a usage error
-  // naming the zone if ICU does not know it.
+  // naming the zone if ICU does not know it. "" is Default() (a tool's --tz
+  // not given).
   static Result<TimeZone> Load(std::string_view name);
   // Europe/Stockholm, every tool's default.
   static const TimeZone& Default();

@@ -35,7 +35,7 @@ Status ExportAggregator::Push(Record& r) {
   if (!posted.empty()) {
     if (first_.empty() || posted < first_) first_ = std::string(posted);
     if (last_.empty() || posted > last_) last_ = std::string(posted);
-    if (auto d = ParseRfc3339Day(posted)) week = BucketLabel(BucketOf(*d, TimeUnit::kWeek), TimeUnit::kWeek);
+    if (auto d = ParseLocalDay(posted, TimeZone::Default())) week = BucketLabel(BucketOf(*d, TimeUnit::kWeek), TimeUnit::kWeek);
   }
   if (week.empty()) week = "(no date)";
   for (Counts* c : {&kommuner_[kommun], &weeks_[week], &all_}) {

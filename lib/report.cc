@@ -155,6 +155,7 @@ struct ReportBuilder::Impl {
   std::optional<size_t> kommun, kommunkod, place, lat, lon, cluster, posted_at, young, under18;
   std::vector<std::string> missing;
   std::string region_prefix = "01";
+  TimeZone tz = TimeZone::Default();
   Counts total;
   int64_t with_kommunkod = 0;
   std::map<std::string, Counts> by_kommun;
@@ -167,8 +168,10 @@ struct ReportBuilder::Impl {
   std::map<std::string, int64_t> sites;  // site names (the data source)
 };
 
-ReportBuilder::ReportBuilder(std::string region_prefix) : impl_(std::make_unique<Impl>()) {
+ReportBuilder::ReportBuilder(std::string region_prefix, TimeZone tz)
+    : impl_(std::make_unique<Impl>()) {
   impl_->region_prefix = std::move(region_prefix);
+  impl_->tz = std::move(tz);
 }
 ReportBuilder::~ReportBuilder() = default;
 
@@ -252,10 +255,10 @@ Status ReportBuilder::Push(Record& rec) {
     if (t.empty()) {
       ++m.no_time;
     } else {
-      auto day = ParseRfc3339Day(t);
+      auto day = ParseLocalDay(t, m.tz);
       if (!day) {
         return Status::Data(fmt::format(
-            "{}: posted_at: '{}' is not an RFC 3339 time (e.g. 2026-03-02T10:00:00Z)",
+            "{}: posted_at: '{}' is not a time (e.g. 2026-03-02T10:00:00Z or 2026-03-02 11:00)",
             rec.Where(), t.substr(0, 40)));
       }
       Count(&m.by_week[BucketOf(*day, TimeUnit::kWeek)], cluster, young, under18, in_region);

@@ -35,6 +35,7 @@
 #include <string>
 #include <string_view>
 
+#include "lib/dates.h"
 #include "lib/record.h"
 #include "lib/status.h"
 
@@ -62,8 +63,9 @@ struct ReportOptions {
 
 class ReportBuilder : public RecordSink {
  public:
-  // `region_prefix`: kommunkod prefix of the region counted as "in region".
-  explicit ReportBuilder(std::string region_prefix = "01");
+  // `region_prefix`: kommunkod prefix of the region counted as "in region";
+  // `tz`: of posted_at times without a zone, and of the weeks.
+  explicit ReportBuilder(std::string region_prefix = "01", TimeZone tz = TimeZone::Default());
   ~ReportBuilder() override;
 
   Status Begin(const Header& header) override;

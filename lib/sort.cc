@@ -523,11 +523,11 @@ Status Sorter::Push(Record& rec) {
         break;
       }
       case SortType::kTime: {
-        auto v = ParseTimeSeconds(cell, /*strict=*/true);
+        auto v = ReadTime(cell, m.opts.tz);
         if (!v) {
           return Status::Data(fmt::format(
-              "{}: {}: '{}' is not an RFC 3339 time (the key is :time; e.g. "
-              "2026-03-02T10:00:00Z; an empty cell is fine and sorts last)",
+              "{}: {}: '{}' is not a time (the key is :time; e.g. 2026-03-02T10:00:00Z or "
+              "2026-03-02 11:00; an empty cell is fine and sorts last)",
               rec.Where(), sk.column, cell.substr(0, 40)));
         }
         AppendNumberSegment(static_cast<double>(*v), &key);

@@ -49,6 +49,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/dates.h"
 #include "lib/record.h"
 #include "lib/status.h"
 
@@ -87,6 +88,7 @@ struct SorterOptions {
   bool unique = false;
   size_t fan_in = 64;    // runs merged at once (>= 2)
   const std::atomic<bool>* cancel = nullptr;  // checked while merging
+  TimeZone tz = TimeZone::Default();  // of :time keys written without a zone
 };
 
 class Sorter : public Stage {

@@ -27,7 +27,8 @@ class Status {
     kIo,           // a file or network operation failed: exit 1
     kInterrupted,  // SIGINT/SIGTERM: the run stopped early, output kept
     kBrokenPipe,   // the reader went away (`| head`): exit 0, no message
-    kIncomplete,   // finished, but saw less than it should (empty input): exit 3
+    kIncomplete,   // finished, but saw less than it should (empty input, or a
+                   // site yielded nothing): exit 3, everything written is kept
   };
 
   Status() = default;
@@ -38,10 +39,8 @@ class Status {
   static Status Interrupted(std::string msg) {
     return Status(Code::kInterrupted, std::move(msg));
   }
-  static Status Incomplete(std::string msg) {
-    return Status(Code::kIncomplete, std::move(msg));
-  }
   static Status BrokenPipe() { return Status(Code::kBrokenPipe, "broken pipe"); }
+  static Status Incomplete(std::string msg) { return Status(Code::kIncomplete, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

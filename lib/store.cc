@@ -86,6 +86,16 @@ const std::vector<const char*>& Migrations() {
       "  outcome TEXT NOT NULL,"
       "  attempts INTEGER NOT NULL,"
       "  PRIMARY KEY(week, kommun, outcome));",
+      // 2 -> 3: coverage. Each ad's site; the sites each run covered (or
+      // failed to cover, with why) and the source's summary line.
+      "ALTER TABLE ads ADD COLUMN site TEXT NOT NULL DEFAULT '';"
+      "ALTER TABLE runs ADD COLUMN summary TEXT NOT NULL DEFAULT '';"
+      "CREATE TABLE run_sites("
+      "  run INTEGER NOT NULL,"
+      "  site TEXT NOT NULL,"
+      "  covered INTEGER NOT NULL DEFAULT 1,"
+      "  note TEXT NOT NULL DEFAULT '',"
+      "  PRIMARY KEY(run, site));",
   };
   return m;
 }
@@ -93,6 +103,15 @@ const std::vector<const char*>& Migrations() {
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 int64_t DayOf(int64_t t) { return FloorDiv(t, 86400); }
+
+// The run that found ad `a` gone: the first run after its last sighting that
+// covered its site. A run covers a site it lists as covered; a run that
+// lists no site covers every site; an ad without a site is covered by every
+// run.
+constexpr const char* kGoneRun =
+    "(SELECT r.id FROM runs r WHERE r.as_of > a.last_seen AND (a.site = '' OR EXISTS ("
+    "SELECT 1 FROM run_sites c WHERE c.run = r.id AND c.site = a.site AND c.covered = 1) OR "
+    "NOT EXISTS (SELECT 1 FROM run_sites c WHERE c.run = r.id)) ORDER BY r.as_of, r.id LIMIT 1)";
 
 
 }  // namespace
@@ -232,7 +251,7 @@ Status Store::Migrate() {
 namespace {
 
 const std::vector<std::string> kStageColumns = {"key",    "cluster", "kommun", "posted_at", "phones",
-                                                "emails", "handles", "young",  "under18"};
+                                                "emails", "handles", "young",  "under18", "site"};
 
 }  // namespace
 
@@ -242,7 +261,7 @@ Status Store::BeginRun(const std::string& as_of) {
   in_run_ = true;
   Status s = db_->Exec(
       "CREATE TEMP TABLE IF NOT EXISTS stage(key TEXT, cluster TEXT, kommun TEXT, posted_at "
-      "TEXT, phones TEXT, emails TEXT, handles TEXT, young INTEGER, under18 INTEGER);"
+      "TEXT, phones TEXT, emails TEXT, handles TEXT, young INTEGER, under18 INTEGER, site TEXT);"
       "DELETE FROM stage");
   if (!s.ok()) return s.WithPrefix("starting a run");
   run_ = 0;
@@ -253,13 +272,14 @@ Status Store::BeginRun(const std::string& as_of) {
         });
   if (!s.ok()) return s.WithPrefix("starting a run");
   as_of_ = as_of;
+  coverage_.reset();
   return db_->BeginCopy("stage", kStageColumns);
 }
 
 Status Store::Add(const Sighting& s) {
   if (!in_run_) return Status::Io("no run is open");
   return db_->CopyRow({s.key, s.cluster, s.kommun, s.posted_at, s.phones, s.emails, s.handles,
-                       s.young ? "1" : "0", s.under18 ? "1" : "0"});
+                       s.young ? "1" : "0", s.under18 ? "1" : "0", s.site});
 }
 
 Result<RunSummary> Store::CommitRun() {
@@ -284,11 +304,11 @@ Result<RunSummary> Store::CommitRun() {
   };
   static const std::string upsert = fmt::format(
       "INSERT INTO ads(key, cluster, kommun, posted_at, first_seen, last_seen, first_run, "
-      "last_run, times_seen, phones, emails, handles, young, under18) "
+      "last_run, times_seen, phones, emails, handles, young, under18, site) "
       "SELECT key, max(cluster), max(kommun), max(posted_at), CAST($2 AS TEXT), CAST($2 AS TEXT), "
       "CAST($1 AS BIGINT), CAST($1 AS BIGINT), 1, max(phones), max(emails), max(handles), "
-      "max(young), max(under18) FROM stage WHERE true GROUP BY key ORDER BY key "
-      "ON CONFLICT(key) DO UPDATE SET {}, {}, {}, {}, {}, "
+      "max(young), max(under18), max(site) FROM stage WHERE true GROUP BY key ORDER BY key "
+      "ON CONFLICT(key) DO UPDATE SET {}, {}, {}, {}, {}, {}, "
       "posted_at = CASE WHEN ads.posted_at = '' THEN excluded.posted_at ELSE ads.posted_at END, "
       "young = CASE WHEN excluded.young > ads.young THEN excluded.young ELSE ads.young END, "
       "under18 = CASE WHEN excluded.under18 > ads.under18 THEN excluded.under18 "
@@ -303,7 +323,7 @@ Result<RunSummary> Store::CommitRun() {
       "  ELSE ads.last_seen END, "
       "times_seen = ads.times_seen + CASE WHEN ads.last_run <> excluded.last_run THEN 1 ELSE 0 "
       "END",
-      newer("cluster"), newer("kommun"), newer("phones"), newer("emails"), newer("handles"));
+      newer("cluster"), newer("kommun"), newer("phones"), newer("emails"), newer("handles"), newer("site"));
   KARTA_RETURN_IF_ERROR(Q(upsert.c_str(), {run, as_of_}));
   KARTA_RETURN_IF_ERROR(
       Q("SELECT count(*), (SELECT count(*) FROM ads WHERE first_run = CAST($1 AS BIGINT)) "
@@ -313,6 +333,24 @@ Result<RunSummary> Store::CommitRun() {
           r.new_keys = row.Int(1);
           return Status::Ok();
         }));
+  if (coverage_) {
+    for (const SiteCoverage& sc : coverage_->sites) {
+      KARTA_RETURN_IF_ERROR(
+          Q("INSERT INTO run_sites(run, site, covered, note) "
+            "VALUES(CAST($1 AS BIGINT), $2, CAST($3 AS BIGINT), $4) ON CONFLICT(run, site) "
+            "DO UPDATE SET covered = excluded.covered, note = excluded.note",
+            {run, sc.site, sc.covered ? "1" : "0", sc.note}));
+    }
+    KARTA_RETURN_IF_ERROR(Q("UPDATE runs SET summary = $2 WHERE id = CAST($1 AS BIGINT)",
+                            {run, coverage_->summary}));
+  } else {
+    // The run covers the sites it saw.
+    KARTA_RETURN_IF_ERROR(
+        Q("INSERT INTO run_sites(run, site, covered, note) SELECT DISTINCT CAST($1 AS BIGINT), "
+          "a.site, 1, '' FROM sightings s JOIN ads a ON a.key = s.key "
+          "WHERE s.run = CAST($1 AS BIGINT) AND a.site <> ''",
+          {run}));
+  }
   KARTA_RETURN_IF_ERROR(Q("UPDATE runs SET records = CAST($2 AS BIGINT), new = CAST($3 AS BIGINT) "
                           "WHERE id = CAST($1 AS BIGINT)",
                           {run, std::to_string(r.records), std::to_string(r.new_keys)}));
@@ -320,6 +358,14 @@ Result<RunSummary> Store::CommitRun() {
   KARTA_RETURN_IF_ERROR(db_->Commit());
   in_run_ = false;
   return r;
+}
+
+Status Store::SetCoverage(const Coverage& c) {
+  if (!in_run_) return Status::Io("no run is open");
+  // Written by CommitRun: while the run's rows stream in (COPY on a server),
+  // the connection takes no other statement.
+  coverage_ = c;
+  return Status::Ok();
 }
 
 void Store::AbortRun() {
@@ -340,11 +386,40 @@ Result<std::optional<std::string>> Store::LatestRun() {
 
 Result<std::vector<RunSummary>> Store::Runs() {
   std::vector<RunSummary> out;
-  KARTA_RETURN_IF_ERROR(
-      Q("SELECT id, as_of, records, new FROM runs ORDER BY as_of, id", {}, [&](const SqlRow& r) {
-        out.push_back({r.Int(0), r.Str(1), r.Int(2), r.Int(3)});
-        return Status::Ok();
-      }));
+  std::map<int64_t, size_t> index;
+  KARTA_RETURN_IF_ERROR(Q("SELECT id, as_of, records, new, summary FROM runs ORDER BY as_of, id",
+                          {}, [&](const SqlRow& q) {
+                            RunSummary r;
+                            r.run = q.Int(0);
+                            r.as_of = q.Str(1);
+                            r.records = q.Int(2);
+                            r.new_keys = q.Int(3);
+                            r.summary = q.Str(4);
+                            index[r.run] = out.size();
+                            out.push_back(std::move(r));
+                            return Status::Ok();
+                          }));
+  KARTA_RETURN_IF_ERROR(Q("SELECT run, site, covered, note FROM run_sites ORDER BY run, site", {},
+                          [&](const SqlRow& q) {
+                            auto it = index.find(q.Int(0));
+                            if (it == index.end()) return Status::Ok();
+                            RunSummary& r = out[it->second];
+                            if (q.Int(2) != 0) {
+                              r.sites.push_back(q.Str(1));
+                            } else {
+                              std::string note = q.Str(3);
+                              r.missing.push_back(note.empty() ? q.Str(1) : q.Str(1) + ": " + note);
+                            }
+                            return Status::Ok();
+                          }));
+  static const std::string gone = fmt::format(
+      "SELECT g, count(*) FROM (SELECT {} AS g FROM ads a) AS t WHERE g IS NOT NULL GROUP BY g",
+      kGoneRun);
+  KARTA_RETURN_IF_ERROR(Q(gone.c_str(), {}, [&](const SqlRow& q) {
+    auto it = index.find(q.Int(0));
+    if (it != index.end()) out[it->second].gone = q.Int(1);
+    return Status::Ok();
+  }));
   return out;
 }
 
@@ -388,10 +463,12 @@ Result<std::vector<Entry>> Store::Gone(const std::string& ref, int days) {
   if (!t.ok()) return t.status();
   int64_t day = DayOf(*t);
   std::vector<Entry> out;
-  static const std::string sql = std::string(kEntryColumns) +
-                                 "WHERE last_seen >= $1 AND last_seen < $2 "
-                                 "ORDER BY last_seen DESC, key";
-  KARTA_RETURN_IF_ERROR(Q(sql.c_str(), {DayStart(day - days), DayStart(day)},
+  static const std::string sql = fmt::format(
+      "SELECT a.key, a.cluster, a.kommun, a.posted_at, a.first_seen, a.last_seen, a.times_seen "
+      "FROM ads a JOIN runs g ON g.id = {} WHERE g.as_of >= $1 AND g.as_of < $2 "
+      "ORDER BY a.last_seen DESC, a.key",
+      kGoneRun);
+  KARTA_RETURN_IF_ERROR(Q(sql.c_str(), {DayStart(day - days + 1), DayStart(day + 1)},
                           [&](const SqlRow& r) { return AddEntry(&out, r); }));
   return out;
 }
@@ -472,8 +549,12 @@ Result<PurgeSummary> Store::Purge(const std::string& cutoff) {
     if (n) *n = db_->Changes();
     return Status::Ok();
   };
-  Status s = del("DELETE FROM sightings WHERE run IN (SELECT id FROM runs WHERE as_of < $1)",
-                 &p.sightings);
+  Status s = del("DELETE FROM run_sites WHERE run IN (SELECT id FROM runs WHERE as_of < $1)",
+                 nullptr);
+  if (s.ok()) {
+    s = del("DELETE FROM sightings WHERE run IN (SELECT id FROM runs WHERE as_of < $1)",
+            &p.sightings);
+  }
   if (s.ok()) s = del("DELETE FROM runs WHERE as_of < $1", &p.runs);
   if (s.ok()) s = del("DELETE FROM ads WHERE last_seen < $1", &p.ads);
   // Outreach: links to removed ads; then contact events recorded before the

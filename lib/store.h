@@ -71,6 +71,20 @@ struct Sighting {
   // Outreach: contact channels (';'-separated, from karta extract) and flags.
   std::string phones, emails, handles;
   bool young = false, under18 = false;
+  std::string site;  // fetch's site (profile name or host), may be empty
+};
+
+// Which sites a run covered: a site is covered when the crawl reached it
+// (fetch's summary says so). An ad is gone only when a run that covered its
+// site did not see it, so a site that was down makes nothing of it gone.
+struct SiteCoverage {
+  std::string site;
+  bool covered = true;
+  std::string note;  // why a site was not covered ("no page could be fetched: ...")
+};
+struct Coverage {
+  std::vector<SiteCoverage> sites;
+  std::string summary;  // the source's one-line summary, kept with the run
 };
 
 struct RunSummary {
@@ -78,6 +92,10 @@ struct RunSummary {
   std::string as_of;
   int64_t records = 0;  // distinct keys recorded in the run
   int64_t new_keys = 0; // of which never seen before
+  int64_t gone = 0;      // ads this run found gone (see Gone)
+  std::vector<std::string> sites;    // covered; empty: every site (no coverage known)
+  std::vector<std::string> missing;  // not covered, as "site: why"
+  std::string summary;
 };
 
 // An ad as the store knows it.
@@ -139,7 +157,7 @@ struct ClaimResult {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating if needed, unless `must_exist`) and migrates the store:
   // an SQLite file, or a PostgreSQL server for a postgresql:// URL (the
@@ -155,6 +173,10 @@ class Store {
   Status BeginRun(const std::string& as_of);
   // Records one sighting in the open run (a key seen twice counts once).
   Status Add(const Sighting& s);
+  // Says which sites the open run covered. Without it, a run covers the
+  // sites of its sightings, and a run whose sightings name no site covers
+  // every site.
+  Status SetCoverage(const Coverage& c);
   // Commits the open run.
   Result<RunSummary> CommitRun();
   // Abandons the open run (the store stays as it was).
@@ -168,8 +190,10 @@ class Store {
   // Ads first seen on one of the `days` UTC days up to and including the day
   // of `ref`, newest first.
   Result<std::vector<Entry>> New(const std::string& ref, int days);
-  // Ads last seen on one of the `days` UTC days before `ref`'s day or on it,
-  // but not in the run at `ref` or later: the ads that disappeared.
+  // The ads that disappeared: those found gone by a run on one of the `days`
+  // UTC days up to and including `ref`'s day. A run finds an ad gone when it
+  // is the first run after the ad's last sighting that covered the ad's site
+  // (ads without a site: the first run after it).
   Result<std::vector<Entry>> Gone(const std::string& ref, int days);
   // Counts per group of sightings. `by` holds dimensions among kommun,
   // cluster, week, month, day; with `posted`, week/month/day are those of the
@@ -220,6 +244,7 @@ class Store {
   std::unique_ptr<SqlDb> db_;
   int version_ = 0;
   bool in_run_ = false;
+  std::optional<Coverage> coverage_;  // set by SetCoverage, written by CommitRun
   int64_t run_ = 0;
   std::string as_of_;
 };

@@ -45,8 +45,10 @@ std::vector<std::string> FreshStores() {
   return out;
 }
 
-Sighting Sg(std::string key, std::string cluster, std::string kommun, std::string posted) {
+Sighting Sg(std::string key, std::string cluster, std::string kommun, std::string posted,
+             std::string site = "") {
   Sighting s;
+  s.site = std::move(site);
   s.key = std::move(key);
   s.cluster = std::move(cluster);
   s.kommun = std::move(kommun);
@@ -396,11 +398,22 @@ TEST_CASE("store: a version 1 store is migrated and keeps its data") {
   }
   auto s = Store::Open(path, true);
   REQUIRE(s.ok());
-  CHECK((*s)->schema_version() == 2);
+  CHECK((*s)->schema_version() == Store::kSchemaVersion);
   auto people = (*s)->People("2026-11-01", "2026-11-01", "2026-11-16T10:00:00Z");
   REQUIRE(people.ok());
   REQUIRE(people->size() == 1);
   CHECK((*people)[0].id == "c1");
+  // The old run recorded no coverage: it covers everything, and the ads
+  // (without a site) are covered by every later run.
+  REQUIRE((*s)->BeginRun("2026-11-23T09:00:00Z").ok());
+  REQUIRE((*s)->Add(Sg("b", "c2", "Solna", "", "a.example")).ok());
+  REQUIRE((*s)->CommitRun().ok());
+  CHECK(Keys((*s)->Gone("2026-11-23T09:00:00Z", 7)) == std::vector<std::string>{"a"});
+  auto runs = (*s)->Runs();
+  REQUIRE(runs.ok());
+  REQUIRE(runs->size() == 2);
+  CHECK((*runs)[0].sites.empty());
+  CHECK((*runs)[1].sites == std::vector<std::string>{"a.example"});
 }
 
 TEST_CASE("pg: the URL is shown without its password") {
@@ -470,6 +483,83 @@ TEST_CASE("store: reader-does-not-wait-for-writer, damaged-store is bad data") {
   REQUIRE(!bad.ok());
   CHECK_MESSAGE(bad.status().code() == Status::Code::kData, bad.status().message());
   CHECK(bad.status().message().find("damaged") != std::string::npos);
+}
+
+
+// Records a run that covered `covered` (and failed `failed`).
+void RecordCovering(Store* s, const std::string& as_of, const std::vector<Sighting>& seen,
+                    const std::vector<std::string>& covered,
+                    const std::vector<std::string>& failed = {}) {
+  REQUIRE(s->BeginRun(as_of).ok());
+  for (const auto& x : seen) REQUIRE(s->Add(x).ok());
+  Coverage c;
+  for (const auto& site : covered) c.sites.push_back({site, true, ""});
+  for (const auto& site : failed) c.sites.push_back({site, false, "connection refused"});
+  c.summary = "fetch: summary of " + as_of;
+  REQUIRE(s->SetCoverage(c).ok());
+  REQUIRE(s->CommitRun().ok());
+}
+
+TEST_CASE("store: an ad is gone only when a run that covered its site missed it") {
+  for (const std::string& path : FreshStores()) {
+  CAPTURE(path);
+  auto s = Store::Open(path);
+  REQUIRE(s.ok());
+  Store* st = s->get();
+  // Week 1: both sites up.
+  RecordCovering(st, "2026-11-15T20:00:00Z",
+                 {Sg("a1", "", "Solna", "", "a.example"), Sg("a2", "", "Solna", "", "a.example"),
+                  Sg("b1", "", "Nacka", "", "b.example"), Sg("b2", "", "Nacka", "", "b.example")},
+                 {"a.example", "b.example"});
+  // Week 2: b.example is down. a2 has gone; nothing of b is gone.
+  RecordCovering(st, "2026-11-22T20:00:00Z",
+                 {Sg("a1", "", "Solna", "", "a.example"), Sg("a3", "", "Solna", "", "a.example")},
+                 {"a.example"}, {"b.example"});
+  CHECK(Keys(st->Gone("2026-11-22T20:00:00Z", 7)) == std::vector<std::string>{"a2"});
+  CHECK(Keys(st->New("2026-11-22T20:00:00Z", 7)) == std::vector<std::string>{"a3"});
+  // Week 3: b is back without b2: b2 is gone now (its last sighting was
+  // two weeks ago, the first run since that covered b.example missed it).
+  RecordCovering(st, "2026-11-29T20:00:00Z",
+                 {Sg("a1", "", "Solna", "", "a.example"), Sg("a3", "", "Solna", "", "a.example"),
+                  Sg("b1", "", "Nacka", "", "b.example")},
+                 {"a.example", "b.example"});
+  CHECK(Keys(st->Gone("2026-11-29T20:00:00Z", 7)) == std::vector<std::string>{"b2"});
+  // a2 was gone a week earlier and is not counted again.
+  CHECK(Keys(st->Gone("2026-11-29T20:00:00Z", 14)) == std::vector<std::string>{"a2", "b2"});
+  // Week 4: a run with no coverage given covers the sites it saw.
+  Record(st, "2026-12-06T20:00:00Z", {Sg("a1", "", "Solna", "", "a.example")});
+  CHECK(Keys(st->Gone("2026-12-06T20:00:00Z", 7)) == std::vector<std::string>{"a3"});
+
+  auto runs = st->Runs();
+  REQUIRE(runs.ok());
+  REQUIRE(runs->size() == 4);
+  CHECK((*runs)[1].sites == std::vector<std::string>{"a.example"});
+  CHECK((*runs)[1].missing == std::vector<std::string>{"b.example: connection refused"});
+  CHECK((*runs)[1].summary == "fetch: summary of 2026-11-22T20:00:00Z");
+  CHECK((*runs)[2].sites == std::vector<std::string>{"a.example", "b.example"});
+  CHECK((*runs)[3].sites == std::vector<std::string>{"a.example"});
+  CHECK((*runs)[3].summary.empty());
+  CHECK((*runs)[1].gone == 1);
+  CHECK((*runs)[2].gone == 1);
+  CHECK((*runs)[3].gone == 1);
+
+  // Purge takes the coverage of removed runs with it.
+  auto p = st->Purge("2026-11-20T00:00:00Z");
+  REQUIRE(p.ok());
+  CHECK(p->runs == 1);
+  CHECK(st->Runs()->size() == 3);
+  }
+}
+
+TEST_CASE("store: ads without a site are covered by every run (stores from before coverage)") {
+  for (const std::string& path : FreshStores()) {
+  CAPTURE(path);
+  auto s = Store::Open(path);
+  REQUIRE(s.ok());
+  Record(s->get(), "2026-11-16T09:00:00Z", {Sg("x", "", "", "", ""), Sg("y", "", "", "", "")});
+  RecordCovering(s->get(), "2026-11-23T09:00:00Z", {Sg("x", "", "", "", "")}, {"a.example"});
+  CHECK(Keys((*s)->Gone("2026-11-23T09:00:00Z", 7)) == std::vector<std::string>{"y"});
+  }
 }
 
 }  // namespace

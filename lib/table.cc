@@ -85,10 +85,10 @@ void AppendJsonString(std::string* out, std::string_view s) {
 
 // ---- Time ------------------------------------------------------------------------
 
-std::optional<int64_t> ParseRfc3339Day(std::string_view s) {
-  auto t = ParseTimeSeconds(s, /*strict=*/true);
+std::optional<int64_t> ParseLocalDay(std::string_view s, const TimeZone& tz) {
+  auto t = ReadTime(s, tz);
   if (!t) return std::nullopt;
-  return DayOfSeconds(*t);
+  return LocalDay(*t, tz);
 }
 
 int64_t BucketOf(int64_t day, TimeUnit unit) {
@@ -334,11 +334,11 @@ Status Aggregator::Push(Record& rec) {
       m.bucket_empty[k] = true;
       continue;
     }
-    auto day = ParseRfc3339Day(cell);
+    auto day = ParseLocalDay(cell, spec_.tz);
     if (!day) {
       return Status::Data(fmt::format(
-          "{}: {}: '{}' is not an RFC 3339 time (e.g. 2026-03-02T10:00:00Z)", rec.Where(),
-          spec_.keys[k].column, cell.substr(0, 40)));
+          "{}: {}: '{}' is not a time (e.g. 2026-03-02T10:00:00Z or 2026-03-02 11:00)",
+          rec.Where(), spec_.keys[k].column, cell.substr(0, 40)));
     }
     if (*day != m.last_day[k]) {
       int64_t b = BucketOf(*day, unit);
@@ -366,7 +366,7 @@ Status Aggregator::Push(Record& rec) {
       // The latest (or first) time of a group: RFC 3339 times compare by instant.
       char kind = m.num[a] ? 1 : 2;
       if (!m.num[a]) {
-        if (auto t = ParseTimeSeconds(cell, /*strict=*/true)) m.num[a] = static_cast<double>(*t);
+        if (auto t = ReadTime(cell, spec_.tz)) m.num[a] = static_cast<double>(*t);
       }
       if (m.num[a] && m.value_kind[a] && m.value_kind[a] != kind) {
         return Status::Data(fmt::format("{}: {}: '{}' is a {}, but the column held {} before (for --{})",

@@ -43,6 +43,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lib/dates.h"
 #include "lib/record.h"
 #include "lib/status.h"
 
@@ -52,10 +53,13 @@ namespace karta {
 
 enum class TimeUnit { kNone, kDay, kWeek, kMonth };
 
-// Parses an RFC 3339 date-time ("2026-03-02T10:00:00Z", "…+01:00", fractions
-// allowed, a space for 'T' allowed) or a plain date ("2026-03-02") and
-// returns the UTC day as days since 1970-01-01, or nullopt if it is not one.
-std::optional<int64_t> ParseRfc3339Day(std::string_view s);
+// Reads a time as every karta tool does (lib/dates.h: RFC 3339, ISO 8601
+// without seconds or zone, "22 nov 2026 14:05"; a time without a zone is
+// local time in `tz`) and returns its local calendar day in `tz`, as days
+// since 1970-01-01, or nullopt if it is not a time. Weeks and days are those
+// of the calendar the unit lives by: 00:30 on a Monday in Stockholm is that
+// Monday's week, though it is still Sunday in UTC.
+std::optional<int64_t> ParseLocalDay(std::string_view s, const TimeZone& tz);
 
 // A bucket is an ordinal: days since the epoch (day), the Monday of the ISO
 // week as days since the epoch (week), or year*12 + month-1 (month).
@@ -94,6 +98,7 @@ struct AggSpec {
 struct TableSpec {
   std::vector<KeySpec> keys;
   std::vector<AggSpec> aggs;  // besides the row count, which is always kept
+  TimeZone tz = TimeZone::Default();  // of times without a zone, and of day/week/month
 };
 
 // ---- Tables -----------------------------------------------------------------

@@ -12,6 +12,31 @@ Record Row(std::vector<std::string> f) {
   return r;
 }
 
+// The day of a time in UTC, for the calendar checks below.
+std::optional<int64_t> ParseRfc3339Day(std::string_view s) {
+  static const TimeZone utc = *TimeZone::Load("UTC");
+  if (s.size() >= 19 && s[10] == 'T' && s.find_first_of("Zz+-", 19) == std::string_view::npos) {
+    return std::nullopt;  // these checks want a zone
+  }
+  return ParseLocalDay(s, utc);
+}
+
+TEST_CASE("times to local days (Europe/Stockholm unless told)") {
+  const TimeZone& se = TimeZone::Default();
+  // 00:30 on Monday 2 March in Stockholm is still Sunday in UTC: it is
+  // Monday's, and week 10's.
+  auto d = ParseLocalDay("2026-03-01T23:30:00Z", se);
+  REQUIRE(d);
+  CHECK(BucketLabel(*d, TimeUnit::kDay) == "2026-03-02");
+  CHECK(BucketLabel(BucketOf(*d, TimeUnit::kWeek), TimeUnit::kWeek) == "2026-W10");
+  // ISO 8601 without seconds or zone is local time (the report used to fail on it).
+  CHECK(BucketLabel(*ParseLocalDay("2026-09-11T20:51", se), TimeUnit::kDay) == "2026-09-11");
+  CHECK(BucketLabel(*ParseLocalDay("2026-03-02 00:10", se), TimeUnit::kDay) == "2026-03-02");
+  CHECK(BucketLabel(*ParseLocalDay("22 nov 2026 14:05", se), TimeUnit::kDay) == "2026-11-22");
+  CHECK_FALSE(ParseLocalDay("igår 14:05", se));  // relative: only fetch reads it, against fetched_at
+  CHECK_FALSE(ParseLocalDay("yesterday", se));
+}
+
 TEST_CASE("RFC 3339 times to UTC days and ISO weeks") {
   auto d = ParseRfc3339Day("2026-03-02T10:00:00Z");
   REQUIRE(d);

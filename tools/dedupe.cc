@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "lib/civil.h"
+#include "lib/dates.h"
 #include "lib/dedupe.h"
 #include "tools/tools.h"
 
@@ -127,6 +128,7 @@ struct Settings {
   std::vector<std::string> fields;
   std::string key;
   std::string time_field;
+  TimeZone tz = TimeZone::Default();  // of times without a zone
   std::vector<std::string> link;
   bool link_given = false;
   bool no_link = false;
@@ -234,7 +236,7 @@ class DedupeStage : public Stage {
       const std::string& t = rec.fields[static_cast<size_t>(time_col_)];
       if (t.empty()) {
         time = std::numeric_limits<int64_t>::max();  // undated records come last
-      } else if (auto parsed = ParseTimeSeconds(t); parsed) {
+      } else if (auto parsed = ReadTime(t, s_.tz); parsed) {
         time = *parsed;
       } else {
         return Status::Data(fmt::format(
@@ -379,6 +381,7 @@ class Dedupe : public Tool {
     app->add_option("--time-field", time_field_,
                     "RFC 3339 time column deciding which record is first (default: input order)")
         ->type_name("NAME");
+    app->add_option("--tz", tz_, kTzHelp)->type_name("ZONE");
     app->add_option("--key", key_,
                     "Column identifying each ad (default: ad_id, else url, else the row number)")
         ->type_name("NAME");
@@ -418,6 +421,9 @@ class Dedupe : public Tool {
     s.explain = explain_;
     s.state = state_;
     s.time_field = time_field_;
+    auto tz = TimeZone::Load(tz_);
+    if (!tz.ok()) return tz.status().WithPrefix("--tz");
+    s.tz = *tz;
     s.key = key_;
     s.opts.threads = threads_;
     s.opts.conflicts = !allow_conflicts_;
@@ -437,6 +443,7 @@ class Dedupe : public Tool {
   std::string explain_;
   std::string state_;
   std::string time_field_;
+  std::string tz_;
   std::string key_;
   int threads_ = 0;
 };

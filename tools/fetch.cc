@@ -22,6 +22,7 @@
 #include <deque>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -30,7 +31,9 @@
 #include <re2/re2.h>
 #include <toml++/toml.h>
 
+#include "lib/civil.h"
 #include "lib/crawl.h"
+#include "lib/dates.h"
 #include "lib/envvars.h"
 #include "lib/html.h"
 #include "lib/http.h"
@@ -50,7 +53,8 @@ With --from-warc, pages come from a WARC file (no network).
 Output: one row per page with the input columns, then
   url, final_url, status, error, fetched_at, content_type, sha256, site,
   title, text
-and one column per profile field. 'text' is the visible text of the page
+(and posted_at when the profile has a date field) and one column per
+profile field. 'text' is the visible text of the page
 (no scripts, styles or hidden parts). A page that failed still has a row:
 'status' is the HTTP status (0 if there was no reply) and 'error' says why.
 Pages that are not HTML are recorded (status, type, sha256) but not parsed.
@@ -82,11 +86,35 @@ A site profile (TOML):
   location_field = "//*[@class='location']"
   body = "//*[@class='body']"
 
-Resume: with --state FILE the crawl state is kept in SQLite; after Ctrl-C or a
-kill, run the same command with --resume: the output file (-o) is cut back to
-the last page recorded, so no row is lost or written twice. A later run with
-the same --state (without --resume) asks with If-None-Match/If-Modified-Since
-and records unchanged pages as status 304 without downloading them.
+  date_field = "posted_text"                # the field holding the posting date
+  [fields] ... posted_text = "//*[@class='date']"
+
+Dates: the profile's date field (date_field; by default a field called
+posted_text) holds the page's own date text ("igår 14:05", "22 nov 2026
+14:05", "för 3 timmar sedan", "2026-11-22 14:05"); posted_at gets it as an
+RFC 3339 UTC time, relative forms read against the page's fetched_at and
+local times in --tz (default Europe/Stockholm). Text that cannot be read
+leaves posted_at empty and is counted in the summary.
+
+State: with --state FILE the crawl state is kept in SQLite. After Ctrl-C or
+a kill, run the same command with --resume: the output file (-o) is cut back
+to the last page recorded, so no row is lost or written twice. A later run
+with the same --state (without --resume) asks for every ad page it has a
+row for with If-None-Match/If-Modified-Since; a page that has not changed
+answers 304, is not downloaded again, and its row is written as it was last
+time (title, text, fields, sha256, posted_at), with status 304 and this
+run's fetched_at. Listing pages are always fetched in full.
+
+Summary and exit code: fetch always ends with one line on stderr (pages,
+fetched, unchanged, errors by kind, disallowed, dates it could not read,
+time), and a line for each site it could not cover. --summary FILE writes
+the same per site as CSV (site, covered, pages, fetched, unchanged, errors,
+disallowed, unreadable_dates, note; the row '(all)' holds the summary line),
+for 'karta history record --coverage FILE'. A site that yielded no page, or
+whose share of failed pages is above --max-error-rate, is not covered: fetch
+writes everything it has and exits 3 (finished, but incomplete). In 'karta
+run' the run stops there, before the later stages finish (so history record
+records nothing), unless 'karta run --keep-going'.
 )";
 
 const std::vector<std::string> kFetchColumns = {"url",          "final_url", "status",
@@ -192,6 +220,7 @@ struct Profile {
   std::vector<std::string> resolve;  // HOST:PORT:ADDRESS, as --resolve
   std::string cookie;
   std::string contact;
+  std::string date_field;  // the field whose text becomes posted_at
 };
 
 Result<Profile> LoadProfile(const std::string& path) {
@@ -221,12 +250,12 @@ Result<Profile> LoadProfile(const std::string& path) {
   };
   static const std::unordered_set<std::string> kKeys = {
       "name", "start", "follow", "ads", "max_depth", "max_pages", "delay", "emit", "same_host",
-      "fields", "headers", "cookie", "contact", "resolve"};
+      "fields", "headers", "cookie", "contact", "resolve", "date_field"};
   for (const auto& [k, v] : t) {
     if (!kKeys.count(std::string(k.str()))) {
       return bad(&v, fmt::format("unknown key '{}' (known: name, start, follow, ads, max_depth, "
                                  "max_pages, delay, emit, same_host, fields, headers, cookie, "
-                                 "contact, resolve)",
+                                 "contact, resolve, date_field)",
                                  k.str()));
     }
   }
@@ -300,6 +329,23 @@ Result<Profile> LoadProfile(const std::string& path) {
       p.fields.emplace_back(k, std::move(*x));
     }
   }
+  // The date field: named, or a field called posted_text.
+  p.date_field = t["date_field"].value_or(std::string());
+  bool has_posted_at = false, has_date = false;
+  for (const auto& [name, x] : p.fields) {
+    has_posted_at = has_posted_at || name == "posted_at";
+    has_date = has_date || name == (p.date_field.empty() ? "posted_text" : p.date_field);
+  }
+  if (!p.date_field.empty() && !has_date) {
+    return bad(t.get("date_field"),
+               fmt::format("date_field names '{}', which is not a field in [fields]", p.date_field));
+  }
+  if (p.date_field.empty() && has_date) p.date_field = "posted_text";
+  if (!p.date_field.empty() && has_posted_at) {
+    return bad(nullptr, fmt::format("posted_at is filled from the date field '{}'; remove the field "
+                                    "posted_at from [fields]",
+                                    p.date_field));
+  }
   return p;
 }
 
@@ -328,7 +374,28 @@ struct Options {
   std::string from_warc;
   std::optional<int64_t> max_pages;
   std::optional<int> max_depth;
+  std::string summary;
+  std::string as_of;
+  std::string tz;
+  double max_error_rate = 0.2;
 };
+
+// What fetch saw of one site, for the summary.
+struct SiteStats {
+  int64_t pages = 0, fetched = 0, unchanged = 0, errors = 0, disallowed = 0, undated = 0;
+  std::map<std::string, int64_t> kinds;  // errors by kind ("HTTP 503", "timed out", ...)
+  std::string first_error;
+};
+
+// The kind of an error message, for the summary.
+std::string ErrorKind(const std::string& e) {
+  if (e.rfind("HTTP ", 0) == 0) return e.substr(0, 8);
+  if (e.rfind("robots.txt unreachable", 0) == 0) return "robots.txt unreachable";
+  if (e.rfind("timed out", 0) == 0) return "timed out";
+  if (e.rfind("TLS", 0) == 0) return "TLS";
+  if (e.find("larger than") != std::string::npos) return "too large";
+  return "no connection";
+}
 
 // One row sink that writes each row at once (no buffering across rows), so a
 // kill loses nothing written; bytes() is the output length for the state.
@@ -447,8 +514,31 @@ class FetchStage : public Stage {
     }
     max_pages_ = opts_.max_pages ? *opts_.max_pages : (profile_ ? profile_->max_pages : 0);
     max_depth_ = opts_.max_depth ? *opts_.max_depth : (profile_ ? profile_->max_depth : 0);
+    auto tz = TimeZone::Load(opts_.tz);
+    if (!tz.ok()) return tz.status().WithPrefix("--tz");
+    tz_ = *tz;
+    if (!opts_.as_of.empty() && opts_.as_of != "now") {
+      auto t = ReadTime(opts_.as_of, tz_);
+      if (!t) {
+        return Status::Usage(fmt::format(
+            "--as-of '{}': give 'now' or a time such as 2026-11-22T20:00:00Z", opts_.as_of));
+      }
+      as_of_ = FormatRfc3339(*t);
+    }
+    if (!(opts_.max_error_rate >= 0 && opts_.max_error_rate <= 1)) {
+      return Status::Usage("--max-error-rate must be from 0 to 1 (a share of the pages, e.g. 0.2)");
+    }
+    // The crawl state, also when fetch is a stage of a routine.
+    if (!opts_.state.empty()) {
+      auto s = CrawlState::Open(opts_.state, opts_.resume);
+      if (!s.ok()) return s.status();
+      own_state_ = std::move(*s);
+      state_ = own_state_.get();
+    }
     return Status::Ok();
   }
+
+  CrawlState* state() const { return state_; }
 
   Status Begin(const Header& in) override {
     Header h;
@@ -496,11 +586,27 @@ class FetchStage : public Stage {
     }
     input_header_ = h;
     for (const std::string& c : kFetchColumns) col_[c] = h.AddOrGet(c);
+    if (profile_ && !profile_->date_field.empty()) posted_col_ = h.AddOrGet("posted_at");
     if (profile_) {
-      for (auto& [name, x] : profile_->fields) field_cols_.push_back(h.AddOrGet(name));
+      for (auto& [name, x] : profile_->fields) {
+        field_cols_.push_back(h.AddOrGet(name));
+        if (name == profile_->date_field) date_col_ = field_cols_.back();
+      }
+      // The summary names every site the crawl starts on, also one that
+      // gives no page at all.
+      for (const std::string& u : profile_->start) stats_[SiteOf(u)];
     }
     out_header_ = h;
     width_ = h.size();
+    if (state_) {
+      // Rows kept in the state are reused only with the same columns.
+      std::string layout;
+      for (size_t i = input_width_; i < width_; ++i) layout += h[i] + "\n";
+      auto old = state_->GetMeta("row_columns");
+      if (!old.ok()) return old.status();
+      rows_ok_ = *old == layout;
+      if (!rows_ok_) KARTA_RETURN_IF_ERROR(state_->SetMeta("row_columns", layout));
+    }
     if (warc_) {
       std::string fields = "software: karta/" KARTA_VERSION "\r\nformat: WARC File Format 1.1\r\n";
       fields += "karta-input-header: " + EscapeField(CsvLine(input_header_.names())) + "\r\n";
@@ -582,7 +688,13 @@ class FetchStage : public Stage {
     while (fetcher_->pending() > 0) KARTA_RETURN_IF_ERROR(Step(200));
     KARTA_RETURN_IF_ERROR(warc_status_);
     if (env_.stderr_tty && progress_shown_) std::fputs("\r\033[K", stderr);
-    return next_->End();
+    Status incomplete = Summarize();
+    if (!incomplete.ok() && incomplete.code() != Status::Code::kIncomplete) return incomplete;
+    // A routine stops here on a failed site, so that nothing downstream
+    // (history record) takes the week as complete.
+    if (!incomplete.ok() && env_.stop_on_incomplete) return incomplete;
+    KARTA_RETURN_IF_ERROR(next_->End());
+    return incomplete;
   }
 
  private:
@@ -593,6 +705,7 @@ class FetchStage : public Stage {
     std::string kind;
     int depth = 0;
     std::string sha256;  // from the state, for a 304
+    std::vector<std::string> row;  // from the state: the page columns a 304 re-emits
   };
 
   static double Now() {
@@ -633,10 +746,14 @@ class FetchStage : public Stage {
       auto p = state_->Lookup(url);
       if (!p.ok()) return p.status();
       // Listing pages are always fetched in full: their links are needed.
-      if (p->has_value() && !(*p)->sha256.empty() && (job.kind == "ad" || job.kind == "input")) {
+      // An ad page is asked for conditionally only when the state holds its
+      // row, so that a 304 can give the ad as it was.
+      if (p->has_value() && !(*p)->sha256.empty() && (job.kind == "ad" || job.kind == "input") &&
+          rows_ok_ && (*p)->row.size() == width_ - input_width_) {
         fj.etag = (*p)->etag;
         fj.last_modified = (*p)->last_modified;
         job.sha256 = (*p)->sha256;
+        job.row = std::move((*p)->row);
       }
     }
     jobs_.emplace(fj.id, std::move(job));
@@ -696,12 +813,11 @@ class FetchStage : public Stage {
     f[col_["sha256"]] = p.sha256.empty() && p.status >= 200 && p.status < 300 && p.error.empty()
                             ? Sha256Hex(p.body)
                             : p.sha256;
-    f[col_["site"]] = profile_ && !profile_->name.empty() ? profile_->name
-                                                          : HostOf(p.final_url.empty() ? p.url
-                                                                                       : p.final_url);
+    f[col_["site"]] = SiteOf(p.final_url.empty() ? p.url : p.final_url);
     f[col_["title"]].clear();
     f[col_["text"]].clear();
     for (size_t c : field_cols_) f[c].clear();
+    if (posted_col_ != kNone) f[posted_col_].clear();
     if (!p.error.empty() || p.status < 200 || p.status >= 300) return;
     if (!parse || !IsHtmlContentType(p.content_type)) return;  // recorded, not parsed
     auto page = HtmlPage::Parse(p.body, p.content_type, p.final_url);
@@ -722,7 +838,19 @@ class FetchStage : public Stage {
         }
       }
     }
+    if (date_col_ != kNone) {
+      // posted_at: the date text read against the page's own fetch time.
+      DateOptions o;
+      o.tz = &tz_;
+      o.ref = ParseTimeSeconds(p.fetched_at);
+      if (auto t = ReadDate(f[date_col_], o)) f[posted_col_] = FormatRfc3339(*t);
+    }
     if (links) *links = page->Links();
+  }
+
+  // The site column's value for a URL.
+  std::string SiteOf(const std::string& url) const {
+    return profile_ && !profile_->name.empty() ? profile_->name : HostOf(url);
   }
 
   Status Emit(std::vector<std::string>& fields) {
@@ -746,10 +874,18 @@ class FetchStage : public Stage {
     p.fetched_at = r.fetched_at;
     p.content_type = r.content_type;
     p.body = std::move(r.body);
+    if (!as_of_.empty()) p.fetched_at = as_of_;
     if (r.status == 304) p.sha256 = job.sha256;
     std::vector<std::string> links;
     bool row = !profile_ || profile_->emit_all || job.kind == "ad";
-    if (row) {
+    const bool kept = r.status == 304 && r.error.empty() && !job.row.empty();
+    if (kept) {
+      // Unchanged since the last crawl: the ad as it was, marked 304.
+      job.fields.resize(input_width_);
+      job.fields.insert(job.fields.end(), job.row.begin(), job.row.end());
+      job.fields[col_["status"]] = "304";
+      job.fields[col_["fetched_at"]] = p.fetched_at;
+    } else if (row) {
       Extract(p, &job.fields, profile_ ? &links : nullptr);
     } else {
       // A listing page gives no row unless it fails: its links are all that
@@ -763,6 +899,7 @@ class FetchStage : public Stage {
     bool failed = !job.fields[col_["error"]].empty();
     ++pages_;
     if (failed) ++errors_;
+    Count(job.fields, row && !failed);
     // Follow links from listing pages.
     if (profile_ && job.kind != "ad" && job.depth < max_depth_) {
       std::string host = HostOf(p.final_url);
@@ -778,6 +915,13 @@ class FetchStage : public Stage {
       }
     }
     bool emit = !profile_ || profile_->emit_all || job.kind == "ad" || failed;
+    // What the state keeps, taken before the row goes downstream (later
+    // stages of a routine may change the record in place).
+    std::string sha256 = job.fields[col_["sha256"]];
+    std::vector<std::string> keep_row;
+    if (state_ && emit && !failed && !kept && (job.kind == "ad" || job.kind == "input")) {
+      keep_row.assign(job.fields.begin() + static_cast<long>(input_width_), job.fields.end());
+    }
     if (emit) {
       if (warc_) {
         std::vector<std::pair<std::string, std::string>> h = {
@@ -824,7 +968,8 @@ class FetchStage : public Stage {
       } else if (!failed) {
         sp.etag = r.etag;
         sp.last_modified = r.last_modified;
-        sp.sha256 = job.fields[col_["sha256"]];
+        sp.sha256 = sha256;
+        sp.row = std::move(keep_row);
       }
       KARTA_RETURN_IF_ERROR(state_->MarkDone(sp, bytes));
     } else if (after_row_ && emit) {
@@ -832,6 +977,95 @@ class FetchStage : public Stage {
       if (!b.ok()) return b.status();
     }
     return Status::Ok();
+  }
+
+  // Counts a page for the summary; `ad_row`: a row of an ad that was read.
+  void Count(const std::vector<std::string>& f, bool ad_row) {
+    SiteStats& s = stats_[f[col_["site"]]];
+    ++s.pages;
+    const std::string& e = f[col_["error"]];
+    if (e.rfind("disallowed by robots.txt", 0) == 0) {
+      ++s.disallowed;
+    } else if (!e.empty()) {
+      ++s.errors;
+      ++s.kinds[ErrorKind(e)];
+      if (s.first_error.empty()) s.first_error = e;
+    } else if (f[col_["status"]] == "304") {
+      ++s.unchanged;
+    } else {
+      ++s.fetched;
+    }
+    if (ad_row && posted_col_ != kNone && f[posted_col_].empty()) ++s.undated;
+  }
+
+  // The summary: one line on stderr (and one per site not covered), the
+  // --summary file; Status::Incomplete if a site was not covered.
+  Status Summarize() {
+    SiteStats all;
+    std::vector<std::string> not_covered;
+    std::vector<std::vector<std::string>> rows;
+    auto kinds = [](const SiteStats& s) {
+      std::string k;
+      for (const auto& [kind, n] : s.kinds) k += fmt::format("{}{} {}", k.empty() ? "" : ", ", n, kind);
+      return k;
+    };
+    for (const auto& [site, s] : stats_) {
+      all.pages += s.pages;
+      all.fetched += s.fetched;
+      all.unchanged += s.unchanged;
+      all.errors += s.errors;
+      all.disallowed += s.disallowed;
+      all.undated += s.undated;
+      for (const auto& [kind, n] : s.kinds) all.kinds[kind] += n;
+      // Coverage is a crawl's: a URL list is what it is.
+      std::string why;
+      if (!profile_) {
+      } else if (s.fetched + s.unchanged == 0) {
+        why = s.pages == 0 ? "no page was fetched"
+                           : fmt::format("no page could be fetched ({})",
+                                         s.first_error.empty() ? "all disallowed by robots.txt"
+                                                               : s.first_error);
+      } else if (s.errors > opts_.max_error_rate * static_cast<double>(s.pages)) {
+        why = fmt::format("{} of {} pages failed ({}), more than --max-error-rate {}", s.errors,
+                          s.pages, kinds(s), opts_.max_error_rate);
+      }
+      if (!why.empty()) {
+        not_covered.push_back(site);
+        env_.Warn(fmt::format("{}: NOT COVERED: {}; its ads do not count as gone this run", site,
+                              why));
+      }
+      rows.push_back({site, why.empty() ? "1" : "0", std::to_string(s.pages),
+                      std::to_string(s.fetched), std::to_string(s.unchanged),
+                      std::to_string(s.errors), std::to_string(s.disallowed),
+                      std::to_string(s.undated), why});
+    }
+    std::string line = fmt::format(
+        "{} page{} from {} site{}: {} fetched, {} unchanged (304), {} error{}{}, {} disallowed, {} "
+        "without a readable date, {:.1f} s",
+        all.pages, all.pages == 1 ? "" : "s", stats_.size(), stats_.size() == 1 ? "" : "s",
+        all.fetched, all.unchanged, all.errors, all.errors == 1 ? "" : "s",
+        all.kinds.empty() ? "" : " (" + kinds(all) + ")", all.disallowed, all.undated,
+        Now() - start_time_);
+    env_.Warn(line);
+    if (!opts_.summary.empty()) {
+      rows.push_back({"(all)", not_covered.empty() ? "1" : "0", std::to_string(all.pages),
+                      std::to_string(all.fetched), std::to_string(all.unchanged),
+                      std::to_string(all.errors), std::to_string(all.disallowed),
+                      std::to_string(all.undated), line});
+      auto out = OutputFile::Open(opts_.summary);
+      if (!out.ok()) return out.status().WithPrefix("--summary");
+      std::string text = "site,covered,pages,fetched,unchanged,errors,disallowed,unreadable_dates,note\n";
+      for (const auto& r : rows) text += CsvLine(r) + "\n";
+      KARTA_RETURN_IF_ERROR((*out)->Write(text));
+      KARTA_RETURN_IF_ERROR((*out)->Commit());
+    }
+    if (not_covered.empty()) return Status::Ok();
+    std::string sites;
+    for (const auto& s : not_covered) sites += (sites.empty() ? "" : ", ") + s;
+    return Status::Incomplete(fmt::format(
+        "finished, but incomplete: {} not covered (see the lines above); everything fetched is "
+        "written",
+        sites));
   }
 
   bool StartHost(const std::string& url) {
@@ -937,10 +1171,19 @@ class FetchStage : public Stage {
     return Status::Ok();
   }
 
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+
   ToolEnv env_;  // a copy: `karta run` may build stages from a temporary env
   Options opts_;
   std::optional<Profile> profile_;
+  std::unique_ptr<CrawlState> own_state_;
   CrawlState* state_ = nullptr;
+  TimeZone tz_ = TimeZone::Default();
+  std::string as_of_;             // --as-of as RFC 3339, or empty: now
+  size_t posted_col_ = kNone;     // posted_at, when the profile has a date field
+  size_t date_col_ = kNone;       // the date field's column
+  bool rows_ok_ = false;          // the state's rows have this run's columns
+  std::map<std::string, SiteStats> stats_;
   std::function<Result<int64_t>()> after_row_;
   std::unique_ptr<Fetcher> fetcher_;
   std::unique_ptr<WarcWriter> warc_;
@@ -1022,6 +1265,19 @@ class Fetch : public Tool {
         ->type_name("FILE");
     app->add_option("--max-pages", o_.max_pages, "Crawl at most N pages (default: the profile's)");
     app->add_option("--max-depth", o_.max_depth, "Follow links at most N deep");
+    app->add_option("--summary", o_.summary,
+                    "Also write the summary per site to FILE (CSV; for history record "
+                    "--coverage)")
+        ->type_name("FILE");
+    app->add_option("--max-error-rate", o_.max_error_rate,
+                    "A site with a larger share of failed pages is not covered: exit 3 "
+                    "(default 0.2)")
+        ->type_name("SHARE");
+    app->add_option("--as-of", o_.as_of,
+                    "The crawl's time for fetched_at and relative dates: now (default) or an "
+                    "RFC 3339 time, to redo a week or replay a site generated for a date")
+        ->type_name("TIME");
+    app->add_option("--tz", o_.tz, kTzHelp)->type_name("ZONE");
   }
 
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
@@ -1042,13 +1298,7 @@ class Fetch : public Tool {
     auto made = MakeStage(env);
     if (!made.ok()) return made.status();
     auto* stage = static_cast<FetchStage*>(made->get());
-    std::unique_ptr<CrawlState> state;
-    if (!o_.state.empty()) {
-      auto s = CrawlState::Open(o_.state, o_.resume);
-      if (!s.ok()) return s.status();
-      state = std::move(*s);
-      stage->SetState(state.get());
-    }
+    CrawlState* state = stage->state();  // opened by the stage (--state)
     // Output: rows are written one by one as pages complete.
     const std::string& out_path = env.common.output;
     std::unique_ptr<OutputFile> out;
@@ -1127,9 +1377,9 @@ class Fetch : public Tool {
           "interrupted; the rows written so far are kept{}",
           state ? " (run again with --resume to continue)" : ""));
     }
-    if (!st.ok()) return st;
+    if (!st.ok() && st.code() != Status::Code::kIncomplete) return st;
     if (out) KARTA_RETURN_IF_ERROR(out->Commit());
-    return Status::Ok();
+    return st;  // Ok, or finished but incomplete (exit 3) with every row written
   }
 
  private:

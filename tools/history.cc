@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "lib/csv.h"
+#include "lib/dates.h"
 #include "lib/hints.h"
 #include "lib/io.h"
 #include "lib/store.h"
@@ -37,15 +38,29 @@ Keep the store where only the unit can read it: it links ads over time. The
 file is created readable by you alone (mode 0600).
 
 record takes the key from --key (default: the column url, else ad_id, else
-id), and cluster (from karta dedupe) and kommun (from karta geotag) when the
-input has them; phones, emails, handles, young and under18 (karta extract)
-are kept for the outreach work list (karta outreach) and shown only there. The run's time is now, or --as-of. --time-field names a
-column with the ad's own time (e.g. posted_at) for 'trend --posted'.
+id), and cluster (from karta dedupe), kommun (from karta geotag) and site
+(from karta fetch) when the input has them; phones, emails, handles, young
+and under18 (karta extract) are kept for the outreach work list (karta
+outreach) and shown only there. The run's time is now, or --as-of.
+--time-field names a column with the ad's own time (e.g. posted_at) for
+'trend --posted'; times without a zone are read in --tz.
+
+Coverage: a run records which sites it covered. With --coverage FILE (the
+file 'karta fetch --summary FILE' wrote) that is the sites fetch reached;
+a site that was down is kept as not covered, with why, and fetch's summary
+line is kept with the run. Without --coverage, the run covers the sites its
+records name (column site), or every site if they name none. An ad is gone
+only when a run that covered its site did not see it: a site that failed
+one week makes nothing of it gone, and its ads that went away meanwhile are
+counted gone by the next run that reaches the site.
 
 new and gone count back from the latest run (or --as-of), in whole days:
 with weekly runs, 'new --since 7d' is what this week's run found that last
-week's did not, and 'gone --since 7d' is what last week's run saw and
-this week's did not.
+week's did not, and 'gone --since 7d' is what this week's run found gone:
+seen before, not seen now, on a site this week's run covered.
+
+runs shows each run: its time, ads, new, gone, the sites it covered, those
+it did not (and why) and the source's summary line.
 
 Periods: 7d (days), 2w (weeks), 12m (months), 1y (years).
 
@@ -60,6 +75,7 @@ Examples:
   karta run queries/stockholm-weekly.karta       (records with history record)
   karta dedupe ads.csv | karta history record --store h.sqlite > clusters.csv
   karta history record --store h.sqlite --as-of 2026-11-23 week47.csv > /dev/null
+  karta fetch --site s.toml --summary f.csv | ... | karta history record --store h.sqlite --coverage f.csv
   karta history new --store h.sqlite --since 7d
   karta history gone --store h.sqlite --since 7d
   karta history trend --store h.sqlite --by kommun,week
@@ -79,13 +95,55 @@ struct Options {
   std::string by = "kommun,week";
   bool posted = false;
   std::string older_than;
+  std::string coverage;
+  std::string tz;
 };
+
+// Reads the summary file of karta fetch (--summary): one row per site with
+// at least the columns site and covered (1 or 0) and optionally note; the
+// row "(all)" holds the one-line summary in note.
+Result<Coverage> ReadCoverage(const std::string& path) {
+  CsvOptions o;
+  auto reader = CsvReader::Open({path}, o);
+  if (!reader.ok()) return reader.status().WithPrefix("--coverage");
+  const Header& h = (*reader)->header();
+  auto site = RequireColumn(h, "site", "--coverage reads the file of karta fetch --summary");
+  if (!site.ok()) return site.status().WithPrefix(path);
+  auto covered = RequireColumn(h, "covered", "--coverage reads the file of karta fetch --summary");
+  if (!covered.ok()) return covered.status().WithPrefix(path);
+  auto note = h.Find("note");
+  Coverage c;
+  Record rec;
+  for (;;) {
+    auto more = (*reader)->Next(&rec);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    const std::string& cov = rec.fields[*covered];
+    std::string n = note ? rec.fields[*note] : std::string();
+    if (rec.fields[*site] == "(all)") {
+      c.summary = n;
+      continue;
+    }
+    if (cov != "0" && cov != "1") {
+      return Status::Data(fmt::format("{}: covered is '{}', not 1 or 0 (is this the file of "
+                                      "karta fetch --summary?)",
+                                      rec.Where(), cov));
+    }
+    c.sites.push_back({rec.fields[*site], cov == "1", std::move(n)});
+  }
+  return c;
+}
 
 // Records what passes; commits the run when the stream has ended well.
 class RecordStage : public Stage {
  public:
-  RecordStage(const ToolEnv& env, std::unique_ptr<Store> store, Options opts, std::string as_of)
-      : env_(env), store_(std::move(store)), opts_(std::move(opts)), as_of_(std::move(as_of)) {}
+  RecordStage(const ToolEnv& env, std::unique_ptr<Store> store, Options opts, std::string as_of,
+              TimeZone tz)
+      : env_(env),
+        store_(std::move(store)),
+        opts_(std::move(opts)),
+        as_of_(std::move(as_of)),
+        tz_(std::move(tz)) {}
 
   Status Begin(const Header& header) override {
     if (header.empty()) {
@@ -117,6 +175,7 @@ class RecordStage : public Stage {
       handles_ = Index(header, "handles");
       young_ = Index(header, "young");
       under18_ = Index(header, "under18");
+      site_ = Index(header, "site");
       if (!opts_.time_field.empty()) {
         auto r = RequireColumn(header, opts_.time_field, "--time-field");
         if (!r.ok()) return r.status();
@@ -140,12 +199,15 @@ class RecordStage : public Stage {
         s_.handles = handles_ >= 0 ? rec.fields[handles_] : std::string();
         s_.young = young_ >= 0 && IsSet(rec.fields[young_]);
         s_.under18 = under18_ >= 0 && IsSet(rec.fields[under18_]);
+        s_.site = site_ >= 0 ? rec.fields[site_] : std::string();
         s_.posted_at.clear();
         if (time_ >= 0 && !rec.fields[time_].empty()) {
-          auto t = ParseTime(rec.fields[time_]);
-          if (!t.ok()) {
-            return Status::Data(fmt::format("{}: {}: {}", rec.Where(), opts_.time_field,
-                                            t.status().message()));
+          auto t = ReadTime(rec.fields[time_], tz_);
+          if (!t) {
+            return Status::Data(fmt::format(
+                "{}: {}: '{}' is not a date or time (write 2026-11-23T08:00:00Z, or a local "
+                "time such as 2026-11-23 09:00)",
+                rec.Where(), opts_.time_field, rec.fields[time_].substr(0, 40)));
           }
           s_.posted_at = FormatTime(*t);
         }
@@ -168,6 +230,17 @@ class RecordStage : public Stage {
           "{}: no ads to record (the input {}), so no run was recorded: an empty run would make "
           "every ad look gone. Check the step before this one",
           opts_.store, key_ < 0 ? "was empty" : "had no record with a key"));
+    }
+    if (!opts_.coverage.empty()) {
+      auto c = ReadCoverage(opts_.coverage);
+      if (!c.ok()) return c.status();
+      KARTA_RETURN_IF_ERROR(store_->SetCoverage(*c));
+      for (const SiteCoverage& sc : c->sites) {
+        if (!sc.covered) {
+          env_.Warn(fmt::format("{} was not covered this run ({}): none of its ads count as gone",
+                                sc.site, sc.note.empty() ? "see the fetch summary" : sc.note));
+        }
+      }
     }
     auto r = store_->CommitRun();
     if (!r.ok()) return r.status();
@@ -194,7 +267,8 @@ class RecordStage : public Stage {
   std::unique_ptr<Store> store_;
   Options opts_;
   std::string as_of_;
-  int key_ = -1, cluster_ = -1, kommun_ = -1, time_ = -1;
+  TimeZone tz_;
+  int key_ = -1, cluster_ = -1, kommun_ = -1, site_ = -1, time_ = -1;
   int phones_ = -1, emails_ = -1, handles_ = -1, young_ = -1, under18_ = -1;
   int64_t no_key_ = 0;
   int64_t added_ = 0;
@@ -299,11 +373,19 @@ class QueryStage : public Stage {
     auto runs = store_->Runs();
     if (!runs.ok()) return runs.status();
     std::vector<std::vector<std::string>> out;
+    auto join = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& x : v) s += (s.empty() ? "" : ";") + x;
+      return s;
+    };
     for (auto& r : *runs) {
       out.push_back({std::to_string(r.run), r.as_of, std::to_string(r.records),
-                     std::to_string(r.new_keys)});
+                     std::to_string(r.new_keys), std::to_string(r.gone),
+                     r.sites.empty() && r.missing.empty() ? "(all)" : join(r.sites),
+                     join(r.missing), r.summary});
     }
-    return Emit({"run", "as_of", "ads", "new"}, std::move(out));
+    return Emit({"run", "as_of", "ads", "new", "gone", "sites", "not_covered", "summary"},
+                std::move(out));
   }
 
   Status Purge() {
@@ -369,6 +451,10 @@ class History : public Tool {
                   "of the run's");
     app->add_option("--older-than", o_.older_than, "purge: remove what was last seen before this")
         ->type_name("PERIOD");
+    app->add_option("--coverage", o_.coverage,
+                    "record: the sites the run covered, from karta fetch --summary FILE")
+        ->type_name("FILE");
+    app->add_option("--tz", o_.tz, kTzHelp)->type_name("ZONE");
   }
 
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
@@ -393,6 +479,8 @@ class History : public Tool {
     };
     KARTA_RETURN_IF_ERROR(only(!o_.key.empty(), "--key", {Action::kRecord}, "record"));
     KARTA_RETURN_IF_ERROR(only(!o_.time_field.empty(), "--time-field", {Action::kRecord}, "record"));
+    KARTA_RETURN_IF_ERROR(only(!o_.coverage.empty(), "--coverage", {Action::kRecord}, "record"));
+    KARTA_RETURN_IF_ERROR(only(!o_.tz.empty(), "--tz", {Action::kRecord}, "record"));
     KARTA_RETURN_IF_ERROR(only(!o_.since.empty(), "--since", {Action::kNew, Action::kGone}, "new and gone"));
     KARTA_RETURN_IF_ERROR(only(o_.by != "kommun,week" || o_.posted, "--by/--posted", {Action::kTrend}, "trend"));
     KARTA_RETURN_IF_ERROR(only(!o_.older_than.empty(), "--older-than", {Action::kPurge}, "purge"));
@@ -425,12 +513,14 @@ class History : public Tool {
         }
       }
     }
+    auto tz = TimeZone::Load(o_.tz.empty() ? TimeZone::Default().name() : o_.tz);
+    if (!tz.ok()) return tz.status().WithPrefix("--tz");
     auto store = Store::Open(o_.store, *action != Action::kRecord);
     if (!store.ok()) return store.status();
     if (*action == Action::kRecord) {
       if (as_of.empty()) as_of = FormatTime(static_cast<int64_t>(std::time(nullptr)));
       return std::unique_ptr<Stage>(
-          new RecordStage(env, std::move(store.value()), o_, std::move(as_of)));
+          new RecordStage(env, std::move(store.value()), o_, std::move(as_of), std::move(*tz)));
     }
     if (!env.common.inputs.empty()) {
       return Status::Usage(fmt::format("history {} reads the store, not input files ({})",

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "lib/audit.h"
+#include "lib/dates.h"
 #include "lib/io.h"
 #include "lib/report.h"
 #include "tools/tools.h"
@@ -79,6 +80,7 @@ class Report : public Tool {
     app->add_option("--created", opts_.created,
                     "The creation time shown on the page (default: now, UTC)")
         ->type_name("TIME");
+    app->add_option("--tz", tz_, kTzHelp)->type_name("ZONE");
     app->add_option("--assets", assets_,
                     "Read leaflet.js and leaflet.css from DIR instead of the built-in copy")
         ->type_name("DIR");
@@ -110,7 +112,9 @@ class Report : public Tool {
 
     auto reader = CsvReader::Open(env.common.inputs, env.Csv());
     if (!reader.ok()) return reader.status();
-    ReportBuilder builder(region_prefix_);
+    auto tz = TimeZone::Load(tz_);
+    if (!tz.ok()) return tz.status().WithPrefix("--tz");
+    ReportBuilder builder(region_prefix_, *tz);
     if ((*reader)->header().empty()) {
       return EmptyInputStatus(**reader);
     }
@@ -141,6 +145,7 @@ class Report : public Tool {
   }
 
  private:
+  std::string tz_;
   Status LoadLeaflet() {
     std::string dir = assets_;
     if (dir.empty() && !kLeafletJs.empty()) {

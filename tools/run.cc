@@ -235,6 +235,9 @@ class Runner : public Tool {
                     "Give a variable of the routine a value, e.g. --set since=14d (repeatable)")
         ->type_name("NAME=VALUE")
         ->allow_extra_args(false);
+    app->add_flag("--keep-going", keep_going_,
+                  "When a source finishes incomplete (a site failed: exit 3), still run the "
+                  "later stages (history record records the sites that worked)");
     app->add_flag("--explain", explain_,
                   "After the run, print records in, records out and time per stage on stderr");
     app->add_flag("--describe", describe_,
@@ -259,6 +262,7 @@ class Runner : public Tool {
   std::vector<std::string> sets_;
   bool explain_ = false;
   bool describe_ = false;
+  bool keep_going_ = false;
 };
 
 std::string StageName(const Routine& r, size_t k) {
@@ -318,6 +322,7 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<Bui
     e.common = b.opts;
     e.cancel = env.cancel;
     e.stderr_tty = env.stderr_tty;
+    e.stop_on_incomplete = !keep_going_;
     auto stage = b.tool->MakeStage(e);
     if (stage.ok()) {
       b.stage = std::move(stage.value());
@@ -527,6 +532,26 @@ Status Runner::Run(const ToolEnv& env) {
     st = Pump(reader.get(), chain.head());
   }
   const int64_t input_records = reader ? reader->records() : 0;
+  // A source that finished incomplete (a site failed): without --keep-going
+  // the later stages did not finish; say so, and that nothing was recorded.
+  Status incomplete;
+  if (st.code() == Status::Code::kIncomplete) {
+    if (!keep_going_) {
+      std::string later;
+      for (size_t k = 1; k < routine->stages.size(); ++k) {
+        later += (later.empty() ? "" : ", ") + routine->stages[k].args[0] +
+                 (routine->stages[k].args.size() > 1 && routine->stages[k].args[0] == "history"
+                      ? " " + routine->stages[k].args[1]
+                      : "");
+      }
+      return Status::Incomplete(fmt::format(
+          "{}: {}; the run stopped there, before {} (nothing was recorded): run it again when "
+          "the site is back, or with --keep-going to record the sites that worked",
+          StageName(*routine, 0), st.message(), later.empty() ? "the end" : later));
+    }
+    incomplete = st.WithPrefix(StageName(*routine, 0));
+    st = Status::Ok();
+  }
   SinkStats sink_stats;
   if (st.ok() && sink) {
     st = (*out)->Commit();
@@ -575,7 +600,7 @@ Status Runner::Run(const ToolEnv& env) {
         return st.WithPrefix(StageName(*routine, sink_at + 1 + static_cast<size_t>(f)));
       }
     }
-    return st;
+    return st.ok() ? incomplete : st;
   }
   if (explain_) Explain(*routine, chain, input_records, source, sink ? &sink_stats : nullptr);
   if (st.code() == Status::Code::kBrokenPipe) return st;
@@ -595,7 +620,7 @@ Status Runner::Run(const ToolEnv& env) {
   }
   if (!sink) KARTA_RETURN_IF_ERROR((*out)->Commit());
   if (reader) env.WarnSkipped(*reader);
-  return Status::Ok();
+  return incomplete;  // Ok, or --keep-going past a source that finished incomplete
 }
 
 }  // namespace

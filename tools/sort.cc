@@ -10,6 +10,7 @@
 // nothing until it has read everything.
 #include <fmt/format.h>
 
+#include "lib/dates.h"
 #include "lib/sort.h"
 #include "tools/tools.h"
 
@@ -63,6 +64,7 @@ class SortCmd : public Tool {
     app->add_option("-S,--buffer-size", buffer_,
                     "Memory for records before spilling to temporary files (default 256M)")
         ->type_name("SIZE");
+    app->add_option("--tz", tz_, kTzHelp)->type_name("ZONE");
     app->add_option("-T,--temp-dir", temp_dir_,
                     "Folder for temporary files (default $TMPDIR, else /tmp)")
         ->type_name("DIR");
@@ -87,6 +89,9 @@ class SortCmd : public Tool {
       if (!b.ok()) return b.status();
       o.buffer_bytes = *b;
     }
+    auto tz = TimeZone::Load(tz_);
+    if (!tz.ok()) return tz.status().WithPrefix("--tz");
+    o.tz = *tz;
     o.temp_dir = temp_dir_;
     o.unique = unique_;
     o.cancel = env.cancel;
@@ -94,6 +99,7 @@ class SortCmd : public Tool {
   }
 
  private:
+  std::string tz_;
   std::string key_;
   bool reverse_ = false;
   bool numeric_ = false;

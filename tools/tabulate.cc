@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/dates.h"
 #include "lib/io.h"
 #include "lib/suppress.h"
 #include "lib/table.h"
@@ -110,6 +111,7 @@ class Tabulate : public Tool {
     app->add_option("--bar-width", bar_width_, "Width of the longest bar (default 40)")
         ->type_name("N")
         ->check(CLI::Range(1, 400));
+    app->add_option("--tz", tz_, kTzHelp)->type_name("ZONE");
     app->add_flag("--spark", spark_,
                   "One row per group with a sparkline over time (--by must hold a time key)");
   }
@@ -125,6 +127,9 @@ class Tabulate : public Tool {
     }
     // What to compute.
     TableSpec spec;
+    auto tz = TimeZone::Load(tz_);
+    if (!tz.ok()) return tz.status().WithPrefix("--tz");
+    spec.tz = *tz;
     std::vector<std::string> keys = SplitList(by_);
     if (!crosstab_.empty()) {
       if (!by_.empty()) return Status::Usage("give --by or --crosstab, not both");
@@ -291,6 +296,7 @@ class Tabulate : public Tool {
   }
 
  private:
+  std::string tz_;
   std::string by_;
   std::vector<std::string> distinct_, sum_, min_, max_, mean_;
   std::string crosstab_;

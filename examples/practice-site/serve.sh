@@ -125,7 +125,12 @@ EOF
     root $dir/sites/$h;
     $charset
     charset_types text/html text/plain application/xml;
-    location / { try_files \$uri \$uri.html \$uri/ =404; }
+    # karta-practice --down HOST leaves a .down file: the site is down (503
+    # for everything, robots.txt too) until a later snapshot removes it.
+    location / {
+      if (-f \$document_root/.down) { return 503; }
+      try_files \$uri \$uri.html \$uri/ =404;
+    }
   }
 EOF
     done

@@ -33,18 +33,26 @@ using practice::World;
 namespace {
 
 const char kUsage[] =
-    "usage: karta-practice --seed S --ads N [--weeks W] [--as-of YYYY-MM-DD] [--no-sites] --out DIR\n"
+    "usage: karta-practice --seed S --ads N [--weeks W] [--as-of DATE|TIME | --week K]\n"
+    "                      [--down HOST] [--no-sites] --out DIR\n"
     "\n"
     "Writes a synthetic practice world of N ads (1..1000000) posted over the W weeks\n"
     "(default 8, at most 104) ending Sunday 2026-11-22: DIR/corpus.csv, DIR/truth.csv\n"
     "and the static sites DIR/sites/<host>/. Same seed, same bytes.\n"
     "\n"
     "  --as-of DATE  the sites and corpus as they stood at the end of DATE (UTC):\n"
-    "                only ads posted by then and not yet removed\n"
+    "                only ads posted by then and not yet removed, edits made by then;\n"
+    "                also DIR/changes.csv: what changed since a week before\n"
+    "  --as-of TIME  the same at an instant, e.g. 2026-11-15T20:00:00Z\n"
+    "  --week K      the same on the Sunday of week K of the window, 20:00 UTC\n"
+    "                (weekly snapshots for a follow-up exercise: --week 1, 2, ...)\n"
+    "  --down HOST   the site HOST is down: nginx (serve.sh) answers 503 to\n"
+    "                everything on it (repeatable)\n"
     "  --no-sites    write only corpus.csv and truth.csv (for big benchmarks)\n"
     "\n"
-    "example:\n"
-    "  $ karta-practice --seed 1 --ads 500 --out /tmp/practice\n";
+    "examples:\n"
+    "  $ karta-practice --seed 1 --ads 500 --out /tmp/practice\n"
+    "  $ karta-practice --seed 1 --ads 500 --week 5 --down traffpunkten.example --out /tmp/practice\n";
 
 int Usage(const std::string& msg) {
   std::fprintf(stderr, "karta-practice: %s (see --help)\n", msg.c_str());
@@ -81,9 +89,29 @@ struct File {
   }
 };
 
+// The previous generation of a sites/ directory, while a new one is written:
+// a file whose bytes did not change keeps its modification time, so a web
+// server keeps its ETag and Last-Modified and answers 304, as a real site
+// does for a page nobody touched.
+fs::path g_sites, g_prev;
+
 void WriteFile(const fs::path& p, const std::string& s) {
-  File f(p);
-  f.Put(s);
+  {
+    File f(p);
+    f.Put(s);
+  }
+  if (g_prev.empty()) return;
+  const std::string ps = p.string(), root = g_sites.string();
+  if (ps.compare(0, root.size(), root) != 0) return;
+  const fs::path old = g_prev / ps.substr(root.size() + 1);
+  std::error_code ec;
+  if (fs::file_size(old, ec) != s.size() || ec) return;
+  FILE* f = std::fopen(old.c_str(), "rb");
+  if (!f) return;
+  std::string buf(s.size(), '\0');
+  const bool same = std::fread(buf.data(), 1, buf.size(), f) == buf.size() && buf == s;
+  std::fclose(f);
+  if (same) fs::last_write_time(p, fs::last_write_time(old, ec), ec);
 }
 
 // UTF-8 -> ISO-8859-1; characters above U+00FF become numeric character references.
@@ -168,24 +196,58 @@ std::string Hm(const Local& l) {
   return buf;
 }
 
-// Site 0: ISO local time. Site 1: relative to the snapshot. Site 2: "22 nov 2026 14:05".
-std::string ShowDate(int site, int64_t t, int64_t now) {
+std::string Hm12(const Local& l) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%d:%02d %s", l.hh % 12 == 0 ? 12 : l.hh % 12, l.mm, l.hh < 12 ? "AM" : "PM");
+  return buf;
+}
+
+const char* const kWeekdayNames[] = {"söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"};
+const char* const kMonthsEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+// How each site shows when an ad was posted, in local time (Europe/Stockholm),
+// relative to `now` (the snapshot) where the site does so:
+//  - annonsera: "idag 14:05", "igår 14:05", else ISO "2026-11-20 14:05";
+//  - traffpunkten: "för 12 minuter sedan", "för 3 timmar sedan", "igår 14:05",
+//    "i förrgår 14:05", "i tisdags 20:30" or "tisdag 20:30", else "12/11 kl. 14.05";
+//  - kontaktbladet: "22 nov 2026 14:05", English ads "Nov 22, 2026 2:05 PM".
+// karta's date reader reads every one of them (lib/dates.h).
+std::string ShowDate(const Ad& ad, int64_t now) {
+  const int64_t t = ad.posted;
   const Local l = ToLocal(t);
+  const Local n = ToLocal(now);
+  const int64_t days = n.day - l.day;
   char buf[64];
-  if (site == 0) {
+  if (ad.site == 0) {
+    if (days == 0) return "idag " + Hm(l);
+    if (days == 1) return "igår " + Hm(l);
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %s", static_cast<long long>(l.y), l.m, l.d, Hm(l).c_str());
     return buf;
   }
-  if (site == 2) {
-    std::snprintf(buf, sizeof buf, "%u %s %lld %s", l.d, kMonths[l.m - 1], static_cast<long long>(l.y), Hm(l).c_str());
+  if (ad.site == 2) {
+    if (ad.lang == 1) {
+      std::snprintf(buf, sizeof buf, "%s %u, %lld %s", kMonthsEn[l.m - 1], l.d, static_cast<long long>(l.y),
+                    Hm12(l).c_str());
+    } else {
+      std::snprintf(buf, sizeof buf, "%u %s %lld %s", l.d, kMonths[l.m - 1], static_cast<long long>(l.y), Hm(l).c_str());
+    }
     return buf;
   }
-  const Local n = ToLocal(now);
-  const int64_t diff = n.day - l.day;
-  if (diff == 0) return "idag " + Hm(l);
-  if (diff == 1) return "igår " + Hm(l);
-  if (diff > 1 && diff < 7) return std::string("i ") + kWeekdays[l.wday] + " " + Hm(l);
-  std::snprintf(buf, sizeof buf, "%u %s", l.d, kMonths[l.m - 1]);
+  const int64_t age = now - t;
+  if (age >= 0 && age < 3600) {
+    const int64_t m = age / 60;
+    return m < 1 ? std::string("just nu") : "för " + std::to_string(m) + (m == 1 ? " minut sedan" : " minuter sedan");
+  }
+  if (age >= 0 && age < 24 * 3600) {
+    const int64_t h = age / 3600;
+    return "för " + std::to_string(h) + (h == 1 ? " timme sedan" : " timmar sedan");
+  }
+  if (days == 1) return "igår " + Hm(l);
+  if (days == 2) return "i förrgår " + Hm(l);
+  if (days > 2 && days < 7) {
+    return (ad.id % 2 ? std::string("i ") + kWeekdays[l.wday] : std::string(kWeekdayNames[l.wday])) + " " + Hm(l);
+  }
+  std::snprintf(buf, sizeof buf, "%u/%u kl. %02d.%02d", l.d, l.m, l.hh, l.mm);
   return buf;
 }
 
@@ -241,19 +303,19 @@ std::string AdPage(const Ad& ad, int64_t now) {
   if (s == 0) {
     h += "<main>\n<article class=\"ad\" id=\"ad-" + std::to_string(ad.id) + "\">\n<h1 class=\"ad-title\">" +
          Esc(ad.title) + "</h1>\n<dl class=\"fields\">\n<dt>Publicerad</dt><dd class=\"posted\"><time datetime=\"" +
-         practice::Rfc3339(ad.posted) + "\">" + ShowDate(0, ad.posted, now) + "</time></dd>\n";
+         practice::Rfc3339(ad.posted) + "\">" + ShowDate(ad, now) + "</time></dd>\n";
     if (!ad.location_field.empty()) h += "<dt>Region</dt><dd class=\"region\">" + Esc(ad.location_field) + "</dd>\n";
     h += "<dt>Annons-id</dt><dd class=\"ref\">" + std::to_string(ad.id) + "</dd>\n</dl>\n<div class=\"ad-body\">\n";
     for (const auto& p : paras) h += "<p>" + Esc(p) + "</p>\n";
     h += "</div>\n</article>\n</main>\n";
   } else if (s == 1) {
     h += "<div class=\"annons\">\n<h2>" + Esc(ad.title) + "</h2>\n<div class=\"meta\">Inlagd " +
-         ShowDate(1, ad.posted, now) + " &middot; nr " + std::to_string(ad.id) + "</div>\n<div class=\"brodtext\">\n";
+         ShowDate(ad, now) + " &middot; nr " + std::to_string(ad.id) + "</div>\n<div class=\"brodtext\">\n";
     for (size_t k = 0; k < paras.size(); ++k) h += Esc(paras[k]) + (k + 1 < paras.size() ? "<br>\n" : "\n");
     h += "</div>\n<p><a href=\"/\">Tillbaka till listan</a></p>\n</div>\n";
   } else {
     h += "<section class=\"listing-detail\">\n<h1>" + Esc(ad.title) + "</h1>\n<p class=\"info\"><span class=\"date\">" +
-         ShowDate(2, ad.posted, now) + "</span>";
+         ShowDate(ad, now) + "</span>";
     if (!ad.location_field.empty()) h += " · <span class=\"place\">Plats: " + Esc(ad.location_field) + "</span>";
     h += "</p>\n<div class=\"description\">\n";
     for (const auto& p : paras) h += "<p>" + Esc(p) + "</p>\n";
@@ -277,15 +339,15 @@ std::string ListPage(int s, const World& world, const std::vector<uint32_t>& ids
     const std::string href = practice::AdPath(s, ad.id);
     if (s == 0) {
       h += "<li class=\"ad-item\"><a href=\"" + href + "\">" + Esc(ad.title) + "</a> <time datetime=\"" +
-           practice::Rfc3339(ad.posted) + "\">" + ShowDate(0, ad.posted, now) + "</time>";
+           practice::Rfc3339(ad.posted) + "\">" + ShowDate(ad, now) + "</time>";
       if (!ad.location_field.empty()) h += " <span class=\"region\">" + Esc(ad.location_field) + "</span>";
       h += "</li>\n";
     } else if (s == 1) {
-      h += "<tr><td>" + ShowDate(1, ad.posted, now) + "</td><td><a href=\"" + href + "\">" + Esc(ad.title) +
+      h += "<tr><td>" + ShowDate(ad, now) + "</td><td><a href=\"" + href + "\">" + Esc(ad.title) +
            "</a></td></tr>\n";
     } else {
       h += "<li><a class=\"title\" href=\"" + href + "\">" + Esc(ad.title) + "</a> <span class=\"date\">" +
-           ShowDate(2, ad.posted, now) + "</span>";
+           ShowDate(ad, now) + "</span>";
       if (!ad.location_field.empty()) h += " <span class=\"place\">" + Esc(ad.location_field) + "</span>";
       h += "</li>\n";
     }
@@ -382,6 +444,8 @@ int main(int argc, char** argv) {
   practice::Params p;
   bool have_seed = false, have_ads = false, sites = true;
   std::string out, as_of;
+  int64_t week = 0;
+  std::vector<std::string> down;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](const char* name) -> const char* {
@@ -408,6 +472,15 @@ int main(int argc, char** argv) {
       p.weeks = static_cast<int64_t>(v);
     } else if (a == "--as-of") {
       as_of = value("--as-of");
+    } else if (a == "--week") {
+      if (!ParseU64(value("--week"), &v) || v < 1 || v > 104) return Usage("--week must be an integer from 1 to 104");
+      week = static_cast<int64_t>(v);
+    } else if (a == "--down") {
+      const std::string h = value("--down");
+      bool known = false;
+      for (int s = 0; s < practice::kSites; ++s) known |= h == Site(s).host;
+      if (!known) return Usage("--down '" + h + "': not a practice site (annonsera.example, traffpunkten.example, kontaktbladet.example)");
+      down.push_back(h);
     } else if (a == "--out") {
       out = value("--out");
     } else if (a == "--no-sites") {
@@ -421,12 +494,29 @@ int main(int argc, char** argv) {
   p.end = practice::DaysFromCivil(2026, 11, 23) * 86400;
   int64_t now = p.end - 1;
   int64_t cutoff = INT64_MAX;  // ads posted before and removed after `cutoff` are live
+  if (!as_of.empty() && week) return Usage("give --as-of or --week, not both");
+  if (week > p.weeks) return Usage("--week " + std::to_string(week) + ": the window has only " + std::to_string(p.weeks) + " weeks (--weeks)");
   if (!as_of.empty()) {
     int64_t day;
-    if (!practice::ParseDate(as_of, &day)) return Usage("--as-of must be a date YYYY-MM-DD, got '" + as_of + "'");
-    cutoff = (day + 1) * 86400;
-    now = cutoff - 1;
+    int hh, mm, ss;
+    char z;
+    if (practice::ParseDate(as_of, &day)) {
+      now = (day + 1) * 86400 - 1;
+    } else if (as_of.size() == 20 && practice::ParseDate(as_of.substr(0, 10), &day) && as_of[10] == 'T' &&
+               std::sscanf(as_of.c_str() + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) == 4 && z == 'Z' && hh < 24 &&
+               mm < 60 && ss < 60) {
+      now = day * 86400 + hh * 3600 + mm * 60 + ss;
+    } else {
+      return Usage("--as-of must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got '" + as_of + "'");
+    }
+    cutoff = now + 1;
+  } else if (week) {
+    // The window starts on a Monday; week K's Sunday evening, 20:00 UTC.
+    now = p.end - (p.weeks - week) * 7 * 86400 - 4 * 3600;
+    cutoff = now + 1;
   }
+  const bool snapshot = cutoff != INT64_MAX;
+  if (!down.empty() && !sites) return Usage("--down needs the sites (drop --no-sites)");
 
   // A broken place table would write truth that disagrees with the pages.
   const std::vector<std::string> problems = practice::CheckTables();
@@ -441,7 +531,20 @@ int main(int argc, char** argv) {
     return 1;
   }
   // A snapshot replaces what was there: stale ad pages must not survive.
-  fs::remove_all(dir / "sites", ec);
+  // The old sites stay aside until the new ones are written, so that an
+  // unchanged file keeps its modification time (WriteFile).
+  g_sites = dir / "sites";
+  g_prev = dir / "sites.prev";
+  fs::remove_all(g_prev, ec);
+  if (fs::exists(g_sites, ec)) {
+    fs::rename(g_sites, g_prev, ec);
+    if (ec) {
+      std::fprintf(stderr, "karta-practice: %s: cannot move aside (%s)\n", g_sites.c_str(), ec.message().c_str());
+      return 1;
+    }
+  } else {
+    g_prev.clear();
+  }
 
   std::vector<std::vector<uint32_t>> live(practice::kSites);
   std::vector<std::unique_ptr<Sitemap>> maps;
@@ -466,14 +569,38 @@ int main(int argc, char** argv) {
 
   File corpus(dir / "corpus.csv");
   File truth(dir / "truth.csv");
+  // changes.csv: a snapshot's ground truth for a weekly follow-up, against
+  // the snapshot a week before: new, gone, edited or unchanged.
+  std::unique_ptr<File> changes;
+  const int64_t prev_cutoff = cutoff == INT64_MAX ? INT64_MAX : cutoff - 7 * 86400;
+  if (snapshot) {
+    fs::remove(dir / "changes.csv", ec);
+    changes = std::make_unique<File>(dir / "changes.csv");
+    changes->Put("ad_id,site,url,kind,kommun,in_region,change\n");
+  } else {
+    fs::remove(dir / "changes.csv", ec);
+  }
   corpus.Put("ad_id,site,url,posted_at,title,text,location_field\n");
   truth.Put("ad_id,advertiser_id,kind,place,kommun,kommunkod,in_region,age,phones,emails,handles\n");
   std::string line;
   uint64_t written = 0;
   for (uint64_t i = 0; i < p.ads; ++i) {
-    const Ad ad = world.Generate(i);
+    Ad ad = world.Generate(i);
     if (ad.posted >= cutoff) break;  // ads come in time order
-    if (cutoff != INT64_MAX && ad.removed <= cutoff) continue;
+    const bool is_live = cutoff == INT64_MAX || ad.removed > cutoff;
+    const bool was_live = snapshot && ad.posted < prev_cutoff && ad.removed > prev_cutoff;
+    if (changes && (is_live || was_live)) {
+      const Place* pl = ad.place >= 0 ? &Places()[ad.place] : nullptr;
+      const bool in_region = pl && pl->kommunkod[0] == '0' && pl->kommunkod[1] == '1';
+      const char* change = !was_live ? "new" : !is_live ? "gone"
+                           : (ad.edited >= prev_cutoff && ad.edited < cutoff) ? "edited" : "unchanged";
+      const std::string host = Site(ad.site).host;
+      Row(&line, {std::to_string(ad.id), host, "http://" + host + practice::AdPath(ad.site, ad.id),
+                  practice::KindName(ad.kind), pl ? pl->kommun : "", pl ? (in_region ? "1" : "0") : "", change});
+      changes->Put(line);
+    }
+    if (!is_live) continue;
+    if (snapshot && ad.edited < cutoff) ad.text += "\n" + practice::EditNote(ad);
     const std::string host = Site(ad.site).host;
     const std::string id = std::to_string(ad.id);
     Row(&line, {id, host, "http://" + host + practice::AdPath(ad.site, ad.id), practice::Rfc3339(ad.posted), ad.title,
@@ -512,8 +639,18 @@ int main(int argc, char** argv) {
       WriteFile(sd / "kontakt" / "index.html", StaticPage(s, "Kontakt", "Kontakta redaktionen: redaktion@" +
                                                                             std::string(Site(s).host)));
       WriteFile(sd / "admin" / "index.html", StaticPage(s, "Admin", "Inloggning krävs."));
+      for (const auto& h : down) {
+        if (h == Site(s).host) WriteFile(sd / ".down", "This site is down this week (karta-practice --down).\n");
+      }
     }
   }
-  std::fprintf(stderr, "karta-practice: wrote %llu ads to %s\n", static_cast<unsigned long long>(written), out.c_str());
+  if (!g_prev.empty()) fs::remove_all(g_prev, ec);
+  if (snapshot) {
+    std::fprintf(stderr, "karta-practice: wrote %llu ads to %s as of %s%s%s\n", static_cast<unsigned long long>(written),
+                 out.c_str(), practice::Rfc3339(now).c_str(), down.empty() ? "" : ", down: ",
+                 down.empty() ? "" : Join(down).c_str());
+  } else {
+    std::fprintf(stderr, "karta-practice: wrote %llu ads to %s\n", static_cast<unsigned long long>(written), out.c_str());
+  }
   return 0;
 }

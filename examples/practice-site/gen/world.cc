@@ -837,7 +837,21 @@ Ad World::Generate(uint64_t i) const {
   }
   // A place only in a site-3 free-text field still counts (it is on the page).
   for (size_t k = 0; k < paras.size(); ++k) ad.text += (k ? "\n" : "") + paras[k];
+  // About one ad in five that stays up a week or more is edited once, at
+  // least three days after posting. A stream of its own, so that adding
+  // edits changed no other byte of the world.
+  Rng edit(p_.seed, i, 0xED);
+  const int64_t life_days = ad.removed == INT64_MAX ? 60 : (ad.removed - ad.posted) / 86400;
+  ad.edited = INT64_MAX;
+  if (life_days >= 7 && edit.Pct(20)) {
+    ad.edited = ad.posted + edit.Range(3, life_days - 2) * 86400 + static_cast<int64_t>(edit.Below(86400));
+    ad.edited -= ad.edited % 60;
+  }
   return ad;
+}
+
+std::string EditNote(const Ad& ad) {
+  return ad.lang == 1 ? "Updated: new times this week, welcome!" : "Uppdaterad: nya tider den här veckan, välkommen!";
 }
 
 }  // namespace practice

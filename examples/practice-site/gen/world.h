@@ -153,6 +153,7 @@ struct Ad {
   int lang = 0;  // 0 Swedish, 1 English
   int64_t posted = 0;
   int64_t removed = 0;  // INT64_MAX if never removed
+  int64_t edited = 0;   // when the advertiser edited the text; INT64_MAX if never
   std::string title;
   std::string text;            // paragraphs separated by "\n"
   std::string location_field;  // site's structured/free-text field, or empty
@@ -162,6 +163,11 @@ struct Ad {
   std::vector<std::string> emails;   // normalised user@domain
   std::vector<std::string> handles;  // kind:name
 };
+
+// The paragraph an edit adds to the end of an ad's text (snapshots taken
+// after ad.edited show it; the whole archive shows ads as first posted). It
+// names no place, number or contact, so the ad's truth is unchanged.
+std::string EditNote(const Ad& ad);
 
 // True if advertiser a (of `count`) shares its phone number with the other
 // member of its pair (a and a^1): about 2% of the pairs in which both are
