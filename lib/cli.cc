@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 
 #include "lib/audit.h"
+#include "lib/cli_hints.h"
+#include "lib/hints.h"
 #include "lib/io.h"
 
 namespace karta {
@@ -156,7 +158,14 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
   KARTA_RETURN_IF_ERROR((*out)->Commit());
   AuditNoteRecords((*reader)->records(), -1);
   env.WarnSkipped(**reader);
-  return Status::Ok();
+  return EmptyInputStatus(**reader);
+}
+
+Status EmptyInputStatus(const CsvReader& reader) {
+  if (!reader.header().empty()) return Status::Ok();
+  return Status::Incomplete(
+      "warning: the input is empty (0 bytes, not even a header row); nothing was read "
+      "(exit 3: check the file, or the stage before this one)");
 }
 
 void ToolEnv::WarnSkipped(const CsvReader& reader) const {
@@ -187,6 +196,7 @@ std::unique_ptr<CLI::App> MakeToolApp(const ToolInfo& info, Tool* tool, CommonOp
   auto app = std::make_unique<CLI::App>(info.summary, std::string("karta ") + info.name);
   tool->AddOptions(app.get());
   AddCommonOptions(app.get(), info.common, opts);
+  PrepareToolApp(app.get(), KARTA_VERSION);
   if (info.help && *info.help) app->footer(info.help);
   return app;
 }
@@ -206,6 +216,7 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
     // The tool's own positionals come before the input files.
     instances.back()->AddOptions(sub);
     AddCommonOptions(sub, tools[i].common, &opts[i]);
+    PrepareToolApp(sub, KARTA_VERSION);
     if (tools[i].help && *tools[i].help) sub->footer(tools[i].help);
     subs.push_back(sub);
   }
@@ -215,6 +226,11 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
     for (const auto& t : tools) {
       if (std::strcmp(argv[a], t.name) == 0) tool_name = t.name;
     }
+  }
+  if (std::string e = EmptyListError(app, argc, argv); !e.empty()) {
+    PrintError(tool_name, e);
+    PrintError(tool_name, fmt::format("run 'karta {} --help' for usage", tool_name));
+    return 2;
   }
   try {
     app.parse(argc, argv);
@@ -226,6 +242,9 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     PrintError(tool_name, e.what());
+    if (std::string hint = ParseErrorHint(app, argc, argv); !hint.empty()) {
+      PrintError(tool_name, hint);
+    }
     PrintError(tool_name, tool_name.empty() ? "run 'karta --help' for the list of tools"
                                             : fmt::format("run 'karta {} --help' for usage",
                                                           tool_name));

@@ -9,6 +9,7 @@
 //   0  success, also when nothing matched and when the reader closed the pipe
 //   1  bad data or a runtime failure (and 130 when interrupted)
 //   2  a usage error: bad flags, a bad rule or config file
+//   3  finished, but incomplete: the input was empty (0 bytes; a warning says so)
 //
 // Messages go to stderr as "karta TOOL: FILE:LINE: what is wrong (hint)".
 // Output given with -o is written to a temporary file (mode 0600) and renamed
@@ -130,6 +131,9 @@ void AddCommonOptions(CLI::App* app, unsigned flags, CommonOptions* opts);
 // Pumps every record of `reader` through `sink` (Begin, Push..., End).
 // On interruption, End() is not called; the caller keeps what was written.
 Status Pump(CsvReader* reader, RecordSink* sink);
+
+// Ok, or the "empty input" status (exit 3) when `reader` read 0 bytes.
+Status EmptyInputStatus(const CsvReader& reader);
 
 // Runs `stage` over the inputs named in env.common, writing CSV to -o; when
 // !env.reads_input, runs it without input (Begin with an empty header, End).

@@ -1,6 +1,7 @@
 #include "lib/csv.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -289,7 +290,7 @@ TEST_CASE("bad bytes are found wherever the read buffer ends") {
     content += "after\n";
     auto p = Parse(content);
     CHECK(p.status.code() == Status::Code::kData);
-    CHECK(p.status.message().find(":" + std::to_string(bad_line + 1) + ": invalid UTF-8") !=
+    CHECK(p.status.message().find(fmt::format(":{}: invalid UTF-8", bad_line + 1)) !=
           std::string::npos);
     CsvOptions o;
     o.skip_bad = true;
@@ -399,7 +400,7 @@ TEST_CASE("writer: a byte that forces quoting is found at every length and offse
         for (char delim : {',', ';'}) {
           std::string line = "[";
           CsvWriter::AppendField(&line, f, delim);
-          REQUIRE(line == "[" + ReferenceField(f, delim));
+          REQUIRE(line == fmt::format("[{}", ReferenceField(f, delim)));
         }
       }
     }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/datadir.h"
 #include "lib/io.h"
 #include "lib/text.h"
 
@@ -203,7 +204,11 @@ Result<Gazetteer> Gazetteer::Parse(std::string_view csv, std::string_view name) 
 
 std::string DefaultGazetteerPath() {
   if (const char* env = std::getenv("KARTA_GAZETTEER"); env && *env) return env;
-  return std::string(KARTA_SOURCE_DIR) + "/data/gazetteer/gazetteer.csv";
+  std::string found = FindData("data/gazetteer/gazetteer.csv");
+  // Not found: the name still says what was looked for in the message.
+  return found.empty() ? "share/karta/data/gazetteer/gazetteer.csv (not found beside karta; "
+                         "set KARTA_DATA_DIR or give --gazetteer)"
+                       : found;
 }
 
 }  // namespace karta

@@ -66,7 +66,8 @@ class Gazetteer {
 };
 
 // The gazetteer used when --gazetteer is not given: $KARTA_GAZETTEER if set,
-// else data/gazetteer/gazetteer.csv in the source tree karta was built from.
+// else data/gazetteer/gazetteer.csv under karta's data roots (lib/datadir.h:
+// share/karta beside an installed binary, or the tree of a build directory).
 std::string DefaultGazetteerPath();
 
 // Parses "kommun", "area", ... ; false if unknown.

@@ -1,6 +1,7 @@
 #include "lib/intern.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <map>
 #include <set>
@@ -32,11 +33,11 @@ TEST_CASE("StringIndex keeps every string through growth") {
   // Many strings sharing prefixes and lengths, so hashes and tags collide
   // in the table's low bits.
   for (int i = 0; i < 100000; ++i) {
-    REQUIRE(idx.Intern("c" + std::to_string(i)) == static_cast<uint32_t>(i));
+    REQUIRE(idx.Intern(fmt::format("c{}", i)) == static_cast<uint32_t>(i));
   }
   for (int i = 0; i < 100000; i += 7) {
-    REQUIRE(idx.Intern("c" + std::to_string(i)) == static_cast<uint32_t>(i));
-    REQUIRE(idx.Get(static_cast<uint32_t>(i)) == "c" + std::to_string(i));
+    REQUIRE(idx.Intern(fmt::format("c{}", i)) == static_cast<uint32_t>(i));
+    REQUIRE(idx.Get(static_cast<uint32_t>(i)) == fmt::format("c{}", i));
   }
   CHECK_FALSE(idx.Find("c100000").has_value());
   CHECK(HashBytes("abcdefgh1") != HashBytes("abcdefgh2"));

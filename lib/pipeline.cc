@@ -1,5 +1,6 @@
 #include "lib/pipeline.h"
 
+#include <cstdlib>
 #include <chrono>
 #include <utility>
 
@@ -236,8 +237,11 @@ class Parser {
       return Error(line_, fmt::format("'${{{}}}': not a variable name (letters, digits, _)", name));
     }
     routine_.used.insert(name);
+    const char* env = name.rfind("KARTA_", 0) == 0 ? std::getenv(name.c_str()) : nullptr;
     if (auto v = vars_.find(name); v != vars_.end()) {
       word_ += v->second;
+    } else if (env && *env) {
+      word_ += env;  // KARTA_* variables come from the environment before 'set' defaults
     } else if (auto d = routine_.defaults.find(name); d != routine_.defaults.end()) {
       word_ += d->second;
     } else {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "lib/hints.h"
+
 namespace karta {
 
 Header::Header(std::vector<std::string> names) : names_(std::move(names)) {
@@ -37,9 +39,13 @@ Result<size_t> RequireColumn(const Header& header, std::string_view name, std::s
     if (k) cols += ", ";
     cols += header[k];
   }
-  return Status::Usage(fmt::format("no column '{}' in the input{}{} (columns: {})", name,
+  const std::vector<std::string>& names = header.names();
+  std::string hint = DelimiterHint(names, ',');
+  if (hint.empty()) hint = DidYouMean(name, names);
+  return Status::Usage(fmt::format("no column '{}' in the input{}{} (columns: {}){}", name,
                                    why.empty() ? "" : "; ", why,
-                                   cols.empty() ? "none: empty input" : cols));
+                                   cols.empty() ? "none: empty input" : cols,
+                                   hint.empty() || hint[0] == ' ' ? hint : "; " + hint));
 }
 
 std::vector<std::string> SplitList(std::string_view s, char sep) {

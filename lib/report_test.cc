@@ -1,6 +1,7 @@
 #include "lib/report.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "lib/text.h"
 
@@ -36,7 +37,7 @@ TEST_CASE("the report holds counts, never the other columns") {
     return b.Push(r);
   };
   for (int i = 0; i < 4; ++i) {
-    REQUIRE(push({"Södermalm", "Stockholm", "0180", "59.315", "18.071", "c" + std::to_string(i % 2),
+    REQUIRE(push({"Södermalm", "Stockholm", "0180", "59.315", "18.071", fmt::format("c{}", i % 2),
                   "2026-03-02T10:00:00Z", i == 0 ? "1" : "0", "call +46700000000", "+46700000000"})
                 .ok());
   }

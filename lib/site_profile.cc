@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "lib/envvars.h"
 #include "lib/http.h"
+#include "lib/io.h"
 
 namespace karta {
 namespace {
@@ -146,13 +148,14 @@ bool SiteProfile::IsListing(const std::string& url) const {
 }
 
 Result<SiteProfile> LoadSiteProfile(const std::string& path) {
-  toml::table t;
-  try {
-    t = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    return ParseError(path, e);
+  auto raw = ReadFileToString(path);
+  if (!raw.ok()) {
+    return Status::Usage(fmt::format("{}: cannot read the site profile (check the path)", path));
   }
-  return FromTable(t, path);
+  // ${KARTA_PRACTICE_PORT:-18080} and other environment variables.
+  auto text = ExpandEnvVars(*raw, path);
+  if (!text.ok()) return text.status();
+  return ParseSiteProfile(*text, path);
 }
 
 Result<SiteProfile> ParseSiteProfile(std::string_view text, const std::string& path) {

@@ -27,8 +27,8 @@ class Status {
     kIo,           // a file or network operation failed: exit 1
     kInterrupted,  // SIGINT/SIGTERM: the run stopped early, output kept
     kBrokenPipe,   // the reader went away (`| head`): exit 0, no message
-    kIncomplete,   // finished, but a source saw less than it should (a site
-                   // yielded nothing): exit 3, everything written is kept
+    kIncomplete,   // finished, but saw less than it should (empty input, or a
+                   // site yielded nothing): exit 3, everything written is kept
   };
 
   Status() = default;

@@ -2,6 +2,7 @@
 #include "lib/table.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -604,15 +605,53 @@ Table Aggregator::Sparklines(size_t cell_set, size_t group_set, size_t time_key,
 
 // ---- Numbers and text -------------------------------------------------------------
 
+// "1 500,50" -> "1500,50": the separators removed when every group after
+// the first has three digits; "" when the spaces are not thousands.
+static std::string SwedishThousands(std::string_view s) {
+  std::string out;
+  int group = -1;  // digits since the last separator (-1: none seen yet)
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t sep = s[i] == ' ' ? 1 : s.compare(i, 2, "\xc2\xa0") == 0 ? 2 : s.compare(i, 3, "\xe2\x80\xaf") == 0 ? 3 : 0;
+    if (sep) {
+      if (out.empty() || !std::isdigit(static_cast<unsigned char>(out.back()))) return "";
+      if (group != -1 && group != 3) return "";
+      if (group == -1 && (out.size() - (out[0] == '-' || out[0] == '+')) > 3) return "";
+      group = 0;
+      i += sep;
+      continue;
+    }
+    char c = s[i++];
+    if (c == ',' || c == '.') {
+      if (group != -1 && group != 3) return "";
+      group = -2;  // decimals: no more separators
+      out += c;
+      continue;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c)) && group >= 0) ++group;
+    out += c;
+  }
+  if (group >= 0 && group != 3) return "";
+  return out;
+}
+
 std::optional<double> ParseNumber(std::string_view s) {
   if (s.empty()) return std::nullopt;
   std::string tmp;
+  if (s.find(' ') != std::string_view::npos || s.find("\xc2\xa0") != std::string_view::npos ||
+      s.find("\xe2\x80\xaf") != std::string_view::npos) {
+    // Swedish thousands: "1 500", with a space, no-break space or narrow
+    // no-break space between groups of three digits.
+    tmp = SwedishThousands(s);
+    if (tmp.empty()) return std::nullopt;
+    s = tmp;
+  }
   if (s.find(',') != std::string_view::npos) {
     // The Swedish decimal comma: "12,5". Only one, and no point as well.
     if (std::count(s.begin(), s.end(), ',') != 1 || s.find('.') != std::string_view::npos) {
       return std::nullopt;
     }
-    tmp = std::string(s);
+    tmp = std::string(s);  // may alias tmp: the copy is made first
     tmp[tmp.find(',')] = '.';
     s = tmp;
   }

@@ -197,7 +197,9 @@ std::string Sparkline(const std::vector<double>& values);
 // others with up to `decimals` decimals, trailing zeros removed.
 std::string FormatNumber(double v, int decimals = 6);
 
-// Parses a decimal number cell ("1500", "-2.5", "12,5"); nullopt if it is not one.
+// Parses a decimal number cell ("1500", "-2.5", "12,5", and Swedish thousands
+// "1 500", "1 500,50" with a space, no-break or narrow no-break space);
+// nullopt if it is not one.
 std::optional<double> ParseNumber(std::string_view s);
 
 // Display width of UTF-8 text in a terminal (code points; combining marks 0).

@@ -199,4 +199,17 @@ TEST_CASE("formats") {
 }
 
 }  // namespace
+TEST_CASE("table: ParseNumber reads Swedish thousands") {
+  CHECK(ParseNumber("1 500") == 1500.0);
+  CHECK(ParseNumber("1 500,50") == 1500.5);
+  CHECK(ParseNumber("12 345 678") == 12345678.0);
+  CHECK(ParseNumber("1\xc2\xa0" "500") == 1500.0);          // no-break space
+  CHECK(ParseNumber("-2\xe2\x80\xaf" "000,5") == -2000.5);  // narrow no-break space
+  CHECK(!ParseNumber("1 50"));
+  CHECK(!ParseNumber("1500 kr"));
+  CHECK(!ParseNumber("1234 567"));
+  CHECK(!ParseNumber("1 500,5 0"));
+  CHECK(!ParseNumber(" "));
+}
+
 }  // namespace karta

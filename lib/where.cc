@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/hints.h"
 #include "lib/text.h"
 
 namespace karta {
@@ -170,8 +171,8 @@ class WhereParser {
           list += names_[r];
         }
         if (names_.size() > 20) list += fmt::format(" and {} more", names_.size() - 20);
-        return Fail(t.pos,
-                    fmt::format("unknown rule '{}' (the rules are: {})", Cut(t.text), list));
+        return Fail(t.pos, fmt::format("unknown rule '{}' (the rules are: {}){}", Cut(t.text), list,
+                                       DidYouMean(t.text, names_)));
       }
       case Token::kOpen: {
         ++at_;

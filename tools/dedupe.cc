@@ -357,8 +357,8 @@ class Dedupe : public Tool {
  public:
   void AddOptions(CLI::App* app) override {
     app->add_option("--field", field_,
-                    "Text column(s) to compare, comma-separated (default: title and text)")
-        ->type_name("NAME");
+                    "Text columns to compare (repeat, or NAME,NAME; default: title and text)")
+        ->type_name("COLS");
     app->add_option("--threshold", threshold_,
                     fmt::format("Estimated Jaccard similarity that joins two texts, 0-1 "
                                 "(default {})",

@@ -21,6 +21,7 @@
 #include "lib/io.h"
 #include "lib/pseudonym.h"
 #include "lib/suppress.h"
+#include "lib/xlsx.h"
 #include "tools/tools.h"
 
 namespace karta {
@@ -37,7 +38,9 @@ No free text, no URLs, no titles, no identifiers: only kommun names, weeks
 and counts. Counts from 1 to --min-count - 1 (default 3) are written '..'
 (null in GeoJSON), and so is every other count that would let a reader work
 one out (row and column totals, the other columns of the row).
-.xlsx is not written yet (CSV opens in Excel; see karta tabulate --excel).
+--format xlsx writes the two tables as Excel workbooks instead,
+by_kommun.xlsx and by_week.xlsx: counts are numbers, kommunkod (0180) and
+'..' are text cells.
 
 --records --key KEYFILE: a record-level package for the police cooperation:
 records.csv with the columns site, posted_at, kommun, kommunkod, cluster,
@@ -48,6 +51,7 @@ else. README.md says that it is pseudonymised personal data.
 Examples:
   karta run queries/stockholm-weekly.karta > week.csv
   karta export --out to-partner --routine queries/stockholm-weekly.karta week.csv
+  karta export --out to-partner --format xlsx week.csv
   karta export --out to-police --records --key ~/karta.key week.csv
 )";
 
@@ -79,6 +83,9 @@ class Export : public Tool {
     app->add_option("--title", title_, "A title for the README")->type_name("TEXT");
     app->add_flag("--records", records_, "A record-level pseudonymised package (needs --key)");
     app->add_option("--key", key_, "The pseudonym key file for --records")->type_name("KEYFILE");
+    app->add_option("--format", format_,
+                    "The tables as csv (default) or xlsx (by_kommun.xlsx, by_week.xlsx)")
+        ->type_name("FORMAT");
   }
 
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
@@ -87,6 +94,12 @@ class Export : public Tool {
 
   Status Run(const ToolEnv& env) override {
     if (dir_.empty()) return Status::Usage("give the package directory with --out DIR");
+    if (format_ != "csv" && format_ != "xlsx") {
+      return Status::Usage(fmt::format("--format {}: csv or xlsx", format_));
+    }
+    if (records_ && format_ != "csv") {
+      return Status::Usage("--format xlsx is for the aggregate tables; --records writes CSV");
+    }
     if (records_ && key_.empty()) {
       return Status::Usage("--records needs --key KEYFILE: records leave the unit only "
                            "pseudonymised");
@@ -116,8 +129,20 @@ class Export : public Tool {
     KARTA_RETURN_IF_ERROR(Pump(reader->get(), &agg));
     Table kommun = agg.ByKommun(), week = agg.ByWeek();
     size_t hidden = SuppressTable(&kommun, min_count_, false) + SuppressTable(&week, min_count_, false);
-    KARTA_RETURN_IF_ERROR(WriteFile(dir_ + "/by_kommun.csv", FormatTable(kommun, Format::kCsv)));
-    KARTA_RETURN_IF_ERROR(WriteFile(dir_ + "/by_week.csv", FormatTable(week, Format::kCsv)));
+    const std::string ext = format_;
+    for (const auto& [name, table] : {std::pair<const char*, const Table*>{"by_kommun", &kommun},
+                                      {"by_week", &week}}) {
+      std::string path = fmt::format("{}/{}.{}", dir_, name, ext);
+      if (ext == "xlsx") {
+        XlsxOptions xo;
+        xo.sheet = name;
+        auto bytes = XlsxBytes(*table, xo);
+        if (!bytes.ok()) return bytes.status();
+        KARTA_RETURN_IF_ERROR(WriteFile(path, *bytes));
+      } else {
+        KARTA_RETURN_IF_ERROR(WriteFile(path, FormatTable(*table, Format::kCsv)));
+      }
+    }
     KARTA_RETURN_IF_ERROR(WriteFile(dir_ + "/kommun.geojson", agg.GeoJson(kommun)));
     readme = fmt::format(
         "# {}\n\n"
@@ -127,8 +152,8 @@ class Export : public Tool {
         "ISO weeks and counts.\n\n"
         "- created: {}\n- period (posting times): {} to {}\n- records: {}\n{}\n"
         "## Files\n\n"
-        "- `by_kommun.csv`: counts per kommun, biggest first, a `total` row last\n"
-        "- `by_week.csv`: counts per ISO week (e.g. 2026-W40), a `total` row last\n"
+        "- `by_kommun.{}`: counts per kommun, biggest first, a `total` row last\n"
+        "- `by_week.{}`: counts per ISO week (e.g. 2026-W40), a `total` row last\n"
         "- `kommun.geojson`: one point per kommun at the mean position of its ads,\n"
         "  with the same counts (null where hidden); kommuner whose ad count is\n"
         "  hidden have no point\n\n"
@@ -150,12 +175,12 @@ class Export : public Tool {
         "the same data without the same rule.\n",
         title_.empty() ? "Package from karta" : title_, made,
         agg.first().empty() ? "unknown" : agg.first(), agg.last().empty() ? "unknown" : agg.last(),
-        agg.records(), source, min_count_ - 1, hidden);
+        agg.records(), source, ext, ext, min_count_ - 1, hidden);
     KARTA_RETURN_IF_ERROR(WriteFile(dir_ + "/README.md", readme));
     AuditNoteRecords(agg.records(), -1);
-    env.Warn(fmt::format("wrote {} (README.md, by_kommun.csv, by_week.csv, kommun.geojson); {} "
+    env.Warn(fmt::format("wrote {} (README.md, by_kommun.{}, by_week.{}, kommun.geojson); {} "
                          "cell{} hidden (--min-count {})",
-                         dir_, hidden, hidden == 1 ? "" : "s", min_count_));
+                         dir_, ext, ext, hidden, hidden == 1 ? "" : "s", min_count_));
     return Status::Ok();
   }
 
@@ -233,6 +258,7 @@ class Export : public Tool {
   }
 
   std::string dir_, routine_, title_, key_;
+  std::string format_ = "csv";
   int min_count_ = 3;
   bool records_ = false;
 };

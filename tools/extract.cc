@@ -315,7 +315,7 @@ class Extract : public Tool {
         "Extract only these, comma-separated: " + ExtractorNames();
     app->add_option("--only", only_, only_help)->type_name("LIST");
     app->add_option("--field", fields_,
-                    "A column to read (repeatable; default: title and text if present, else "
+                    "A column to read (repeat, or NAME,NAME; default: title and text if present, else "
                     "every column)")
         ->type_name("NAME")
         ->allow_extra_args(false)

@@ -183,7 +183,7 @@ class Geotag : public Tool {
         ->allow_extra_args(false);
     app->add_option("--location-field,-l", location_field_,
                     "The site's structured location column, searched first and trusted most");
-    app->add_option("--region,-r", region_,
+    app->add_option("--region", region_,
                     "Keep only records placed here: county name (stockholm) or kommunkod prefixes (01,0380)");
     app->add_option("--gazetteer,-g", gazetteer_,
                     "Gazetteer CSV (default: data/gazetteer/gazetteer.csv; format in its README)");

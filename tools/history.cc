@@ -11,6 +11,7 @@
 
 #include "lib/csv.h"
 #include "lib/dates.h"
+#include "lib/hints.h"
 #include "lib/io.h"
 #include "lib/store.h"
 #include "tools/tools.h"
@@ -507,7 +508,8 @@ class History : public Tool {
       for (const auto& d : SplitList(o_.by)) {
         if (d != "kommun" && d != "cluster" && d != "week" && d != "month" && d != "day") {
           return Status::Usage(fmt::format(
-              "--by {}: not a dimension of the history (use kommun, cluster, week, month, day)", d));
+              "--by {}: not a dimension of the history (use kommun, cluster, week, month, day){}", d,
+              DidYouMean(d, {"kommun", "cluster", "week", "month", "day"})));
         }
       }
     }

@@ -115,7 +115,7 @@ class Report : public Tool {
     if (!tz.ok()) return tz.status().WithPrefix("--tz");
     ReportBuilder builder(region_prefix_, *tz);
     if ((*reader)->header().empty()) {
-      return Status::Data("the input is empty (no header row); nothing to report");
+      return EmptyInputStatus(**reader);
     }
     Status st = Pump(reader->get(), &builder);
     if (st.code() == Status::Code::kInterrupted) {
@@ -154,14 +154,11 @@ class Report : public Tool {
       return Status::Ok();
     }
     if (dir.empty()) {
-      dir = std::string(KARTA_SOURCE_DIR) + "/node_modules/leaflet/dist";
-      struct stat st;
-      if (::stat((dir + "/leaflet.js").c_str(), &st) != 0) {
-        return Status::Usage(
-            "Leaflet is not built into this karta (node_modules was missing at build time): "
-            "run 'npm ci' in the source tree and rebuild, or give --assets "
-            "node_modules/leaflet/dist");
-      }
+      // Configuring fails without Leaflet (cmake/parts/report.cmake), so
+      // this is a karta built some other way.
+      return Status::Usage(
+          "Leaflet is not built into this karta: run 'npm ci' in the source tree and "
+          "rebuild, or give --assets node_modules/leaflet/dist");
     }
     auto js = ReadFile(dir + "/leaflet.js");
     if (!js.ok()) return js.status();

@@ -43,7 +43,8 @@ Rules of a routine (no shell is used, so it runs the same on any PC):
   - '#' starts a comment; a line ending in '\' continues the stage.
   - Quote with '...' or "..." as in a shell.
   - ${name} is a variable: 'set name = VALUE' in the routine gives a default,
-    --set name=VALUE on the command line overrides it. Built in: ${here} (the
+    --set name=VALUE on the command line overrides it; a variable named
+    KARTA_... is also read from the environment (before 'set'). Built in: ${here} (the
     routine's folder), ${cwd} (the folder you run from), ${today} (UTC date).
   - Paths in the routine (rule files, site profiles, a stage's own input or
     -o file) are relative to the routine's folder, so it runs from anywhere.

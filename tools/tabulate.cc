@@ -15,6 +15,7 @@
 #include "lib/io.h"
 #include "lib/suppress.h"
 #include "lib/table.h"
+#include "lib/xlsx.h"
 #include "tools/tools.h"
 
 namespace karta {
@@ -39,8 +40,13 @@ a reader work a hidden count out, the next smallest count of that column or
 row. A table with --min-count is safe to share; sparklines are refused.
 
 Output: a text table when stdout is a terminal, CSV otherwise; --format
-text|csv|md|json; --excel writes CSV that Excel with Swedish settings opens
-as columns (UTF-8 BOM, ';' between fields, decimal comma). Rows are sorted
+text|csv|md|json|xlsx. A real Excel workbook (.xlsx) is written whenever -o
+names a .xlsx file or --format xlsx is given: counts and sums are numbers,
+codes and identifiers (kommunkod 0180, phone numbers) text cells that keep
+their leading zeros; --lang sv gives Swedish headings (antal, ... (olika)).
+--excel writes CSV that Excel with Swedish settings opens as columns (UTF-8
+BOM, ';' between fields, decimal comma). --sum and --mean read numbers
+written the Swedish way too: 1 500 and 1 500,50. Rows are sorted
 biggest count first (--sort key|input|COLUMN to change, --reverse).
 
 Examples:
@@ -53,8 +59,10 @@ Examples:
                                                         kommun by week, with totals
   karta tabulate --by place --top 10 --bar ads.csv      the ten biggest places, with bars
   karta tabulate --by kommun,week --spark ads.csv       one sparkline per kommun
+  karta tabulate --by kommun --count-distinct cluster --lang sv -o kommun.xlsx ads.csv
+                                                        an Excel workbook, Swedish headings
   karta tabulate --by kommun --excel -o kommun.csv ads.csv
-                                                        for Excel
+                                                        CSV for Excel
   karta tabulate --by kommun --format md ads.csv        a table for a wiki or e-mail
 )";
 
@@ -92,10 +100,13 @@ class Tabulate : public Tool {
         ->check(CLI::Range(1, 1000000));
     app->add_flag("--totals", totals_, "Add a totals row (distinct counts are over all rows)");
     app->add_option("--format", format_,
-                    "text, csv, md, json or excel (default: text on a terminal, else csv)")
+                    "text, csv, md, json, xlsx or excel (default: xlsx when -o names a .xlsx "
+                    "file, text on a terminal, else csv)")
         ->type_name("FMT");
     app->add_flag("--excel", excel_,
                   "CSV for Excel with Swedish settings (BOM, ';', decimal comma)");
+    app->add_option("--lang", lang_, "Language of the column headings: en (default) or sv")
+        ->type_name("LANG");
     app->add_flag("--bar", bar_, "Add a bar per row (Unicode blocks) for the first aggregate");
     app->add_option("--bar-width", bar_width_, "Width of the longest bar (default 40)")
         ->type_name("N")
@@ -181,7 +192,14 @@ class Tabulate : public Tool {
     }
 
     Format format = ::isatty(1) && env.common.output == "-" ? Format::kText : Format::kCsv;
-    if (!format_.empty()) {
+    bool xlsx = format_ == "xlsx" || IsXlsxPath(env.common.output);
+    if (lang_ != "en" && lang_ != "sv") {
+      return Status::Usage(fmt::format("--lang {}: en or sv", lang_));
+    }
+    if (xlsx && env.common.output == "-" && ::isatty(1)) {
+      return Status::Usage("--format xlsx writes a workbook: give -o FILE.xlsx");
+    }
+    if (!format_.empty() && !xlsx) {
       auto f = ParseFormat(format_);
       if (!f.ok()) return f.status();
       format = *f;
@@ -235,7 +253,7 @@ class Tabulate : public Tool {
       }
       if (!st.ok()) return st;
     } else if (spark_ || !crosstab_.empty()) {
-      return Status::Ok();  // nothing to draw
+      return EmptyInputStatus(**reader);  // nothing to draw
     }
     if (spark_ && agg.spec().keys[*time_key].unit == TimeUnit::kNone) {
       return Status::Usage(fmt::format(
@@ -265,12 +283,25 @@ class Tabulate : public Tool {
     }
     if (bar_) AddBarColumn(&table, value_col, bar_width_);
 
+    if (lang_ == "sv") {
+      for (std::string& c : table.columns) c = SwedishHeading(c);
+      if (table.totals && !table.rows.empty() && !table.rows.back().empty() &&
+          table.rows.back()[0] == "total") {
+        table.rows.back()[0] = "totalt";
+      }
+    }
     auto out = OutputFile::Open(env.common.output);
     if (!out.ok()) return out.status();
-    KARTA_RETURN_IF_ERROR((*out)->Write(FormatTable(table, format)));
+    if (xlsx) {
+      auto bytes = XlsxBytes(table);
+      if (!bytes.ok()) return bytes.status();
+      KARTA_RETURN_IF_ERROR((*out)->Write(*bytes));
+    } else {
+      KARTA_RETURN_IF_ERROR((*out)->Write(FormatTable(table, format)));
+    }
     KARTA_RETURN_IF_ERROR((*out)->Commit());
     env.WarnSkipped(**reader);
-    return Status::Ok();
+    return EmptyInputStatus(**reader);
   }
 
  private:
@@ -283,6 +314,7 @@ class Tabulate : public Tool {
   bool reverse_ = false;
   bool totals_ = false;
   std::string format_;
+  std::string lang_ = "en";
   bool excel_ = false;
   bool bar_ = false;
   int bar_width_ = 40;

@@ -6,7 +6,10 @@
 #   examples/practice-site/serve.sh status [--run RUNDIR]
 #
 # DIR is a generated corpus directory holding sites/<host>/ (default: the
-# committed examples/practice-site/small). P defaults to 18080. RUNDIR
+# committed examples/practice-site/small). P defaults to $KARTA_PRACTICE_PORT,
+# else 18080: that variable is the one place the port is set, and the site
+# profiles (queries/sites, examples/workshop), routines and exercises read
+# it too. RUNDIR
 # (default examples/practice-site/out/run) receives the generated nginx.conf,
 # the pid file, the logs and nginx's temp directories: nothing outside it is
 # written, and no root rights are needed. nginx listens on 127.0.0.1 only,
@@ -21,7 +24,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cmd=${1:-}
 [ $# -gt 0 ] && shift
-port=18080
+port=${KARTA_PRACTICE_PORT:-18080}
 dir=$here/small
 run=$here/out/run
 while [ $# -gt 0 ]; do
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
     --port) port=${2:?--port needs a value}; shift 2 ;;
     --dir) dir=${2:?--dir needs a value}; shift 2 ;;
     --run) run=${2:?--run needs a value}; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "serve.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -153,6 +156,10 @@ EOF
   echo "http://127.0.0.1:$port/" > "$run/url"
   echo "practice sites running on http://127.0.0.1:$port/ (pid $pid), serving $dir/sites"
   for h in "${hosts[@]}"; do echo "  curl --resolve $h:$port:127.0.0.1 http://$h:$port/"; done
+  if [ "$port" != "${KARTA_PRACTICE_PORT:-18080}" ]; then
+    echo "the exercises, profiles and routines read the port from KARTA_PRACTICE_PORT; run:"
+    echo "  export KARTA_PRACTICE_PORT=$port"
+  fi
   echo "stop with: $0 stop${run:+ --run $run}"
 }
 

@@ -445,7 +445,7 @@ class PracticeSiteTest(unittest.TestCase):
         subprocess.run(["bash", SERVE, "start", "--port", str(cls.port), "--run", cls.run_dir],
                        check=True, capture_output=True, timeout=60)
         with open(os.path.join(ROOT, "queries", "sites", "practice.toml")) as f:
-            prof = f.read().replace("18080", str(cls.port))
+            prof = f.read().replace("${KARTA_PRACTICE_PORT:-18080}", "18080").replace("18080", str(cls.port))
         cls.profile = os.path.join(cls.tmp, "practice.toml")
         with open(cls.profile, "w") as f:
             f.write(prof)

@@ -1,0 +1,34 @@
+#include "lib/xlsx.h"
+
+#include <doctest/doctest.h>
+
+namespace karta {
+
+TEST_CASE("xlsx: Swedish headings") {
+  CHECK(SwedishHeading("count") == "antal");
+  CHECK(SwedishHeading("cluster_distinct") == "cluster (olika)");
+  CHECK(SwedishHeading("price_mean") == "price (medel)");
+  CHECK(SwedishHeading("kommun") == "kommun");
+  CHECK(SwedishHeading("_sum") == "_sum");
+}
+
+TEST_CASE("xlsx: paths") {
+  CHECK(IsXlsxPath("k.xlsx"));
+  CHECK(IsXlsxPath("/a/B.XLSX"));
+  CHECK(!IsXlsxPath("k.csv"));
+  CHECK(!IsXlsxPath("xlsx"));
+}
+
+TEST_CASE("xlsx: a workbook is a zip file with the sheet") {
+  Table t;
+  t.columns = {"kommunkod", "count"};
+  t.numeric = {false, true};
+  t.rows = {{"0180", "12"}, {"0114", "3"}};
+  auto bytes = XlsxBytes(t);
+  REQUIRE(bytes.ok());
+  REQUIRE(bytes->size() > 100);
+  CHECK(bytes->substr(0, 2) == "PK");
+  CHECK(bytes->find("xl/worksheets/sheet1.xml") != std::string::npos);
+}
+
+}  // namespace karta
