@@ -387,6 +387,15 @@ Result<RunSummary> Store::CommitRun() {
     }
     return out;
   }();
+  if (db_->kind() == SqlDb::Kind::kPostgres) {
+    // Runs recorded at once on a server recount one after the other: each
+    // waits here until the one before has committed, so that its counts see
+    // that run's first sightings (two recounts of the same later run at
+    // once wrote its rows twice: run_counts_pkey). SQLite's writers are one
+    // at a time already. Nothing after this waits for a row lock, so the
+    // order cannot deadlock.
+    KARTA_RETURN_IF_ERROR(Q("LOCK TABLE run_counts IN EXCLUSIVE MODE", {}));
+  }
   for (const std::string& sql : kRecount) KARTA_RETURN_IF_ERROR(Q(sql.c_str(), {run, as_of_}));
   KARTA_RETURN_IF_ERROR(Q("UPDATE runs SET records = CAST($2 AS BIGINT), new = CAST($3 AS BIGINT) "
                           "WHERE id = CAST($1 AS BIGINT)",
