@@ -70,27 +70,22 @@ std::string TempDirectory(const std::string& dir) {
 Result<int> CreateTempFile(const std::string& dir, std::string_view prefix,
                            std::string_view what, std::string* path) {
   std::string folder = TempDirectory(dir);
-  if (!path) {
-    int fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0) return fd;
-    if (errno != EISDIR && errno != EOPNOTSUPP && errno != EINVAL) {
-      int err = errno;
-      Status st = Status::Io(fmt::format("cannot create a temporary {} in {}: {}", what, folder,
-                                         std::strerror(err)));
-      errno = err;
-      return st;
-    }
-    // No O_TMPFILE here: a named file, unlinked before anything is written.
-  }
-  std::string tmpl = fmt::format("{}/{}-XXXXXX", folder, prefix);
-  int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);  // mode 0600
-  if (fd < 0) {
+  auto failed = [&] {
     int err = errno;
     Status st = Status::Io(
         fmt::format("cannot create a temporary {} in {}: {}", what, folder, std::strerror(err)));
     errno = err;
     return st;
+  };
+  if (!path) {
+    int fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    if (errno != EISDIR && errno != EOPNOTSUPP && errno != EINVAL) return failed();
+    // No O_TMPFILE here: a named file, unlinked before anything is written.
   }
+  std::string tmpl = fmt::format("{}/{}-XXXXXX", folder, prefix);
+  int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);  // mode 0600
+  if (fd < 0) return failed();
   if (path) {
     *path = std::move(tmpl);
   } else {

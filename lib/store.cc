@@ -16,13 +16,43 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace karta {
 namespace {
 
+// The two statements that fill run_counts for the runs `runs` names (an SQL
+// set of run ids): per run and kommun (whole = 0), and per run (whole = 1).
+// Used by the migration that made the table and by CommitRun.
+std::vector<std::string> RunCountsInserts(std::string_view runs) {
+  std::vector<std::string> out;
+  for (bool whole : {false, true}) {
+    out.push_back(fmt::format(
+        "INSERT INTO run_counts(run, whole, kommun, ads, new, clusters) SELECT s.run, {}, {}, "
+        "count(*), sum(CASE WHEN a.first_run = s.run THEN 1 ELSE 0 END), "
+        "count(DISTINCT NULLIF(s.cluster, '')) FROM sightings s LEFT JOIN ads a ON "
+        "a.key = s.key WHERE s.run IN {} GROUP BY s.run{}",
+        whole ? 1 : 0, whole ? "''" : "s.kommun", runs, whole ? "" : ", s.kommun"));
+  }
+  return out;
+}
+
 // Schema migrations: entry k takes the store from version k to k+1. Never
 // edit a released entry; add a new one.
 const std::vector<const char*>& Migrations() {
+  // 3 -> 4: counts per run and kommun (whole = 0) and per run (whole = 1,
+  // kommun ''), kept by CommitRun, so that `history trend` by week and
+  // kommun reads a few rows per run instead of every sighting.
+  static const std::string v4 =
+      "CREATE TABLE run_counts("
+      "  run INTEGER NOT NULL,"
+      "  whole INTEGER NOT NULL,"
+      "  kommun TEXT NOT NULL,"
+      "  ads INTEGER NOT NULL,"
+      "  new INTEGER NOT NULL,"
+      "  clusters INTEGER NOT NULL,"
+      "  PRIMARY KEY(run, whole, kommun));" +
+      fmt::format("{};", fmt::join(RunCountsInserts("(SELECT id FROM runs)"), ";"));
   static const std::vector<const char*> m = {
       // 0 -> 1: runs, ads, sightings.
       "CREATE TABLE runs("
@@ -96,25 +126,7 @@ const std::vector<const char*>& Migrations() {
       "  covered INTEGER NOT NULL DEFAULT 1,"
       "  note TEXT NOT NULL DEFAULT '',"
       "  PRIMARY KEY(run, site));",
-      // 3 -> 4: counts per run and kommun (whole = 0) and per run (whole =
-      // 1, kommun ''), kept by CommitRun, so that `history trend` by week
-      // and kommun reads a few rows per run instead of every sighting.
-      "CREATE TABLE run_counts("
-      "  run INTEGER NOT NULL,"
-      "  whole INTEGER NOT NULL,"
-      "  kommun TEXT NOT NULL,"
-      "  ads INTEGER NOT NULL,"
-      "  new INTEGER NOT NULL,"
-      "  clusters INTEGER NOT NULL,"
-      "  PRIMARY KEY(run, whole, kommun));"
-      "INSERT INTO run_counts(run, whole, kommun, ads, new, clusters) "
-      "SELECT s.run, 0, s.kommun, count(*), sum(CASE WHEN a.first_run = s.run THEN 1 ELSE 0 END), "
-      "count(DISTINCT NULLIF(s.cluster, '')) FROM sightings s LEFT JOIN ads a ON a.key = s.key "
-      "GROUP BY s.run, s.kommun;"
-      "INSERT INTO run_counts(run, whole, kommun, ads, new, clusters) "
-      "SELECT s.run, 1, '', count(*), sum(CASE WHEN a.first_run = s.run THEN 1 ELSE 0 END), "
-      "count(DISTINCT NULLIF(s.cluster, '')) FROM sightings s LEFT JOIN ads a ON a.key = s.key "
-      "GROUP BY s.run;",
+      v4.c_str(),
   };
   return m;
 }
@@ -377,14 +389,7 @@ Result<RunSummary> Store::CommitRun() {
     std::string runs =
         "(SELECT id FROM runs WHERE id = CAST($1 AS BIGINT) OR as_of > CAST($2 AS TEXT))";
     std::vector<std::string> out = {"DELETE FROM run_counts WHERE run IN " + runs};
-    for (bool whole : {false, true}) {
-      out.push_back(fmt::format(
-          "INSERT INTO run_counts(run, whole, kommun, ads, new, clusters) SELECT s.run, {}, {}, "
-          "count(*), sum(CASE WHEN a.first_run = s.run THEN 1 ELSE 0 END), "
-          "count(DISTINCT NULLIF(s.cluster, '')) FROM sightings s LEFT JOIN ads a ON "
-          "a.key = s.key WHERE s.run IN {} GROUP BY s.run{}",
-          whole ? 1 : 0, whole ? "''" : "s.kommun", runs, whole ? "" : ", s.kommun"));
-    }
+    for (std::string& insert : RunCountsInserts(runs)) out.push_back(std::move(insert));
     return out;
   }();
   if (db_->kind() == SqlDb::Kind::kPostgres) {
@@ -543,7 +548,7 @@ Result<std::optional<std::vector<TrendRow>>> Store::TrendFromRunCounts(
       return std::optional<std::vector<TrendRow>>();
     }
   }
-  if (posted || !time || version_ < 4) return std::optional<std::vector<TrendRow>>();
+  if (posted || !time) return std::optional<std::vector<TrendRow>>();
   std::map<int64_t, std::string> label;
   std::set<std::string> labels;
   bool one_run_each = true;
