@@ -437,9 +437,10 @@ class History : public Tool {
                     "record: a column with the ad's own time, e.g. posted_at (for trend --posted)")
         ->type_name("COLUMN");
     app->add_option("--as-of", o_.as_of,
-                    "record: the run's time (default: now); new, gone: count back from it "
-                    "(default: the latest run); purge: count back from it (default: now)")
-        ->type_name("DATE");
+                    "now, a date or an RFC 3339 time. record: the run's time (default: now); "
+                    "new, gone: count back from it (default: the latest run); purge: count "
+                    "back from it (default: now)")
+        ->type_name("TIME");
     app->add_option("--since", o_.since, "new, gone: the period to look back (default 7d)")
         ->type_name("PERIOD");
     app->add_option("--by", o_.by,
