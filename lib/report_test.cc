@@ -105,7 +105,9 @@ TEST_CASE("the workbook holds the page's tables, suppressed the same way") {
         std::vector<std::string>{"Kommun", "Kod", "Annonser", "Andel (%)", "Annonsörer", "Unga"});
   CHECK(k->numeric == std::vector<bool>{false, false, true, true, true, true});
   REQUIRE(k->rows.size() == 3);
-  CHECK(k->rows[0] == std::vector<std::string>{"Stockholm", "0180", "6", "50", "6", "4"});
+  // Stockholm's 4 young would tell that the other kommuner have none:
+  // hidden too (complementary suppression), as on the page.
+  CHECK(k->rows[0] == std::vector<std::string>{"Stockholm", "0180", "6", "50", "6", ".."});
   // Sigtuna's 1 ad is "<3" and its share hidden.
   CHECK(k->rows[2][0] == "Sigtuna");
   CHECK(k->rows[2][2] == "<3");
@@ -113,6 +115,8 @@ TEST_CASE("the workbook holds the page's tables, suppressed the same way") {
   // The same cells as the HTML table.
   std::string html = b.Html(o);
   CHECK(html.find("<td>Sigtuna</td><td>0191</td><td class=\"n\">&lt;3</td>") != std::string::npos);
+  CHECK(html.find("<td>Stockholm</td><td>0180</td><td class=\"n\">6</td><td class=\"n\">50\u00a0%"
+                  "</td><td class=\"n\">6</td><td class=\"n\">..</td>") != std::string::npos);
   const Table* w = Sheet(sheets, "Per vecka");
   REQUIRE(w);
   REQUIRE(w->rows.size() == 3);  // W10, the empty W11, W12
