@@ -323,7 +323,7 @@ class QueryStage : public Stage {
   // The reference time: --as-of, else the latest run.
   Result<std::optional<std::string>> Reference() {
     if (!opts_.as_of.empty()) {
-      auto t = ParseTime(opts_.as_of);
+      auto t = ParseAsOf(opts_.as_of);
       if (!t.ok()) return t.status().WithPrefix("--as-of");
       return std::optional<std::string>(FormatTime(*t));
     }
@@ -393,7 +393,7 @@ class QueryStage : public Stage {
     if (!p.ok()) return p.status().WithPrefix("--older-than");
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     if (!opts_.as_of.empty()) {
-      auto t = ParseTime(opts_.as_of);
+      auto t = ParseAsOf(opts_.as_of);
       if (!t.ok()) return t.status().WithPrefix("--as-of");
       now = *t;
     }
@@ -499,7 +499,7 @@ class History : public Tool {
     }
     std::string as_of;
     if (!o_.as_of.empty()) {
-      auto t = ParseTime(o_.as_of);
+      auto t = ParseAsOf(o_.as_of);
       if (!t.ok()) return t.status().WithPrefix("--as-of");
       as_of = FormatTime(*t);
     }

@@ -63,7 +63,7 @@ class Purge : public Tool {
     if (!p.ok()) return p.status().WithPrefix("--older-than");
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     if (!as_of_.empty()) {
-      auto t = ParseTime(as_of_);
+      auto t = ParseAsOf(as_of_);
       if (!t.ok()) return t.status().WithPrefix("--as-of");
       now = *t;
     }
