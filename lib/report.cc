@@ -14,6 +14,7 @@
 #include "lib/suppress.h"
 #include "lib/table.h"
 #include "lib/text.h"
+#include "lib/xlsx.h"
 
 namespace karta {
 namespace {
@@ -124,6 +125,24 @@ std::string HtmlEscape(std::string_view s) {
 
 static std::string ScriptJson(std::string_view s) { return JsonString(s, /*for_script=*/true); }
 
+namespace {
+
+// The rows of the report's tables in the order the page shows them, with
+// their suppressed texts: one computation for the HTML and the workbook.
+struct Views {
+  std::vector<int64_t> weeks;  // every ISO week from the first to the last
+  std::vector<const Counts*> week_counts;
+  std::vector<Shown> week_shown;
+  std::vector<std::pair<std::string, const Counts*>> kommuns;  // most ads first
+  std::vector<Shown> kommun_shown;
+  std::vector<const Place*> places;  // most ads first
+  std::vector<Shown> place_shown;
+  std::string period = "–";          // "2026-W10 – 2026-W12"
+  bool filtered_to_region = false;   // every ad is in the region: no share figure
+};
+
+}  // namespace
+
 struct ReportBuilder::Impl {
   std::optional<size_t> kommun, kommunkod, place, lat, lon, cluster, posted_at, young, under18;
   std::vector<std::string> missing;
@@ -139,7 +158,93 @@ struct ReportBuilder::Impl {
   int64_t no_coords = 0;  // ads at a place without coordinates
   std::optional<size_t> site;
   std::map<std::string, int64_t> sites;  // site names (the data source)
+
+  Views MakeViews(int mc) const;
+  // The data source: opts.source and the sites seen.
+  std::string SourceText(const ReportOptions& opts) const {
+    std::string s = opts.source.empty() ? "–" : opts.source;
+    std::string names;
+    for (const auto& [name, n] : sites) names += (names.empty() ? "" : ", ") + name;
+    return names.empty() ? s : s + ". Sajter: " + names;
+  }
+  // The terms and texts of "Underlag och definitioner" after the creation
+  // time and the data source (plain text; the HTML escapes them).
+  std::vector<std::pair<std::string, std::string>> Definitions(const ReportOptions& opts,
+                                                               const Views& v) const;
 };
+
+Views ReportBuilder::Impl::MakeViews(int mc) const {
+  Views v;
+  if (!by_week.empty()) {
+    v.period = BucketLabel(by_week.begin()->first, TimeUnit::kWeek) + " – " +
+               BucketLabel(by_week.rbegin()->first, TimeUnit::kWeek);
+    static const Counts kNone;
+    for (int64_t b = by_week.begin()->first; b <= by_week.rbegin()->first; b += 7) {
+      v.weeks.push_back(b);
+      auto it = by_week.find(b);
+      v.week_counts.push_back(it == by_week.end() ? &kNone : &it->second);
+    }
+    v.week_shown = SuppressCounts(v.week_counts, &total, mc);
+  }
+  for (const auto& [k, c] : by_kommun) v.kommuns.emplace_back(k, &c);
+  std::stable_sort(v.kommuns.begin(), v.kommuns.end(),
+                   [](const auto& a, const auto& b) { return a.second->ads > b.second->ads; });
+  std::vector<const Counts*> kc;
+  for (const auto& [k, c] : v.kommuns) kc.push_back(c);
+  v.kommun_shown = SuppressCounts(kc, &total, mc);
+  for (const auto& [k, p] : places) v.places.push_back(&p);
+  std::sort(v.places.begin(), v.places.end(), [](const Place* a, const Place* b) {
+    if (a->c.ads != b->c.ads) return a->c.ads > b->c.ads;
+    if (a->place != b->place) return a->place < b->place;
+    return a->kommun < b->kommun;
+  });
+  std::vector<const Counts*> pc;
+  for (const Place* p : v.places) pc.push_back(&p->c);
+  v.place_shown = SuppressCounts(pc, &total, mc);
+  // The share in the region says nothing when the input was already kept to
+  // the region (geotag --region): it would always be 100 %.
+  v.filtered_to_region = kommunkod && total.in_region == total.ads;
+  return v;
+}
+
+std::vector<std::pair<std::string, std::string>> ReportBuilder::Impl::Definitions(
+    const ReportOptions& opts, const Views& v) const {
+  std::vector<std::pair<std::string, std::string>> d;
+  d.emplace_back("Period", fmt::format("ISO-veckorna {} (annonsernas publiceringstid, posted_at)",
+                                       v.period));
+  d.emplace_back("Annonser",
+                 "Annonser (poster) som rutinen behöll efter sina filter; en annons som lagts "
+                 "upp igen räknas varje gång den setts.");
+  if (cluster) {
+    d.emplace_back("Annonsörer (kluster)",
+                   "Antal olika kluster från karta dedupe: annonser med nästan samma text eller "
+                   "samma kontaktuppgift (telefon, e-post, användarnamn) räknas som en "
+                   "annonsör.");
+  }
+  if (young) {
+    d.emplace_back("Unga", "Annonser där en angiven ålder är 20 år eller lägre (karta extract, "
+                           "kolumnen young).");
+  }
+  if (under18) {
+    d.emplace_back("Under 18", "Annonser där en angiven ålder är under 18 år (kolumnen "
+                               "under18). Sådana annonser ska alltid följas upp.");
+  }
+  if (kommunkod && !v.filtered_to_region) {
+    d.emplace_back(fmt::format("Andel i {}", opts.region_name),
+                   fmt::format("Andelen annonser vars plats ligger i {} (kommunkod som börjar "
+                               "på {}).",
+                               opts.region_name, region_prefix));
+  }
+  d.emplace_back("Kommun, plats", "Platsnamn i annonsen, kopplade till kommun med "
+                                  "ortnamnsregistret (karta geotag).");
+  const int mc = opts.min_count;
+  d.emplace_back(fmt::format("<{}, ..", mc),
+                 fmt::format("Antal från 1 till {} visas som <{}. Övriga tal i samma rad, och "
+                             "tal som annars skulle låta en läsare räkna ut ett dolt tal ur "
+                             "summorna, visas som \"..\".",
+                             mc - 1, mc));
+  return d;
+}
 
 ReportBuilder::ReportBuilder(std::string region_prefix, TimeZone tz)
     : impl_(std::make_unique<Impl>()) {
@@ -352,11 +457,8 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   h += "\n</script>\n</head>\n<body data-render=\"pending\">\n<main>\n";
 
   // Headline.
-  std::string period = "–";
-  if (!m.by_week.empty()) {
-    period = BucketLabel(m.by_week.begin()->first, TimeUnit::kWeek) + " – " +
-             BucketLabel(m.by_week.rbegin()->first, TimeUnit::kWeek);
-  }
+  const Views v = m.MakeViews(mc);
+  const std::string& period = v.period;
   h += fmt::format("<h1>{}</h1>\n<p class=\"meta\">Period {}. Antal under {} visas som "
                    "\"&lt;{}\" så att ingen enskild kan pekas ut. Rapporten visar bara "
                    "antal, aldrig telefonnummer, adresser eller annonstexter.</p>\n",
@@ -370,10 +472,7 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   card(S(m.total.ads), "annonser", "h-ads");
   card(m.cluster ? S(static_cast<int64_t>(m.total.clusters.size())) : "–",
        "annonsörer (kluster)", "h-advertisers");
-  // The share in the region says nothing when the input was already kept to
-  // the region (geotag --region): it would always be 100 %.
-  const bool filtered_to_region = m.kommunkod && m.total.in_region == m.total.ads;
-  if (!filtered_to_region) {
+  if (!v.filtered_to_region) {
     card(m.kommunkod && m.total.in_region >= mc ? Percent(m.total.in_region, m.total.ads) : "–",
          "andel i " + opts.region_name, "h-region");
   }
@@ -387,10 +486,7 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   if (m.by_week.empty()) {
     h += "<p>Ingen tidskolumn (posted_at) i indata.</p>\n";
   } else {
-    std::vector<int64_t> weeks;
-    for (int64_t b = m.by_week.begin()->first; b <= m.by_week.rbegin()->first; b += 7) {
-      weeks.push_back(b);
-    }
+    const std::vector<int64_t>& weeks = v.weeks;
     const int W = 1100, H = 260, left = 48, right = 12, top = 12, bottom = 40;
     const double plot_w = W - left - right, plot_h = H - top - bottom;
     int64_t max = 1;
@@ -406,40 +502,32 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     step = std::max(1.0, std::ceil(step));
     double ymax = 4 * step;
     double slot = plot_w / static_cast<double>(weeks.size());
-    auto y_of = [&](double v) { return top + plot_h - v / ymax * plot_h; };
+    auto y_of = [&](double val) { return top + plot_h - val / ymax * plot_h; };
     h += fmt::format("<svg class=\"chart trend\" id=\"trend-chart\" role=\"img\" "
                      "aria-label=\"Annonser och annonsörer per vecka\" viewBox=\"0 0 {} {}\" "
                      "width=\"{}\" height=\"{}\">\n",
                      W, H, W, H);
     for (int g = 0; g <= 4; ++g) {
-      double v = ymax * g / 4;
+      double gv = ymax * g / 4;
       h += fmt::format("<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>"
                        "<text class=\"axis\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
-                       left, W - right, y_of(v), y_of(v), left - 6, y_of(v) + 4,
-                       FormatNumber(v, 1));
+                       left, W - right, y_of(gv), y_of(gv), left - 6, y_of(gv) + 4,
+                       FormatNumber(gv, 1));
     }
     size_t label_every = std::max<size_t>(1, (weeks.size() + 11) / 12);
     std::string line;
-    static const Counts kNone;
-    std::vector<const Counts*> wc;
-    for (int64_t b : weeks) {
-      auto it = m.by_week.find(b);
-      wc.push_back(it == m.by_week.end() ? &kNone : &it->second);
-    }
-    const std::vector<Shown> week_shown = SuppressCounts(wc, &m.total, mc);
     for (size_t i = 0; i < weeks.size(); ++i) {
-      auto it = m.by_week.find(weeks[i]);
-      int64_t ads = it == m.by_week.end() ? 0 : it->second.ads;
-      int64_t adv = it == m.by_week.end() ? 0 : static_cast<int64_t>(it->second.clusters.size());
-      const Shown& sh = week_shown[i];
+      int64_t ads = v.week_counts[i]->ads;
+      int64_t adv = static_cast<int64_t>(v.week_counts[i]->clusters.size());
+      const Shown& sh = v.week_shown[i];
       bool hidden = sh.ads_hidden;
-      double v = hidden ? mc - 1 : static_cast<double>(ads);
+      double y = hidden ? mc - 1 : static_cast<double>(ads);
       double x = left + slot * static_cast<double>(i);
       std::string label = BucketLabel(weeks[i], TimeUnit::kWeek);
       h += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
                        "height=\"{:.1f}\"><title>{}: {} annonser</title></rect>\n",
-                       hidden ? "bar hidden" : "bar", x + slot * 0.15, y_of(v), slot * 0.7,
-                       top + plot_h - y_of(v), label, HtmlEscape(sh.ads));
+                       hidden ? "bar hidden" : "bar", x + slot * 0.15, y_of(y), slot * 0.7,
+                       top + plot_h - y_of(y), label, HtmlEscape(sh.ads));
       if (m.cluster) {
         double av = sh.adv_hidden ? mc - 1 : static_cast<double>(adv);
         line += fmt::format("{:.1f},{:.1f} ", x + slot / 2, y_of(av));
@@ -471,16 +559,8 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   }
 
   // Map.
-  std::vector<const Place*> places;
-  for (const auto& [k, p] : m.places) places.push_back(&p);
-  std::sort(places.begin(), places.end(), [](const Place* a, const Place* b) {
-    if (a->c.ads != b->c.ads) return a->c.ads > b->c.ads;
-    if (a->place != b->place) return a->place < b->place;
-    return a->kommun < b->kommun;
-  });
-  std::vector<const Counts*> pc;
-  for (const Place* p : places) pc.push_back(&p->c);
-  const std::vector<Shown> place_shown = SuppressCounts(pc, &m.total, mc);
+  const std::vector<const Place*>& places = v.places;
+  const std::vector<Shown>& place_shown = v.place_shown;
   h += "<h2>Karta</h2>\n<div id=\"map\"></div>\n";
   int64_t max_ads = 1;
   std::string pts;
@@ -519,13 +599,8 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   if (m.by_kommun.empty()) {
     h += "<p>Ingen kolumn kommun i indata (kör karta geotag).</p>\n";
   } else {
-    std::vector<std::pair<std::string, const Counts*>> ks;
-    for (const auto& [k, c] : m.by_kommun) ks.emplace_back(k, &c);
-    std::stable_sort(ks.begin(), ks.end(),
-                     [](const auto& a, const auto& b) { return a.second->ads > b.second->ads; });
-    std::vector<const Counts*> kc;
-    for (const auto& [k, c] : ks) kc.push_back(c);
-    std::vector<Shown> shown = SuppressCounts(kc, &m.total, mc);
+    const auto& ks = v.kommuns;
+    const std::vector<Shown>& shown = v.kommun_shown;
     std::vector<BarItem> bars;
     for (size_t i = 0; i < ks.size(); ++i) {
       bars.push_back({ks[i].first, ks[i].second->ads, shown[i].ads, shown[i].ads_hidden});
@@ -590,42 +665,12 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   h += "<h2>Underlag och definitioner</h2>\n<dl id=\"definitions\">\n";
   h += fmt::format("<dt>Skapad</dt><dd id=\"created\">{}</dd>\n",
                    HtmlEscape(opts.created.empty() ? "–" : opts.created));
-  std::string sites;
-  for (const auto& [name, n] : m.sites) sites += (sites.empty() ? "" : ", ") + name;
-  h += fmt::format("<dt>Datakälla</dt><dd id=\"source\">{}{}{}</dd>\n",
-                   HtmlEscape(opts.source.empty() ? "–" : opts.source),
-                   sites.empty() ? "" : ". Sajter: ", HtmlEscape(sites));
-  h += fmt::format("<dt>Period</dt><dd>ISO-veckorna {} (annonsernas publiceringstid, posted_at)"
-                   "</dd>\n",
-                   HtmlEscape(period));
-  h += "<dt>Annonser</dt><dd>Annonser (poster) som rutinen behöll efter sina filter; en "
-       "annons som lagts upp igen räknas varje gång den setts.</dd>\n";
-  if (m.cluster) {
-    h += "<dt>Annonsörer (kluster)</dt><dd>Antal olika kluster från karta dedupe: annonser "
-         "med nästan samma text eller samma kontaktuppgift (telefon, e-post, användarnamn) "
-         "räknas som en annonsör.</dd>\n";
+  h += fmt::format("<dt>Datakälla</dt><dd id=\"source\">{}</dd>\n",
+                   HtmlEscape(m.SourceText(opts)));
+  for (const auto& [term, text] : m.Definitions(opts, v)) {
+    h += fmt::format("<dt>{}</dt><dd>{}</dd>\n", HtmlEscape(term), HtmlEscape(text));
   }
-  if (m.young) {
-    h += "<dt>Unga</dt><dd>Annonser där en angiven ålder är 20 år eller lägre (karta "
-         "extract, kolumnen young).</dd>\n";
-  }
-  if (m.under18) {
-    h += "<dt>Under 18</dt><dd>Annonser där en angiven ålder är under 18 år (kolumnen "
-         "under18). Sådana annonser ska alltid följas upp.</dd>\n";
-  }
-  if (m.kommunkod && !filtered_to_region) {
-    h += fmt::format("<dt>Andel i {}</dt><dd>Andelen annonser vars plats ligger i {} "
-                     "(kommunkod som börjar på {}).</dd>\n",
-                     HtmlEscape(opts.region_name), HtmlEscape(opts.region_name),
-                     HtmlEscape(m.region_prefix));
-  }
-  h += "<dt>Kommun, plats</dt><dd>Platsnamn i annonsen, kopplade till kommun med "
-       "ortnamnsregistret (karta geotag).</dd>\n";
-  h += fmt::format("<dt>&lt;{}, ..</dt><dd>Antal från 1 till {} visas som &lt;{}. Övriga tal i "
-                   "samma rad, och tal som annars skulle låta en läsare räkna ut ett dolt tal "
-                   "ur summorna, visas som \"..\".</dd>\n</dl>\n",
-                   mc, mc - 1, mc);
-
+  h += "</dl>\n\n";
   h += fmt::format(
       "<footer>Gjord med karta{}{}. Karta: {} (BSD-2-Clause){}.</footer>\n</main>\n",
       opts.generated.empty() ? "" : " ", HtmlEscape(opts.generated),
@@ -735,6 +780,115 @@ std::string ReportBuilder::GeoJson(const ReportOptions& opts) const {
   }
   out += first ? "]}\n" : "\n]}\n";
   return out;
+}
+
+std::vector<XlsxSheet> ReportBuilder::Tables(const ReportOptions& opts) const {
+  const Impl& m = *impl_;
+  const int mc = opts.min_count;
+  const Views v = m.MakeViews(mc);
+  std::vector<XlsxSheet> sheets;
+  // The count columns every table has, as far as the input has them.
+  auto count_heads = [&](Table* t) {
+    t->columns.push_back("Annonser");
+    if (m.cluster) t->columns.push_back("Annonsörer");
+    if (m.young) t->columns.push_back("Unga");
+    if (m.under18) t->columns.push_back("Under 18");
+  };
+  auto count_cells = [&](std::vector<std::string>* row, const Shown& sh) {
+    row->push_back(sh.ads);
+    if (m.cluster) row->push_back(sh.adv);
+    if (m.young) row->push_back(sh.young);
+    if (m.under18) row->push_back(sh.under18);
+  };
+  auto finish = [](Table* t, size_t text_columns) {
+    t->numeric.assign(t->columns.size(), true);
+    for (size_t i = 0; i < text_columns; ++i) t->numeric[i] = false;
+  };
+  auto share = [&](int64_t part, bool hidden) {
+    if (hidden) return std::string(kHidden);
+    if (m.total.ads <= 0) return std::string();
+    double p = 100.0 * static_cast<double>(part) / static_cast<double>(m.total.ads);
+    return FormatNumber(std::round(p * 10) / 10, 1);
+  };
+
+  // The headline figures.
+  Table head;
+  head.columns = {"Uppgift", "Antal"};
+  head.rows.push_back({"Annonser", Suppressed(m.total.ads, mc)});
+  if (m.cluster) {
+    head.rows.push_back(
+        {"Annonsörer (kluster)", Suppressed(static_cast<int64_t>(m.total.clusters.size()), mc)});
+  }
+  if (m.kommunkod && !v.filtered_to_region) {
+    head.rows.push_back({"Andel i " + opts.region_name + " (%)",
+                         m.total.in_region >= mc ? share(m.total.in_region, false) : "–"});
+  }
+  if (m.young) head.rows.push_back({"Flaggade som unga", Suppressed(m.total.young, mc)});
+  if (m.under18) head.rows.push_back({"Flaggade under 18", Suppressed(m.total.under18, mc)});
+  if (m.place) head.rows.push_back({"Platser", std::to_string(m.places.size())});
+  finish(&head, 1);
+  sheets.push_back({"Översikt", std::move(head)});
+
+  if (!v.weeks.empty()) {
+    Table t;
+    t.columns = {"Vecka"};
+    count_heads(&t);
+    for (size_t i = 0; i < v.weeks.size(); ++i) {
+      std::vector<std::string> row = {BucketLabel(v.weeks[i], TimeUnit::kWeek)};
+      count_cells(&row, v.week_shown[i]);
+      t.rows.push_back(std::move(row));
+    }
+    finish(&t, 1);
+    sheets.push_back({"Per vecka", std::move(t)});
+  }
+  if (!v.kommuns.empty()) {
+    Table t;
+    t.columns = {"Kommun", "Kod", "Annonser", "Andel (%)"};
+    if (m.cluster) t.columns.push_back("Annonsörer");
+    if (m.young) t.columns.push_back("Unga");
+    if (m.under18) t.columns.push_back("Under 18");
+    for (size_t i = 0; i < v.kommuns.size(); ++i) {
+      const auto& [k, c] = v.kommuns[i];
+      const Shown& sh = v.kommun_shown[i];
+      auto code = m.kommunkod_of.find(k);
+      std::vector<std::string> row = {k.empty() ? "(ingen plats)" : k,
+                                      code == m.kommunkod_of.end() ? "" : code->second, sh.ads,
+                                      share(c->ads, sh.ads_hidden)};
+      if (m.cluster) row.push_back(sh.adv);
+      if (m.young) row.push_back(sh.young);
+      if (m.under18) row.push_back(sh.under18);
+      t.rows.push_back(std::move(row));
+    }
+    finish(&t, 2);
+    sheets.push_back({"Per kommun", std::move(t)});
+  }
+  if (!v.places.empty()) {
+    Table t;
+    t.columns = {"Plats", "Kommun", "Kommunkod"};
+    count_heads(&t);
+    for (size_t i = 0; i < v.places.size(); ++i) {
+      const Place* p = v.places[i];
+      std::vector<std::string> row = {p->place, p->kommun, p->kommunkod};
+      count_cells(&row, v.place_shown[i]);
+      t.rows.push_back(std::move(row));
+    }
+    finish(&t, 3);
+    sheets.push_back({"Per plats", std::move(t)});
+  }
+
+  // Where the figures come from and what they mean, as on the page.
+  Table defs;
+  defs.columns = {"Uppgift", "Förklaring"};
+  defs.rows.push_back({"Skapad", opts.created.empty() ? "–" : opts.created});
+  defs.rows.push_back({"Datakälla", m.SourceText(opts)});
+  for (auto& [term, text] : m.Definitions(opts, v)) defs.rows.push_back({term, text});
+  finish(&defs, 2);
+  sheets.push_back({"Underlag och definitioner", std::move(defs)});
+  return sheets;
+}
+
+Result<std::string> ReportBuilder::Xlsx(const ReportOptions& opts) const {
+  return XlsxWorkbookBytes(Tables(opts));
 }
 
 }  // namespace karta

@@ -20,6 +20,7 @@
 // can be singled out in a shared report. The page says when it was made,
 // from what (opts.source, the sites seen) and what each figure means; it
 // leaves the share-in-region figure out when every ad is in the region.
+// Tables() gives the same tables, suppressed the same way, for a workbook.
 //
 // Html() returns one HTML file with Leaflet's JS and CSS inlined (no network
 // is needed to open it) and no background map tiles unless opts.tiles is set
@@ -34,10 +35,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lib/dates.h"
 #include "lib/record.h"
 #include "lib/status.h"
+#include "lib/xlsx.h"
 
 namespace karta {
 
@@ -78,6 +81,15 @@ class ReportBuilder : public RecordSink {
   std::string Html(const ReportOptions& opts) const;
   // RFC 7946 FeatureCollection: one Point per place with coordinates.
   std::string GeoJson(const ReportOptions& opts) const;
+
+  // The page's tables as worksheets, in the page's order and suppressed the
+  // same way ("<3" and ".." are text cells, counts are numbers, codes are
+  // text): Översikt (the headline figures), Per vecka, Per kommun, Per plats
+  // (those the input has columns for), and Underlag och definitioner (the
+  // creation time, the data source and what each figure means).
+  std::vector<XlsxSheet> Tables(const ReportOptions& opts) const;
+  // Tables() as one .xlsx workbook's bytes (write them with OutputFile).
+  Result<std::string> Xlsx(const ReportOptions& opts) const;
 
  private:
   struct Impl;

@@ -33,6 +33,48 @@ class TempDir {
   std::string path_;
 };
 
+struct Formats {
+  lxw_format* head = nullptr;       // the header row
+  lxw_format* text = nullptr;       // text cells ("@"), so codes keep their zeros
+  lxw_format* bold_text = nullptr;  // the totals row
+  lxw_format* bold_num = nullptr;
+};
+
+// Writes `t` into `ws`: a bold header row, typed cells, the totals row bold.
+lxw_error WriteSheet(lxw_worksheet* ws, const Table& t, const Formats& fm) {
+  lxw_error err = LXW_NO_ERROR;
+  for (size_t c = 0; c < t.columns.size() && err == LXW_NO_ERROR; ++c) {
+    err = worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), t.columns[c].c_str(),
+                                 fm.head);
+    size_t width = DisplayWidth(t.columns[c]);
+    for (const auto& row : t.rows) {
+      if (c < row.size()) width = std::max(width, DisplayWidth(row[c]));
+    }
+    worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
+                         static_cast<double>(std::min<size_t>(width + 2, 60)),
+                         c < t.numeric.size() && t.numeric[c] ? nullptr : fm.text);
+  }
+  for (size_t r = 0; r < t.rows.size() && err == LXW_NO_ERROR; ++r) {
+    bool totals = t.totals && r + 1 == t.rows.size();
+    auto row = static_cast<lxw_row_t>(r + 1);
+    for (size_t c = 0; c < t.rows[r].size() && err == LXW_NO_ERROR; ++c) {
+      const std::string& cell = t.rows[r][c];
+      auto col = static_cast<lxw_col_t>(c);
+      bool numeric = c < t.numeric.size() && t.numeric[c];
+      std::optional<double> v = numeric ? ParseNumber(cell) : std::nullopt;
+      if (cell.empty()) {
+        continue;
+      } else if (v) {
+        err = worksheet_write_number(ws, row, col, *v, totals ? fm.bold_num : nullptr);
+      } else {
+        err = worksheet_write_string(ws, row, col, cell.c_str(), totals ? fm.bold_text : fm.text);
+      }
+    }
+  }
+  worksheet_freeze_panes(ws, 1, 0);
+  return err;
+}
+
 }  // namespace
 
 bool IsXlsxPath(std::string_view path) {
@@ -67,6 +109,18 @@ std::string SwedishHeading(std::string_view column) {
 }
 
 Result<std::string> XlsxBytes(const Table& t, const XlsxOptions& opts) {
+  return XlsxWorkbookBytes({{opts.sheet.substr(0, 31), t}}, opts);
+}
+
+Result<std::string> XlsxWorkbookBytes(const std::vector<XlsxSheet>& sheets,
+                                      const XlsxOptions& opts) {
+  for (const XlsxSheet& sheet : sheets) {
+    if (sheet.name.empty() || sheet.name.size() > 31 ||
+        sheet.name.find_first_of("[]:*?/\\") != std::string::npos) {
+      return Status::Usage(fmt::format(
+          "'{}' cannot name an Excel sheet (1 to 31 characters, none of []:*?/\\)", sheet.name));
+    }
+  }
   std::string base = opts.tmpdir;
   if (base.empty()) {
     const char* env = std::getenv("TMPDIR");
@@ -81,46 +135,26 @@ Result<std::string> XlsxBytes(const Table& t, const XlsxOptions& opts) {
   wopts.tmpdir = const_cast<char*>(dir.path().c_str());
   lxw_workbook* wb = workbook_new_opt(file.c_str(), &wopts);
   if (!wb) return Status::Io("the .xlsx writer could not start (out of memory?)");
-  std::string sheet_name = opts.sheet.substr(0, 31);
-  lxw_worksheet* ws = workbook_add_worksheet(wb, sheet_name.c_str());
-  lxw_format* head = workbook_add_format(wb);
-  format_set_bold(head);
-  lxw_format* text = workbook_add_format(wb);
-  format_set_num_format(text, "@");
-  lxw_format* bold_text = workbook_add_format(wb);
-  format_set_num_format(bold_text, "@");
-  format_set_bold(bold_text);
-  lxw_format* bold_num = workbook_add_format(wb);
-  format_set_bold(bold_num);
+  Formats fm;
+  fm.head = workbook_add_format(wb);
+  format_set_bold(fm.head);
+  fm.text = workbook_add_format(wb);
+  format_set_num_format(fm.text, "@");
+  fm.bold_text = workbook_add_format(wb);
+  format_set_num_format(fm.bold_text, "@");
+  format_set_bold(fm.bold_text);
+  fm.bold_num = workbook_add_format(wb);
+  format_set_bold(fm.bold_num);
   lxw_error err = LXW_NO_ERROR;
-  for (size_t c = 0; c < t.columns.size() && err == LXW_NO_ERROR; ++c) {
-    err = worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), t.columns[c].c_str(), head);
-    size_t width = DisplayWidth(t.columns[c]);
-    for (const auto& row : t.rows) {
-      if (c < row.size()) width = std::max(width, DisplayWidth(row[c]));
+  for (const XlsxSheet& sheet : sheets) {
+    if (err != LXW_NO_ERROR) break;
+    lxw_worksheet* ws = workbook_add_worksheet(wb, sheet.name.c_str());
+    if (!ws) {
+      workbook_close(wb);
+      return Status::Io(fmt::format("the .xlsx writer refused the sheet name '{}'", sheet.name));
     }
-    worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
-                         static_cast<double>(std::min<size_t>(width + 2, 60)),
-                         c < t.numeric.size() && t.numeric[c] ? nullptr : text);
+    err = WriteSheet(ws, sheet.table, fm);
   }
-  for (size_t r = 0; r < t.rows.size() && err == LXW_NO_ERROR; ++r) {
-    bool totals = t.totals && r + 1 == t.rows.size();
-    auto row = static_cast<lxw_row_t>(r + 1);
-    for (size_t c = 0; c < t.rows[r].size() && err == LXW_NO_ERROR; ++c) {
-      const std::string& cell = t.rows[r][c];
-      auto col = static_cast<lxw_col_t>(c);
-      bool numeric = c < t.numeric.size() && t.numeric[c];
-      std::optional<double> v = numeric ? ParseNumber(cell) : std::nullopt;
-      if (cell.empty()) {
-        continue;
-      } else if (v) {
-        err = worksheet_write_number(ws, row, col, *v, totals ? bold_num : nullptr);
-      } else {
-        err = worksheet_write_string(ws, row, col, cell.c_str(), totals ? bold_text : text);
-      }
-    }
-  }
-  worksheet_freeze_panes(ws, 1, 0);
   lxw_error closed = workbook_close(wb);
   if (err != LXW_NO_ERROR || closed != LXW_NO_ERROR) {
     return Status::Io(fmt::format("the .xlsx writer failed: {}",

@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lib/status.h"
 #include "lib/table.h"
@@ -25,6 +26,18 @@ struct XlsxOptions {
 // The .xlsx file's bytes for `t`: a bold header row, then the rows; the
 // totals row bold too. Write them with OutputFile (mode 0600, atomic).
 Result<std::string> XlsxBytes(const Table& t, const XlsxOptions& opts = {});
+
+// One worksheet of a workbook: its name (at most 31 characters, none of
+// []:*?/\) and its table.
+struct XlsxSheet {
+  std::string name;
+  Table table;
+};
+
+// A workbook with one worksheet per table, each laid out as XlsxBytes lays
+// out its one (opts.sheet is not used). REQUIRES: at least one sheet.
+Result<std::string> XlsxWorkbookBytes(const std::vector<XlsxSheet>& sheets,
+                                      const XlsxOptions& opts = {});
 
 // The Swedish heading of an output column for --lang sv: count -> antal,
 // COL_distinct -> "COL (olika)", COL_sum -> "COL (summa)", min, max, mean

@@ -31,4 +31,24 @@ TEST_CASE("xlsx: a workbook is a zip file with the sheet") {
   CHECK(bytes->find("xl/worksheets/sheet1.xml") != std::string::npos);
 }
 
+
+TEST_CASE("xlsx: a workbook with one sheet per table") {
+  Table a;
+  a.columns = {"kommunkod", "count"};
+  a.numeric = {false, true};
+  a.rows = {{"0180", "12"}};
+  Table b = a;
+  b.rows = {{"0114", "<3"}};
+  auto bytes = XlsxWorkbookBytes({{"Per kommun", a}, {"Per plats", b}});
+  REQUIRE(bytes.ok());
+  CHECK(bytes->substr(0, 2) == "PK");
+  CHECK(bytes->find("xl/worksheets/sheet1.xml") != std::string::npos);
+  CHECK(bytes->find("xl/worksheets/sheet2.xml") != std::string::npos);
+  CHECK(bytes->find("xl/worksheets/sheet3.xml") == std::string::npos);
+  // A name Excel forbids is an error, not a broken file.
+  auto bad = XlsxWorkbookBytes({{"a/b", a}});
+  CHECK(!bad.ok());
+  CHECK(bad.status().message().find("a/b") != std::string::npos);
+}
+
 }  // namespace karta

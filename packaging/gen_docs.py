@@ -18,7 +18,11 @@ import sys
 SECTION = re.compile(r"^([A-Za-z][A-Za-z ]*):\s*$")
 # "  -o,--output FILE   Write ...": flags, a type name after one space, the
 # description after two or more.
-OPTION = re.compile(r"^\s{2}(-[\w?],)?(--[\w-]+)?(?: (\S+(?: \.\.\.)?))?(?:\s{2,}(.*))?$")
+# The value may carry CLI11's range, default and REQUIRED ("N:INT in [1 - 1000]=16",
+# "STORE REQUIRED"); a long one is followed by a single space and the description.
+OPTION = re.compile(r"^\s{2}(-[\w?],)?(--[\w-]+)?"
+                    r"(?: (\S+(?: \.\.\.)?(?: in \[[^\]]*\](?:=\S+)?)?(?: REQUIRED)?))?"
+                    r"(?:\s{2,}|\s(?=[A-Z])|$)(.*)$")
 TOOL_ROW = re.compile(r"^\s{2}([a-z][a-z0-9-]*)\s{2,}(.*)$")
 
 

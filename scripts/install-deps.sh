@@ -15,8 +15,8 @@ PACKAGES=(
   libcurl4-openssl-dev libcli11-dev libre2-dev libfmt-dev doctest-dev libxml2-dev libpq-dev
   libphonenumber-dev libutf8proc-dev libsqlite3-dev libtomlplusplus-dev libssl-dev
   zlib1g-dev libbrotli-dev libxlsxwriter-dev
-  # packaging: the .deb (cpack, dpkg-shlibdeps) and its man pages
-  dpkg-dev file man-db
+  # packaging: the .deb (cpack, dpkg-shlibdeps), its man pages, and zsh for the completion test
+  dpkg-dev file man-db zsh
   # test servers (nginx; PostgreSQL 15 for the team store), test runner, browser test
   nginx python3 chromium postgresql-15
   # peers measured in bench/

@@ -47,6 +47,9 @@ comp=$prefix/share/bash-completion/completions/karta
 out=$(bash -c "source '$comp'; COMP_WORDS=(karta tab); COMP_CWORD=1; _karta; echo \${COMPREPLY[*]}")
 [ "$out" = tabulate ] || { echo "installed_tour: bash completion of 'karta tab' gave '$out'" >&2; exit 1; }
 echo "bash completion: ok"
+zsh -f "$src/tests/zsh_completion_test.zsh" "$prefix/share/zsh/vendor-completions" \
+  || { echo "installed_tour: zsh completion of the installed _karta failed" >&2; exit 1; }
+echo "zsh completion: ok"
 echo "installed tour: passed"
 if [ "$(id -u)" = 0 ]; then
   dpkg -r karta >/dev/null

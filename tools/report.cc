@@ -4,7 +4,8 @@
 // lon, cluster, posted_at, young, under18; every column optional) and writes
 // one self-contained HTML file (-o) with headline figures, a weekly trend,
 // a table and bar chart per kommun and per place, and a Leaflet map with a
-// circle per place; and/or GeoJSON points with counts (--geojson) for QGIS.
+// circle per place; and/or GeoJSON points with counts (--geojson) for QGIS;
+// and/or the report's tables as an Excel workbook (--xlsx).
 // Only counts leave the tool; counts below --min-count are shown as "<3".
 #include <sys/stat.h>
 
@@ -38,6 +39,7 @@ Examples:
   karta report -o report.html ads.csv
   karta geotag --region stockholm ads.csv | karta dedupe | karta report -o vecka10.html
   karta report --geojson places.geojson ads.csv        points for QGIS
+  karta report --xlsx tabeller.xlsx -o report.html ads.csv   the tables for Excel
   karta report --min-count 5 -o report.html ads.csv    suppress counts below 5
   karta report --tiles 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' \
     --tiles-attribution '© OpenStreetMap contributors' -o report.html ads.csv
@@ -55,6 +57,9 @@ class Report : public Tool {
  public:
   void AddOptions(CLI::App* app) override {
     app->add_option("--geojson", geojson_, "Also write GeoJSON points with counts to FILE")
+        ->type_name("FILE");
+    app->add_option("--xlsx", xlsx_,
+                    "Also write the report's tables as an Excel workbook (.xlsx) to FILE")
         ->type_name("FILE");
     app->add_option("--title", opts_.title, "Title of the report")->type_name("TEXT");
     app->add_option("--min-count", opts_.min_count,
@@ -106,7 +111,7 @@ class Report : public Tool {
       }
       if (opts_.source.empty()) opts_.source = "standard input";
     }
-    bool html = !(env.common.output == "-" && !geojson_.empty());
+    bool html = !(env.common.output == "-" && (!geojson_.empty() || !xlsx_.empty()));
     if (html) KARTA_RETURN_IF_ERROR(LoadLeaflet());
 
     auto reader = CsvReader::Open(env.common.inputs, env.Csv());
@@ -131,6 +136,14 @@ class Report : public Tool {
       auto out = OutputFile::Open(geojson_);
       if (!out.ok()) return out.status();
       KARTA_RETURN_IF_ERROR((*out)->Write(builder.GeoJson(opts_)));
+      KARTA_RETURN_IF_ERROR((*out)->Commit());
+    }
+    if (!xlsx_.empty()) {
+      auto bytes = builder.Xlsx(opts_);
+      if (!bytes.ok()) return bytes.status().WithPrefix(xlsx_);
+      auto out = OutputFile::Open(xlsx_);
+      if (!out.ok()) return out.status();
+      KARTA_RETURN_IF_ERROR((*out)->Write(*bytes));
       KARTA_RETURN_IF_ERROR((*out)->Commit());
     }
     if (html) {
@@ -178,6 +191,7 @@ class Report : public Tool {
   }
 
   std::string geojson_;
+  std::string xlsx_;
   std::string assets_;
   std::string region_prefix_ = "01";
   ReportOptions opts_;

@@ -9,8 +9,12 @@
    count from 1 to 2 is hidden.
 3. audit: 16 runs in parallel append 16 whole JSON lines (0600), secrets
    masked, inputs hashed; `karta audit` filters them.
+4. purge: after `karta purge`, no URL of an ad older than the cutoff is in
+   any byte of any store karta wrote (history, dedupe state, crawl state made
+   by a real fetch of the practice site under nginx, WARC, audit log), SQLite
+   free pages included; the newer ads stay and `fetch --resume` still works.
 """
-import argparse, csv, hashlib, io, json, os, re, subprocess, sys, tempfile
+import argparse, csv, hashlib, io, json, os, re, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 
 csv.field_size_limit(1 << 30)
@@ -174,7 +178,104 @@ def test_audit(karta, corpus, tmp):
     return ok
 
 
-def test_purge(karta, corpus, tmp):
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SERVE = os.path.join(ROOT, "examples", "practice-site", "serve.sh")
+SITE = "kontaktbladet.example"  # no Crawl-delay: quick to crawl
+
+
+def crawl_state(karta, practice, tmp, d, env):
+    """A crawl state made by real fetches of one practice site under nginx:
+    run 1 sees every ad; then half of the ads leave the site (their listing
+    lines, sitemap entries and pages go); run 2, started after `mid`, sees
+    the rest, and run 3 is interrupted (SIGINT) part way. Returns (state,
+    profile, env, output dir, old ad URLs, kept ad URLs, mid, nginx run dir):
+    pages of the old ads were written before mid, and only by run 1. nginx is
+    left running for fetch --resume; stop it with stop_nginx."""
+    site = os.path.join(tmp, "crawl-site")
+    sdir = os.path.join(site, "sites", SITE)
+    shutil.copytree(os.path.join(practice, "sites", SITE), sdir)
+    with socket.socket() as sk:
+        sk.bind(("127.0.0.1", 0))
+        port = sk.getsockname()[1]
+    # The practice profile, kept to the one site served here.
+    with open(os.path.join(ROOT, "queries", "sites", "practice.toml"), encoding="utf-8") as f:
+        prof = "".join(l for l in f if "annonsera" not in l and "traffpunkten" not in l)
+    profile = os.path.join(tmp, "kontaktbladet.toml")
+    with open(profile, "w", encoding="utf-8") as f:
+        f.write(prof)
+    run_dir = os.path.join(tmp, "nginx")
+    started = subprocess.run([SERVE, "start", "--port", str(port), "--dir", site, "--run", run_dir],
+                             capture_output=True, text=True)
+    if started.returncode != 0:
+        sys.exit(f"FAIL: serve.sh start (nginx is needed: scripts/install-deps.sh): {started.stderr}")
+    try:
+        return crawl_runs(karta, profile, site, sdir, d, tmp, env, port) + (run_dir,)
+    except BaseException:
+        stop_nginx(run_dir)
+        raise
+
+
+def stop_nginx(run_dir):
+    subprocess.run([SERVE, "stop", "--run", run_dir], capture_output=True)
+
+
+def crawl_runs(karta, profile, site, sdir, d, tmp, env, port):
+    state = os.path.join(d, "crawl.db")
+    outs = os.path.join(tmp, "crawl-out")  # the rows fetch writes: the user's files, not a store
+    os.mkdir(outs)
+    env = dict(env, KARTA_PRACTICE_PORT=str(port), KARTA_CONTACT="privacy-test@example.org")
+    run(karta, ["fetch", "--site", profile, "--state", state, "--delay", "0",
+                "-o", os.path.join(outs, "run1.csv")], env=env)
+    with open(os.path.join(outs, "run1.csv"), encoding="utf-8") as f:
+        ads = sorted(r["url"] for r in csv.DictReader(f) if "/ad/" in r["url"])
+    old, kept = ads[0::2], ads[1::2]
+    # The old ads leave the site, as ads do from one week to the next.
+    gone = {re.sub(r"^https?://[^/]+", "", u) for u in old}  # /ad/N.html
+    for root, _, files in os.walk(sdir):
+        for n in files:
+            path = os.path.join(root, n)
+            rel = "/" + os.path.relpath(path, sdir)
+            if rel in gone:
+                os.remove(path)
+            elif n.endswith((".html", ".xml")):
+                with open(path, encoding="utf-8") as f:
+                    lines = f.read().split("\n")
+                keep = [l for l in lines if not any(
+                    re.search(re.escape(g) + r"(?![0-9A-Za-z])", l) for g in gone)]
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write("\n".join(keep))
+    mid = int(time.time()) + 1
+    while time.time() < mid + 1.2:
+        time.sleep(0.2)
+    # Run 2 sees the ads still there; run 3, slowed down, is interrupted after
+    # a few pages, so that its frontier is in the state when purge runs.
+    run(karta, ["fetch", "--site", profile, "--state", state, "--delay", "0",
+                "-o", os.path.join(outs, "run2.csv")], env=env)
+    mid3 = int(time.time()) + 1  # run 3's pages are written from here on
+    while time.time() < mid3:
+        time.sleep(0.1)
+    p = subprocess.Popen([karta, "fetch", "--site", profile, "--state", state, "--delay", "0.2",
+                          "-o", os.path.join(outs, "run3.csv")], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and p.poll() is None:
+        try:
+            db = sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=5)
+            n = db.execute("SELECT count(*) FROM pages WHERE done_at >= ?", (mid3,)).fetchone()[0]
+            db.close()
+        except sqlite3.Error:
+            n = 0
+        if n >= 5:
+            break
+        time.sleep(0.1)
+    p.send_signal(signal.SIGINT)
+    err = p.communicate(timeout=60)[1]
+    if p.returncode != 130:
+        print(f"FAIL: run 3 was not interrupted (exit {p.returncode}): {err.strip()[-300:]}")
+    return state, profile, env, outs, old, kept, mid
+
+
+def test_purge(karta, corpus, tmp, practice):
     """Old ads (posted a year ago) and new ones go through dedupe --state and
     history record; purge --older-than 6m; then no URL of an old ad is in any
     byte of any file karta wrote (SQLite free pages included)."""
@@ -198,11 +299,11 @@ def test_purge(karta, corpus, tmp):
             csv.writer(f).writerows([header] + rs)
         return path
     fo, fn = write("old.csv", old), write("new.csv", new)
-    state, store = os.path.join(d, "clusters.db"), os.path.join(d, "history.sqlite")
+    dstate, store = os.path.join(d, "clusters.db"), os.path.join(d, "history.sqlite")
     log = os.path.join(d, "audit.jsonl")
     env = dict(os.environ, KARTA_AUDIT_LOG=log)
     for f, asof in ((fo, "2025-01-06"), (fn, "2026-11-30")):
-        ded = run(karta, ["dedupe", "--state", state, "--time-field", "posted_at", f], env=env).stdout
+        ded = run(karta, ["dedupe", "--state", dstate, "--time-field", "posted_at", f], env=env).stdout
         run(karta, ["history", "record", "--store", store, "--as-of", asof], env=env, stdin=ded)
     warc = os.path.join(d, "warc")
     os.mkdir(warc)
@@ -215,11 +316,29 @@ def test_purge(karta, corpus, tmp):
         f.write(json.dumps({"time": "2025-01-06T10:00:00Z", "user": "x", "host": "h",
                             "tool": "fetch", "args": [old[1][iu]], "inputs": [], "outputs": [],
                             "exit": 0}) + "\n")
+    state, profile, cenv, outs, crawl_old, crawl_kept, mid, run_dir = crawl_state(
+        karta, practice, tmp, d, env)
+    try:
+        return purge_and_check(karta, d, old, iu, store, dstate, warc, oldwarc, env, state, profile,
+                               cenv, outs, crawl_old, crawl_kept, mid)
+    finally:
+        stop_nginx(run_dir)
+
+
+def purge_and_check(karta, d, old, iu, store, dstate, warc, oldwarc, env, state, profile, cenv,
+                    outs, crawl_old, crawl_kept, mid):
     # Before the purge the old URLs are there (the check can see them).
+    def pattern(url):
+        # An old ad's URL, not as the prefix of a new one (/annons/4 of /annons/41).
+        # The crawl's URLs end in .html, so their bytes alone will do: in an
+        # SQLite record the next column's bytes may look like a letter.
+        if url.endswith(".html"):
+            return re.compile(re.escape(url.encode()))
+        return re.compile(re.escape(url.encode()) + rb"(?![0-9A-Za-z])")
+
     def found(verbose=False):
         hits = 0
-        # An old ad's URL, not as the prefix of a new one (/annons/4 of /annons/41).
-        urls = [re.compile(re.escape(r[iu].encode()) + rb"(?![0-9A-Za-z])") for r in old]
+        urls = [pattern(r[iu]) for r in old] + [pattern(u) for u in crawl_old]
         for root, _, files in os.walk(d):
             for n in files:
                 if n in ("old.csv", "new.csv"):
@@ -231,12 +350,47 @@ def test_purge(karta, corpus, tmp):
                 hits += n_hits
         return hits
     before = found()
+    def state_bytes():  # the state and its write-ahead log
+        return b"".join(open(f, "rb").read() for f in (state, state + "-wal") if os.path.exists(f))
+    in_state = sum(1 for u in crawl_old if pattern(u).search(state_bytes()))
     out = run(karta, ["purge", "--older-than", "6m", "--as-of", "2026-12-01", "--store", store,
-                      "--dedupe-state", state, "--warc-dir", warc, "--audit"], env=env).stdout
+                      "--dedupe-state", dstate, "--warc-dir", warc, "--audit"], env=env).stdout
+    # The crawl state's pages were written minutes ago: a cutoff between the
+    # two fetch runs: as of mid + 1 day, older than 1 day.
+    as_of = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(mid + 86400))
+    out += run(karta, ["purge", "--older-than", "1d", "--as-of", as_of, "--crawl-state", state],
+               env=env).stdout
     after = found(True)
     print(f"purge: old ad URLs found in karta's files: {before} before, {after} after")
     print("  " + out.strip().replace("\n", "\n  "))
     ok = before > 0 and after == 0
+    print(f"purge: crawl state: {in_state} of {len(crawl_old)} old ad URLs before the purge")
+    if in_state != len(crawl_old) or not crawl_old:
+        print("FAIL: the crawl state did not hold every old ad's URL before the purge")
+        ok = False
+    # The ads still on the site (fetched after the cutoff) stay in the crawl
+    # state, and the interrupted run resumes from it and covers every one.
+    data = state_bytes()
+    missing = [u for u in crawl_kept if not pattern(u).search(data)]
+    if missing:
+        print(f"FAIL: purge removed {len(missing)} current pages from the crawl state, e.g. {missing[0]}")
+        ok = False
+    r = subprocess.run([karta, "fetch", "--site", profile, "--state", state, "--delay", "0",
+                        "--resume", "-o", os.path.join(outs, "run3.csv")],
+                       capture_output=True, text=True, env=cenv)
+    got = []
+    if r.returncode == 0:
+        with open(os.path.join(outs, "run3.csv"), encoding="utf-8") as f:
+            got = sorted(row["url"] for row in csv.DictReader(f) if "/ad/" in row["url"])
+    if r.returncode != 0 or got != crawl_kept:
+        print(f"FAIL: fetch --resume after purge: exit {r.returncode}, {len(got)} ad rows "
+              f"of {len(crawl_kept)} ({r.stderr.strip()[-300:]})")
+        ok = False
+    else:
+        print(f"purge: fetch --resume after purge: ok, {len(got)} ad rows, each once")
+    if found(True):
+        print("FAIL: an old ad's URL is back after fetch --resume")
+        ok = False
     if os.path.exists(oldwarc) or not os.path.exists(os.path.join(warc, "new.warc")):
         print("FAIL: WARC purge")
         ok = False
@@ -259,7 +413,7 @@ def main():
         ok = test_pseudonymize(a.karta, corpus, truth, tmp)
         ok = test_export(a.karta, corpus, truth, tmp) and ok
         ok = test_audit(a.karta, corpus, tmp) and ok
-        ok = test_purge(a.karta, corpus, tmp) and ok
+        ok = test_purge(a.karta, corpus, tmp, a.practice) and ok
     print("privacy:", "OK" if ok else "FAILED")
     sys.exit(0 if ok else 1)
 
