@@ -11,7 +11,7 @@
 #    scripts/build.sh normal)          # or: cmake --build build --target karta
 #   bench/extract_base.sh /tmp/extract-base/build/karta
 #
-# Two inputs, each at SIZE MB (10; --smoke 1):
+# Two inputs, each at least SIZE MB (10; --smoke 1; whole passes of its rows):
 #   ads      the practice generator's ads (as bench/extract.sh), the bench input
 #   phrases  the issue-20 evaluation phrasings (tests/data/extract/eval): ads
 #            dense with ages, young signals, number words, contacts, handles
