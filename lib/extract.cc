@@ -279,7 +279,7 @@ std::string LowerWord(std::string_view w) {
 }
 
 // LowerWord into `buf` (at least w.size() bytes), without a string.
-std::string_view LowerInto(std::string_view w, char* buf) {
+[[gnu::always_inline]] inline std::string_view LowerInto(std::string_view w, char* buf) {
   for (size_t i = 0; i < w.size(); ++i) {
     if (U(w[i]) == 0xC3 && i + 1 < w.size()) {
       unsigned char d = U(w[i + 1]);
@@ -293,9 +293,14 @@ std::string_view LowerInto(std::string_view w, char* buf) {
   return std::string_view(buf, w.size());
 }
 
-bool StartsWithNoCase(std::string_view s, size_t i, std::string_view lit) {
+// Inlined: called with literals on hot paths (prices' "sek"/"eur", the age
+// checks), where the first byte rejects almost every call.
+[[gnu::always_inline]] inline bool StartsWithNoCase(std::string_view s, size_t i,
+                                                    std::string_view lit) {
   if (i + lit.size() > s.size()) return false;
-  for (size_t k = 0; k < lit.size(); ++k) {
+  if (lit.empty()) return true;
+  if (Lower(s[i]) != lit[0]) return false;
+  for (size_t k = 1; k < lit.size(); ++k) {
     if (Lower(s[i + k]) != lit[k]) return false;
   }
   return true;
@@ -1475,6 +1480,30 @@ enum class AgeCue {
 // is the last word of some cue. Returns 0 if not, 1 for the last word of
 // "jag är", "I'm", "jag är typ" (a number with an age unit is an age
 // anyway), 2 for "snart", "nyss fyllt", "inte" (they change the age).
+struct CueLast {
+  std::string_view word;
+  int kind;
+};
+constexpr CueLast kCueLast[] = {
+    {"är", 1},       {"e", 1},        {"ä", 1},        {"am", 1},      {"m", 1},
+    {"im", 1},       {"is", 1},       {"typ", 1},      {"bara", 1},    {"nu", 1},
+    {"alltså", 1},   {"only", 1},     {"just", 1},     {"like", 1},    {"snart", 2},
+    {"nästan", 2},   {"almost", 2},   {"turning", 2},  {"fyller", 2},  {"fylla", 2},
+    {"turn", 2},     {"nybliven", 2}, {"nyblivna", 2}, {"nyblivet", 2}, {"fyllde", 2},
+    {"turned", 2},   {"newly", 2},    {"fyllt", 2},    {"inte", 2},    {"not", 2},
+    {"under", 2}};
+// Per first byte (lower case, or the lead byte C3): bit n set iff a word of
+// kCueLast starts so and has n bytes. Most words before a number fail here.
+struct CueIndex {
+  uint16_t lengths[256] = {};
+  constexpr CueIndex() {
+    for (const CueLast& k : kCueLast) {
+      lengths[static_cast<unsigned char>(k.word[0])] |= uint16_t(1u << k.word.size());
+    }
+  }
+};
+constexpr CueIndex kCueIndex;
+
 int MayCueBefore(std::string_view s, size_t b) {
   size_t e = b;
   int gap = 0;
@@ -1484,21 +1513,12 @@ int MayCueBefore(std::string_view s, size_t b) {
   while (w > 0 && e - w <= 9 && (IsAsciiAlpha(s[w - 1]) || U(s[w - 1]) >= 0x80)) --w;
   size_t len = e - w;
   if (len == 0 || len > 9) return 0;
+  // LowerInto keeps a C3 lead byte and lower-cases an ASCII one: the same
+  // first byte as Lower(s[w]).
+  if (((kCueIndex.lengths[U(Lower(s[w]))] >> len) & 1) == 0) return 0;
   char buf[10];
   std::string_view lw = LowerInto(s.substr(w, len), buf);
-  struct Last {
-    std::string_view word;
-    int kind;
-  };
-  static constexpr Last kLast[] = {
-      {"är", 1},       {"e", 1},        {"ä", 1},        {"am", 1},      {"m", 1},
-      {"im", 1},       {"is", 1},       {"typ", 1},      {"bara", 1},    {"nu", 1},
-      {"alltså", 1},   {"only", 1},     {"just", 1},     {"like", 1},    {"snart", 2},
-      {"nästan", 2},   {"almost", 2},   {"turning", 2},  {"fyller", 2},  {"fylla", 2},
-      {"turn", 2},     {"nybliven", 2}, {"nyblivna", 2}, {"nyblivet", 2}, {"fyllde", 2},
-      {"turned", 2},   {"newly", 2},    {"fyllt", 2},    {"inte", 2},    {"not", 2},
-      {"under", 2}};
-  for (const Last& k : kLast) {
+  for (const CueLast& k : kCueLast) {
     if (k.word.size() != lw.size() || k.word[0] != lw[0]) continue;
     bool same = true;
     for (size_t i = 1; i < lw.size() && same; ++i) same = k.word[i] == lw[i];

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# `karta extract` against a baseline binary (issue 20: throughput within
+# 10 % of before the young/contact phrase work).
+#
+#   bench/extract_base.sh BASE_KARTA [--smoke]
+#
+# BASE_KARTA is a karta built from an older commit, e.g. the main commit
+# before the ads merge (e785f2d):
+#   git worktree add --detach /tmp/extract-base e785f2d
+#   (cd /tmp/extract-base && ln -sfn <main>/node_modules node_modules &&
+#    scripts/build.sh normal)          # or: cmake --build build --target karta
+#   bench/extract_base.sh /tmp/extract-base/build/karta
+#
+# Two inputs, each at least SIZE MB (10; --smoke 1; whole passes of its rows):
+#   ads      the practice generator's ads (as bench/extract.sh), the bench input
+#   phrases  the issue-20 evaluation phrasings (tests/data/extract/eval): ads
+#            dense with ages, young signals, number words, contacts, handles
+# For each: instructions executed (valgrind --tool=cachegrind, Ir), which do
+# not depend on the load of a shared machine, and the median CPU time
+# (user + sys, GNU time) of RUNS runs (5) of each binary, run alternately.
+# Prints both and the ratios current/base. KARTA (build/karta) is the current
+# binary. Needs valgrind for the Ir figures (skipped without it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BASE=${1:?usage: bench/extract_base.sh BASE_KARTA [--smoke]}
+KARTA=${KARTA:-build/karta}
+PRACTICE=${PRACTICE:-build/karta-practice}
+RUNS=${RUNS:-5}
+SIZE=${SIZE:-10}
+[ "${2:-}" = --smoke ] && SIZE=1 && RUNS=3
+[ -x "$BASE" ] || { echo "extract_base.sh: $BASE is not an executable karta" >&2; exit 2; }
+[ -x "$KARTA" ] || { echo "extract_base.sh: build $KARTA first (scripts/build.sh)" >&2; exit 2; }
+work=bench/work/extract-base
+mkdir -p "$work"
+
+# ads: the practice corpus (or the committed small one), repeated to size.
+ads="$work/ads-${SIZE}mb.csv"
+phrases="$work/phrases-${SIZE}mb.csv"
+if [ ! -s "$ads" ] || [ ! -s "$phrases" ]; then
+  seed_csv=examples/practice-site/small/corpus.csv
+  if [ -x "$PRACTICE" ]; then
+    "$PRACTICE" --seed 11 --ads 20000 --no-sites --out "$work/gen" >/dev/null
+    seed_csv="$work/gen/corpus.csv"
+  fi
+  python3 - "$seed_csv" tests/data/extract/eval "$ads" "$phrases" "$SIZE" <<'PY'
+import csv, sys
+src, evaldir, ads, phrases, mb = sys.argv[1:6]
+mb = int(mb)
+def fill(dst, header, body):
+    with open(dst, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        n = 0
+        while f.tell() < mb * 1_000_000:
+            for r in body:
+                r = list(r)
+                r[0] = f"{r[0]}-{n}"
+                w.writerow(r)
+            n += 1
+with open(src, encoding="utf-8", newline="") as f:
+    rows = list(csv.reader(f))
+fill(ads, rows[0], rows[1:])
+# The evaluation phrasings as ads: young.tsv (posted_at, fetched_at, text, ...)
+# and contacts.tsv (text, ...), "\n" in a text is a line break.
+body = []
+def tsv(name):
+    with open(f"{evaldir}/{name}", encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line and not line.startswith("#"):
+                yield line.split("\t")
+for c in tsv("young.tsv"):
+    body.append([str(len(body) + 1), "eval.example", "", c[0], "", c[2].replace("\\n", "\n"), ""])
+for c in tsv("contacts.tsv"):
+    body.append([str(len(body) + 1), "eval.example", "", "2026-05-01T00:00:00Z", "",
+                 c[0].replace("\\n", "\n"), ""])
+fill(phrases, ["ad_id", "site", "url", "posted_at", "title", "text", "location_field"], body)
+PY
+fi
+
+median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
+cpu_once() {  # binary input -> CPU seconds
+  local tf
+  tf=$(mktemp)
+  /usr/bin/time -f '%U %S' -o "$tf" "$1" extract "$2" >/dev/null
+  awk '{printf "%.3f\n", $1 + $2}' "$tf"
+  rm -f "$tf"
+}
+ir() {  # binary input -> instructions executed
+  local out
+  out=$(valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+        "$1" extract "$2" 2>&1 >/dev/null | sed -n 's/.*I *refs: *//p' | tr -d ,)
+  echo "${out:-0}"
+}
+
+echo "current: $KARTA   base: $BASE   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+for input in "$ads" "$phrases"; do
+  bytes=$(stat -c %s "$input")
+  echo "input: $input ($((bytes / 1000)) kB)"
+  if ! cmp -s <("$KARTA" extract "$input") <("$BASE" extract "$input"); then
+    echo "  (outputs differ: expected on the phrases, which the base does not read)"
+  fi
+  if command -v valgrind >/dev/null; then
+    ir_cur=$(ir "$KARTA" "$input")
+    ir_base=$(ir "$BASE" "$input")
+    awk -v c="$ir_cur" -v b="$ir_base" 'BEGIN {
+      printf "  Ir   current %14d  base %14d  ratio %.3f (%+.1f %%)\n", c, b, c / b, (c / b - 1) * 100 }'
+  else
+    echo "  Ir   (valgrind not installed)"
+  fi
+  cur=() base=()
+  for _ in $(seq "$RUNS"); do
+    base+=("$(cpu_once "$BASE" "$input")")
+    cur+=("$(cpu_once "$KARTA" "$input")")
+  done
+  mc=$(printf '%s\n' "${cur[@]}" | median)
+  mb=$(printf '%s\n' "${base[@]}" | median)
+  awk -v c="$mc" -v b="$mb" -v n="$RUNS" -v bytes="$bytes" 'BEGIN {
+    printf "  CPU  current %6.3f s  base %6.3f s  (medians of %d)  ratio %.3f (%+.1f %%)  current %.1f MB/s per CPU second\n",
+           c, b, n, c / b, (c / b - 1) * 100, bytes / 1e6 / (c > 0 ? c : 0.001) }'
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
