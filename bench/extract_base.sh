@@ -78,20 +78,7 @@ fill(phrases, ["ad_id", "site", "url", "posted_at", "title", "text", "location_f
 PY
 fi
 
-median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
-cpu_once() {  # binary input -> CPU seconds
-  local tf
-  tf=$(mktemp)
-  /usr/bin/time -f '%U %S' -o "$tf" "$1" extract "$2" >/dev/null
-  awk '{printf "%.3f\n", $1 + $2}' "$tf"
-  rm -f "$tf"
-}
-ir() {  # binary input -> instructions executed
-  local out
-  out=$(valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
-        "$1" extract "$2" 2>&1 >/dev/null | sed -n 's/.*I *refs: *//p' | tr -d ,)
-  echo "${out:-0}"
-}
+. bench/lib.sh
 
 echo "current: $KARTA   base: $BASE   load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for input in "$ads" "$phrases"; do
@@ -101,8 +88,8 @@ for input in "$ads" "$phrases"; do
     echo "  (outputs differ: expected on the phrases, which the base does not read)"
   fi
   if command -v valgrind >/dev/null; then
-    ir_cur=$(ir "$KARTA" "$input")
-    ir_base=$(ir "$BASE" "$input")
+    ir_cur=$(instructions "$KARTA" extract "$input")
+    ir_base=$(instructions "$BASE" extract "$input")
     awk -v c="$ir_cur" -v b="$ir_base" 'BEGIN {
       printf "  Ir   current %14d  base %14d  ratio %.3f (%+.1f %%)\n", c, b, c / b, (c / b - 1) * 100 }'
   else
@@ -110,11 +97,11 @@ for input in "$ads" "$phrases"; do
   fi
   cur=() base=()
   for _ in $(seq "$RUNS"); do
-    base+=("$(cpu_once "$BASE" "$input")")
-    cur+=("$(cpu_once "$KARTA" "$input")")
+    base+=("$(cpu_seconds "$BASE" extract "$input")")
+    cur+=("$(cpu_seconds "$KARTA" extract "$input")")
   done
-  mc=$(printf '%s\n' "${cur[@]}" | median)
-  mb=$(printf '%s\n' "${base[@]}" | median)
+  mc=$(printf '%s\n' "${cur[@]}" | median_of)
+  mb=$(printf '%s\n' "${base[@]}" | median_of)
   awk -v c="$mc" -v b="$mb" -v n="$RUNS" -v bytes="$bytes" 'BEGIN {
     printf "  CPU  current %6.3f s  base %6.3f s  (medians of %d)  ratio %.3f (%+.1f %%)  current %.1f MB/s per CPU second\n",
            c, b, n, c / b, (c / b - 1) * 100, bytes / 1e6 / (c > 0 ? c : 0.001) }'

@@ -16,3 +16,22 @@ measure() {
 }
 # ratio A B: prints A/B with two decimals.
 ratio() { printf "%.2f" "$(echo "$1 / $2" | bc -l)"; }
+# instructions CMD...: instructions CMD executes (valgrind cachegrind, Ir);
+# unlike time, the count does not depend on the load of a shared machine.
+# Prints 0 when valgrind is missing or CMD fails under it.
+instructions() {
+  local n
+  n=$(valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$@" 2>&1 \
+      >/dev/null | sed -n 's/.*I *refs: *//p' | tr -d ,)
+  echo "${n:-0}"
+}
+# cpu_seconds CMD...: user + system seconds of one run of CMD (stdout dropped).
+cpu_seconds() {
+  local tf
+  tf=$(mktemp)
+  /usr/bin/time -f '%U %S' -o "$tf" "$@" >/dev/null
+  awk '{printf "%.3f\n", $1 + $2}' "$tf"
+  rm -f "$tf"
+}
+# median_of: the median of the numbers on standard input, one per line.
+median_of() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
