@@ -98,10 +98,14 @@ void AddCommonOptions(CLI::App* app, unsigned flags, CommonOptions* opts) {
   }
 }
 
-Status Tool::Run(const ToolEnv& env) {
-  auto stage = MakeStage(env);
-  if (!stage.ok()) return stage.status();
-  return RunStage(env, stage->get());
+Status Tool::RunCommand(const ToolEnv&) {
+  return Status::Usage("this tool is a stage, not a command");
+}
+
+Status RunTool(const ToolInfo& info, Tool* tool, const ToolEnv& env) {
+  if (info.role == ToolRole::kCommand || tool->CommandMode()) return tool->RunCommand(env);
+  KARTA_ASSIGN_OR_RETURN(std::unique_ptr<Stage> stage, tool->MakeStage(env));
+  return RunStage(env, stage.get());
 }
 
 Status Pump(CsvReader* reader, RecordSink* sink) {
@@ -117,6 +121,20 @@ Status Pump(CsvReader* reader, RecordSink* sink) {
 }
 
 Status RunStage(const ToolEnv& env, Stage* stage) {
+  if (auto* own = dynamic_cast<OutputStage*>(stage)) {
+    // It writes -o itself.
+    if (!env.reads_input) {
+      KARTA_RETURN_IF_ERROR(stage->Begin(Header()));
+      return stage->End();
+    }
+    KARTA_ASSIGN_OR_RETURN(auto reader, CsvReader::Open(env.common.inputs, env.Csv()));
+    Status st = Pump(reader.get(), stage);
+    if (st.code() == Status::Code::kInterrupted) return own->Interrupted(reader->records());
+    if (!st.ok()) return st;
+    AuditNoteRecords(reader->records(), -1);
+    env.WarnSkipped(*reader);
+    return EmptyInputStatus(*reader);
+  }
   if (!env.reads_input) {
     // A source: it makes its records itself.
     auto out = OutputFile::Open(env.common.output);
@@ -163,6 +181,10 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
 
 Status EmptyInputStatus(const CsvReader& reader) {
   if (!reader.header().empty()) return Status::Ok();
+  return EmptyInputStatus();
+}
+
+Status EmptyInputStatus() {
   return Status::Incomplete(
       "warning: the input is empty (0 bytes, not even a header row); nothing was read "
       "(exit 3: check the file, or the stage before this one)");
@@ -257,13 +279,13 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
     env.common = opts[i];
     env.cancel = &g_cancel;
     env.stderr_tty = ::isatty(2) != 0;
+    Status st = instances[i]->TakeInputs(&env.common);
     env.reads_input = tools[i].role != ToolRole::kSource || instances[i]->ReadsInput();
-    Status st;
-    if (auto d = ParseDelimiter(env.common.delimiter); !d.ok()) {
-      st = d.status();
+    if (auto d = ParseDelimiter(env.common.delimiter); !st.ok() || !d.ok()) {
+      if (st.ok()) st = d.status();
     } else {
       try {
-        st = instances[i]->Run(env);
+        st = RunTool(tools[i], instances[i].get(), env);
       } catch (const std::bad_alloc&) {
         st = Status::Io("out of memory");
       }

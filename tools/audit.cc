@@ -55,7 +55,7 @@ class Audit : public Tool {
     return Status::Usage("audit reads the log; it is not a pipeline stage");
   }
 
-  Status Run(const ToolEnv& env) override {
+  Status RunCommand(const ToolEnv& env) override {
     std::string path = log_;
     if (path.empty()) {
       auto p = AuditLogPath();

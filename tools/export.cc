@@ -92,7 +92,7 @@ class Export : public Tool {
     return Status::Usage("export writes a package directory; it is not a pipeline stage");
   }
 
-  Status Run(const ToolEnv& env) override {
+  Status RunCommand(const ToolEnv& env) override {
     if (dir_.empty()) return Status::Usage("give the package directory with --out DIR");
     if (format_ != "csv" && format_ != "xlsx") {
       return Status::Usage(fmt::format("--format {}: csv or xlsx", format_));

@@ -396,21 +396,22 @@ class Extract : public Tool {
                                                    std::move(pseudo), as_of, drop_text_));
   }
 
-  Status Run(const ToolEnv& env) override {
-    if (!new_key_.empty()) {
-      if (!inputs_.empty() || !key_file_.empty()) {
-        return Status::Usage("--new-key only creates a key file; run extract again to use it");
-      }
-      KARTA_RETURN_IF_ERROR(Pseudonymizer::CreateKeyFile(new_key_));
-      env.Warn(fmt::format("created the key file {} (mode 0600); keep it secret and back it up",
-                           new_key_));
-      return Status::Ok();
+  Status TakeInputs(CommonOptions* common) override {
+    common->inputs = inputs_;
+    return Status::Ok();
+  }
+
+  // --new-key makes a key and exits: a one-off act, not a stage.
+  bool CommandMode() const override { return !new_key_.empty(); }
+
+  Status RunCommand(const ToolEnv& env) override {
+    if (!inputs_.empty() || !key_file_.empty()) {
+      return Status::Usage("--new-key only creates a key file; run extract again to use it");
     }
-    ToolEnv e = env;
-    e.common.inputs = inputs_;
-    auto stage = MakeStage(e);
-    if (!stage.ok()) return stage.status();
-    return RunStage(e, stage->get());
+    KARTA_RETURN_IF_ERROR(Pseudonymizer::CreateKeyFile(new_key_));
+    env.Warn(fmt::format("created the key file {} (mode 0600); keep it secret and back it up",
+                         new_key_));
+    return Status::Ok();
   }
 
  private:

@@ -213,7 +213,7 @@ class Outreach : public Tool {
     return Status::Usage("outreach reads the store, not CSV input");
   }
 
-  Status Run(const ToolEnv& env) override {
+  Status RunCommand(const ToolEnv& env) override {
     env_ = &env;
     static const std::vector<std::string> kActions = {"list",      "claim", "release",
                                                       "contacted", "show",  "stats"};

@@ -57,7 +57,7 @@ class Purge : public Tool {
     return Status::Usage("purge changes stores; it is not a pipeline stage");
   }
 
-  Status Run(const ToolEnv& env) override {
+  Status RunCommand(const ToolEnv& env) override {
     if (older_than_.empty()) return Status::Usage("give --older-than PERIOD, e.g. 12m");
     auto p = ParsePeriod(older_than_);
     if (!p.ok()) return p.status().WithPrefix("--older-than");

@@ -206,30 +206,22 @@ class Select : public Tool {
                     "Columns to keep (see below), then input files (CSV; '-' or none: stdin)");
   }
 
-  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
-    std::string spec;
-    if (!args_.empty()) spec = args_.front();
-    return Build(env, spec);
-  }
-
-  Status Run(const ToolEnv& env) override {
-    ToolEnv e = env;
+  // SELECTION, then input files; with --text the selection is optional:
+  // an existing file or '-' first is an input.
+  Status TakeInputs(CommonOptions* common) override {
     std::vector<std::string> args = args_;
-    std::string spec;
     if (!args.empty()) {
-      // With --text the selection is optional: an existing file or '-' first
-      // is an input.
-      bool first_is_input = env.common.text && (args.front() == "-" || IsFile(args.front()));
+      bool first_is_input = common->text && (args.front() == "-" || IsFile(args.front()));
       if (!first_is_input) {
-        spec = args.front();
+        spec_ = args.front();
         args.erase(args.begin());
       }
     }
-    e.common.inputs = args;
-    auto stage = Build(e, spec);
-    if (!stage.ok()) return stage.status();
-    return RunStage(e, stage->get());
+    common->inputs = std::move(args);
+    return Status::Ok();
   }
+
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override { return Build(env, spec_); }
 
  private:
   static bool IsFile(const std::string& path) {
@@ -251,6 +243,7 @@ class Select : public Tool {
   }
 
   std::vector<std::string> args_;
+  std::string spec_;
 };
 
 }  // namespace
