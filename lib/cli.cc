@@ -112,9 +112,8 @@ Status Pump(CsvReader* reader, RecordSink* sink) {
   KARTA_RETURN_IF_ERROR(sink->Begin(reader->header()));
   Record rec;
   for (;;) {
-    auto more = reader->Next(&rec);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+    KARTA_ASSIGN_OR_RETURN(auto more, reader->Next(&rec));
+    if (!more) break;
     KARTA_RETURN_IF_ERROR(sink->Push(rec));
   }
   return sink->End();
@@ -137,16 +136,14 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
   }
   if (!env.reads_input) {
     // A source: it makes its records itself.
-    auto out = OutputFile::Open(env.common.output);
-    if (!out.ok()) return out.status();
-    CsvWriter writer(out->get());
+    KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env.common.output));
+    CsvWriter writer(out.get());
     stage->SetNext(&writer);
     KARTA_RETURN_IF_ERROR(stage->Begin(Header()));
     KARTA_RETURN_IF_ERROR(stage->End());
-    return (*out)->Commit();
+    return out->Commit();
   }
-  auto reader = CsvReader::Open(env.common.inputs, env.Csv());
-  if (!reader.ok()) return reader.status();
+  KARTA_ASSIGN_OR_RETURN(auto reader, CsvReader::Open(env.common.inputs, env.Csv()));
   // Whether -o names a file that already exists: an interrupted run keeps
   // what it wrote only where it replaces nothing (a partial output must not
   // replace the previous complete one).
@@ -154,29 +151,28 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
   const bool replaces = env.common.output != "-" && !env.common.output.empty() &&
                         ::stat(env.common.output.c_str(), &before) == 0 &&
                         S_ISREG(before.st_mode);
-  auto out = OutputFile::Open(env.common.output);
-  if (!out.ok()) return out.status();
-  CsvWriter writer(out->get());
+  KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env.common.output));
+  CsvWriter writer(out.get());
   stage->SetNext(&writer);
-  Status st = Pump(reader->get(), stage);
-  if (st.code() == Status::Code::kInterrupted && replaces && !(*out)->is_stdout()) {
+  Status st = Pump(reader.get(), stage);
+  if (st.code() == Status::Code::kInterrupted && replaces && !out->is_stdout()) {
     return Status::Interrupted(fmt::format(
         "interrupted after {} records; {} is left as it was (a partial output never replaces a "
         "complete one): run again to write it",
-        (*reader)->records(), (*out)->name()));
+        reader->records(), out->name()));
   }
   if (st.code() == Status::Code::kInterrupted) {
-    Status kept = (*out)->Commit();
+    Status kept = out->Commit();
     if (!kept.ok()) return kept;
     return Status::Interrupted(fmt::format(
         "interrupted after {} records; what was written so far is kept{}",
-        (*reader)->records(), (*out)->is_stdout() ? "" : " in " + (*out)->name()));
+        reader->records(), out->is_stdout() ? "" : " in " + out->name()));
   }
   if (!st.ok()) return st;
-  KARTA_RETURN_IF_ERROR((*out)->Commit());
-  AuditNoteRecords((*reader)->records(), -1);
-  env.WarnSkipped(**reader);
-  return EmptyInputStatus(**reader);
+  KARTA_RETURN_IF_ERROR(out->Commit());
+  AuditNoteRecords(reader->records(), -1);
+  env.WarnSkipped(*reader);
+  return EmptyInputStatus(*reader);
 }
 
 Status EmptyInputStatus(const CsvReader& reader) {

@@ -164,9 +164,9 @@ class FetchOutput : public OutputStage {
     CrawlState* state = crawler_ ? crawler_->state() : nullptr;
     const bool in_place = state && path_ != "-";
     const int64_t keep = in_place && resume_ ? state->out_bytes() : 0;
-    auto out = in_place ? OutputFile::OpenInPlace(path_, keep) : OutputFile::Open(path_);
-    if (!out.ok()) return out.status();
-    out_ = std::move(*out);
+    KARTA_ASSIGN_OR_RETURN(auto out,
+        in_place ? OutputFile::OpenInPlace(path_, keep) : OutputFile::Open(path_));
+    out_ = std::move(out);
     rows_ = std::make_unique<RowWriter>(out_.get(), keep == 0, keep);
     inner_->SetNext(rows_.get());
     if (crawler_) {
@@ -276,18 +276,15 @@ class Fetch : public Tool {
     KARTA_RETURN_IF_ERROR(Check());
     std::shared_ptr<const SiteProfile> profile;
     if (!o_.site.empty()) {
-      auto p = LoadSiteProfile(o_.site);
-      if (!p.ok()) return p.status();
-      profile = std::make_shared<const SiteProfile>(std::move(*p));
+      KARTA_ASSIGN_OR_RETURN(auto p, LoadSiteProfile(o_.site));
+      profile = std::make_shared<const SiteProfile>(std::move(p));
     }
-    auto mb = ParseSize(o_.max_body, "--max-body");
-    if (!mb.ok()) return mb.status();
-    auto md = ParseSize(o_.max_decoded, "--max-decoded");
-    if (!md.ok()) return md.status();
+    KARTA_ASSIGN_OR_RETURN(auto mb, ParseSize(o_.max_body, "--max-body"));
+    KARTA_ASSIGN_OR_RETURN(auto md, ParseSize(o_.max_decoded, "--max-decoded"));
     auto tz = TimeZone::Load(o_.tz);
     if (!tz.ok()) return tz.status().WithPrefix("--tz");
     if (!o_.from_warc.empty()) {
-      auto replay = std::make_unique<WarcReplay>(o_.from_warc, *md, profile, env.cancel);
+      auto replay = std::make_unique<WarcReplay>(o_.from_warc, md, profile, env.cancel);
       replay->SetTimeZone(*tz);
       return Output(env, std::move(replay), nullptr);
     }
@@ -317,8 +314,8 @@ class Fetch : public Tool {
     fo.robots = !o_.ignore_robots;
     fo.robots_token = "karta";
     HttpOptions& h = fo.http;
-    h.max_body = *mb;
-    h.max_decoded = *md;
+    h.max_body = mb;
+    h.max_decoded = md;
     h.timeout_ms = static_cast<long>(o_.timeout * 1000);
     h.connect_timeout_ms = static_cast<long>(o_.connect_timeout * 1000);
     h.insecure = o_.insecure;
@@ -333,12 +330,11 @@ class Fetch : public Tool {
     c.max_pages = o_.max_pages;
     c.max_depth = o_.max_depth;
     c.cancel = env.cancel;
-    auto crawler = Crawler::Create(std::move(c), std::move(profile));
-    if (!crawler.ok()) return crawler.status();
+    KARTA_ASSIGN_OR_RETURN(auto crawler, Crawler::Create(std::move(c), std::move(profile)));
     ToolEnv warn_env = env;  // a copy: `karta run` may build stages from a temporary env
-    (*crawler)->SetWarn([warn_env](std::string_view m) { warn_env.Warn(m); });
+    crawler->SetWarn([warn_env](std::string_view m) { warn_env.Warn(m); });
     if (env.stderr_tty) {
-      (*crawler)->SetProgress([shown = false](const CrawlProgress& p) mutable {
+      crawler->SetProgress([shown = false](const CrawlProgress& p) mutable {
         if (p.finished) {
           if (shown) std::fputs("\r\033[K", stderr);
           return;
@@ -365,12 +361,11 @@ class Fetch : public Tool {
             "routine's stage cannot do; run 'karta fetch ... --state FILE --resume -o FILE' "
             "on the command line (--state without --resume works in a routine)");
       }
-      auto state = CrawlState::Open(o_.state, o_.resume);
-      if (!state.ok()) return state.status();
-      (*crawler)->AdoptState(std::move(*state));
+      KARTA_ASSIGN_OR_RETURN(auto state, CrawlState::Open(o_.state, o_.resume));
+      crawler->AdoptState(std::move(state));
     }
-    Crawler* c_ptr = crawler->get();
-    return Output(env, std::move(*crawler), c_ptr);
+    Crawler* c_ptr = crawler.get();
+    return Output(env, std::move(crawler), c_ptr);
   }
 
   bool ReadsInput() const override {

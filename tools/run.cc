@@ -414,33 +414,30 @@ Status Runner::RunCommand(const ToolEnv& env) {
 
   if (describe_) {
     KARTA_ASSIGN_OR_RETURN(std::string text, ReadFileToString(routine_));
-    auto routine = ParseRoutine(text, routine_, vars);
-    if (!routine.ok()) return routine.status();
+    KARTA_ASSIGN_OR_RETURN(auto routine, ParseRoutine(text, routine_, vars));
     std::string out = RoutineDescription(text);
     out += "\nStages:\n";
-    for (size_t k = 0; k < routine->stages.size(); ++k) {
-      out += fmt::format("  {}. (line {}) karta", k + 1, routine->stages[k].line);
-      for (const auto& a : routine->stages[k].args) out += " " + ShellQuote(a);
+    for (size_t k = 0; k < routine.stages.size(); ++k) {
+      out += fmt::format("  {}. (line {}) karta", k + 1, routine.stages[k].line);
+      for (const auto& a : routine.stages[k].args) out += " " + ShellQuote(a);
       out += '\n';
     }
-    if (!routine->defaults.empty()) {
+    if (!routine.defaults.empty()) {
       out += "\nVariables (change with --set NAME=VALUE):\n";
-      for (const auto& [k, v] : routine->defaults) {
+      for (const auto& [k, v] : routine.defaults) {
         out += fmt::format("  {} = {}{}\n", k, v, given.count(k) ? fmt::format(" (now {})", given[k]) : "");
       }
     }
-    auto o = OutputFile::Open(env.common.output);
-    if (!o.ok()) return o.status();
-    KARTA_RETURN_IF_ERROR((*o)->Write(out));
-    return (*o)->Commit();
+    KARTA_ASSIGN_OR_RETURN(auto o, OutputFile::Open(env.common.output));
+    KARTA_RETURN_IF_ERROR(o->Write(out));
+    return o->Commit();
   }
 
-  auto routine = LoadRoutine(routine_, vars);
-  if (!routine.ok()) return routine.status();
+  KARTA_ASSIGN_OR_RETURN(auto routine, LoadRoutine(routine_, vars));
   for (const auto& [k, v] : given) {
-    if (!routine->used.count(k)) {
+    if (!routine.used.count(k)) {
       std::string known;
-      for (const auto& u : routine->used) {
+      for (const auto& u : routine.used) {
         if (u == "here" || u == "cwd" || u == "today") continue;
         if (!known.empty()) known += ", ";
         known += u;
@@ -464,20 +461,20 @@ Status Runner::RunCommand(const ToolEnv& env) {
   std::vector<BuiltStage> built;
   TempCsv table;
   size_t sink_at = 0;
-  KARTA_RETURN_IF_ERROR(Build(env, *routine, &output, &table, &sink_at, &built));
+  KARTA_RETURN_IF_ERROR(Build(env, routine, &output, &table, &sink_at, &built));
   const bool source =
       built.front().info->role == ToolRole::kSource && !built.front().tool->ReadsInput();
   const CommonOptions& first = built.front().opts;
   if (source && (!inputs.empty() || !first.inputs.empty())) {
     return Status::Usage(fmt::format(
         "{}: the first stage ({}) reads no input, but input files were given",
-        StageName(*routine, 0), routine->stages[0].args[0]));
+        StageName(routine, 0), routine.stages[0].args[0]));
   }
   if (!inputs.empty() && !first.inputs.empty()) {
     return Status::Usage(fmt::format(
         "{}: the routine names its own input files, and karta run was given others too "
         "(give them in one place)",
-        StageName(*routine, 0)));
+        StageName(routine, 0)));
   }
   if (inputs.empty()) inputs = first.inputs;
 
@@ -489,9 +486,8 @@ Status Runner::RunCommand(const ToolEnv& env) {
 
   std::unique_ptr<CsvReader> reader;
   if (!source) {
-    auto r = CsvReader::Open(inputs, csv);
-    if (!r.ok()) return r.status();
-    reader = std::move(r.value());
+    KARTA_ASSIGN_OR_RETURN(auto r, CsvReader::Open(inputs, csv));
+    reader = std::move(r);
   }
   // The stages up to a tabulate that feeds more stages (or all), then the
   // stages after it (they read its table). A chain whose last stage writes
@@ -528,10 +524,10 @@ Status Runner::RunCommand(const ToolEnv& env) {
   if (st.code() == Status::Code::kIncomplete && !sink_failed) {
     if (!keep_going_) {
       std::string later;
-      for (size_t k = 1; k < routine->stages.size(); ++k) {
+      for (size_t k = 1; k < routine.stages.size(); ++k) {
         // A stage is named by its tool, and by its action for a tool that
         // has actions (history record): a word before any flag.
-        const std::vector<std::string>& args = routine->stages[k].args;
+        const std::vector<std::string>& args = routine.stages[k].args;
         later += (later.empty() ? "" : ", ") + args[0] +
                  (args.size() > 1 && built[k].info->role == ToolRole::kSource &&
                           !args[1].empty() && args[1][0] != '-'
@@ -541,9 +537,9 @@ Status Runner::RunCommand(const ToolEnv& env) {
       return Status::Incomplete(fmt::format(
           "{}: {}; the run stopped there, before {} (nothing was recorded): run it again when "
           "the site is back, or with --keep-going to record the sites that worked",
-          StageName(*routine, 0), st.message(), later.empty() ? "the end" : later));
+          StageName(routine, 0), st.message(), later.empty() ? "the end" : later));
     }
-    incomplete = st.WithPrefix(StageName(*routine, 0));
+    incomplete = st.WithPrefix(StageName(routine, 0));
     st = Status::Ok();
   }
   if (st.ok() && tail) {
@@ -565,17 +561,17 @@ Status Runner::RunCommand(const ToolEnv& env) {
     st = Pump(r.get(), rest_chain.head());
     if (st.code() == Status::Code::kInterrupted && rest_own) st = rest_own->Interrupted(r->records());
     if (st.ok() && final_out) st = final_out->Commit();
-    if (explain_) Explain(*routine, built, chain, input_records, source, &rest_chain, sink_at + 1);
+    if (explain_) Explain(routine, built, chain, input_records, source, &rest_chain, sink_at + 1);
     if (st.code() == Status::Code::kBrokenPipe) return st;
     if (!st.ok() && st.code() != Status::Code::kInterrupted) {
       int f = rest_chain.fault();
       if (f >= 0 && f < static_cast<int>(rest_chain.Stats().size())) {
-        return st.WithPrefix(StageName(*routine, sink_at + 1 + static_cast<size_t>(f)));
+        return st.WithPrefix(StageName(routine, sink_at + 1 + static_cast<size_t>(f)));
       }
     }
     return st.ok() ? incomplete : st;
   }
-  if (explain_) Explain(*routine, built, chain, input_records, source);
+  if (explain_) Explain(routine, built, chain, input_records, source);
   if (st.code() == Status::Code::kBrokenPipe) return st;
   if (st.code() == Status::Code::kInterrupted) {
     if (own) return st;
@@ -587,7 +583,7 @@ Status Runner::RunCommand(const ToolEnv& env) {
   if (!st.ok()) {
     int f = chain.fault();
     if (f >= 0 && f < static_cast<int>(chain.Stats().size())) {
-      return st.WithPrefix(StageName(*routine, f));
+      return st.WithPrefix(StageName(routine, f));
     }
     return st;
   }

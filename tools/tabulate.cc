@@ -150,9 +150,8 @@ class Tabulate : public Tool {
       return Status::Usage("nothing to group by (e.g. --by kommun; see karta tabulate --help)");
     }
     for (const std::string& k : keys) {
-      auto key = ParseKey(k);
-      if (!key.ok()) return key.status();
-      spec.keys.push_back(*key);
+      KARTA_ASSIGN_OR_RETURN(auto key, ParseKey(k));
+      spec.keys.push_back(key);
     }
     auto add = [&](const std::vector<std::string>& cols, AggKind kind) {
       for (const std::string& list : cols) {
@@ -198,9 +197,8 @@ class Tabulate : public Tool {
       return Status::Usage("--format xlsx writes a workbook: give -o FILE.xlsx");
     }
     if (!format_.empty() && !xlsx) {
-      auto f = ParseFormat(format_);
-      if (!f.ok()) return f.status();
-      format = *f;
+      KARTA_ASSIGN_OR_RETURN(auto f, ParseFormat(format_));
+      format = f;
     }
     if (excel_) {
       if (!format_.empty() && format_ != "excel") {
@@ -336,9 +334,8 @@ Status Tabulate::TabulateStage::End() {
   }
   KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env_.common.output));
   if (xlsx_) {
-    auto bytes = XlsxBytes(table);
-    if (!bytes.ok()) return bytes.status();
-    KARTA_RETURN_IF_ERROR(out->Write(*bytes));
+    KARTA_ASSIGN_OR_RETURN(auto bytes, XlsxBytes(table));
+    KARTA_RETURN_IF_ERROR(out->Write(bytes));
   } else {
     KARTA_RETURN_IF_ERROR(out->Write(FormatTable(table, format_)));
   }
