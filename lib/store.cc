@@ -156,6 +156,16 @@ Result<int64_t> ParseTime(std::string_view s) {
   return *t;
 }
 
+Result<int64_t> ParseAsOf(std::string_view s) {
+  if (s == "now") return static_cast<int64_t>(std::time(nullptr));
+  auto t = ParseTimeSeconds(s);
+  if (!t) {
+    return Status::Usage(fmt::format(
+        "'{}' is not 'now', a date or a time (write now, 2026-11-23 or 2026-11-23T08:00:00Z)", s));
+  }
+  return *t;
+}
+
 std::string FormatTime(int64_t t) { return FormatRfc3339(t); }
 
 std::string IsoWeek(int64_t t) { return IsoWeekLabel(DayOf(t)); }

@@ -261,6 +261,8 @@ class Store {
 // Parses "2026-11-23", "2026-11-23T08:00:00Z", "2026-11-23T08:00:00+01:00",
 // "2026-11-23 08:00:00" into seconds since 1970 (UTC).
 Result<int64_t> ParseTime(std::string_view s);
+// An --as-of value: "now" (the clock) or anything ParseTime reads.
+Result<int64_t> ParseAsOf(std::string_view s);
 // Formats seconds since 1970 as "2026-11-23T08:00:00Z".
 std::string FormatTime(int64_t t);
 // "2026-W48" (ISO 8601 week), "2026-11", "2026-11-23" for a time.

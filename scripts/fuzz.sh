@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs karta's libFuzzer targets (fuzz/*_fuzz.cc) under ASan + UBSan.
 #
-#   scripts/fuzz.sh [--seconds N | --cpu-seconds N] [--build DIR] [NAME...]
+#   scripts/fuzz.sh [--seconds N | --cpu-seconds N] [--timeout S] [--build DIR] [NAME...]
 #
 # NAME is a target without "_fuzz" (csv, dates, extract, gazetteer, html,
 # robots, routine, rules, warc); none means all. Each runs N seconds (default 600)
@@ -15,19 +15,24 @@
 # --cpu-seconds N runs each target until it has used N CPU seconds (in
 # several libFuzzer runs on the same working corpus when the machine is
 # shared and a run gets less than a whole core), for figures like "10
-# CPU-minutes per target" (fuzz/RUNS.md).
+# CPU-minutes per target" (fuzz/RUNS.md). --timeout S (default 10) is
+# libFuzzer's per-input limit, in wall-clock seconds: raise it for a niced
+# run on a loaded machine, where a fast input can wait seconds for a core
+# (then run any timeout artifact again alone: `build-fuzz/NAME_fuzz FILE`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=600
 cpu_goal=0
+timeout=10
 build=""
 names=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --cpu-seconds) cpu_goal=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) names+=("$1"); shift ;;
   esac
@@ -62,7 +67,7 @@ for n in "${names[@]}"; do
     fi
     set +e
     /usr/bin/time -f "%U %S" -o "$build/fuzz-$n.time" \
-      "$bin" -max_total_time="$wall" -timeout=10 -malloc_limit_mb=600 -rss_limit_mb=2560 \
+      "$bin" -max_total_time="$wall" -timeout="$timeout" -malloc_limit_mb=600 -rss_limit_mb=2560 \
         -max_len=16384 -print_final_stats=1 -artifact_prefix="$art/$n-" \
         "$work" "fuzz/corpus/$n" >"$log.run" 2>&1
     rc=$?

@@ -319,7 +319,7 @@ class QueryStage : public Stage {
   // The reference time: --as-of, else the latest run.
   Result<std::optional<std::string>> Reference() {
     if (!opts_.as_of.empty()) {
-      auto t = ParseTime(opts_.as_of);
+      auto t = ParseAsOf(opts_.as_of);
       if (!t.ok()) return t.status().WithPrefix("--as-of");
       return std::optional<std::string>(FormatTime(*t));
     }
@@ -386,7 +386,7 @@ class QueryStage : public Stage {
     if (!p.ok()) return p.status().WithPrefix("--older-than");
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     if (!opts_.as_of.empty()) {
-      auto t = ParseTime(opts_.as_of);
+      auto t = ParseAsOf(opts_.as_of);
       if (!t.ok()) return t.status().WithPrefix("--as-of");
       now = *t;
     }
@@ -429,9 +429,10 @@ class History : public Tool {
                     "record: a column with the ad's own time, e.g. posted_at (for trend --posted)")
         ->type_name("COLUMN");
     app->add_option("--as-of", o_.as_of,
-                    "record: the run's time (default: now); new, gone: count back from it "
-                    "(default: the latest run); purge: count back from it (default: now)")
-        ->type_name("DATE");
+                    "now, a date or an RFC 3339 time. record: the run's time (default: now); "
+                    "new, gone: count back from it (default: the latest run); purge: count "
+                    "back from it (default: now)")
+        ->type_name("TIME");
     app->add_option("--since", o_.since, "new, gone: the period to look back (default 7d)")
         ->type_name("PERIOD");
     app->add_option("--by", o_.by,
@@ -491,7 +492,7 @@ class History : public Tool {
     }
     std::string as_of;
     if (!o_.as_of.empty()) {
-      auto t = ParseTime(o_.as_of);
+      auto t = ParseAsOf(o_.as_of);
       if (!t.ok()) return t.status().WithPrefix("--as-of");
       as_of = FormatTime(*t);
     }

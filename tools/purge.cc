@@ -43,7 +43,7 @@ class Purge : public Tool {
   void AddOptions(CLI::App* app) override {
     app->add_option("--older-than", older_than_, "Remove what is older than this")
         ->type_name("PERIOD");
-    app->add_option("--as-of", as_of_, "Count back from this time (default: now)")
+    app->add_option("--as-of", as_of_, "Count back from this time: now (default), a date or an RFC 3339 time")
         ->type_name("TIME");
     app->add_option("--store", t_.history, "The history store")->type_name("FILE");
     app->add_option("--dedupe-state", t_.dedupe_state, "The dedupe state")->type_name("FILE");
@@ -63,7 +63,7 @@ class Purge : public Tool {
     if (!p.ok()) return p.status().WithPrefix("--older-than");
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     if (!as_of_.empty()) {
-      auto t = ParseTime(as_of_);
+      auto t = ParseAsOf(as_of_);
       if (!t.ok()) return t.status().WithPrefix("--as-of");
       now = *t;
     }

@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import time
 from collections import Counter, defaultdict
 
 KARTA, PRACTICE, ROOT = (os.path.abspath(a) for a in sys.argv[1:4])
@@ -67,6 +68,10 @@ def as_of(week):
         month -= 1
         day += 31 if month in (10, 12) else 30
     return f"2026-{month:02}-{day:02}T20:00:00Z"
+
+
+def secs_of(rfc3339):
+    return datetime.datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
 
 
 def karta(*args, cwd=None, ok=(0,)):
@@ -265,6 +270,13 @@ def rerun(profile, tmp, site):
     runs = rows(karta("history", "runs", "--store", os.path.join(data, "history.sqlite")).stdout)
     check(runs[-1]["new"] == "0" and runs[-1]["gone"] == "0",
           f"re-run: history records 0 new and 0 gone ({runs[-1]['new']}, {runs[-1]['gone']})")
+    # The routine's own default, `set as_of = now` (what scripts/main-job.sh
+    # and a user's first run use): fetch and history both take "now".
+    karta("run", "--set", f"site={profile}", variant, cwd=data)
+    runs = rows(karta("history", "runs", "--store", os.path.join(data, "history.sqlite")).stdout)
+    late = abs(secs_of(runs[-1]["as_of"]) - time.time())
+    check(late < 600 and runs[-1]["new"] == "0",
+          f"re-run with as_of = now: recorded as of {runs[-1]['as_of']}, {runs[-1]['new']} new")
     # posted_at on every site (the first run: every page fetched in full).
     by_site = defaultdict(lambda: [0, 0])
     with open(os.path.join(site, "corpus.csv"), encoding="utf-8") as f:
