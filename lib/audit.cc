@@ -249,10 +249,9 @@ Status AppendAuditLine(const std::string& path, std::string_view line) {
 }
 
 Status AuditRun(std::string_view tool, const std::vector<std::string>& args, int exit_code) {
-  auto path = AuditLogPath();
-  if (!path.ok()) return path.status();
-  if (path->empty()) return Status::Ok();
-  return AppendAuditLine(*path, AuditLine(MakeAuditEntry(tool, args, exit_code)));
+  KARTA_ASSIGN_OR_RETURN(auto path, AuditLogPath());
+  if (path.empty()) return Status::Ok();
+  return AppendAuditLine(path, AuditLine(MakeAuditEntry(tool, args, exit_code)));
 }
 
 namespace {

@@ -98,37 +98,52 @@ void AddCommonOptions(CLI::App* app, unsigned flags, CommonOptions* opts) {
   }
 }
 
-Status Tool::Run(const ToolEnv& env) {
-  auto stage = MakeStage(env);
-  if (!stage.ok()) return stage.status();
-  return RunStage(env, stage->get());
+Status Tool::RunCommand(const ToolEnv&) {
+  return Status::Usage("this tool is a stage, not a command");
+}
+
+Status RunTool(const ToolInfo& info, Tool* tool, const ToolEnv& env) {
+  if (info.role == ToolRole::kCommand || tool->CommandMode()) return tool->RunCommand(env);
+  KARTA_ASSIGN_OR_RETURN(std::unique_ptr<Stage> stage, tool->MakeStage(env));
+  return RunStage(env, stage.get());
 }
 
 Status Pump(CsvReader* reader, RecordSink* sink) {
   KARTA_RETURN_IF_ERROR(sink->Begin(reader->header()));
   Record rec;
   for (;;) {
-    auto more = reader->Next(&rec);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+    KARTA_ASSIGN_OR_RETURN(auto more, reader->Next(&rec));
+    if (!more) break;
     KARTA_RETURN_IF_ERROR(sink->Push(rec));
   }
   return sink->End();
 }
 
 Status RunStage(const ToolEnv& env, Stage* stage) {
+  if (auto* own = dynamic_cast<OutputStage*>(stage)) {
+    // It writes -o itself.
+    if (!env.reads_input) {
+      KARTA_RETURN_IF_ERROR(stage->Begin(Header()));
+      return stage->End();
+    }
+    KARTA_ASSIGN_OR_RETURN(auto reader, CsvReader::Open(env.common.inputs, env.Csv()));
+    Status st = Pump(reader.get(), stage);
+    if (st.code() == Status::Code::kInterrupted) return own->Interrupted(reader->records());
+    if (!st.ok()) return st;
+    AuditNoteRecords(reader->records(), -1);
+    env.WarnSkipped(*reader);
+    return EmptyInputStatus(*reader);
+  }
   if (!env.reads_input) {
     // A source: it makes its records itself.
-    auto out = OutputFile::Open(env.common.output);
-    if (!out.ok()) return out.status();
-    CsvWriter writer(out->get());
+    KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env.common.output));
+    CsvWriter writer(out.get());
     stage->SetNext(&writer);
     KARTA_RETURN_IF_ERROR(stage->Begin(Header()));
     KARTA_RETURN_IF_ERROR(stage->End());
-    return (*out)->Commit();
+    return out->Commit();
   }
-  auto reader = CsvReader::Open(env.common.inputs, env.Csv());
-  if (!reader.ok()) return reader.status();
+  KARTA_ASSIGN_OR_RETURN(auto reader, CsvReader::Open(env.common.inputs, env.Csv()));
   // Whether -o names a file that already exists: an interrupted run keeps
   // what it wrote only where it replaces nothing (a partial output must not
   // replace the previous complete one).
@@ -136,33 +151,36 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
   const bool replaces = env.common.output != "-" && !env.common.output.empty() &&
                         ::stat(env.common.output.c_str(), &before) == 0 &&
                         S_ISREG(before.st_mode);
-  auto out = OutputFile::Open(env.common.output);
-  if (!out.ok()) return out.status();
-  CsvWriter writer(out->get());
+  KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env.common.output));
+  CsvWriter writer(out.get());
   stage->SetNext(&writer);
-  Status st = Pump(reader->get(), stage);
-  if (st.code() == Status::Code::kInterrupted && replaces && !(*out)->is_stdout()) {
+  Status st = Pump(reader.get(), stage);
+  if (st.code() == Status::Code::kInterrupted && replaces && !out->is_stdout()) {
     return Status::Interrupted(fmt::format(
         "interrupted after {} records; {} is left as it was (a partial output never replaces a "
         "complete one): run again to write it",
-        (*reader)->records(), (*out)->name()));
+        reader->records(), out->name()));
   }
   if (st.code() == Status::Code::kInterrupted) {
-    Status kept = (*out)->Commit();
+    Status kept = out->Commit();
     if (!kept.ok()) return kept;
     return Status::Interrupted(fmt::format(
         "interrupted after {} records; what was written so far is kept{}",
-        (*reader)->records(), (*out)->is_stdout() ? "" : " in " + (*out)->name()));
+        reader->records(), out->is_stdout() ? "" : " in " + out->name()));
   }
   if (!st.ok()) return st;
-  KARTA_RETURN_IF_ERROR((*out)->Commit());
-  AuditNoteRecords((*reader)->records(), -1);
-  env.WarnSkipped(**reader);
-  return EmptyInputStatus(**reader);
+  KARTA_RETURN_IF_ERROR(out->Commit());
+  AuditNoteRecords(reader->records(), -1);
+  env.WarnSkipped(*reader);
+  return EmptyInputStatus(*reader);
 }
 
 Status EmptyInputStatus(const CsvReader& reader) {
   if (!reader.header().empty()) return Status::Ok();
+  return EmptyInputStatus();
+}
+
+Status EmptyInputStatus() {
   return Status::Incomplete(
       "warning: the input is empty (0 bytes, not even a header row); nothing was read "
       "(exit 3: check the file, or the stage before this one)");
@@ -257,13 +275,13 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
     env.common = opts[i];
     env.cancel = &g_cancel;
     env.stderr_tty = ::isatty(2) != 0;
+    Status st = instances[i]->TakeInputs(&env.common);
     env.reads_input = tools[i].role != ToolRole::kSource || instances[i]->ReadsInput();
-    Status st;
-    if (auto d = ParseDelimiter(env.common.delimiter); !d.ok()) {
-      st = d.status();
+    if (auto d = ParseDelimiter(env.common.delimiter); !st.ok() || !d.ok()) {
+      if (st.ok()) st = d.status();
     } else {
       try {
-        st = instances[i]->Run(env);
+        st = RunTool(tools[i], instances[i].get(), env);
       } catch (const std::bad_alloc&) {
         st = Status::Io("out of memory");
       }

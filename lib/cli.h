@@ -58,9 +58,12 @@ struct CommonOptions {
 struct ToolEnv {
   std::string tool;
   CommonOptions common;
-  // True when the stage is built for `karta run` (its output is the next
-  // stage, not a file the tool may write in place).
+  // True when the stage is built for `karta run`.
   bool in_routine = false;
+  // True when the stage is the last of its chain (always on the command
+  // line): its records go to common.output, which an OutputStage writes
+  // itself. False: they go to the next stage of a routine.
+  bool last = true;
   // How the input is named to people (report's source line) when it is not
   // env.common.inputs: a routine's sink reads a temporary file, but its
   // input is what karta run was given. Empty: the inputs (or stdin).
@@ -93,6 +96,26 @@ enum class ToolRole {
             // audit, export): command line only; MakeStage says why in a routine
 };
 
+// A stage that writes the chain's output (-o, env.common.output) itself
+// instead of handing its records to the driver's CSV writer: a table sink
+// (tabulate, report) or fetch writing its rows as they come. For it the
+// driver opens no output and calls Interrupted() when Ctrl-C stopped the
+// input; an interruption the stage saw itself it reports from End().
+class OutputStage : public Stage {
+ public:
+  // The run was interrupted after `records` input records: keep what may
+  // be kept and say what happened.
+  virtual Status Interrupted(int64_t records) = 0;
+};
+
+// How a tool is built and run, the same way on the command line and in
+// `karta run` (no driver knows a tool by name):
+//   1. AddOptions, then the harness parses the arguments;
+//   2. TakeInputs: the tool hands over input files among its own positionals;
+//   3. a kCommand tool, or a tool in CommandMode(), runs RunCommand (command
+//      line only; in a routine its MakeStage says why not);
+//   4. otherwise MakeStage builds the stage and the driver (RunStage, or
+//      karta run's chain) feeds it and writes its output.
 class Tool {
  public:
   virtual ~Tool() = default;
@@ -108,12 +131,21 @@ class Tool {
   }
   // Adds the tool's own options and positionals.
   virtual void AddOptions(CLI::App* app) = 0;
+  // After the options are parsed: a tool whose own positionals also name
+  // input files (select SELECTION FILE..., extract FILE...) moves them to
+  // common->inputs, so that every driver sees them alike.
+  virtual Status TakeInputs(CommonOptions* common) {
+    (void)common;
+    return Status::Ok();
+  }
   // Builds the stage that does the work, after the options are parsed.
-  // Tools that do not transform CSV (they override Run) may return an error.
+  // A kCommand tool returns a usage error saying why it is not a stage.
   virtual Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) = 0;
-  // Runs the tool. The default reads the inputs, pushes them through
-  // MakeStage() and writes CSV to -o.
-  virtual Status Run(const ToolEnv& env);
+  // Whether, with the flags given, the tool does a one-off act instead of
+  // being a stage (extract --new-key): the command line runs RunCommand.
+  virtual bool CommandMode() const { return false; }
+  // The work of a kCommand tool, or of a tool in CommandMode().
+  virtual Status RunCommand(const ToolEnv& env);
 };
 
 struct ToolInfo {
@@ -135,9 +167,17 @@ Status Pump(CsvReader* reader, RecordSink* sink);
 // Ok, or the "empty input" status (exit 3) when `reader` read 0 bytes.
 Status EmptyInputStatus(const CsvReader& reader);
 
-// Runs `stage` over the inputs named in env.common, writing CSV to -o; when
-// !env.reads_input, runs it without input (Begin with an empty header, End).
+// Runs `stage` over the inputs named in env.common, writing CSV to -o (an
+// OutputStage writes it itself); when !env.reads_input, runs it without
+// input (Begin with an empty header, End).
 Status RunStage(const ToolEnv& env, Stage* stage);
+
+// Runs one tool as the command line does: RunCommand for a command, else
+// MakeStage and RunStage.
+Status RunTool(const ToolInfo& info, Tool* tool, const ToolEnv& env);
+
+// The "empty input" warning (exit 3), for a stage that ends on no input.
+Status EmptyInputStatus();
 
 // The main program: parses argv against `tools`, runs one, returns the exit code.
 int Main(int argc, char** argv, const std::vector<ToolInfo>& tools);

@@ -166,8 +166,7 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
     return Status::Data(fmt::format("{}: not a karta crawl state ({})", path, schema.message()));
   }
   KARTA_RETURN_IF_ERROR(AddMissingColumns(db, path));
-  auto run = s->GetMeta("run");
-  if (!run.ok()) return run.status();
+  KARTA_ASSIGN_OR_RETURN(auto run, s->GetMeta("run"));
   // Values read from disk may be damaged: parse without throwing (std::stoll
   // aborted the tool on a corrupt state).
   auto number = [&](const std::string& v, const char* key) -> Result<int64_t> {
@@ -181,19 +180,16 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
     }
     return n;
   };
-  auto last_run = number(*run, "run");
-  if (!last_run.ok()) return last_run.status();
-  int64_t last = *last_run;
+  KARTA_ASSIGN_OR_RETURN(auto last_run, number(run, "run"));
+  int64_t last = last_run;
   if (resume) {
     if (last == 0) {
       return Status::Usage(fmt::format("{}: the crawl state holds no run to resume", path));
     }
     s->run_ = last;
-    auto ob = s->GetMeta("out_bytes");
-    if (!ob.ok()) return ob.status();
-    auto bytes = number(*ob, "out_bytes");
-    if (!bytes.ok()) return bytes.status();
-    s->out_bytes_ = *bytes;
+    KARTA_ASSIGN_OR_RETURN(auto ob, s->GetMeta("out_bytes"));
+    KARTA_ASSIGN_OR_RETURN(auto bytes, number(ob, "out_bytes"));
+    s->out_bytes_ = bytes;
   } else {
     s->run_ = last + 1;
     KARTA_RETURN_IF_ERROR(s->SetMeta("run", std::to_string(s->run_)));

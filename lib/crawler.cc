@@ -176,13 +176,11 @@ Status Crawler::Init() {
                                  : fmt::format("karta/{} (+{})", KARTA_VERSION, contact);
   no_contact_ = contact.empty();
   h.capture = !opts_.warc.empty();
-  auto f = Fetcher::Create(fo);
-  if (!f.ok()) return f.status();
-  fetcher_ = std::move(*f);
+  KARTA_ASSIGN_OR_RETURN(auto f, Fetcher::Create(fo));
+  fetcher_ = std::move(f);
   if (!opts_.warc.empty()) {
-    auto w = WarcWriter::Open(opts_.warc, opts_.resume);
-    if (!w.ok()) return w.status();
-    warc_ = std::move(*w);
+    KARTA_ASSIGN_OR_RETURN(auto w, WarcWriter::Open(opts_.warc, opts_.resume));
+    warc_ = std::move(w);
     fetcher_->OnExchange([this](const HttpResponse& r) {
       if (!warc_status_.ok()) return;
       auto id = warc_->WriteExchange(r.final_url, r.remote_ip, r.request_head, r.response_head,
@@ -204,9 +202,9 @@ Status Crawler::Begin(const Header& in) {
   if (profile_) {
     // A crawl: input rows only add start URLs; their columns are not kept.
     if (!in.empty()) {
-      auto i = RequireColumn(in, "url", "with --site, input rows add start URLs");
-      if (!i.ok()) return i.status();
-      url_idx_ = *i;
+      KARTA_ASSIGN_OR_RETURN(auto i,
+          RequireColumn(in, "url", "with --site, input rows add start URLs"));
+      url_idx_ = i;
     }
   } else if (!in.empty()) {
     h = in;
@@ -234,16 +232,15 @@ Status Crawler::Begin(const Header& in) {
     for (size_t i = cols_->input_width(); i < cols_->width(); ++i) {
       layout += cols_->header()[i] + "\n";
     }
-    auto old = state_->GetMeta("row_columns");
-    if (!old.ok()) return old.status();
-    rows_ok_ = *old == layout;
+    KARTA_ASSIGN_OR_RETURN(auto old, state_->GetMeta("row_columns"));
+    rows_ok_ = old == layout;
     if (!rows_ok_) KARTA_RETURN_IF_ERROR(state_->SetMeta("row_columns", layout));
   }
   if (warc_) {
     std::string fields = "software: karta/" KARTA_VERSION "\r\nformat: WARC File Format 1.1\r\n";
     fields += "karta-input-header: " + EscapeField(CsvWriter::FormatRow(h.names())) + "\r\n";
-    auto id = warc_->Write("warcinfo", {{"Content-Type", "application/warc-fields"}}, fields);
-    if (!id.ok()) return id.status();
+    KARTA_RETURN_IF_ERROR(
+        warc_->Write("warcinfo", {{"Content-Type", "application/warc-fields"}}, fields).status());
   }
   // Warnings once the run is sure to start.
   if (warn_) {
@@ -265,11 +262,9 @@ Status Crawler::Push(Record& rec) {
   std::string url(TrimAsciiSpace(url_idx_ < rec.fields.size() ? rec.fields[url_idx_] : ""));
   if (profile_) return AddUrl(url, 0, "start");
   if (state_) {
-    auto p = state_->Lookup(url);
-    if (!p.ok()) return p.status();
-    if (p->has_value() && (*p)->done) return Status::Ok();  // written before the interruption
-    auto q = state_->Queue(url, 0, "input");
-    if (!q.ok()) return q.status();
+    KARTA_ASSIGN_OR_RETURN(auto p, state_->Lookup(url));
+    if (p.has_value() && p->done) return Status::Ok();  // written before the interruption
+    KARTA_RETURN_IF_ERROR(state_->Queue(url, 0, "input").status());
   }
   Job job;
   job.fields = std::move(rec.fields);
@@ -285,10 +280,9 @@ Status Crawler::End() {
   if (profile_) {
     bool resumed = false;
     if (state_ && opts_.resume) {
-      auto f = state_->Frontier();
-      if (!f.ok()) return f.status();
+      KARTA_ASSIGN_OR_RETURN(auto f, state_->Frontier());
       queued_ = state_->done_count();
-      for (CrawlState::Page& p : *f) {
+      for (CrawlState::Page& p : f) {
         seen_.insert(p.url);
         Job job;
         job.kind = p.kind;
@@ -320,12 +314,10 @@ Status Crawler::AddUrl(const std::string& url, int depth, const std::string& kin
   if (!seen_.insert(url).second) return Status::Ok();
   if (max_pages_ > 0 && queued_ >= max_pages_) return Status::Ok();
   if (state_) {
-    auto q = state_->Queue(url, depth, kind);
-    if (!q.ok()) return q.status();
-    if (!*q) {
-      auto p = state_->Lookup(url);
-      if (!p.ok()) return p.status();
-      if (p->has_value() && ((*p)->done || (*p)->queued)) return Status::Ok();
+    KARTA_ASSIGN_OR_RETURN(auto q, state_->Queue(url, depth, kind));
+    if (!q) {
+      KARTA_ASSIGN_OR_RETURN(auto p, state_->Lookup(url));
+      if (p.has_value() && (p->done || p->queued)) return Status::Ok();
     }
   }
   ++queued_;
@@ -340,17 +332,16 @@ Status Crawler::Submit(const std::string& url, Job job) {
   fj.id = next_id_++;
   fj.url = url;
   if (state_) {
-    auto p = state_->Lookup(url);
-    if (!p.ok()) return p.status();
+    KARTA_ASSIGN_OR_RETURN(auto p, state_->Lookup(url));
     // Listing pages are always fetched in full: their links are needed.
     // An ad page is asked for conditionally only when the state holds its
     // row, so that a 304 can give the ad as it was.
-    if (p->has_value() && !(*p)->sha256.empty() && (job.kind == "ad" || job.kind == "input") &&
-        rows_ok_ && (*p)->row.size() == cols_->width() - cols_->input_width()) {
-      fj.etag = (*p)->etag;
-      fj.last_modified = (*p)->last_modified;
-      job.sha256 = (*p)->sha256;
-      job.row = std::move((*p)->row);
+    if (p.has_value() && !p->sha256.empty() && (job.kind == "ad" || job.kind == "input") &&
+        rows_ok_ && p->row.size() == cols_->width() - cols_->input_width()) {
+      fj.etag = p->etag;
+      fj.last_modified = p->last_modified;
+      job.sha256 = p->sha256;
+      job.row = std::move(p->row);
     }
   }
   jobs_.emplace(fj.id, std::move(job));
@@ -466,16 +457,14 @@ Status Crawler::Process(FetchResult& r) {
       block += "karta-fetched-at: " + p.fetched_at + "\r\n";
       block += "karta-sha256: " + cols_->Sha256(job.fields) + "\r\n";
       block += "karta-input-row: " + EscapeField(CsvWriter::FormatRow(input)) + "\r\n";
-      auto id = warc_->Write("metadata", h, block);
-      if (!id.ok()) return id.status();
+      KARTA_RETURN_IF_ERROR(warc_->Write("metadata", h, block).status());
     }
     KARTA_RETURN_IF_ERROR(Emit(job.fields));
   }
   int64_t bytes = -1;
   if (after_row_ && emit) {
-    auto b = after_row_();
-    if (!b.ok()) return b.status();
-    bytes = *b;
+    KARTA_ASSIGN_OR_RETURN(auto b, after_row_());
+    bytes = b;
   }
   if (!state_) return Status::Ok();
   CrawlState::Page sp;

@@ -226,9 +226,8 @@ Result<char> ParseDelimiter(std::string_view spec) {
 }
 
 Status CsvParser::OpenNext() {
-  auto f = InputFile::Open(paths_[next_path_]);
-  if (!f.ok()) return f.status();
-  in_ = std::move(f.value());
+  KARTA_ASSIGN_OR_RETURN(auto f, InputFile::Open(paths_[next_path_]));
+  in_ = std::move(f);
   names_.push_back(std::make_unique<std::string>(in_->name()));
   name_ = *names_.back();
   ++next_path_;
@@ -761,8 +760,7 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Open(std::vector<std::string> path
   // Open every file first so that a missing one fails before any output.
   for (const auto& p : paths) {
     if (p == "-") continue;
-    auto f = InputFile::Open(p);
-    if (!f.ok()) return f.status();
+    KARTA_RETURN_IF_ERROR(InputFile::Open(p).status());
   }
   std::unique_ptr<CsvReader> r(new CsvReader(opts));
   r->shared_ = std::make_shared<CsvShared>(opts, std::move(paths));
@@ -841,9 +839,8 @@ Result<bool> CsvReader::Next(Record* rec) {
         if (!batch_->status.ok()) return batch_->status;
         return false;
       }
-      auto more = NextBatch();
-      if (!more.ok()) return more.status();
-      if (!*more) return false;
+      KARTA_ASSIGN_OR_RETURN(auto more, NextBatch());
+      if (!more) return false;
     }
     Record& row = batch_->rows[at_++];
     rec->fields.swap(row.fields);
@@ -998,9 +995,8 @@ Status CsvWriter::WriteRow(const std::vector<std::string>& fields) {
   // Formatted straight into the output buffer when the row surely fits.
   size_t most = fields.size() + 1;
   for (const auto& f : fields) most += 2 * f.size() + 2;
-  auto room = out_->Room(most);
-  if (!room.ok()) return room.status();
-  if (char* d = *room) {
+  KARTA_ASSIGN_OR_RETURN(auto room, out_->Room(most));
+  if (char* d = room) {
     char* start = d;
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i) *d++ = ',';

@@ -337,15 +337,14 @@ std::vector<std::string> ScanLinks(std::string_view body, std::string_view conte
 Result<HtmlPage> HtmlPage::Parse(std::string_view body, std::string_view content_type,
                                  std::string_view url) {
   std::string charset;
-  auto utf8 = BodyToUtf8(body, content_type, &charset);
-  if (!utf8.ok()) return utf8.status();
+  KARTA_ASSIGN_OR_RETURN(auto utf8, BodyToUtf8(body, content_type, &charset));
   std::string base(url);
-  if (utf8->size() > static_cast<size_t>(INT32_MAX)) {
+  if (utf8.size() > static_cast<size_t>(INT32_MAX)) {
     return Status::Data("the page is larger than 2 GiB (lower --max-decoded)");
   }
   htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
   if (!ctxt) return Status::Data("out of memory parsing the page");
-  htmlDocPtr doc = htmlCtxtReadMemory(ctxt, utf8->data(), static_cast<int>(utf8->size()),
+  htmlDocPtr doc = htmlCtxtReadMemory(ctxt, utf8.data(), static_cast<int>(utf8.size()),
                                       base.c_str(), "UTF-8",
                                       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
                                           HTML_PARSE_NOWARNING | HTML_PARSE_NONET |

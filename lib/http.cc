@@ -315,9 +315,8 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const FetchOptions& opts) {
   HttpOptions h = opts.http;
   h.max_connections = std::max(1, opts.jobs);
   h.max_host_connections = std::max(1, opts.per_host);
-  auto c = HttpClient::Create(h);
-  if (!c.ok()) return c.status();
-  f->client_ = std::move(*c);
+  KARTA_ASSIGN_OR_RETURN(auto c, HttpClient::Create(h));
+  f->client_ = std::move(c);
   return f;
 }
 

@@ -48,15 +48,13 @@ bool InputFile::Ready() const {
 }
 
 Result<std::string> ReadFileToString(const std::string& path, size_t limit) {
-  auto in = InputFile::Open(path);
-  if (!in.ok()) return in.status();
+  KARTA_ASSIGN_OR_RETURN(auto in, InputFile::Open(path));
   std::string text;
   char buf[1 << 16];
   while (text.size() <= limit) {
-    auto n = (*in)->Read(buf, sizeof buf);
-    if (!n.ok()) return n.status();
-    if (*n == 0) break;
-    text.append(buf, *n);
+    KARTA_ASSIGN_OR_RETURN(auto n, in->Read(buf, sizeof buf));
+    if (n == 0) break;
+    text.append(buf, n);
   }
   return text;
 }

@@ -42,10 +42,9 @@ mode_t TypeOf(const std::string& path) {
 }
 
 Status WriteTo(const std::string& path, std::string_view text) {
-  auto out = OutputFile::Open(path);
-  if (!out.ok()) return out.status();
-  KARTA_RETURN_IF_ERROR((*out)->Write(text));
-  return (*out)->Commit();
+  KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(path));
+  KARTA_RETURN_IF_ERROR(out->Write(text));
+  return out->Commit();
 }
 
 TEST_CASE("output: a new or regular file appears complete, mode 0600, no temp left") {

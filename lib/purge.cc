@@ -80,32 +80,26 @@ Result<std::vector<PurgeLine>> PurgeAll(const PurgeTargets& t, int64_t cutoff) {
   std::vector<PurgeLine> out;
   std::string cut = FormatTime(cutoff);
   if (!t.history.empty()) {
-    auto store = Store::Open(t.history, true);
-    if (!store.ok()) return store.status();
-    auto r = (*store)->Purge(cut);
-    if (!r.ok()) return r.status();
-    out.push_back({"history", t.history, r->ads, "ads"});
+    KARTA_ASSIGN_OR_RETURN(auto store, Store::Open(t.history, true));
+    KARTA_ASSIGN_OR_RETURN(auto r, store->Purge(cut));
+    out.push_back({"history", t.history, r.ads, "ads"});
     // HOOK (outreach): purge the outreach tables of the same store here.
   }
   if (!t.dedupe_state.empty()) {
-    auto r = PurgeDedupeState(t.dedupe_state, cutoff);
-    if (!r.ok()) return r.status();
-    out.push_back({"dedupe state", t.dedupe_state, *r, "records"});
+    KARTA_ASSIGN_OR_RETURN(auto r, PurgeDedupeState(t.dedupe_state, cutoff));
+    out.push_back({"dedupe state", t.dedupe_state, r, "records"});
   }
   if (!t.crawl_state.empty()) {
-    auto r = CrawlState::Purge(t.crawl_state, cutoff);
-    if (!r.ok()) return r.status();
-    out.push_back({"crawl state", t.crawl_state, *r, "pages"});
+    KARTA_ASSIGN_OR_RETURN(auto r, CrawlState::Purge(t.crawl_state, cutoff));
+    out.push_back({"crawl state", t.crawl_state, r, "pages"});
   }
   if (!t.warc_dir.empty()) {
-    auto r = PurgeWarcDir(t.warc_dir, cutoff);
-    if (!r.ok()) return r.status();
-    out.push_back({"warc", t.warc_dir, *r, "files"});
+    KARTA_ASSIGN_OR_RETURN(auto r, PurgeWarcDir(t.warc_dir, cutoff));
+    out.push_back({"warc", t.warc_dir, r, "files"});
   }
   if (!t.audit_log.empty()) {
-    auto r = PurgeAuditLog(t.audit_log, cut);
-    if (!r.ok()) return r.status();
-    out.push_back({"audit log", t.audit_log, *r, "lines"});
+    KARTA_ASSIGN_OR_RETURN(auto r, PurgeAuditLog(t.audit_log, cut));
+    out.push_back({"audit log", t.audit_log, r, "lines"});
   }
   return out;
 }

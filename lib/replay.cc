@@ -15,20 +15,18 @@ Status WarcReplay::Begin(const Header&) {
   Header h;
   // A record is held only up to the decoded-body limit (plus room for its
   // HTTP head): a larger one is reported on its row, not read.
-  auto r = WarcReader::Open(path_, max_decoded_ + (int64_t{1} << 20));
-  if (!r.ok()) return r.status();
-  reader_ = std::move(*r);
+  KARTA_ASSIGN_OR_RETURN(auto r, WarcReader::Open(path_, max_decoded_ + (int64_t{1} << 20)));
+  reader_ = std::move(r);
   WarcRecord rec;
-  auto more = reader_->Next(&rec);
-  if (!more.ok()) return more.status();
-  if (*more && rec.Get("WARC-Type") == "warcinfo") {
+  KARTA_ASSIGN_OR_RETURN(auto more, reader_->Next(&rec));
+  if (more && rec.Get("WARC-Type") == "warcinfo") {
     for (const auto& [k, v] : ParseWarcFields(rec.block)) {
       if (k == "karta-input-header") {
         karta_warc_ = true;
         h = Header(ParseCsvRow(UnescapeField(v)));
       }
     }
-  } else if (*more) {
+  } else if (more) {
     pending_ = std::move(rec);
   }
   cols_ = std::make_unique<PageColumns>(h, profile_.get(), tz_);
@@ -62,9 +60,8 @@ Status WarcReplay::End() {
       rec = std::move(*pending_);
       pending_.reset();
     } else {
-      auto more = reader_->Next(&rec);
-      if (!more.ok()) return more.status();
-      if (!*more) break;
+      KARTA_ASSIGN_OR_RETURN(auto more, reader_->Next(&rec));
+      if (!more) break;
     }
     std::string type = rec.Get("WARC-Type");
     if (type == "response") {

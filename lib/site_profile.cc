@@ -153,9 +153,8 @@ Result<SiteProfile> LoadSiteProfile(const std::string& path) {
     return Status::Usage(fmt::format("{}: cannot read the site profile (check the path)", path));
   }
   // ${KARTA_PRACTICE_PORT:-18080} and other environment variables.
-  auto text = ExpandEnvVars(*raw, path);
-  if (!text.ok()) return text.status();
-  return ParseSiteProfile(*text, path);
+  KARTA_ASSIGN_OR_RETURN(auto text, ExpandEnvVars(*raw, path));
+  return ParseSiteProfile(text, path);
 }
 
 Result<SiteProfile> ParseSiteProfile(std::string_view text, const std::string& path) {

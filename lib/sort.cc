@@ -331,18 +331,17 @@ struct Sorter::Impl {
   // Sorts the entries in memory and writes them as a run.
   Status Spill() {
     SortEntries();
-    auto f = RunFile::Create(TempDir());
-    if (!f.ok()) return f.status();
+    KARTA_ASSIGN_OR_RETURN(auto f, RunFile::Create(TempDir()));
     std::string_view last;
     bool have_last = false;
     for (const Entry& e : entries) {
       if (opts.unique && have_last && e.key() == last) continue;
-      KARTA_RETURN_IF_ERROR((*f)->Write(e.whole()));
+      KARTA_RETURN_IF_ERROR(f->Write(e.whole()));
       last = e.key();
       have_last = true;
     }
-    KARTA_RETURN_IF_ERROR((*f)->Rewind());
-    runs.push_back(std::move(f.value()));
+    KARTA_RETURN_IF_ERROR(f->Rewind());
+    runs.push_back(std::move(f));
     levels.push_back(0);
     ++spilled;
     ClearArena();
@@ -366,14 +365,13 @@ struct Sorter::Impl {
   Status MergeRuns(size_t at, size_t end) {
     std::vector<Source> srcs(end - at);
     for (size_t i = at; i < end; ++i) srcs[i - at].file = runs[i].get();
-    auto f = RunFile::Create(TempDir());
-    if (!f.ok()) return f.status();
-    RunFile* out = f->get();
+    KARTA_ASSIGN_OR_RETURN(auto f, RunFile::Create(TempDir()));
+    RunFile* out = f.get();
     KARTA_RETURN_IF_ERROR(Merge(srcs, [&](std::string_view entry, uint32_t) {
       return out->Write(entry);
     }));
     KARTA_RETURN_IF_ERROR(out->Rewind());
-    runs[at] = std::move(f.value());  // closing a run frees its disk space
+    runs[at] = std::move(f);  // closing a run frees its disk space
     runs.erase(runs.begin() + static_cast<std::ptrdiff_t>(at) + 1,
                runs.begin() + static_cast<std::ptrdiff_t>(end));
     return Status::Ok();
@@ -411,9 +409,8 @@ struct Sorter::Impl {
     };
     std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
     for (size_t i = 0; i < srcs.size(); ++i) {
-      auto more = srcs[i].Next();
-      if (!more.ok()) return more.status();
-      if (*more) heap.push(i);
+      KARTA_ASSIGN_OR_RETURN(auto more, srcs[i].Next());
+      if (more) heap.push(i);
     }
     std::string last;
     bool have_last = false;
@@ -432,9 +429,8 @@ struct Sorter::Impl {
       if ((++n & 0xFFF) == 0 && opts.cancel && opts.cancel->load()) {
         return Status::Interrupted("interrupted while merging sorted runs");
       }
-      auto more = s.Next();
-      if (!more.ok()) return more.status();
-      if (*more) heap.push(i);
+      KARTA_ASSIGN_OR_RETURN(auto more, s.Next());
+      if (more) heap.push(i);
     }
     return Status::Ok();
   }
@@ -465,18 +461,15 @@ Status Sorter::Begin(const Header& header) {
   }
   m.cols.clear();
   for (const SortKey& k : m.keys) {
-    auto i = RequireColumn(header, k.column, "check the -k list");
-    if (!i.ok()) return i.status();
-    m.cols.push_back(*i);
+    KARTA_ASSIGN_OR_RETURN(auto i, RequireColumn(header, k.column, "check the -k list"));
+    m.cols.push_back(i);
     if (k.type == SortType::kText && !m.sv) {
-      auto c = Collator::Swedish(false);
-      if (!c.ok()) return c.status();
-      m.sv = std::move(c.value());
+      KARTA_ASSIGN_OR_RETURN(auto c, Collator::Swedish(false));
+      m.sv = std::move(c);
     }
     if (k.type == SortType::kNatural && !m.natural) {
-      auto c = Collator::Swedish(true);
-      if (!c.ok()) return c.status();
-      m.natural = std::move(c.value());
+      KARTA_ASSIGN_OR_RETURN(auto c, Collator::Swedish(true));
+      m.natural = std::move(c);
     }
   }
   return next_->Begin(header);

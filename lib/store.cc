@@ -218,9 +218,9 @@ Store::Store(std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool must_exist,
                                            bool writes) {
-  auto db = IsPostgresUrl(path) ? OpenPgDb(path) : OpenSqliteDb(path, must_exist, writes);
-  if (!db.ok()) return db.status();
-  std::unique_ptr<Store> store(new Store(std::move(*db)));
+  KARTA_ASSIGN_OR_RETURN(auto db,
+      IsPostgresUrl(path) ? OpenPgDb(path) : OpenSqliteDb(path, must_exist, writes));
+  std::unique_ptr<Store> store(new Store(std::move(db)));
   KARTA_RETURN_IF_ERROR(store->Migrate());
   return store;
 }
@@ -507,9 +507,8 @@ Status AddEntry(std::vector<Entry>* out, const SqlRow& r) {
 }  // namespace
 
 Result<std::vector<Entry>> Store::New(const std::string& ref, int days) {
-  auto t = ParseTime(ref);
-  if (!t.ok()) return t.status();
-  int64_t day = DayOf(*t);
+  KARTA_ASSIGN_OR_RETURN(auto t, ParseTime(ref));
+  int64_t day = DayOf(t);
   std::vector<Entry> out;
   static const std::string sql = std::string(kEntryColumns) +
                                  "WHERE first_seen >= $1 AND first_seen < $2 "
@@ -520,9 +519,8 @@ Result<std::vector<Entry>> Store::New(const std::string& ref, int days) {
 }
 
 Result<std::vector<Entry>> Store::Gone(const std::string& ref, int days) {
-  auto t = ParseTime(ref);
-  if (!t.ok()) return t.status();
-  int64_t day = DayOf(*t);
+  KARTA_ASSIGN_OR_RETURN(auto t, ParseTime(ref));
+  int64_t day = DayOf(t);
   std::vector<Entry> out;
   static const std::string sql = fmt::format(
       "SELECT a.key, a.cluster, a.kommun, a.posted_at, a.first_seen, a.last_seen, a.times_seen "
@@ -836,10 +834,10 @@ Result<std::vector<Person>> Store::People(const std::string& since, const std::s
 }
 
 Result<std::optional<Person>> Store::FindPerson(const std::string& id, const std::string& now) {
-  auto r = Gather("WHERE cluster = $1 OR (cluster = '' AND key = $1)", {id}, "", now);
-  if (!r.ok()) return r.status();
+  KARTA_ASSIGN_OR_RETURN(auto r,
+      Gather("WHERE cluster = $1 OR (cluster = '' AND key = $1)", {id}, "", now));
   std::optional<Person> p;
-  for (auto& x : *r) {
+  for (auto& x : r) {
     if (x.id == id) p = std::move(x);
   }
   if (p) p->is_new = false;

@@ -272,10 +272,10 @@ Status Aggregator::Begin(const Header& header) {
       }
       k.bare_unit = false;
     }
-    auto i = RequireColumn(header, k.column,
-                           k.unit == TimeUnit::kNone ? "" : "the time column of " + k.name + "()");
-    if (!i.ok()) return i.status();
-    m.key_col.push_back(*i);
+    KARTA_ASSIGN_OR_RETURN(auto i,
+        RequireColumn(header, k.column,
+                           k.unit == TimeUnit::kNone ? "" : "the time column of " + k.name + "()"));
+    m.key_col.push_back(i);
   }
   m.agg_col.clear();
   for (const AggSpec& a : spec_.aggs) {
@@ -283,9 +283,8 @@ Status Aggregator::Begin(const Header& header) {
       m.agg_col.push_back(0);
       continue;
     }
-    auto i = RequireColumn(header, a.column);
-    if (!i.ok()) return i.status();
-    m.agg_col.push_back(*i);
+    KARTA_ASSIGN_OR_RETURN(auto i, RequireColumn(header, a.column));
+    m.agg_col.push_back(i);
   }
   m.interned.assign(spec_.aggs.size(), StringIndex());
   m.key_scratch.assign(nk, "");

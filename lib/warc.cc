@@ -220,10 +220,9 @@ Result<std::string> WarcWriter::Write(
   rec += fmt::format("Content-Length: {}\r\n\r\n", block.size());
   rec.append(block);
   rec += "\r\n\r\n";
-  auto gz = Gzip(rec);
-  if (!gz.ok()) return gz.status();
-  const char* p = gz->data();
-  size_t n = gz->size();
+  KARTA_ASSIGN_OR_RETURN(auto gz, Gzip(rec));
+  const char* p = gz.data();
+  size_t n = gz.size();
   while (n > 0) {
     ssize_t w = ::write(fd_, p, n);
     if (w < 0) {
@@ -280,17 +279,16 @@ Result<std::string> WarcWriter::WriteExchange(std::string_view url, std::string_
       {"WARC-Target-URI", std::string(url)},
       {"Content-Type", "application/http;msgtype=response"}};
   if (!ip.empty()) rh.emplace_back("WARC-IP-Address", std::string(ip));
-  auto resp = Write("response", rh, block);
-  if (!resp.ok()) return resp.status();
+  KARTA_ASSIGN_OR_RETURN(auto resp, Write("response", rh, block));
   if (!request_head.empty()) {
-    auto req = Write("request",
+    KARTA_RETURN_IF_ERROR(
+        Write("request",
                      {{"WARC-Target-URI", std::string(url)},
-                      {"WARC-Concurrent-To", *resp},
+                      {"WARC-Concurrent-To", resp},
                       {"Content-Type", "application/http;msgtype=request"}},
-                     request_head);
-    if (!req.ok()) return req.status();
+                     request_head).status());
   }
-  return *resp;
+  return resp;
 }
 
 Status WarcWriter::Flush() { return Status::Ok(); }  // every record is written whole

@@ -41,15 +41,14 @@ class WhereParser {
     }
     for (size_t r = 0; r < names_.size(); ++r) index_.emplace(Fold(names_[r]), r);
     if (tokens_.size() == 1) return Fail(1, "the expression is empty (name a rule, e.g. --where ad)");
-    auto root = Or();
-    if (!root.ok()) return root.status();
+    KARTA_ASSIGN_OR_RETURN(auto root, Or());
     const Token& t = tokens_[at_];
     if (t.kind == Token::kClose) return Fail(t.pos, "')' without a matching '('");
     if (t.kind != Token::kEnd) {
       return Fail(t.pos,
                   fmt::format("unexpected '{}' (join rules with 'and' or 'or')", Cut(t.text)));
     }
-    out_.root_ = *root;
+    out_.root_ = root;
     return std::move(out_);
   }
 

@@ -55,12 +55,11 @@ class Audit : public Tool {
     return Status::Usage("audit reads the log; it is not a pipeline stage");
   }
 
-  Status Run(const ToolEnv& env) override {
+  Status RunCommand(const ToolEnv& env) override {
     std::string path = log_;
     if (path.empty()) {
-      auto p = AuditLogPath();
-      if (!p.ok()) return p.status();
-      path = *p;
+      KARTA_ASSIGN_OR_RETURN(auto p, AuditLogPath());
+      path = p;
     }
     if (path.empty()) {
       return Status::Usage(
@@ -69,9 +68,8 @@ class Audit : public Tool {
     }
     std::ifstream in(path);
     if (!in) return Status::Io(fmt::format("{}: cannot read the audit log", path));
-    auto out = OutputFile::Open(env.common.output);
-    if (!out.ok()) return out.status();
-    CsvWriter w(out->get());
+    KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env.common.output));
+    CsvWriter w(out.get());
     if (!json_) {
       KARTA_RETURN_IF_ERROR(w.WriteRow({"time", "user", "host", "tool", "exit", "records_in",
                                         "args", "inputs", "outputs"}));
@@ -102,7 +100,7 @@ class Audit : public Tool {
         continue;
       }
       if (json_) {
-        KARTA_RETURN_IF_ERROR((*out)->Write(line + "\n"));
+        KARTA_RETURN_IF_ERROR(out->Write(line + "\n"));
         continue;
       }
       KARTA_RETURN_IF_ERROR(w.WriteRow({*time, user, AuditField(line, "host").value_or(""), tool,
@@ -111,7 +109,7 @@ class Audit : public Tool {
                                         FlattenInputs(inputs), Flatten(outputs)}));
     }
     KARTA_RETURN_IF_ERROR(w.End());
-    return (*out)->Commit();
+    return out->Commit();
   }
 
  private:

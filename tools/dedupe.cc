@@ -161,20 +161,19 @@ class DedupeStage : public Stage {
         if (auto i = in.Find(name)) text_cols_.push_back(*i);
       }
       if (text_cols_.empty()) {
-        auto i = RequireColumn(in, "text", "choose the text with --field NAME");
-        if (!i.ok()) return i.status();
+        KARTA_RETURN_IF_ERROR(
+            RequireColumn(in, "text", "choose the text with --field NAME").status());
       }
     } else {
       for (const std::string& f : s_.fields) {
-        auto i = RequireColumn(in, f, "--field names the text to compare");
-        if (!i.ok()) return i.status();
-        text_cols_.push_back(*i);
+        KARTA_ASSIGN_OR_RETURN(auto i, RequireColumn(in, f, "--field names the text to compare"));
+        text_cols_.push_back(i);
       }
     }
     if (!s_.key.empty()) {
-      auto i = RequireColumn(in, s_.key, "--key names a column that identifies each ad");
-      if (!i.ok()) return i.status();
-      key_col_ = static_cast<int>(*i);
+      KARTA_ASSIGN_OR_RETURN(auto i,
+          RequireColumn(in, s_.key, "--key names a column that identifies each ad"));
+      key_col_ = static_cast<int>(i);
     } else if (auto i = in.Find("ad_id")) {
       key_col_ = static_cast<int>(*i);
     } else if (auto j = in.Find("url")) {
@@ -186,9 +185,9 @@ class DedupeStage : public Stage {
           "one with --key)");
     }
     if (!s_.time_field.empty()) {
-      auto i = RequireColumn(in, s_.time_field, "--time-field names an RFC 3339 time column");
-      if (!i.ok()) return i.status();
-      time_col_ = static_cast<int>(*i);
+      KARTA_ASSIGN_OR_RETURN(auto i,
+          RequireColumn(in, s_.time_field, "--time-field names an RFC 3339 time column"));
+      time_col_ = static_cast<int>(i);
     }
     std::vector<std::string> kinds;
     if (!s_.no_link) {
@@ -299,9 +298,8 @@ class DedupeStage : public Stage {
 
  private:
   Status WriteExplain() {
-    auto out = OutputFile::Open(s_.explain);
-    if (!out.ok()) return out.status();
-    CsvWriter w(out->get());
+    KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(s_.explain));
+    CsvWriter w(out.get());
     KARTA_RETURN_IF_ERROR(
         w.Begin(Header({"cluster", "record", "joined_to", "reason", "similarity"})));
     std::vector<Link> links = deduper_->links();
@@ -333,7 +331,7 @@ class DedupeStage : public Stage {
       KARTA_RETURN_IF_ERROR(w.WriteRow(row));
     }
     KARTA_RETURN_IF_ERROR(w.End());
-    return (*out)->Commit();
+    return out->Commit();
   }
   std::string header_name_key() const { return s_.key.empty() ? "id" : s_.key; }
 
@@ -408,9 +406,8 @@ class Dedupe : public Tool {
     }
     s.opts.threshold = threshold_;
     if (!shingle_.empty()) {
-      auto spec = ParseShingleSpec(shingle_);
-      if (!spec.ok()) return spec.status();
-      s.opts.shingle = *spec;
+      KARTA_ASSIGN_OR_RETURN(auto spec, ParseShingleSpec(shingle_));
+      s.opts.shingle = spec;
     }
     if (keep_ != "all" && keep_ != "first") {
       return Status::Usage(fmt::format("--keep '{}': use first or all", keep_));

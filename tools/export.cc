@@ -56,10 +56,9 @@ Examples:
 )";
 
 Status WriteFile(const std::string& path, std::string_view data) {
-  auto out = OutputFile::Open(path);
-  if (!out.ok()) return out.status();
-  KARTA_RETURN_IF_ERROR((*out)->Write(data));
-  return (*out)->Commit();
+  KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(path));
+  KARTA_RETURN_IF_ERROR(out->Write(data));
+  return out->Commit();
 }
 
 bool LooksLikeToken(std::string_view v) {
@@ -92,7 +91,7 @@ class Export : public Tool {
     return Status::Usage("export writes a package directory; it is not a pipeline stage");
   }
 
-  Status Run(const ToolEnv& env) override {
+  Status RunCommand(const ToolEnv& env) override {
     if (dir_.empty()) return Status::Usage("give the package directory with --out DIR");
     if (format_ != "csv" && format_ != "xlsx") {
       return Status::Usage(fmt::format("--format {}: csv or xlsx", format_));
@@ -109,8 +108,7 @@ class Export : public Tool {
                                     "name; a package is never written into an existing one)",
                                     dir_, std::strerror(errno)));
     }
-    auto reader = CsvReader::Open(env.common.inputs, env.Csv());
-    if (!reader.ok()) return reader.status();
+    KARTA_ASSIGN_OR_RETURN(auto reader, CsvReader::Open(env.common.inputs, env.Csv()));
     std::string readme;
     std::string made = Rfc3339Utc(std::time(nullptr));
     std::string source;
@@ -123,10 +121,10 @@ class Export : public Tool {
       source += fmt::format("- input: `{}` (SHA-256 {})\n", in, h.ok() ? *h : "stdin");
     }
     if (env.common.inputs.empty()) source += "- input: standard input\n";
-    if (records_) return RecordPackage(env, reader->get(), made, source);
+    if (records_) return RecordPackage(env, reader.get(), made, source);
 
     ExportAggregator agg;
-    KARTA_RETURN_IF_ERROR(Pump(reader->get(), &agg));
+    KARTA_RETURN_IF_ERROR(Pump(reader.get(), &agg));
     Table kommun = agg.ByKommun(), week = agg.ByWeek();
     size_t hidden = SuppressTable(&kommun, min_count_, false) + SuppressTable(&week, min_count_, false);
     const std::string ext = format_;
@@ -136,9 +134,8 @@ class Export : public Tool {
       if (ext == "xlsx") {
         XlsxOptions xo;
         xo.sheet = name;
-        auto bytes = XlsxBytes(*table, xo);
-        if (!bytes.ok()) return bytes.status();
-        KARTA_RETURN_IF_ERROR(WriteFile(path, *bytes));
+        KARTA_ASSIGN_OR_RETURN(auto bytes, XlsxBytes(*table, xo));
+        KARTA_RETURN_IF_ERROR(WriteFile(path, bytes));
       } else {
         KARTA_RETURN_IF_ERROR(WriteFile(path, FormatTable(*table, Format::kCsv)));
       }
@@ -187,16 +184,14 @@ class Export : public Tool {
  private:
   Status RecordPackage(const ToolEnv& env, CsvReader* reader, const std::string& made,
                        const std::string& source) {
-    auto key = Pseudonymizer::FromKeyFile(key_);
-    if (!key.ok()) return key.status();
+    KARTA_ASSIGN_OR_RETURN(auto key, Pseudonymizer::FromKeyFile(key_));
     const Header& h = reader->header();
     std::vector<std::pair<size_t, std::string>> cols;
     for (const std::string& c : RecordExportColumns()) {
       if (auto i = h.Find(c)) cols.emplace_back(*i, c);
     }
-    auto out = OutputFile::Open(dir_ + "/records.csv");
-    if (!out.ok()) return out.status();
-    CsvWriter w(out->get());
+    KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(dir_ + "/records.csv"));
+    CsvWriter w(out.get());
     std::vector<std::string> names;
     for (auto& [i, n] : cols) names.push_back(n);
     KARTA_RETURN_IF_ERROR(w.WriteRow(names));
@@ -204,9 +199,8 @@ class Export : public Tool {
     std::vector<std::string> row;
     int64_t n = 0, tokenised = 0;
     for (;;) {
-      auto more = reader->Next(&rec);
-      if (!more.ok()) return more.status();
-      if (!*more) break;
+      KARTA_ASSIGN_OR_RETURN(auto more, reader->Next(&rec));
+      if (!more) break;
       ++n;
       row.clear();
       for (auto& [i, name] : cols) {
@@ -220,12 +214,12 @@ class Export : public Tool {
               continue;
             }
             ++tokenised;
-            if (name == "phones") t += key->Token("tel", part);
-            else if (name == "emails") t += key->Token("mail", part);
+            if (name == "phones") t += key.Token("tel", part);
+            else if (name == "emails") t += key.Token("mail", part);
             else {
               size_t c = part.find(':');
-              t += c == std::string::npos ? key->Token("handle", part)
-                                          : key->Token(part.substr(0, c), part.substr(c + 1));
+              t += c == std::string::npos ? key.Token("handle", part)
+                                          : key.Token(part.substr(0, c), part.substr(c + 1));
             }
           }
           v = std::move(t);
@@ -235,7 +229,7 @@ class Export : public Tool {
       KARTA_RETURN_IF_ERROR(w.WriteRow(row));
     }
     KARTA_RETURN_IF_ERROR(w.End());
-    KARTA_RETURN_IF_ERROR((*out)->Commit());
+    KARTA_RETURN_IF_ERROR(out->Commit());
     std::string kept;
     for (auto& nm : names) kept += (kept.empty() ? "" : ", ") + nm;
     std::string readme = fmt::format(

@@ -150,9 +150,8 @@ class ExtractStage : public Stage {
     src_.clear();
     if (!fields_.empty()) {
       for (const std::string& f : fields_) {
-        auto i = RequireColumn(in, f, "name the text columns with --field");
-        if (!i.ok()) return i.status();
-        src_.push_back(*i);
+        KARTA_ASSIGN_OR_RETURN(auto i, RequireColumn(in, f, "name the text columns with --field"));
+        src_.push_back(i);
       }
     } else if (!in.empty()) {
       auto t = in.Find("title");
@@ -167,9 +166,9 @@ class ExtractStage : public Stage {
     fetched_col_.reset();
     if (!in.empty()) {
       if (date_field_given_) {
-        auto d = RequireColumn(in, date_field_, "--date-field names the date column");
-        if (!d.ok()) return d.status();
-        date_col_ = *d;
+        KARTA_ASSIGN_OR_RETURN(auto d,
+            RequireColumn(in, date_field_, "--date-field names the date column"));
+        date_col_ = d;
       } else {
         date_col_ = in.Find("posted_at");
       }
@@ -386,9 +385,8 @@ class Extract : public Tool {
     }
     std::optional<Pseudonymizer> pseudo;
     if (!key_file_.empty()) {
-      auto p = Pseudonymizer::FromKeyFile(key_file_);
-      if (!p.ok()) return p.status();
-      pseudo = std::move(p.value());
+      KARTA_ASSIGN_OR_RETURN(auto p, Pseudonymizer::FromKeyFile(key_file_));
+      pseudo = std::move(p);
     }
     (void)env;
     return std::unique_ptr<Stage>(new ExtractStage(what, fields_, date_field_,
@@ -396,21 +394,22 @@ class Extract : public Tool {
                                                    std::move(pseudo), as_of, drop_text_));
   }
 
-  Status Run(const ToolEnv& env) override {
-    if (!new_key_.empty()) {
-      if (!inputs_.empty() || !key_file_.empty()) {
-        return Status::Usage("--new-key only creates a key file; run extract again to use it");
-      }
-      KARTA_RETURN_IF_ERROR(Pseudonymizer::CreateKeyFile(new_key_));
-      env.Warn(fmt::format("created the key file {} (mode 0600); keep it secret and back it up",
-                           new_key_));
-      return Status::Ok();
+  Status TakeInputs(CommonOptions* common) override {
+    common->inputs = inputs_;
+    return Status::Ok();
+  }
+
+  // --new-key makes a key and exits: a one-off act, not a stage.
+  bool CommandMode() const override { return !new_key_.empty(); }
+
+  Status RunCommand(const ToolEnv& env) override {
+    if (!inputs_.empty() || !key_file_.empty()) {
+      return Status::Usage("--new-key only creates a key file; run extract again to use it");
     }
-    ToolEnv e = env;
-    e.common.inputs = inputs_;
-    auto stage = MakeStage(e);
-    if (!stage.ok()) return stage.status();
-    return RunStage(e, stage->get());
+    KARTA_RETURN_IF_ERROR(Pseudonymizer::CreateKeyFile(new_key_));
+    env.Warn(fmt::format("created the key file {} (mode 0600); keep it secret and back it up",
+                         new_key_));
+    return Status::Ok();
   }
 
  private:

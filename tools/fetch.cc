@@ -150,6 +150,64 @@ struct Options {
   double max_error_rate = 0.2;
 };
 
+// fetch as the last stage of its chain (the command line, or a routine's
+// last stage): it writes -o itself, row by row as pages complete. With a
+// crawl state the file is written in place, so that a kill keeps every row,
+// and on --resume it is cut back to the last row the state recorded.
+class FetchOutput : public OutputStage {
+ public:
+  FetchOutput(std::unique_ptr<Stage> inner, Crawler* crawler, std::string path, bool resume)
+      : inner_(std::move(inner)), crawler_(crawler), path_(path.empty() ? "-" : std::move(path)),
+        resume_(resume) {}
+
+  Status Begin(const Header& header) override {
+    CrawlState* state = crawler_ ? crawler_->state() : nullptr;
+    const bool in_place = state && path_ != "-";
+    const int64_t keep = in_place && resume_ ? state->out_bytes() : 0;
+    KARTA_ASSIGN_OR_RETURN(auto out,
+        in_place ? OutputFile::OpenInPlace(path_, keep) : OutputFile::Open(path_));
+    out_ = std::move(out);
+    rows_ = std::make_unique<RowWriter>(out_.get(), keep == 0, keep);
+    inner_->SetNext(rows_.get());
+    if (crawler_) {
+      crawler_->SetAfterRow([this, in_place]() -> Result<int64_t> {
+        if (in_place || out_->is_stdout()) KARTA_RETURN_IF_ERROR(out_->Flush());
+        return rows_->bytes();
+      });
+    }
+    return Checked(inner_->Begin(header));
+  }
+  Status Push(Record& record) override { return Checked(inner_->Push(record)); }
+  Status End() override {
+    Status st = Checked(inner_->End());
+    if (!st.ok() && st.code() != Status::Code::kIncomplete) return st;
+    KARTA_RETURN_IF_ERROR(out_->Commit());
+    return st;  // Ok, or finished but incomplete (exit 3) with every row written
+  }
+  Status Interrupted(int64_t) override {
+    if (!interrupted_.ok()) return interrupted_;
+    if (out_) KARTA_RETURN_IF_ERROR(out_->Commit());
+    interrupted_ = Status::Interrupted(
+        fmt::format("interrupted; the rows written so far are kept{}",
+                    crawler_ && crawler_->state() ? " (run again with --resume to continue)" : ""));
+    return interrupted_;
+  }
+
+ private:
+  Status Checked(Status st) {
+    if (st.code() == Status::Code::kInterrupted) return Interrupted(0);
+    return st;
+  }
+
+  std::unique_ptr<Stage> inner_;
+  Crawler* crawler_;
+  std::string path_;
+  bool resume_;
+  std::unique_ptr<OutputFile> out_;
+  std::unique_ptr<RowWriter> rows_;
+  Status interrupted_;
+};
+
 class Fetch : public Tool {
  public:
   void AddOptions(CLI::App* app) override {
@@ -218,20 +276,17 @@ class Fetch : public Tool {
     KARTA_RETURN_IF_ERROR(Check());
     std::shared_ptr<const SiteProfile> profile;
     if (!o_.site.empty()) {
-      auto p = LoadSiteProfile(o_.site);
-      if (!p.ok()) return p.status();
-      profile = std::make_shared<const SiteProfile>(std::move(*p));
+      KARTA_ASSIGN_OR_RETURN(auto p, LoadSiteProfile(o_.site));
+      profile = std::make_shared<const SiteProfile>(std::move(p));
     }
-    auto mb = ParseSize(o_.max_body, "--max-body");
-    if (!mb.ok()) return mb.status();
-    auto md = ParseSize(o_.max_decoded, "--max-decoded");
-    if (!md.ok()) return md.status();
+    KARTA_ASSIGN_OR_RETURN(auto mb, ParseSize(o_.max_body, "--max-body"));
+    KARTA_ASSIGN_OR_RETURN(auto md, ParseSize(o_.max_decoded, "--max-decoded"));
     auto tz = TimeZone::Load(o_.tz);
     if (!tz.ok()) return tz.status().WithPrefix("--tz");
     if (!o_.from_warc.empty()) {
-      auto replay = std::make_unique<WarcReplay>(o_.from_warc, *md, profile, env.cancel);
+      auto replay = std::make_unique<WarcReplay>(o_.from_warc, md, profile, env.cancel);
       replay->SetTimeZone(*tz);
-      return std::unique_ptr<Stage>(std::move(replay));
+      return Output(env, std::move(replay), nullptr);
     }
     CrawlerOptions c;
     c.tz = *tz;
@@ -259,8 +314,8 @@ class Fetch : public Tool {
     fo.robots = !o_.ignore_robots;
     fo.robots_token = "karta";
     HttpOptions& h = fo.http;
-    h.max_body = *mb;
-    h.max_decoded = *md;
+    h.max_body = mb;
+    h.max_decoded = md;
     h.timeout_ms = static_cast<long>(o_.timeout * 1000);
     h.connect_timeout_ms = static_cast<long>(o_.connect_timeout * 1000);
     h.insecure = o_.insecure;
@@ -275,12 +330,11 @@ class Fetch : public Tool {
     c.max_pages = o_.max_pages;
     c.max_depth = o_.max_depth;
     c.cancel = env.cancel;
-    auto crawler = Crawler::Create(std::move(c), std::move(profile));
-    if (!crawler.ok()) return crawler.status();
+    KARTA_ASSIGN_OR_RETURN(auto crawler, Crawler::Create(std::move(c), std::move(profile)));
     ToolEnv warn_env = env;  // a copy: `karta run` may build stages from a temporary env
-    (*crawler)->SetWarn([warn_env](std::string_view m) { warn_env.Warn(m); });
+    crawler->SetWarn([warn_env](std::string_view m) { warn_env.Warn(m); });
     if (env.stderr_tty) {
-      (*crawler)->SetProgress([shown = false](const CrawlProgress& p) mutable {
+      crawler->SetProgress([shown = false](const CrawlProgress& p) mutable {
         if (p.finished) {
           if (shown) std::fputs("\r\033[K", stderr);
           return;
@@ -307,58 +361,34 @@ class Fetch : public Tool {
             "routine's stage cannot do; run 'karta fetch ... --state FILE --resume -o FILE' "
             "on the command line (--state without --resume works in a routine)");
       }
-      auto state = CrawlState::Open(o_.state, o_.resume);
-      if (!state.ok()) return state.status();
-      (*crawler)->AdoptState(std::move(*state));
+      KARTA_ASSIGN_OR_RETURN(auto state, CrawlState::Open(o_.state, o_.resume));
+      crawler->AdoptState(std::move(state));
     }
-    return std::unique_ptr<Stage>(std::move(*crawler));
+    Crawler* c_ptr = crawler.get();
+    return Output(env, std::move(crawler), c_ptr);
   }
 
-  bool ReadsInput() const override { return o_.site.empty() && o_.from_warc.empty(); }
+  bool ReadsInput() const override {
+    return (o_.site.empty() && o_.from_warc.empty()) || has_inputs_;
+  }
 
-  Status Run(const ToolEnv& env) override {
-    auto made = MakeStage(env);
-    if (!made.ok()) return made.status();
-    Stage* stage = made->get();
-    auto* crawler = dynamic_cast<Crawler*>(stage);
-    CrawlState* state = crawler ? crawler->state() : nullptr;
-    // Output: rows are written one by one as pages complete. With a state
-    // the output file is written in place so that a kill keeps every row,
-    // and cut back to the last recorded row on --resume.
-    const std::string out_path = env.common.output.empty() ? "-" : env.common.output;
-    const bool in_place = state && out_path != "-";
-    const int64_t keep = in_place && o_.resume ? state->out_bytes() : 0;
-    auto out = in_place ? OutputFile::OpenInPlace(out_path, keep) : OutputFile::Open(out_path);
-    if (!out.ok()) return out.status();
-    RowWriter sink(out->get(), keep == 0, keep);
-    stage->SetNext(&sink);
-    if (crawler) {
-      crawler->SetAfterRow([&]() -> Result<int64_t> {
-        if (in_place || (*out)->is_stdout()) KARTA_RETURN_IF_ERROR((*out)->Flush());
-        return sink.bytes();
-      });
-    }
-    Status st;
-    if ((!o_.site.empty() || !o_.from_warc.empty()) && env.common.inputs.empty()) {
-      st = stage->Begin(Header());
-      if (st.ok()) st = stage->End();
-    } else {
-      auto reader = CsvReader::Open(env.common.inputs, env.Csv());
-      if (!reader.ok()) return reader.status();
-      st = Pump(reader->get(), stage);
-    }
-    if (st.code() == Status::Code::kInterrupted) {
-      KARTA_RETURN_IF_ERROR((*out)->Commit());
-      return Status::Interrupted(fmt::format(
-          "interrupted; the rows written so far are kept{}",
-          state ? " (run again with --resume to continue)" : ""));
-    }
-    if (!st.ok() && st.code() != Status::Code::kIncomplete) return st;
-    KARTA_RETURN_IF_ERROR((*out)->Commit());
-    return st;  // Ok, or finished but incomplete (exit 3) with every row written
+  // Input files given with --site or --from-warc are read too (their rows
+  // go to the crawl as they did before the stage path).
+  Status TakeInputs(CommonOptions* common) override {
+    has_inputs_ = !common->inputs.empty();
+    return Status::Ok();
   }
 
  private:
+  // As the last stage, fetch writes -o itself (FetchOutput); before other
+  // stages it hands them its rows.
+  std::unique_ptr<Stage> Output(const ToolEnv& env, std::unique_ptr<Stage> stage,
+                                Crawler* crawler) {
+    if (!env.last) return stage;
+    return std::make_unique<FetchOutput>(std::move(stage), crawler, env.common.output,
+                                         o_.resume);
+  }
+
   Status Check() {
     if (o_.resume && o_.state.empty()) {
       return Status::Usage("--resume needs --state FILE (the state of the run to continue)");
@@ -380,6 +410,7 @@ class Fetch : public Tool {
   }
 
   Options o_;
+  bool has_inputs_ = false;
 };
 
 }  // namespace

@@ -99,9 +99,8 @@ class FilterStage : public Stage {
     }
     if (!wanted.empty()) {
       for (const std::string& name : wanted) {
-        auto i = RequireColumn(in, name, "--field names a column to search");
-        if (!i.ok()) return i.status();
-        fields_.push_back(*i);
+        KARTA_ASSIGN_OR_RETURN(auto i, RequireColumn(in, name, "--field names a column to search"));
+        fields_.push_back(i);
       }
     } else {
       for (size_t i = 0; i < in.size(); ++i) {
@@ -255,24 +254,21 @@ class Filter : public Tool {
     if (o.annotate && o.count) {
       return Status::Usage("--annotate and --count do not go together (choose one)");
     }
-    auto rules = RuleSet::Load(o.rule_files);
-    if (!rules.ok()) return rules.status();
+    KARTA_ASSIGN_OR_RETURN(auto rules, RuleSet::Load(o.rule_files));
     std::vector<std::string> names;
-    for (const Rule& r : rules->rules()) names.push_back(r.name);
+    for (const Rule& r : rules.rules()) names.push_back(r.name);
     std::optional<WhereExpr> where;
     if (o.where_given) {
-      auto w = WhereExpr::Parse(o.where, names);
-      if (!w.ok()) return w.status();
-      where = std::move(*w);
+      KARTA_ASSIGN_OR_RETURN(auto w, WhereExpr::Parse(o.where, names));
+      where = std::move(w);
     }
     // Plain filtering needs only the rules --where names.
     std::vector<size_t> only;
     bool narrow = where && !o.annotate && !o.count;
     if (narrow) only = where->Rules();
-    auto matcher = Matcher::Compile(*rules, narrow ? &only : nullptr);
-    if (!matcher.ok()) return matcher.status();
-    return std::unique_ptr<Stage>(new FilterStage(std::move(o), std::move(*rules),
-                                                  std::move(*matcher), std::move(where)));
+    KARTA_ASSIGN_OR_RETURN(auto matcher, Matcher::Compile(rules, narrow ? &only : nullptr));
+    return std::unique_ptr<Stage>(new FilterStage(std::move(o), std::move(rules),
+                                                  std::move(matcher), std::move(where)));
   }
 
  private:

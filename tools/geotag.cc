@@ -97,17 +97,16 @@ class GeotagStage : public Stage {
     Header h = in;
     for (const std::string& f : fields_) {
       if (fields_given_) {
-        auto i = RequireColumn(in, f, "name text columns with --field");
-        if (!i.ok()) return i.status();
-        text_cols_.push_back(*i);
+        KARTA_ASSIGN_OR_RETURN(auto i, RequireColumn(in, f, "name text columns with --field"));
+        text_cols_.push_back(i);
       } else if (auto i = in.Find(f)) {
         text_cols_.push_back(*i);
       }
     }
     if (!location_field_.empty()) {
-      auto i = RequireColumn(in, location_field_, "--location-field names the site's location column");
-      if (!i.ok()) return i.status();
-      loc_col_ = static_cast<int>(*i);
+      KARTA_ASSIGN_OR_RETURN(auto i,
+          RequireColumn(in, location_field_, "--location-field names the site's location column"));
+      loc_col_ = static_cast<int>(i);
     }
     if (text_cols_.empty() && loc_col_ < 0) {
       return RequireColumn(in, "text", "geotag reads title and text by default; name others with --field")
@@ -192,15 +191,14 @@ class Geotag : public Tool {
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
     std::vector<std::string> region;
     if (!region_.empty()) {
-      auto r = ParseRegion(region_);
-      if (!r.ok()) return r.status();
-      region = std::move(*r);
+      KARTA_ASSIGN_OR_RETURN(auto r, ParseRegion(region_));
+      region = std::move(r);
     }
-    auto gaz = Gazetteer::Load(gazetteer_.empty() ? DefaultGazetteerPath() : gazetteer_);
-    if (!gaz.ok()) return gaz.status();
+    KARTA_ASSIGN_OR_RETURN(auto gaz,
+        Gazetteer::Load(gazetteer_.empty() ? DefaultGazetteerPath() : gazetteer_));
     bool given = !fields_.empty();
     std::vector<std::string> fields = given ? fields_ : std::vector<std::string>{"title", "text"};
-    return std::unique_ptr<Stage>(new GeotagStage(std::make_shared<Gazetteer>(std::move(*gaz)),
+    return std::unique_ptr<Stage>(new GeotagStage(std::make_shared<Gazetteer>(std::move(gaz)),
                                                   std::move(fields), given, location_field_,
                                                   std::move(region)));
   }

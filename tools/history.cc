@@ -115,9 +115,8 @@ Result<Coverage> ReadCoverage(const std::string& path) {
   Coverage c;
   Record rec;
   for (;;) {
-    auto more = (*reader)->Next(&rec);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+    KARTA_ASSIGN_OR_RETURN(auto more, (*reader)->Next(&rec));
+    if (!more) break;
     const std::string& cov = rec.fields[*covered];
     std::string n = note ? rec.fields[*note] : std::string();
     if (rec.fields[*site] == "(all)") {
@@ -152,9 +151,9 @@ class RecordStage : public Stage {
     } else {
       std::optional<size_t> k;
       if (!opts_.key.empty()) {
-        auto r = RequireColumn(header, opts_.key, "--key names the column that identifies an ad");
-        if (!r.ok()) return r.status();
-        k = *r;
+        KARTA_ASSIGN_OR_RETURN(auto r,
+            RequireColumn(header, opts_.key, "--key names the column that identifies an ad"));
+        k = r;
       } else {
         for (const char* name : {"url", "ad_id", "id"}) {
           if ((k = header.Find(name))) break;
@@ -177,9 +176,8 @@ class RecordStage : public Stage {
       under18_ = Index(header, "under18");
       site_ = Index(header, "site");
       if (!opts_.time_field.empty()) {
-        auto r = RequireColumn(header, opts_.time_field, "--time-field");
-        if (!r.ok()) return r.status();
-        time_ = static_cast<int>(*r);
+        KARTA_ASSIGN_OR_RETURN(auto r, RequireColumn(header, opts_.time_field, "--time-field"));
+        time_ = static_cast<int>(r);
       }
     }
     KARTA_RETURN_IF_ERROR(store_->BeginRun(as_of_));
@@ -232,20 +230,18 @@ class RecordStage : public Stage {
           opts_.store, key_ < 0 ? "was empty" : "had no record with a key"));
     }
     if (!opts_.coverage.empty()) {
-      auto c = ReadCoverage(opts_.coverage);
-      if (!c.ok()) return c.status();
-      KARTA_RETURN_IF_ERROR(store_->SetCoverage(*c));
-      for (const SiteCoverage& sc : c->sites) {
+      KARTA_ASSIGN_OR_RETURN(auto c, ReadCoverage(opts_.coverage));
+      KARTA_RETURN_IF_ERROR(store_->SetCoverage(c));
+      for (const SiteCoverage& sc : c.sites) {
         if (!sc.covered) {
           env_.Warn(fmt::format("{} was not covered this run ({}): none of its ads count as gone",
                                 sc.site, sc.note.empty() ? "see the fetch summary" : sc.note));
         }
       }
     }
-    auto r = store_->CommitRun();
-    if (!r.ok()) return r.status();
-    env_.Warn(fmt::format("recorded run {} as of {} in {}: {} ad{}, {} new", r->run, r->as_of,
-                          opts_.store, r->records, r->records == 1 ? "" : "s", r->new_keys));
+    KARTA_ASSIGN_OR_RETURN(auto r, store_->CommitRun());
+    env_.Warn(fmt::format("recorded run {} as of {} in {}: {} ad{}, {} new", r.run, r.as_of,
+                          opts_.store, r.records, r.records == 1 ? "" : "s", r.new_keys));
     if (no_key_ > 0) {
       env_.Warn(fmt::format("{} record{} had an empty key and {} not recorded (passed on)",
                             no_key_, no_key_ == 1 ? "" : "s", no_key_ == 1 ? "was" : "were"));
@@ -333,17 +329,16 @@ class QueryStage : public Stage {
   Status NewOrGone() {
     auto p = ParsePeriod(opts_.since.empty() ? "7d" : opts_.since);
     if (!p.ok()) return p.status().WithPrefix("--since");
-    auto ref = Reference();
-    if (!ref.ok()) return ref.status();
+    KARTA_ASSIGN_OR_RETURN(auto ref, Reference());
     std::vector<std::vector<std::string>> rows;
-    if (!ref->has_value()) {
+    if (!ref.has_value()) {
       env_.Warn(fmt::format("{} holds no runs yet", opts_.store));
     } else {
-      auto entries = action_ == Action::kNew
-                         ? store_->New(**ref, static_cast<int>(PeriodDays(*p)))
-                         : store_->Gone(**ref, static_cast<int>(PeriodDays(*p)));
-      if (!entries.ok()) return entries.status();
-      for (auto& e : *entries) {
+      KARTA_ASSIGN_OR_RETURN(auto entries,
+          action_ == Action::kNew
+                         ? store_->New(*ref, static_cast<int>(PeriodDays(*p)))
+                         : store_->Gone(*ref, static_cast<int>(PeriodDays(*p))));
+      for (auto& e : entries) {
         rows.push_back({e.key, e.cluster, e.kommun, e.posted_at, e.first_seen, e.last_seen,
                         std::to_string(e.times_seen)});
       }
@@ -354,12 +349,11 @@ class QueryStage : public Stage {
 
   Status Trend() {
     std::vector<std::string> by = SplitList(opts_.by);
-    auto rows = store_->Trend(by, opts_.posted);
-    if (!rows.ok()) return rows.status();
+    KARTA_ASSIGN_OR_RETURN(auto rows, store_->Trend(by, opts_.posted));
     std::vector<std::string> names = by;
     for (const char* n : {"ads", "new", "clusters"}) names.emplace_back(n);
     std::vector<std::vector<std::string>> out;
-    for (auto& r : *rows) {
+    for (auto& r : rows) {
       std::vector<std::string> row = r.group;
       row.push_back(std::to_string(r.ads));
       row.push_back(std::to_string(r.new_ads));
@@ -370,15 +364,14 @@ class QueryStage : public Stage {
   }
 
   Status Runs() {
-    auto runs = store_->Runs();
-    if (!runs.ok()) return runs.status();
+    KARTA_ASSIGN_OR_RETURN(auto runs, store_->Runs());
     std::vector<std::vector<std::string>> out;
     auto join = [](const std::vector<std::string>& v) {
       std::string s;
       for (const auto& x : v) s += (s.empty() ? "" : ";") + x;
       return s;
     };
-    for (auto& r : *runs) {
+    for (auto& r : runs) {
       out.push_back({std::to_string(r.run), r.as_of, std::to_string(r.records),
                      std::to_string(r.new_keys), std::to_string(r.gone),
                      r.sites.empty() && r.missing.empty() ? "(all)" : join(r.sites),
@@ -398,22 +391,21 @@ class QueryStage : public Stage {
       now = *t;
     }
     std::string cutoff = FormatTime(Before(now, *p));
-    auto r = store_->Purge(cutoff);
-    if (!r.ok()) return r.status();
+    KARTA_ASSIGN_OR_RETURN(auto r, store_->Purge(cutoff));
     env_.Warn(fmt::format("removed {} ad{} last seen before {} (older than {}), {} sighting{} "
                           "and {} run{}; {} ad{} remain",
-                          r->ads, r->ads == 1 ? "" : "s", cutoff, opts_.older_than, r->sightings,
-                          r->sightings == 1 ? "" : "s", r->runs, r->runs == 1 ? "" : "s",
-                          r->ads_left, r->ads_left == 1 ? "" : "s"));
-    if (r->contacts + r->claims > 0) {
+                          r.ads, r.ads == 1 ? "" : "s", cutoff, opts_.older_than, r.sightings,
+                          r.sightings == 1 ? "" : "s", r.runs, r.runs == 1 ? "" : "s",
+                          r.ads_left, r.ads_left == 1 ? "" : "s"));
+    if (r.contacts + r.claims > 0) {
       env_.Warn(fmt::format("outreach: removed {} contact record{} (counted per week, kommun and "
                             "outcome first) and {} expired claim{}",
-                            r->contacts, r->contacts == 1 ? "" : "s", r->claims,
-                            r->claims == 1 ? "" : "s"));
+                            r.contacts, r.contacts == 1 ? "" : "s", r.claims,
+                            r.claims == 1 ? "" : "s"));
     }
     return Emit({"cutoff", "removed_ads", "removed_sightings", "removed_runs", "ads_left"},
-                {{cutoff, std::to_string(r->ads), std::to_string(r->sightings),
-                  std::to_string(r->runs), std::to_string(r->ads_left)}});
+                {{cutoff, std::to_string(r.ads), std::to_string(r.sightings),
+                  std::to_string(r.runs), std::to_string(r.ads_left)}});
   }
 
   ToolEnv env_;
@@ -517,18 +509,17 @@ class History : public Tool {
     auto tz = TimeZone::Load(o_.tz.empty() ? TimeZone::Default().name() : o_.tz);
     if (!tz.ok()) return tz.status().WithPrefix("--tz");
     const bool writes = *action == Action::kRecord || *action == Action::kPurge;
-    auto store = Store::Open(o_.store, *action != Action::kRecord, writes);
-    if (!store.ok()) return store.status();
+    KARTA_ASSIGN_OR_RETURN(auto store, Store::Open(o_.store, *action != Action::kRecord, writes));
     if (*action == Action::kRecord) {
       if (as_of.empty()) as_of = FormatTime(static_cast<int64_t>(std::time(nullptr)));
       return std::unique_ptr<Stage>(
-          new RecordStage(env, std::move(store.value()), o_, std::move(as_of), std::move(*tz)));
+          new RecordStage(env, std::move(store), o_, std::move(as_of), std::move(*tz)));
     }
     if (!env.common.inputs.empty()) {
       return Status::Usage(fmt::format("history {} reads the store, not input files ({})",
                                        o_.action, env.common.inputs.front()));
     }
-    return std::unique_ptr<Stage>(new QueryStage(env, std::move(store.value()), *action, o_));
+    return std::unique_ptr<Stage>(new QueryStage(env, std::move(store), *action, o_));
   }
 
   bool ReadsInput() const override { return o_.action == "record"; }

@@ -213,7 +213,7 @@ class Outreach : public Tool {
     return Status::Usage("outreach reads the store, not CSV input");
   }
 
-  Status Run(const ToolEnv& env) override {
+  Status RunCommand(const ToolEnv& env) override {
     env_ = &env;
     static const std::vector<std::string> kActions = {"list",      "claim", "release",
                                                       "contacted", "show",  "stats"};
@@ -224,9 +224,8 @@ class Outreach : public Tool {
     }
     KARTA_RETURN_IF_ERROR(CheckFlags());
     const bool reads_only = o_.action == "list" || o_.action == "show" || o_.action == "stats";
-    auto store = Store::Open(o_.store, true, !reads_only);
-    if (!store.ok()) return store.status();
-    store_ = std::move(*store);
+    KARTA_ASSIGN_OR_RETURN(auto store, Store::Open(o_.store, true, !reads_only));
+    store_ = std::move(store);
     if (o_.action == "list") return List();
     if (o_.action == "claim") return Claim();
     if (o_.action == "release") return Release();
@@ -322,42 +321,37 @@ class Outreach : public Tool {
                : o_.format == "text" ? Format::kText
                : ::isatty(1) && env_->common.output == "-" ? Format::kText
                                                            : Format::kCsv;
-    auto out = OutputFile::Open(env_->common.output);
-    if (!out.ok()) return out.status();
-    KARTA_RETURN_IF_ERROR((*out)->Write(FormatTable(t, f)));
-    return (*out)->Commit();
+    KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env_->common.output));
+    KARTA_RETURN_IF_ERROR(out->Write(FormatTable(t, f)));
+    return out->Commit();
   }
 
   Result<Person> RequirePerson(const std::string& id) {
-    auto p = store_->FindPerson(id, FormatTime(now_));
-    if (!p.ok()) return p.status();
-    if (!p->has_value()) {
+    KARTA_ASSIGN_OR_RETURN(auto p, store_->FindPerson(id, FormatTime(now_)));
+    if (!p.has_value()) {
       return Status::Data(fmt::format(
           "{}: no person {} in the store (take ids from 'karta outreach list --store {}')",
           o_.store, id, o_.store));
     }
-    return std::move(**p);
+    return std::move(*p);
   }
 
   Status List() {
-    auto latest = store_->LatestRun();
-    if (!latest.ok()) return latest.status();
+    KARTA_ASSIGN_OR_RETURN(auto latest, store_->LatestRun());
     Table t;
     t.columns = {"rank",    "person", "priority", "status",   "holder",     "claim_expires",
                  "phones",  "emails", "handles",  "kommun",   "ads",        "first_seen",
                  "last_seen", "contacts", "last_contact"};
-    if (!latest->has_value()) {
+    if (!latest.has_value()) {
       env_->Warn(fmt::format("{} holds no runs yet", o_.store));
       return Write(std::move(t));
     }
-    auto ref = ParseTime(**latest);
-    if (!ref.ok()) return ref.status();
+    KARTA_ASSIGN_OR_RETURN(auto ref, ParseTime(*latest));
     int64_t days = PeriodDays(*ParsePeriod(o_.since));
-    int64_t day = *ref / 86400;
+    int64_t day = ref / 86400;
     std::string since = FormatTime((day - days + 1) * 86400);
-    auto people = store_->People(since, since, FormatTime(now_));
-    if (!people.ok()) return people.status();
-    std::vector<Person>& v = *people;
+    KARTA_ASSIGN_OR_RETURN(auto people, store_->People(since, since, FormatTime(now_)));
+    std::vector<Person>& v = people;
     std::stable_sort(v.begin(), v.end(), [](const Person& a, const Person& b) {
       int pa = Priority(a), pb = Priority(b);
       if (pa != pb) return pa < pb;
@@ -400,13 +394,11 @@ class Outreach : public Tool {
     t.columns = {"person", "claimed", "holder", "expires_at"};
     std::vector<std::string> refused;
     for (const auto& id : o_.ids) {
-      auto p = RequirePerson(id);
-      if (!p.ok()) return p.status();
-      auto r = store_->Claim(id, worker, now, until);
-      if (!r.ok()) return r.status();
-      t.rows.push_back({id, r->claimed ? "yes" : "no", r->holder, r->expires_at});
-      if (!r->claimed) {
-        refused.push_back(fmt::format("{} is held by {} until {}", id, r->holder, r->expires_at));
+      KARTA_RETURN_IF_ERROR(RequirePerson(id).status());
+      KARTA_ASSIGN_OR_RETURN(auto r, store_->Claim(id, worker, now, until));
+      t.rows.push_back({id, r.claimed ? "yes" : "no", r.holder, r.expires_at});
+      if (!r.claimed) {
+        refused.push_back(fmt::format("{} is held by {} until {}", id, r.holder, r.expires_at));
       }
     }
     KARTA_RETURN_IF_ERROR(Write(std::move(t)));
@@ -420,9 +412,8 @@ class Outreach : public Tool {
   Status Release() {
     std::string worker = Worker();
     for (const auto& id : o_.ids) {
-      auto r = store_->Release(id, worker, o_.force);
-      if (!r.ok()) return r.status();
-      if (!*r) {
+      KARTA_ASSIGN_OR_RETURN(auto r, store_->Release(id, worker, o_.force));
+      if (!r) {
         return Status::Data(fmt::format(
             "{}: you ({}) hold no claim on it (someone else's claim needs --force)", id, worker));
       }
@@ -433,15 +424,14 @@ class Outreach : public Tool {
 
   Status Contacted() {
     const std::string& id = o_.ids[0];
-    auto p = RequirePerson(id);
-    if (!p.ok()) return p.status();
+    KARTA_ASSIGN_OR_RETURN(auto p, RequirePerson(id));
     std::string worker = Worker();
-    if (!p->holder.empty() && p->holder != worker) {
+    if (!p.holder.empty() && p.holder != worker) {
       return Status::Io(fmt::format(
           "{} is held by {} until {}: record contacts only for people you hold or nobody holds",
-          id, p->holder, p->claim_expires));
+          id, p.holder, p.claim_expires));
     }
-    if (p->under18 && o_.outcome != "referred") {
+    if (p.under18 && o_.outcome != "referred") {
       return Status::Usage(fmt::format(
           "{} is flagged under 18: this is a report to child protection, not outreach; record "
           "it with --channel report --outcome referred",
@@ -454,43 +444,38 @@ class Outreach : public Tool {
     e.channel = o_.channel;
     e.outcome = o_.outcome;
     e.note = o_.note;
-    e.kommun = p->kommuner.empty() ? "" : p->kommuner[0];
-    e.first_seen = p->first_seen;
-    e.under18_since = p->under18_since;
-    auto r = store_->AddContact(e);
-    if (!r.ok()) return r.status();
-    env_->Warn(fmt::format("recorded contact {} with {}: {} by {}", *r, id, e.outcome, e.channel));
+    e.kommun = p.kommuner.empty() ? "" : p.kommuner[0];
+    e.first_seen = p.first_seen;
+    e.under18_since = p.under18_since;
+    KARTA_ASSIGN_OR_RETURN(auto r, store_->AddContact(e));
+    env_->Warn(fmt::format("recorded contact {} with {}: {} by {}", r, id, e.outcome, e.channel));
     return Status::Ok();
   }
 
   Status Show() {
     const std::string& id = o_.ids[0];
-    auto events = store_->Contacts(id);
-    if (!events.ok()) return events.status();
-    if (events->empty()) {
-      auto p = RequirePerson(id);
-      if (!p.ok()) return p.status();
+    KARTA_ASSIGN_OR_RETURN(auto events, store_->Contacts(id));
+    if (events.empty()) {
+      KARTA_RETURN_IF_ERROR(RequirePerson(id).status());
     }
     Table t;
     t.columns = {"at", "worker", "channel", "outcome", "note", "recorded_for"};
-    for (const auto& e : *events) {
+    for (const auto& e : events) {
       t.rows.push_back({e.at, e.worker, e.channel, e.outcome, e.note, e.person});
     }
     return Write(std::move(t));
   }
 
   Status Stats() {
-    auto events = store_->AllContacts();
-    if (!events.ok()) return events.status();
-    auto purged = store_->PurgedCounts();
-    if (!purged.ok()) return purged.status();
+    KARTA_ASSIGN_OR_RETURN(auto events, store_->AllContacts());
+    KARTA_ASSIGN_OR_RETURN(auto purged, store_->PurgedCounts());
     const int mc = o_.min_count;
     // attempts per (week, kommun); people contacted / reached per (week, kommun).
     std::map<std::pair<std::string, std::string>, int64_t> attempts;
     std::map<std::pair<std::string, std::string>, std::set<std::string>> contacted, reached;
     std::map<std::string, int64_t> outcomes;
     std::map<std::string, ContactEvent> first;  // first attempt per person
-    for (const auto& e : *events) {
+    for (const auto& e : events) {
       auto t = ParseTime(e.at);
       std::string week = t.ok() ? IsoWeek(*t) : "";
       for (const auto& k : {std::pair{week, std::string()}, std::pair{std::string(), e.kommun}}) {
@@ -501,7 +486,7 @@ class Outreach : public Tool {
       ++outcomes[e.outcome];
       first.try_emplace(e.person, e);
     }
-    for (const auto& c : *purged) {
+    for (const auto& c : purged) {
       attempts[{c.week, ""}] += c.attempts;
       attempts[{"", c.kommun}] += c.attempts;
       outcomes[c.outcome] += c.attempts;
@@ -533,18 +518,16 @@ class Outreach : public Tool {
                                            : Median(days));
     // Under-18 flags: every person in the store flagged under 18, and
     // whether a first attempt (a referral) followed within 24 hours.
-    auto people = store_->People("", "", FormatTime(now_));
-    if (!people.ok()) return people.status();
+    KARTA_ASSIGN_OR_RETURN(auto people, store_->People("", "", FormatTime(now_)));
     int64_t flagged = 0, within = 0;
     std::map<std::string, std::string> first_at;
     for (const auto& [person, e] : first) first_at[person] = e.at;
-    for (const auto& p : *people) {
+    for (const auto& p : people) {
       if (!p.under18) continue;
       ++flagged;
-      auto hist = store_->Contacts(p.id);
-      if (!hist.ok()) return hist.status();
-      if (hist->empty()) continue;
-      auto a = ParseTime(hist->front().at), f = ParseTime(p.under18_since);
+      KARTA_ASSIGN_OR_RETURN(auto hist, store_->Contacts(p.id));
+      if (hist.empty()) continue;
+      auto a = ParseTime(hist.front().at), f = ParseTime(p.under18_since);
       if (a.ok() && f.ok() && *a - *f <= 24 * 3600) ++within;
     }
     row("under18_flagged", {}, Suppressed(flagged, mc));

@@ -57,7 +57,7 @@ class Purge : public Tool {
     return Status::Usage("purge changes stores; it is not a pipeline stage");
   }
 
-  Status Run(const ToolEnv& env) override {
+  Status RunCommand(const ToolEnv& env) override {
     if (older_than_.empty()) return Status::Usage("give --older-than PERIOD, e.g. 12m");
     auto p = ParsePeriod(older_than_);
     if (!p.ok()) return p.status().WithPrefix("--older-than");
@@ -68,10 +68,9 @@ class Purge : public Tool {
       now = *t;
     }
     if (audit_ && t_.audit_log.empty()) {
-      auto a = AuditLogPath();
-      if (!a.ok()) return a.status();
-      if (a->empty()) return Status::Usage("--audit: no audit log is configured (KARTA_AUDIT_LOG)");
-      t_.audit_log = *a;
+      KARTA_ASSIGN_OR_RETURN(auto a, AuditLogPath());
+      if (a.empty()) return Status::Usage("--audit: no audit log is configured (KARTA_AUDIT_LOG)");
+      t_.audit_log = a;
     }
     if (t_.history.empty() && t_.dedupe_state.empty() && t_.crawl_state.empty() &&
         t_.warc_dir.empty() && t_.audit_log.empty()) {
@@ -79,20 +78,18 @@ class Purge : public Tool {
                            "--warc-dir, --audit)");
     }
     int64_t cutoff = Before(now, *p);
-    auto r = PurgeAll(t_, cutoff);
-    if (!r.ok()) return r.status();
-    auto out = OutputFile::Open(env.common.output);
-    if (!out.ok()) return out.status();
-    CsvWriter w(out->get());
+    KARTA_ASSIGN_OR_RETURN(auto r, PurgeAll(t_, cutoff));
+    KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env.common.output));
+    CsvWriter w(out.get());
     KARTA_RETURN_IF_ERROR(w.WriteRow({"cutoff", "store", "path", "removed", "what"}));
-    for (const PurgeLine& l : *r) {
+    for (const PurgeLine& l : r) {
       KARTA_RETURN_IF_ERROR(
           w.WriteRow({FormatTime(cutoff), l.store, l.path, std::to_string(l.removed), l.what}));
       env.Warn(fmt::format("{} {}: removed {} {} older than {}", l.store, l.path, l.removed,
                            l.what, FormatTime(cutoff)));
     }
     KARTA_RETURN_IF_ERROR(w.End());
-    return (*out)->Commit();
+    return out->Commit();
   }
 
  private:

@@ -89,11 +89,9 @@ class Report : public Tool {
         ->type_name("DIR");
   }
 
-  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
-    return Status::Usage("report writes HTML, not records; it cannot be a pipeline stage");
-  }
-
-  Status Run(const ToolEnv& env) override {
+  // Checks the options, then collects what it is given and writes the
+  // report to -o (and --geojson) at the end (ReportStage).
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
     if (!opts_.tiles.empty()) {
       const std::string& t = opts_.tiles;
       bool web = t.rfind("https://", 0) == 0 || t.rfind("http://", 0) == 0;
@@ -113,47 +111,9 @@ class Report : public Tool {
     }
     bool html = !(env.common.output == "-" && (!geojson_.empty() || !xlsx_.empty()));
     if (html) KARTA_RETURN_IF_ERROR(LoadLeaflet());
-
-    auto reader = CsvReader::Open(env.common.inputs, env.Csv());
-    if (!reader.ok()) return reader.status();
     auto tz = TimeZone::Load(tz_);
     if (!tz.ok()) return tz.status().WithPrefix("--tz");
-    ReportBuilder builder(region_prefix_, *tz);
-    if ((*reader)->header().empty()) {
-      return EmptyInputStatus(**reader);
-    }
-    Status st = Pump(reader->get(), &builder);
-    if (st.code() == Status::Code::kInterrupted) {
-      return Status::Interrupted(
-          fmt::format("interrupted after {} records; no report written", (*reader)->records()));
-    }
-    if (!st.ok()) return st;
-    if (std::string missing = builder.MissingColumns(); !missing.empty()) {
-      env.Warn(fmt::format("the input has no {}; those parts of the report are left out",
-                           missing));
-    }
-    if (!geojson_.empty()) {
-      auto out = OutputFile::Open(geojson_);
-      if (!out.ok()) return out.status();
-      KARTA_RETURN_IF_ERROR((*out)->Write(builder.GeoJson(opts_)));
-      KARTA_RETURN_IF_ERROR((*out)->Commit());
-    }
-    if (!xlsx_.empty()) {
-      auto bytes = builder.Xlsx(opts_);
-      if (!bytes.ok()) return bytes.status().WithPrefix(xlsx_);
-      auto out = OutputFile::Open(xlsx_);
-      if (!out.ok()) return out.status();
-      KARTA_RETURN_IF_ERROR((*out)->Write(*bytes));
-      KARTA_RETURN_IF_ERROR((*out)->Commit());
-    }
-    if (html) {
-      auto out = OutputFile::Open(env.common.output);
-      if (!out.ok()) return out.status();
-      KARTA_RETURN_IF_ERROR((*out)->Write(builder.Html(opts_)));
-      KARTA_RETURN_IF_ERROR((*out)->Commit());
-    }
-    env.WarnSkipped(**reader);
-    return Status::Ok();
+    return std::unique_ptr<Stage>(new ReportStage(this, env, region_prefix_, *tz, html));
   }
 
  private:
@@ -195,6 +155,57 @@ class Report : public Tool {
   std::string assets_;
   std::string region_prefix_ = "01";
   ReportOptions opts_;
+
+  // Collects the records it is given; at the end writes the report to -o
+  // and the GeoJSON to --geojson.
+  class ReportStage : public OutputStage {
+   public:
+    ReportStage(const Report* r, ToolEnv env, const std::string& region, const TimeZone& tz,
+                bool html)
+        : r_(r), env_(std::move(env)), builder_(region, tz), html_(html) {}
+    Status Begin(const Header& header) override {
+      empty_input_ = header.empty();
+      return empty_input_ ? Status::Ok() : builder_.Begin(header);
+    }
+    Status Push(Record& record) override { return builder_.Push(record); }
+    Status End() override {
+      if (empty_input_) return EmptyInputStatus();
+      KARTA_RETURN_IF_ERROR(builder_.End());
+      if (std::string missing = builder_.MissingColumns(); !missing.empty()) {
+        env_.Warn(fmt::format("the input has no {}; those parts of the report are left out",
+                              missing));
+      }
+      if (!r_->geojson_.empty()) {
+        KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(r_->geojson_));
+        KARTA_RETURN_IF_ERROR(out->Write(builder_.GeoJson(r_->opts_)));
+        KARTA_RETURN_IF_ERROR(out->Commit());
+      }
+      if (!r_->xlsx_.empty()) {
+        auto bytes = builder_.Xlsx(r_->opts_);
+        if (!bytes.ok()) return bytes.status().WithPrefix(r_->xlsx_);
+        KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(r_->xlsx_));
+        KARTA_RETURN_IF_ERROR(out->Write(*bytes));
+        KARTA_RETURN_IF_ERROR(out->Commit());
+      }
+      if (html_) {
+        KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env_.common.output));
+        KARTA_RETURN_IF_ERROR(out->Write(builder_.Html(r_->opts_)));
+        KARTA_RETURN_IF_ERROR(out->Commit());
+      }
+      return Status::Ok();
+    }
+    Status Interrupted(int64_t records) override {
+      return Status::Interrupted(
+          fmt::format("interrupted after {} records; no report written", records));
+    }
+
+   private:
+    const Report* r_;
+    ToolEnv env_;
+    ReportBuilder builder_;
+    bool html_;
+    bool empty_input_ = true;
+  };
 };
 
 }  // namespace

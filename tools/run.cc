@@ -18,6 +18,7 @@
 #include <cstring>
 #include <ctime>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -164,11 +165,22 @@ struct BuiltStage {
   const ToolInfo* info = nullptr;
   std::unique_ptr<Tool> tool;
   CommonOptions opts;
-  std::unique_ptr<Stage> stage;  // null for a sink
-  bool sink = false;             // the last stage writes a table or report itself
+  std::unique_ptr<Stage> stage;
+  // The stage writes its output itself (lib/cli.h OutputStage): a table
+  // sink, or fetch as the last stage. Points into `stage` (or the chain).
+  OutputStage* own_output = nullptr;
 };
 
-// A temporary CSV file between the stages and a final sink stage. It may
+// Where a chain whose last stage writes its own output sends records: none
+// arrive.
+class NoOutput : public RecordSink {
+ public:
+  Status Begin(const Header&) override { return Status::Ok(); }
+  Status Push(Record&) override { return Status::Ok(); }
+  Status End() override { return Status::Ok(); }
+};
+
+// A temporary CSV file: the table of a tabulate that feeds more stages. It may
 // hold personal data, so it never has a name: an unnamed file (mode 0600,
 // lib/io CreateTempFile) reached through /proc/self/fd/N, which the writer
 // writes in place and each reader opens afresh. Closing it removes it, and
@@ -199,11 +211,6 @@ class TempCsv {
   std::string path_;
 };
 
-struct SinkStats {
-  bool ran = false;
-  double seconds = 0;
-};
-
 class Runner : public Tool {
  public:
   void AddOptions(CLI::App* app) override {
@@ -228,14 +235,21 @@ class Runner : public Tool {
     return Status::Usage("a routine cannot run another routine");
   }
 
-  Status Run(const ToolEnv& env) override;
+  Status RunCommand(const ToolEnv& env) override;
 
  private:
-  Status Build(const ToolEnv& env, const Routine& routine, std::vector<BuiltStage>* built);
+  // Parses and builds every stage. `output`: where the last stage writes
+  // (karta run's -o, else the last stage's own -o; set here). `table`: the
+  // file a tabulate that feeds more stages writes to (created here when
+  // needed). `sink_at`: set to the index of that tabulate, else the number
+  // of stages.
+  Status Build(const ToolEnv& env, const Routine& routine, std::string* output, TempCsv* table,
+               size_t* sink_at, std::vector<BuiltStage>* built);
   // `tail`: the stages after a tabulate (they start at routine stage
   // tail_at), or null.
-  void Explain(const Routine& routine, const Chain& chain, int64_t input_records, bool source,
-               const SinkStats* sink, const Chain* tail = nullptr, size_t tail_at = 0) const;
+  void Explain(const Routine& routine, const std::vector<BuiltStage>& built, const Chain& chain,
+               int64_t input_records, bool source, const Chain* tail = nullptr,
+               size_t tail_at = 0) const;
 
   std::string routine_;
   std::vector<std::string> sets_;
@@ -248,8 +262,11 @@ std::string StageName(const Routine& r, size_t k) {
   return fmt::format("{}:{}: stage {} ({})", r.path, r.stages[k].line, k + 1, r.stages[k].args[0]);
 }
 
-Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<BuiltStage>* built) {
+Status Runner::Build(const ToolEnv& env, const Routine& routine, std::string* output,
+                     TempCsv* table, size_t* sink_at, std::vector<BuiltStage>* built) {
   const size_t n = routine.stages.size();
+  *sink_at = n;
+  std::string input_label;  // how a report names its input: as given, not a temporary file
   for (size_t k = 0; k < n; ++k) {
     const RoutineStage& rs = routine.stages[k];
     const std::string where = StageName(routine, k);
@@ -280,6 +297,7 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<Bui
     } catch (const CLI::ParseError& e) {
       return Status::Usage(fmt::format("{}: {} (run 'karta {} --help' for usage)", where, e.what(), name));
     }
+    KARTA_RETURN_IF_ERROR(b.tool->TakeInputs(&b.opts).WithPrefix(where));
     if (auto d = ParseDelimiter(b.opts.delimiter); !d.ok()) return d.status().WithPrefix(where);
     if (k > 0 && !b.opts.inputs.empty()) {
       return Status::Usage(fmt::format(
@@ -293,86 +311,89 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::vector<Bui
           "stage {})",
           where, b.opts.output, k + 2));
     }
+    if (k == 0) {
+      for (const std::string& in : env.common.inputs.empty() ? b.opts.inputs : env.common.inputs) {
+        input_label += (input_label.empty() ? "" : ", ") + in;
+      }
+      const bool source = b.info->role == ToolRole::kSource && !b.tool->ReadsInput();
+      if (input_label.empty() && !source) input_label = "standard input";
+    }
+    if (k + 1 == n && *output == "-") *output = b.opts.output;
     ToolEnv e;
     e.tool = name;
     e.common = b.opts;
     e.in_routine = true;
+    e.last = k + 1 == n;
+    if (e.last) e.common.output = *output;
+    e.input_label = input_label;
     e.cancel = env.cancel;
     e.stderr_tty = env.stderr_tty;
     e.stop_on_incomplete = !keep_going_;
-    auto stage = b.tool->MakeStage(e);
-    if (stage.ok()) {
-      b.stage = std::move(stage.value());
-    } else if (k + 1 == n && b.info->role == ToolRole::kSink) {
-      // A tool that writes a table or a report, not records (tabulate,
-      // report): it can only be last, and runs on the CSV of the stages
-      // before it. Its own Run() checks its options.
-      b.sink = true;
-    } else if (b.info->role == ToolRole::kSink &&
-               std::none_of(built->begin(), built->end(), [](auto& x) { return x.sink; })) {
+    if (b.info->role == ToolRole::kSink && k + 1 < n) {
       // A sink in the middle (a tabulate writing CSV): its table feeds the
-      // stages after it; the tool says whether it can.
+      // stages after it, as in a shell pipe; the tool says whether it can.
+      if (*sink_at < n) {
+        return Status::Usage(fmt::format(
+            "{}: only one table in a routine may feed later stages (stage {} already does)",
+            where, *sink_at + 1));
+      }
       KARTA_RETURN_IF_ERROR(b.tool->FeedsStages().WithPrefix(where));
-      b.sink = true;
-    } else {
-      return stage.status().WithPrefix(where);
+      KARTA_RETURN_IF_ERROR(table->Create());
+      *sink_at = k;
+      e.last = true;
+      e.common.output = table->path();
     }
+    auto stage = b.tool->MakeStage(e);
+    if (!stage.ok()) return stage.status().WithPrefix(where);
+    b.stage = std::move(stage.value());
+    b.own_output = dynamic_cast<OutputStage*>(b.stage.get());
     built->push_back(std::move(b));
   }
   return Status::Ok();
 }
 
-void Runner::Explain(const Routine& routine, const Chain& chain, int64_t input_records,
-                     bool source, const SinkStats* sink, const Chain* tail,
+void Runner::Explain(const Routine& routine, const std::vector<BuiltStage>& built,
+                     const Chain& chain, int64_t input_records, bool source, const Chain* tail,
                      size_t tail_at) const {
   constexpr size_t kWidth = 32;
   std::string out = fmt::format("karta run: {}\n", routine.path);
   out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>9}\n", "#", "line",
                      Shorten({"stage"}, kWidth), "records in", "records out", "time");
-  auto stats = chain.Stats();
   double total = 0;
-  for (size_t k = 0; k < stats.size(); ++k) {
-    total += stats[k].seconds;
-    out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", k + 1,
-                       routine.stages[k].line, Shorten(routine.stages[k].args, kWidth),
-                       stats[k].records_in, stats[k].records_out, stats[k].seconds);
-  }
-  int64_t final_out = chain.records_out();
-  if (sink) {
-    size_t k = stats.size();
-    double secs = sink->seconds + chain.output_seconds();
-    total += secs;
-    out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", k + 1,
-                       routine.stages[k].line, Shorten(routine.stages[k].args, kWidth),
-                       chain.records_out(), sink->ran ? "(a table)" : "(not run)", secs);
-    if (tail) {
-      auto more = tail->Stats();
-      for (size_t j = 0; j < more.size(); ++j) {
-        size_t at = tail_at + j;
-        total += more[j].seconds;
-        out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", at + 1,
-                           routine.stages[at].line, Shorten(routine.stages[at].args, kWidth),
-                           more[j].records_in, more[j].records_out, more[j].seconds);
+  // The rows of one chain, whose first stage is routine stage `at`.
+  auto rows = [&](const Chain& c, size_t at) {
+    auto stats = c.Stats();
+    for (size_t j = 0; j < stats.size(); ++j) {
+      const size_t k = at + j;
+      total += stats[j].seconds;
+      std::string records_out = std::to_string(stats[j].records_out);
+      if (built[k].info->role == ToolRole::kSink) {
+        // A table or report, not records; not run when a stage before it failed.
+        records_out = c.fault() >= 0 && c.fault() < static_cast<int>(j) ? "(not run)"
+                                                                         : "(a table)";
       }
-      final_out = tail->records_out();
-      total += tail->output_seconds();
-      out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", "", "",
-                         Shorten({"(write CSV)"}, kWidth), final_out, "",
-                         tail->output_seconds());
+      out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", k + 1,
+                         routine.stages[k].line, Shorten(routine.stages[k].args, kWidth),
+                         stats[j].records_in, records_out, stats[j].seconds);
     }
-  } else {
-    total += chain.output_seconds();
+  };
+  rows(chain, 0);
+  if (tail) rows(*tail, tail_at);
+  const Chain& last = tail ? *tail : chain;
+  const bool csv = built.back().own_output == nullptr;
+  if (csv) {
+    total += last.output_seconds();
     out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", "", "",
-                       Shorten({"(write CSV)"}, kWidth), final_out, "",
-                       chain.output_seconds());
+                       Shorten({"(write CSV)"}, kWidth), last.records_out(), "",
+                       last.output_seconds());
   }
   out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", "", "",
                      Shorten({source ? "total (a source: no input)" : "total"}, kWidth),
-                     input_records, sink && !tail ? "" : std::to_string(final_out), total);
+                     input_records, csv ? std::to_string(last.records_out()) : "", total);
   std::fwrite(out.data(), 1, out.size(), stderr);
 }
 
-Status Runner::Run(const ToolEnv& env) {
+Status Runner::RunCommand(const ToolEnv& env) {
   const std::string cwd = CurrentDir();
   std::map<std::string, std::string> vars;
   std::map<std::string, std::string> given;
@@ -393,33 +414,30 @@ Status Runner::Run(const ToolEnv& env) {
 
   if (describe_) {
     KARTA_ASSIGN_OR_RETURN(std::string text, ReadFileToString(routine_));
-    auto routine = ParseRoutine(text, routine_, vars);
-    if (!routine.ok()) return routine.status();
+    KARTA_ASSIGN_OR_RETURN(auto routine, ParseRoutine(text, routine_, vars));
     std::string out = RoutineDescription(text);
     out += "\nStages:\n";
-    for (size_t k = 0; k < routine->stages.size(); ++k) {
-      out += fmt::format("  {}. (line {}) karta", k + 1, routine->stages[k].line);
-      for (const auto& a : routine->stages[k].args) out += " " + ShellQuote(a);
+    for (size_t k = 0; k < routine.stages.size(); ++k) {
+      out += fmt::format("  {}. (line {}) karta", k + 1, routine.stages[k].line);
+      for (const auto& a : routine.stages[k].args) out += " " + ShellQuote(a);
       out += '\n';
     }
-    if (!routine->defaults.empty()) {
+    if (!routine.defaults.empty()) {
       out += "\nVariables (change with --set NAME=VALUE):\n";
-      for (const auto& [k, v] : routine->defaults) {
+      for (const auto& [k, v] : routine.defaults) {
         out += fmt::format("  {} = {}{}\n", k, v, given.count(k) ? fmt::format(" (now {})", given[k]) : "");
       }
     }
-    auto o = OutputFile::Open(env.common.output);
-    if (!o.ok()) return o.status();
-    KARTA_RETURN_IF_ERROR((*o)->Write(out));
-    return (*o)->Commit();
+    KARTA_ASSIGN_OR_RETURN(auto o, OutputFile::Open(env.common.output));
+    KARTA_RETURN_IF_ERROR(o->Write(out));
+    return o->Commit();
   }
 
-  auto routine = LoadRoutine(routine_, vars);
-  if (!routine.ok()) return routine.status();
+  KARTA_ASSIGN_OR_RETURN(auto routine, LoadRoutine(routine_, vars));
   for (const auto& [k, v] : given) {
-    if (!routine->used.count(k)) {
+    if (!routine.used.count(k)) {
       std::string known;
-      for (const auto& u : routine->used) {
+      for (const auto& u : routine.used) {
         if (u == "here" || u == "cwd" || u == "today") continue;
         if (!known.empty()) known += ", ";
         known += u;
@@ -441,30 +459,24 @@ Status Runner::Run(const ToolEnv& env) {
   DirGuard back(cwd);
 
   std::vector<BuiltStage> built;
-  KARTA_RETURN_IF_ERROR(Build(env, *routine, &built));
+  TempCsv table;
+  size_t sink_at = 0;
+  KARTA_RETURN_IF_ERROR(Build(env, routine, &output, &table, &sink_at, &built));
   const bool source =
       built.front().info->role == ToolRole::kSource && !built.front().tool->ReadsInput();
   const CommonOptions& first = built.front().opts;
   if (source && (!inputs.empty() || !first.inputs.empty())) {
     return Status::Usage(fmt::format(
         "{}: the first stage ({}) reads no input, but input files were given",
-        StageName(*routine, 0), routine->stages[0].args[0]));
+        StageName(routine, 0), routine.stages[0].args[0]));
   }
   if (!inputs.empty() && !first.inputs.empty()) {
     return Status::Usage(fmt::format(
         "{}: the routine names its own input files, and karta run was given others too "
         "(give them in one place)",
-        StageName(*routine, 0)));
+        StageName(routine, 0)));
   }
   if (inputs.empty()) inputs = first.inputs;
-  // How a sink names its input (report's source line): as given, not the
-  // temporary file it reads.
-  std::string input_label;
-  for (const std::string& in : env.common.inputs.empty() ? first.inputs : env.common.inputs) {
-    input_label += (input_label.empty() ? "" : ", ") + in;
-  }
-  if (input_label.empty() && !source) input_label = "standard input";
-  if (output == "-") output = built.back().opts.output;
 
   // The input is read with the first stage's input flags, or karta run's.
   CsvOptions csv = env.Csv();
@@ -474,28 +486,26 @@ Status Runner::Run(const ToolEnv& env) {
 
   std::unique_ptr<CsvReader> reader;
   if (!source) {
-    auto r = CsvReader::Open(inputs, csv);
-    if (!r.ok()) return r.status();
-    reader = std::move(r.value());
+    KARTA_ASSIGN_OR_RETURN(auto r, CsvReader::Open(inputs, csv));
+    reader = std::move(r);
   }
-  // The stages before a sink, the sink (tabulate, report), the stages after
-  // it (only after a tabulate: they read its table).
-  size_t sink_at = built.size();
-  for (size_t k = 0; k < built.size(); ++k) {
-    if (built[k].sink) sink_at = k;
+  // The stages up to a tabulate that feeds more stages (or all), then the
+  // stages after it (they read its table). A chain whose last stage writes
+  // its output itself (a table, a report, fetch) gets no CSV writer.
+  const size_t n = built.size();
+  const bool tail = sink_at < n;
+  const size_t head_end = tail ? sink_at + 1 : n;
+  OutputStage* own = built[head_end - 1].own_output;
+  NoOutput none;
+  std::unique_ptr<OutputFile> out;
+  if (!own) {
+    KARTA_ASSIGN_OR_RETURN(out, OutputFile::Open(output));
   }
-  BuiltStage* sink = sink_at < built.size() ? &built[sink_at] : nullptr;
-  TempCsv temp, table;
-  if (sink) KARTA_RETURN_IF_ERROR(temp.Create());
-  const bool tail = sink && sink_at + 1 < built.size();
-  if (tail) KARTA_RETURN_IF_ERROR(table.Create());
-  auto out = OutputFile::Open(sink ? temp.path() : output);
-  if (!out.ok()) return out.status();
-  CsvWriter writer(out->get());
-
+  std::optional<CsvWriter> writer;
+  if (out) writer.emplace(out.get());
   std::vector<std::unique_ptr<Stage>> stages;
-  for (size_t k = 0; k < sink_at; ++k) stages.push_back(std::move(built[k].stage));
-  Chain chain(std::move(stages), &writer, explain_);
+  for (size_t k = 0; k < head_end; ++k) stages.push_back(std::move(built[k].stage));
+  Chain chain(std::move(stages), own ? static_cast<RecordSink*>(&none) : &*writer, explain_);
   Status st;
   if (source) {
     st = chain.head()->Begin(Header());
@@ -504,16 +514,20 @@ Status Runner::Run(const ToolEnv& env) {
     st = Pump(reader.get(), chain.head());
   }
   const int64_t input_records = reader ? reader->records() : 0;
+  if (st.code() == Status::Code::kInterrupted && own) st = own->Interrupted(input_records);
   // A source that finished incomplete (a site failed): without --keep-going
   // the later stages did not finish; say so, and that nothing was recorded.
   Status incomplete;
-  if (st.code() == Status::Code::kIncomplete) {
+  // (A table sink's own "empty input" is an error of that stage, below.)
+  const bool sink_failed = chain.fault() >= 0 && static_cast<size_t>(chain.fault()) < n &&
+                           built[static_cast<size_t>(chain.fault())].info->role == ToolRole::kSink;
+  if (st.code() == Status::Code::kIncomplete && !sink_failed) {
     if (!keep_going_) {
       std::string later;
-      for (size_t k = 1; k < routine->stages.size(); ++k) {
+      for (size_t k = 1; k < routine.stages.size(); ++k) {
         // A stage is named by its tool, and by its action for a tool that
         // has actions (history record): a word before any flag.
-        const std::vector<std::string>& args = routine->stages[k].args;
+        const std::vector<std::string>& args = routine.stages[k].args;
         later += (later.empty() ? "" : ", ") + args[0] +
                  (args.size() > 1 && built[k].info->role == ToolRole::kSource &&
                           !args[1].empty() && args[1][0] != '-'
@@ -523,80 +537,62 @@ Status Runner::Run(const ToolEnv& env) {
       return Status::Incomplete(fmt::format(
           "{}: {}; the run stopped there, before {} (nothing was recorded): run it again when "
           "the site is back, or with --keep-going to record the sites that worked",
-          StageName(*routine, 0), st.message(), later.empty() ? "the end" : later));
+          StageName(routine, 0), st.message(), later.empty() ? "the end" : later));
     }
-    incomplete = st.WithPrefix(StageName(*routine, 0));
+    incomplete = st.WithPrefix(StageName(routine, 0));
     st = Status::Ok();
-  }
-  SinkStats sink_stats;
-  if (st.ok() && sink) {
-    st = (*out)->Commit();
-    if (st.ok()) {
-      ToolEnv e;
-      e.tool = sink->info->name;
-      e.common = sink->opts;
-      e.common.inputs = {temp.path()};
-      e.common.output = tail ? table.path() : output;
-      e.common.delimiter = ",";
-      e.common.text = false;
-      e.input_label = input_label;
-      e.cancel = env.cancel;
-      e.stderr_tty = env.stderr_tty;
-      auto t0 = std::chrono::steady_clock::now();
-      st = sink->tool->Run(e);
-      sink_stats.seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      sink_stats.ran = true;
-      if (!st.ok() && st.code() != Status::Code::kBrokenPipe &&
-          st.code() != Status::Code::kInterrupted) {
-        st = st.WithPrefix(StageName(*routine, sink_at));
-      }
-    }
   }
   if (st.ok() && tail) {
     // The stages after a tabulate read its table, as they would in a pipe.
     std::vector<std::unique_ptr<Stage>> rest;
-    for (size_t k = sink_at + 1; k < built.size(); ++k) rest.push_back(std::move(built[k].stage));
+    for (size_t k = sink_at + 1; k < n; ++k) rest.push_back(std::move(built[k].stage));
+    OutputStage* rest_own = built.back().own_output;
     CsvOptions tcsv;
     tcsv.cancel = env.cancel;
-    auto r = CsvReader::Open({table.path()}, tcsv);
-    if (!r.ok()) return r.status();
-    auto final_out = OutputFile::Open(output);
-    if (!final_out.ok()) return final_out.status();
-    CsvWriter final_writer(final_out->get());
-    Chain rest_chain(std::move(rest), &final_writer, explain_);
-    st = Pump(r->get(), rest_chain.head());
-    if (st.ok()) st = (*final_out)->Commit();
-    if (explain_) {
-      Explain(*routine, chain, input_records, source, &sink_stats, &rest_chain, sink_at + 1);
+    KARTA_ASSIGN_OR_RETURN(auto r, CsvReader::Open({table.path()}, tcsv));
+    std::unique_ptr<OutputFile> final_out;
+    if (!rest_own) {
+      KARTA_ASSIGN_OR_RETURN(final_out, OutputFile::Open(output));
     }
+    std::optional<CsvWriter> final_writer;
+    if (final_out) final_writer.emplace(final_out.get());
+    Chain rest_chain(std::move(rest),
+                     rest_own ? static_cast<RecordSink*>(&none) : &*final_writer, explain_);
+    st = Pump(r.get(), rest_chain.head());
+    if (st.code() == Status::Code::kInterrupted && rest_own) st = rest_own->Interrupted(r->records());
+    if (st.ok() && final_out) st = final_out->Commit();
+    if (explain_) Explain(routine, built, chain, input_records, source, &rest_chain, sink_at + 1);
     if (st.code() == Status::Code::kBrokenPipe) return st;
     if (!st.ok() && st.code() != Status::Code::kInterrupted) {
       int f = rest_chain.fault();
       if (f >= 0 && f < static_cast<int>(rest_chain.Stats().size())) {
-        return st.WithPrefix(StageName(*routine, sink_at + 1 + static_cast<size_t>(f)));
+        return st.WithPrefix(StageName(routine, sink_at + 1 + static_cast<size_t>(f)));
       }
     }
     return st.ok() ? incomplete : st;
   }
-  if (explain_) Explain(*routine, chain, input_records, source, sink ? &sink_stats : nullptr);
+  if (explain_) Explain(routine, built, chain, input_records, source);
   if (st.code() == Status::Code::kBrokenPipe) return st;
   if (st.code() == Status::Code::kInterrupted) {
-    if (sink) return st;
-    KARTA_RETURN_IF_ERROR((*out)->Commit());
+    if (own) return st;
+    KARTA_RETURN_IF_ERROR(out->Commit());
     return Status::Interrupted(fmt::format(
         "interrupted after {} records; what was written so far is kept{}", input_records,
-        (*out)->is_stdout() ? "" : " in " + (*out)->name()));
+        out->is_stdout() ? "" : " in " + out->name()));
   }
   if (!st.ok()) {
     int f = chain.fault();
-    if (!sink_stats.ran && f >= 0 && f < static_cast<int>(chain.Stats().size())) {
-      return st.WithPrefix(StageName(*routine, f));
+    if (f >= 0 && f < static_cast<int>(chain.Stats().size())) {
+      return st.WithPrefix(StageName(routine, f));
     }
     return st;
   }
-  if (!sink) KARTA_RETURN_IF_ERROR((*out)->Commit());
-  if (reader) env.WarnSkipped(*reader);
+  if (out) KARTA_RETURN_IF_ERROR(out->Commit());
+  if (reader) {
+    env.WarnSkipped(*reader);
+    // As on the command line: an empty input is a warning (exit 3).
+    if (incomplete.ok()) return EmptyInputStatus(*reader);
+  }
   return incomplete;  // Ok, or --keep-going past a source that finished incomplete
 }
 

@@ -91,17 +91,14 @@ Result<std::vector<Item>> ParseSelection(std::string_view spec) {
     } else if (auto dash = s.find('-');
                dash != std::string_view::npos && AllDigits(s.substr(0, dash)) &&
                AllDigits(s.substr(dash + 1))) {
-      auto a = ParsePosition(s.substr(0, dash));
-      if (!a.ok()) return a.status();
-      auto b = ParsePosition(s.substr(dash + 1));
-      if (!b.ok()) return b.status();
-      if (*b < *a) return Status::Usage(fmt::format("'{}': a range must go upwards", s));
-      it.first = *a;
-      it.last = *b;
+      KARTA_ASSIGN_OR_RETURN(auto a, ParsePosition(s.substr(0, dash)));
+      KARTA_ASSIGN_OR_RETURN(auto b, ParsePosition(s.substr(dash + 1)));
+      if (b < a) return Status::Usage(fmt::format("'{}': a range must go upwards", s));
+      it.first = a;
+      it.last = b;
     } else if (AllDigits(s)) {
-      auto a = ParsePosition(s);
-      if (!a.ok()) return a.status();
-      it.first = it.last = *a;
+      KARTA_ASSIGN_OR_RETURN(auto a, ParsePosition(s));
+      it.first = it.last = a;
     } else {
       it.name = std::string(s);
     }
@@ -126,9 +123,8 @@ class SelectStage : public Stage {
         return Status::Ok();
       }
       if (!it.name.empty()) {
-        auto i = RequireColumn(in, it.name);
-        if (!i.ok()) return i.status();
-        out->push_back(*i);
+        KARTA_ASSIGN_OR_RETURN(auto i, RequireColumn(in, it.name));
+        out->push_back(i);
         return Status::Ok();
       }
       if (it.last > in.size()) {
@@ -206,30 +202,22 @@ class Select : public Tool {
                     "Columns to keep (see below), then input files (CSV; '-' or none: stdin)");
   }
 
-  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
-    std::string spec;
-    if (!args_.empty()) spec = args_.front();
-    return Build(env, spec);
-  }
-
-  Status Run(const ToolEnv& env) override {
-    ToolEnv e = env;
+  // SELECTION, then input files; with --text the selection is optional:
+  // an existing file or '-' first is an input.
+  Status TakeInputs(CommonOptions* common) override {
     std::vector<std::string> args = args_;
-    std::string spec;
     if (!args.empty()) {
-      // With --text the selection is optional: an existing file or '-' first
-      // is an input.
-      bool first_is_input = env.common.text && (args.front() == "-" || IsFile(args.front()));
+      bool first_is_input = common->text && (args.front() == "-" || IsFile(args.front()));
       if (!first_is_input) {
-        spec = args.front();
+        spec_ = args.front();
         args.erase(args.begin());
       }
     }
-    e.common.inputs = args;
-    auto stage = Build(e, spec);
-    if (!stage.ok()) return stage.status();
-    return RunStage(e, stage->get());
+    common->inputs = std::move(args);
+    return Status::Ok();
   }
+
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override { return Build(env, spec_); }
 
  private:
   static bool IsFile(const std::string& path) {
@@ -245,12 +233,12 @@ class Select : public Tool {
       }
       return std::unique_ptr<Stage>(new PassStage());
     }
-    auto items = ParseSelection(spec);
-    if (!items.ok()) return items.status();
-    return std::unique_ptr<Stage>(new SelectStage(std::move(items.value())));
+    KARTA_ASSIGN_OR_RETURN(auto items, ParseSelection(spec));
+    return std::unique_ptr<Stage>(new SelectStage(std::move(items)));
   }
 
   std::vector<std::string> args_;
+  std::string spec_;
 };
 
 }  // namespace

@@ -80,14 +80,11 @@ class SortCmd : public Tool {
                                 : SortType::kText;
     o.default_desc = reverse_;
     if (!key_.empty()) {
-      auto keys = ParseSortKeys(key_, o.default_type, o.default_desc);
-      if (!keys.ok()) return keys.status();
-      o.keys = std::move(keys.value());
+      KARTA_ASSIGN_OR_RETURN(o.keys, ParseSortKeys(key_, o.default_type, o.default_desc));
     }
     if (!buffer_.empty()) {
-      auto b = ParseMemorySize(buffer_);
-      if (!b.ok()) return b.status();
-      o.buffer_bytes = *b;
+      KARTA_ASSIGN_OR_RETURN(auto b, ParseMemorySize(buffer_));
+      o.buffer_bytes = b;
     }
     auto tz = TimeZone::Load(tz_);
     if (!tz.ok()) return tz.status().WithPrefix("--tz");

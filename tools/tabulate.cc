@@ -125,11 +125,9 @@ class Tabulate : public Tool {
     return Status::Ok();
   }
 
-  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
-    return Status::Usage("tabulate writes a table, not records; it cannot be a pipeline stage");
-  }
-
-  Status Run(const ToolEnv& env) override {
+  // Checks the options, then counts what it is given and writes the table
+  // to -o at the end (TabulateStage).
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
     if (spark_ && min_count_ > 1) {
       return Status::Usage("--spark draws every weekly value; it cannot hide small counts "
                            "(drop --spark, or use --crosstab KEY,week with --min-count)");
@@ -152,9 +150,8 @@ class Tabulate : public Tool {
       return Status::Usage("nothing to group by (e.g. --by kommun; see karta tabulate --help)");
     }
     for (const std::string& k : keys) {
-      auto key = ParseKey(k);
-      if (!key.ok()) return key.status();
-      spec.keys.push_back(*key);
+      KARTA_ASSIGN_OR_RETURN(auto key, ParseKey(k));
+      spec.keys.push_back(key);
     }
     auto add = [&](const std::vector<std::string>& cols, AggKind kind) {
       for (const std::string& list : cols) {
@@ -200,9 +197,8 @@ class Tabulate : public Tool {
       return Status::Usage("--format xlsx writes a workbook: give -o FILE.xlsx");
     }
     if (!format_.empty() && !xlsx) {
-      auto f = ParseFormat(format_);
-      if (!f.ok()) return f.status();
-      format = *f;
+      KARTA_ASSIGN_OR_RETURN(auto f, ParseFormat(format_));
+      format = f;
     }
     if (excel_) {
       if (!format_.empty() && format_ != "excel") {
@@ -240,69 +236,41 @@ class Tabulate : public Tool {
       sets = {all, {}};
     }
 
-    // Count.
-    auto reader = CsvReader::Open(env.common.inputs, env.Csv());
-    if (!reader.ok()) return reader.status();
-    Aggregator agg(spec, sets);
-    bool empty_input = (*reader)->header().empty();
-    if (!empty_input) {
-      Status st = Pump(reader->get(), &agg);
-      if (st.code() == Status::Code::kInterrupted) {
-        return Status::Interrupted(
-            fmt::format("interrupted after {} records; no table written", (*reader)->records()));
-      }
-      if (!st.ok()) return st;
-    } else if (spark_ || !crosstab_.empty()) {
-      return EmptyInputStatus(**reader);  // nothing to draw
-    }
-    if (spark_ && agg.spec().keys[*time_key].unit == TimeUnit::kNone) {
-      return Status::Usage(fmt::format(
-          "--spark: the input has a column '{}', so it is not a time key; use week(posted_at)",
-          agg.spec().keys[*time_key].name));
-    }
-
-    // Shape the table.
-    Table table;
-    size_t value_col = 0;
-    if (spark_) {
-      table = agg.Sparklines(0, 1, *time_key, value, sort);
-    } else if (!crosstab_.empty()) {
-      table = agg.Crosstab(0, 1, 2, 3, value, sort);
-      value_col = table.columns.size() - 1;
-    } else {
-      table = agg.GroupTable(0, 1, sort);
-      value_col = spec.keys.size() + (value ? 1 + *value : 0);
-    }
-    if (min_count_ > 1) {
-      size_t hidden = SuppressTable(&table, min_count_, !crosstab_.empty());
-      if (hidden > 0) {
-        env.Warn(fmt::format("--min-count {}: {} cell{} hidden as '{}' (small, or needed to keep "
-                             "a small one from being worked out)",
-                             min_count_, hidden, hidden == 1 ? "" : "s", kHidden));
-      }
-    }
-    if (bar_) AddBarColumn(&table, value_col, bar_width_);
-
-    if (lang_ == "sv") {
-      for (std::string& c : table.columns) c = SwedishHeading(c);
-      if (table.totals && !table.rows.empty() && !table.rows.back().empty() &&
-          table.rows.back()[0] == "total") {
-        table.rows.back()[0] = "totalt";
-      }
-    }
-    auto out = OutputFile::Open(env.common.output);
-    if (!out.ok()) return out.status();
-    if (xlsx) {
-      auto bytes = XlsxBytes(table);
-      if (!bytes.ok()) return bytes.status();
-      KARTA_RETURN_IF_ERROR((*out)->Write(*bytes));
-    } else {
-      KARTA_RETURN_IF_ERROR((*out)->Write(FormatTable(table, format)));
-    }
-    KARTA_RETURN_IF_ERROR((*out)->Commit());
-    env.WarnSkipped(**reader);
-    return EmptyInputStatus(**reader);
+    return std::unique_ptr<Stage>(new TabulateStage(
+        this, env, std::make_unique<Aggregator>(spec, sets), time_key, value, sort, format, xlsx));
   }
+
+ private:
+  // Counts the records it is given; at the end shapes the table and writes
+  // it to -o (env.common.output).
+  class TabulateStage : public OutputStage {
+   public:
+    TabulateStage(const Tabulate* t, ToolEnv env, std::unique_ptr<Aggregator> agg,
+                  std::optional<size_t> time_key, std::optional<size_t> value, SortOptions sort,
+                  Format format, bool xlsx)
+        : t_(t), env_(std::move(env)), agg_(std::move(agg)), time_key_(time_key),
+          value_(value), sort_(sort), format_(format), xlsx_(xlsx) {}
+    Status Begin(const Header& header) override {
+      empty_input_ = header.empty();
+      return empty_input_ ? Status::Ok() : agg_->Begin(header);
+    }
+    Status Push(Record& record) override { return agg_->Push(record); }
+    Status End() override;
+    Status Interrupted(int64_t records) override {
+      return Status::Interrupted(
+          fmt::format("interrupted after {} records; no table written", records));
+    }
+
+   private:
+    const Tabulate* t_;
+    ToolEnv env_;
+    std::unique_ptr<Aggregator> agg_;
+    std::optional<size_t> time_key_, value_;
+    SortOptions sort_;
+    Format format_;
+    bool xlsx_;
+    bool empty_input_ = true;
+  };
 
  private:
   std::string tz_;
@@ -321,6 +289,60 @@ class Tabulate : public Tool {
   bool spark_ = false;
   int min_count_ = 1;
 };
+
+Status Tabulate::TabulateStage::End() {
+  const Tabulate& t = *t_;
+  if (!empty_input_) {
+    KARTA_RETURN_IF_ERROR(agg_->End());
+  } else if (t.spark_ || !t.crosstab_.empty()) {
+    return EmptyInputStatus();  // nothing to draw
+  }
+  if (t.spark_ && agg_->spec().keys[*time_key_].unit == TimeUnit::kNone) {
+    return Status::Usage(fmt::format(
+        "--spark: the input has a column '{}', so it is not a time key; use week(posted_at)",
+        agg_->spec().keys[*time_key_].name));
+  }
+
+  // Shape the table.
+  Table table;
+  size_t value_col = 0;
+  if (t.spark_) {
+    table = agg_->Sparklines(0, 1, *time_key_, value_, sort_);
+  } else if (!t.crosstab_.empty()) {
+    table = agg_->Crosstab(0, 1, 2, 3, value_, sort_);
+    value_col = table.columns.size() - 1;
+  } else {
+    table = agg_->GroupTable(0, 1, sort_);
+    value_col = agg_->spec().keys.size() + (value_ ? 1 + *value_ : 0);
+  }
+  if (t.min_count_ > 1) {
+    size_t hidden = SuppressTable(&table, t.min_count_, !t.crosstab_.empty());
+    if (hidden > 0) {
+      env_.Warn(fmt::format("--min-count {}: {} cell{} hidden as '{}' (small, or needed to keep "
+                           "a small one from being worked out)",
+                           t.min_count_, hidden, hidden == 1 ? "" : "s", kHidden));
+    }
+  }
+  if (t.bar_) AddBarColumn(&table, value_col, t.bar_width_);
+
+  if (t.lang_ == "sv") {
+    for (std::string& c : table.columns) c = SwedishHeading(c);
+    if (table.totals && !table.rows.empty() && !table.rows.back().empty() &&
+        table.rows.back()[0] == "total") {
+      table.rows.back()[0] = "totalt";
+    }
+  }
+  KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env_.common.output));
+  if (xlsx_) {
+    KARTA_ASSIGN_OR_RETURN(auto bytes, XlsxBytes(table));
+    KARTA_RETURN_IF_ERROR(out->Write(bytes));
+  } else {
+    KARTA_RETURN_IF_ERROR(out->Write(FormatTable(table, format_)));
+  }
+  KARTA_RETURN_IF_ERROR(out->Commit());
+  // An empty table from an empty input: written, and warned about (exit 3).
+  return empty_input_ ? EmptyInputStatus() : Status::Ok();
+}
 
 }  // namespace
 

@@ -1,7 +1,7 @@
 // The table of karta's tools. Each tools/<tool>.cc defines one function that
-// returns its ToolInfo; tools/registry.cc lists them in the order `karta
-// --help` shows them. Adding a tool: write tools/<tool>.cc and add one line
-// to AllTools().
+// returns its ToolInfo; tools/registry.cc lists them, one line each, in the
+// order `karta --help` shows them. Adding a tool: write tools/<tool>.cc and
+// add one line to KARTA_TOOLS there.
 #ifndef KARTA_TOOLS_TOOLS_H_
 #define KARTA_TOOLS_TOOLS_H_
 
@@ -10,19 +10,6 @@
 #include "lib/cli.h"
 
 namespace karta {
-
-ToolInfo SelectTool();
-ToolInfo FetchTool();
-ToolInfo FilterTool();
-ToolInfo ExtractTool();
-ToolInfo GeotagTool();
-ToolInfo DedupeTool();
-ToolInfo TabulateTool();
-ToolInfo SortTool();
-ToolInfo ReportTool();
-ToolInfo RunTool();
-ToolInfo HistoryTool();
-ToolInfo OutreachTool();
 
 // Every tool, in `karta --help` order.
 const std::vector<ToolInfo>& AllTools();

@@ -30,16 +30,23 @@ CASES = {
          "urls.txt"),
     ],
     "filter": [(["filter", "--rules", "ads.rules", "--where", "ad and not clinic"],
-                "run/week1.csv")],
+                "run/week1.csv"),
+               # an empty input: a warning and exit 3 both ways
+               (["filter", "--rules", "ads.rules", "--where", "ad"], "/dev/null")],
     "extract": [(["extract"], "extract/ads.csv"),
+                # input files among the tool's own positionals (Tool::TakeInputs)
+                (["extract", "extract/ads.csv"], None),
                 (["extract", "--new-key", "k.key"], None)],
     "geotag": [(["geotag", "--region", "stockholm"], "run/week1.csv")],
     "dedupe": [(["dedupe"], "dedupe/ads.csv")],
-    "tabulate": [(["tabulate", "--by", "kommun", "--sort", "key"], "run/week1.csv")],
-    "report": [(["report", "--geojson", "places.geojson"], "run/week1.csv")],
+    "tabulate": [(["tabulate", "--by", "kommun", "--sort", "key"], "run/week1.csv"),
+                 (["tabulate", "--by", "kommun", "--format", "md", "run/week1.csv"], None)],
+    "report": [(["report", "--geojson", "places.geojson", "--xlsx", "tables.xlsx",
+                 "--created", "2026-11-23T10:00:00Z"], "run/week1.csv")],
     "history": [(["history", "record", "--store", "h.sqlite", "--as-of", "2026-11-23",
                   "--time-field", "posted_at"], "run/week1.csv")],
-    "select": [(["select", "url,title"], "run/week1.csv")],
+    "select": [(["select", "url,title"], "run/week1.csv"),
+               (["select", "url,title", "run/week1.csv"], None)],
     "sort": [(["sort", "-k", "title"], "run/week1.csv")],
 }
 # Commands: tool -> (args, input file or None, setup commands run first in
