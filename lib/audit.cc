@@ -1,6 +1,8 @@
 #include "lib/audit.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
 #include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -12,9 +14,6 @@
 #include <cstring>
 #include <fstream>
 
-#include <fmt/format.h>
-#include <openssl/evp.h>
-
 #include "lib/text.h"
 
 namespace karta {
@@ -23,11 +22,10 @@ namespace {
 std::atomic<int64_t> g_records_in{-1};
 std::atomic<int64_t> g_records_out{-1};
 
-
 bool SecretOption(std::string_view name) {
   while (!name.empty() && name.front() == '-') name.remove_prefix(1);
-  static const std::string_view kWords[] = {"pseudonymize", "new-key", "key", "password", "token",
-                                            "secret", "passphrase", "credentials"};
+  static const std::string_view kWords[] = {"pseudonymize", "new-key", "key",        "password",
+                                            "token",        "secret",  "passphrase", "credentials"};
   for (std::string_view w : kWords) {
     if (name == w) return true;
     if (w.size() >= 3 && name.find(w) != std::string_view::npos &&
@@ -53,7 +51,8 @@ std::string ConfigPath() {
   if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) {
     return std::string(x) + "/karta/config.toml";
   }
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.config/karta/config.toml";
+  if (const char* h = std::getenv("HOME"); h && *h)
+    return std::string(h) + "/.config/karta/config.toml";
   return "";
 }
 
@@ -84,9 +83,10 @@ Result<std::string> AuditLogPath() {
     if (l.substr(0, 9) != "audit_log") continue;
     size_t q1 = l.find('"'), q2 = l.rfind('"');
     if (q1 == std::string_view::npos || q2 == q1) {
-      return Status::Usage(fmt::format("{}:{}: audit_log must be a quoted path, e.g. audit_log = "
-                                       "\"/srv/karta/audit.jsonl\"",
-                                       cfg, n));
+      return Status::Usage(
+          fmt::format("{}:{}: audit_log must be a quoted path, e.g. audit_log = "
+                      "\"/srv/karta/audit.jsonl\"",
+                      cfg, n));
     }
     return std::string(l.substr(q1 + 1, q2 - q1 - 1));
   }
@@ -219,9 +219,10 @@ Status AppendAuditLine(const std::string& path, std::string_view line) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-      return Status::Io(fmt::format("audit log {}: cannot open for appending: {} (check "
-                                    "KARTA_AUDIT_LOG or audit_log in the config file)",
-                                    path, std::strerror(errno)));
+      return Status::Io(
+          fmt::format("audit log {}: cannot open for appending: {} (check "
+                      "KARTA_AUDIT_LOG or audit_log in the config file)",
+                      path, std::strerror(errno)));
     }
     while (::flock(fd, LOCK_SH) != 0 && errno == EINTR) {
     }
@@ -291,8 +292,10 @@ std::optional<std::string> AuditField(std::string_view line, std::string_view ke
         for (; e < line.size(); ++e) {
           char x = line[e];
           if (in_str) {
-            if (x == '\\') ++e;
-            else if (x == '"') in_str = false;
+            if (x == '\\')
+              ++e;
+            else if (x == '"')
+              in_str = false;
           } else if (x == '"') {
             in_str = true;
           } else if (x == '[' || x == '{') {
@@ -361,8 +364,8 @@ Result<int64_t> PurgeAuditLog(const std::string& path, std::string_view cutoff) 
     if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
       ::unlink(tmp.c_str());
       ::close(fd);
-      return Status::Io(fmt::format("audit log {}: cannot rewrite it: {}", path,
-                                    std::strerror(errno)));
+      return Status::Io(
+          fmt::format("audit log {}: cannot rewrite it: {}", path, std::strerror(errno)));
     }
     // The old inode's blocks still hold the removed lines until freed; zero
     // them so that nothing is left for a reader holding it open.

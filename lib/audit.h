@@ -54,7 +54,7 @@ Result<std::string> Sha256File(const std::string& path);
 struct AuditEntry {
   std::time_t time = 0;
   std::string user, host, tool;
-  std::vector<std::string> args;  // masked
+  std::vector<std::string> args;                            // masked
   std::vector<std::pair<std::string, std::string>> inputs;  // path, sha256
   std::vector<std::string> outputs;
   int64_t records_in = -1, records_out = -1;

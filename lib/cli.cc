@@ -1,14 +1,12 @@
 #include "lib/cli.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
-
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "lib/audit.h"
 #include "lib/cli_hints.h"
@@ -41,8 +39,8 @@ void InstallSignals() {
 }
 
 void PrintError(std::string_view tool, std::string_view msg) {
-  std::string line = tool.empty() ? fmt::format("karta: {}\n", msg)
-                                  : fmt::format("karta {}: {}\n", tool, msg);
+  std::string line =
+      tool.empty() ? fmt::format("karta: {}\n", msg) : fmt::format("karta {}: {}\n", tool, msg);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
@@ -82,8 +80,7 @@ void AddCommonOptions(CLI::App* app, unsigned flags, CommonOptions* opts) {
         ->default_str(",");
     app->add_flag("--skip-bad", opts->skip_bad,
                   "Skip malformed records (count them on stderr) instead of stopping");
-    app->add_flag("--text", opts->text,
-                  "Read plain lines as records with one column, 'text'");
+    app->add_flag("--text", opts->text, "Read plain lines as records with one column, 'text'");
     app->add_option("--max-field", opts->max_field_mib,
                     "Largest field (or --text line) to accept, in MiB; a larger one is an "
                     "error naming the record (bounds memory on hostile input)")
@@ -149,8 +146,7 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
   // replace the previous complete one).
   struct stat before;
   const bool replaces = env.common.output != "-" && !env.common.output.empty() &&
-                        ::stat(env.common.output.c_str(), &before) == 0 &&
-                        S_ISREG(before.st_mode);
+                        ::stat(env.common.output.c_str(), &before) == 0 && S_ISREG(before.st_mode);
   KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env.common.output));
   CsvWriter writer(out.get());
   stage->SetNext(&writer);
@@ -164,9 +160,9 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
   if (st.code() == Status::Code::kInterrupted) {
     Status kept = out->Commit();
     if (!kept.ok()) return kept;
-    return Status::Interrupted(fmt::format(
-        "interrupted after {} records; what was written so far is kept{}",
-        reader->records(), out->is_stdout() ? "" : " in " + out->name()));
+    return Status::Interrupted(
+        fmt::format("interrupted after {} records; what was written so far is kept{}",
+                    reader->records(), out->is_stdout() ? "" : " in " + out->name()));
   }
   if (!st.ok()) return st;
   KARTA_RETURN_IF_ERROR(out->Commit());
@@ -263,9 +259,9 @@ int Main(int argc, char** argv, const std::vector<ToolInfo>& tools) {
     if (std::string hint = ParseErrorHint(app, argc, argv); !hint.empty()) {
       PrintError(tool_name, hint);
     }
-    PrintError(tool_name, tool_name.empty() ? "run 'karta --help' for the list of tools"
-                                            : fmt::format("run 'karta {} --help' for usage",
-                                                          tool_name));
+    PrintError(tool_name, tool_name.empty()
+                              ? "run 'karta --help' for the list of tools"
+                              : fmt::format("run 'karta {} --help' for usage", tool_name));
     return 2;
   }
   for (size_t i = 0; i < tools.size(); ++i) {

@@ -19,14 +19,13 @@
 #ifndef KARTA_LIB_CLI_H_
 #define KARTA_LIB_CLI_H_
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "lib/csv.h"
 #include "lib/record.h"
@@ -88,12 +87,12 @@ struct ToolEnv {
 // A tool's role, declared in its ToolInfo; the drivers act on it and never
 // on a tool's name.
 enum class ToolRole {
-  kFilter,  // records in, records out (select, filter, extract, geotag, ...)
-  kSource,  // makes records; reads input only when ReadsInput() (fetch --site, history new)
-  kSink,    // writes a table or report itself (tabulate, report): a routine's last stage,
-            // except that a tabulate writing CSV may feed more stages
-  kCommand, // acts on stores or files, not on a stream of records (run, outreach, purge,
-            // audit, export): command line only; MakeStage says why in a routine
+  kFilter,   // records in, records out (select, filter, extract, geotag, ...)
+  kSource,   // makes records; reads input only when ReadsInput() (fetch --site, history new)
+  kSink,     // writes a table or report itself (tabulate, report): a routine's last stage,
+             // except that a tabulate writing CSV may feed more stages
+  kCommand,  // acts on stores or files, not on a stream of records (run, outreach, purge,
+             // audit, export): command line only; MakeStage says why in a routine
 };
 
 // A stage that writes the chain's output (-o, env.common.output) itself
@@ -126,8 +125,9 @@ class Tool {
   // may feed more stages of a routine (tabulate's is, unless --format or
   // --excel); else a usage error saying why (report's HTML never does).
   virtual Status FeedsStages() const {
-    return Status::Usage("writes a table or report for people, not records: it can only be "
-                         "the last stage of a routine");
+    return Status::Usage(
+        "writes a table or report for people, not records: it can only be "
+        "the last stage of a routine");
   }
   // Adds the tool's own options and positionals.
   virtual void AddOptions(CLI::App* app) = 0;

@@ -12,9 +12,8 @@
 #ifndef KARTA_LIB_CLI_HINTS_H_
 #define KARTA_LIB_CLI_HINTS_H_
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace karta {
 

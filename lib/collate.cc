@@ -1,5 +1,6 @@
 #include "lib/collate.h"
 
+#include <fmt/format.h>
 #include <unicode/ucol.h>
 #include <unicode/ustring.h>
 
@@ -7,15 +8,12 @@
 #include <cstdint>
 #include <cstring>
 
-#include <fmt/format.h>
-
-
 namespace karta {
 
 struct Collator::Impl {
   UCollator* coll = nullptr;
-  std::vector<UChar> u16;     // scratch: the text in UTF-16
-  std::vector<uint8_t> key;   // scratch: one sort key
+  std::vector<UChar> u16;    // scratch: the text in UTF-16
+  std::vector<uint8_t> key;  // scratch: one sort key
   ~Impl() {
     if (coll) ucol_close(coll);
   }
@@ -40,8 +38,10 @@ Result<std::unique_ptr<Collator>> Collator::Swedish(bool numeric) {
   UErrorCode st = U_ZERO_ERROR;
   impl->coll = ucol_open("sv", &st);
   if (U_FAILURE(st) || !impl->coll) {
-    return Status::Io(fmt::format("cannot open ICU's Swedish collation ({}; is libicu's data "
-                                  "installed?)", u_errorName(st)));
+    return Status::Io(
+        fmt::format("cannot open ICU's Swedish collation ({}; is libicu's data "
+                    "installed?)",
+                    u_errorName(st)));
   }
   // Secondary strength: letters and accents count, case does not ("Akalla"
   // and "akalla" are the same place; a stable sort keeps their input order).
@@ -60,8 +60,8 @@ void Collator::AppendKey(std::string_view text, std::string* out) {
   Impl& m = *impl_;
   int32_t n = m.ToU16(text, &m.u16);
   for (;;) {
-    int32_t need = ucol_getSortKey(m.coll, m.u16.data(), n, m.key.data(),
-                                   static_cast<int32_t>(m.key.size()));
+    int32_t need =
+        ucol_getSortKey(m.coll, m.u16.data(), n, m.key.data(), static_cast<int32_t>(m.key.size()));
     if (need <= static_cast<int32_t>(m.key.size())) {
       out->append(reinterpret_cast<const char*>(m.key.data()), static_cast<size_t>(need));
       return;

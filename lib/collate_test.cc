@@ -1,8 +1,8 @@
 #include "lib/collate.h"
 
-#include <algorithm>
-
 #include <doctest/doctest.h>
+
+#include <algorithm>
 
 namespace karta {
 namespace {
@@ -33,11 +33,11 @@ TEST_CASE("Swedish collation: Å Ä Ö after Z, case never counts, accents break
   CHECK(c->Compare("Apa", "apb") < 0);
   CHECK(c->Compare("e", "é") < 0);
   CHECK(c->Compare("é", "f") < 0);
-  CHECK(c->Compare("vb", "wa") < 0);     // v and w are separate letters
+  CHECK(c->Compare("vb", "wa") < 0);  // v and w are separate letters
   CHECK(c->Compare("Täby", "Täby") == 0);
-  auto got = SortedByKey({"Östermalm", "zebra", "Åre", "ärta", "Apa", "apa", "Zinken", "Vällingby",
-                          "Täby", "Akalla"},
-                         c);
+  auto got = SortedByKey(
+      {"Östermalm", "zebra", "Åre", "ärta", "Apa", "apa", "Zinken", "Vällingby", "Täby", "Akalla"},
+      c);
   // Equal keys keep their input order (Apa before apa).
   CHECK(got == std::vector<std::string>{"Akalla", "Apa", "apa", "Täby", "Vällingby", "zebra",
                                         "Zinken", "Åre", "ärta", "Östermalm"});
@@ -71,7 +71,9 @@ TEST_CASE("natural order compares digit runs by value") {
 TEST_CASE("invalid UTF-8 does not crash and still orders") {
   auto sv = Collator::Swedish();
   std::string k;
-  (*sv)->AppendKey(std::string("a\xff\xfe" "b"), &k);
+  (*sv)->AppendKey(std::string("a\xff\xfe"
+                               "b"),
+                   &k);
   CHECK(!k.empty());
   CHECK(k.back() == '\0');
 }
@@ -85,8 +87,8 @@ TEST_CASE("CompareSwedish is total: collation first, then bytes") {
 }
 
 TEST_CASE("byte segments: plain byte order, zero bytes escaped, prefix-free") {
-  auto got = SortedByKey({"b", "a", "B", std::string("a\0b", 3), "ab", "a", std::string("a\x01", 2)},
-                         nullptr);
+  auto got = SortedByKey(
+      {"b", "a", "B", std::string("a\0b", 3), "ab", "a", std::string("a\x01", 2)}, nullptr);
   CHECK(got == std::vector<std::string>{"B", "a", "a", std::string("a\0b", 3),
                                         std::string("a\x01", 2), "ab", "b"});
 }

@@ -1,13 +1,12 @@
 #include "lib/crawl.h"
 
-#include <charconv>
-#include <ctime>
-#include <utility>
-
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include <fmt/format.h>
+#include <charconv>
+#include <ctime>
+#include <utility>
 
 namespace karta {
 namespace {
@@ -105,8 +104,8 @@ Result<int64_t> CrawlState::Purge(const std::string& path, int64_t cutoff) {
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
-      return Status::Io(fmt::format("{}: crawl state: {} (is it a fetch --state file?)", path,
-                                    msg));
+      return Status::Io(
+          fmt::format("{}: crawl state: {} (is it a fetch --state file?)", path, msg));
     }
     return Status::Ok();
   };
@@ -146,9 +145,9 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
   struct stat st;
   bool existed = ::stat(path.c_str(), &st) == 0;
   if (resume && !existed) {
-    return Status::Usage(fmt::format(
-        "{}: no crawl state to resume (run once with --state {} and without --resume)", path,
-        path));
+    return Status::Usage(
+        fmt::format("{}: no crawl state to resume (run once with --state {} and without --resume)",
+                    path, path));
   }
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
@@ -174,9 +173,10 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
     if (v.empty()) return n;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || end != v.data() + v.size() || n < 0) {
-      return Status::Data(fmt::format("{}: the crawl state is damaged ({} is '{}', not a count); "
-                                      "start a new state file",
-                                      path, key, v.substr(0, 40)));
+      return Status::Data(
+          fmt::format("{}: the crawl state is damaged ({} is '{}', not a count); "
+                      "start a new state file",
+                      path, key, v.substr(0, 40)));
     }
     return n;
   };
@@ -203,11 +203,11 @@ Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& path, bo
     *out = stmt;
     return Status::Ok();
   };
-  KARTA_RETURN_IF_ERROR(prep(
-      "INSERT INTO pages (url, seq, queued_run, depth, kind) VALUES (?1, ?5, ?2, ?3, ?4) "
-      "ON CONFLICT(url) DO UPDATE SET queued_run = ?2, depth = ?3, kind = ?4, seq = ?5 "
-      "WHERE queued_run != ?2",
-      &s->queue_stmt_));
+  KARTA_RETURN_IF_ERROR(
+      prep("INSERT INTO pages (url, seq, queued_run, depth, kind) VALUES (?1, ?5, ?2, ?3, ?4) "
+           "ON CONFLICT(url) DO UPDATE SET queued_run = ?2, depth = ?3, kind = ?4, seq = ?5 "
+           "WHERE queued_run != ?2",
+           &s->queue_stmt_));
   KARTA_RETURN_IF_ERROR(prep(
       "INSERT INTO pages (url, queued_run, done_run, depth, kind, etag, last_modified, sha256, "
       "status, row, done_at) VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
@@ -246,7 +246,8 @@ Result<std::optional<CrawlState::Page>> CrawlState::Lookup(std::string_view url)
   Bind(s, 1, url);
   int rc = sqlite3_step(s);
   if (rc == SQLITE_DONE) return std::optional<Page>();
-  if (rc != SQLITE_ROW) return Status::Io(fmt::format("{}: crawl state: {}", path_, sqlite3_errmsg(Db(db_))));
+  if (rc != SQLITE_ROW)
+    return Status::Io(fmt::format("{}: crawl state: {}", path_, sqlite3_errmsg(Db(db_))));
   Page p;
   p.url = Col(s, 0);
   p.depth = sqlite3_column_int(s, 1);

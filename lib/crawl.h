@@ -40,7 +40,7 @@ class CrawlState {
   struct Page {
     std::string url;
     int depth = 0;
-    std::string kind;  // "start", "list", "ad", "input"
+    std::string kind;     // "start", "list", "ad", "input"
     bool queued = false;  // queued in this run
     bool done = false;    // done in this run
     std::string etag;

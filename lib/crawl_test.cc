@@ -1,5 +1,6 @@
 #include "lib/crawl.h"
 
+#include <doctest/doctest.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -7,8 +8,6 @@
 #include <ctime>
 #include <fstream>
 #include <iterator>
-
-#include <doctest/doctest.h>
 
 namespace karta {
 
@@ -67,8 +66,17 @@ TEST_CASE("crawl: runs, frontier, resume and validators") {
     p.etag = "\"y\"";
     p.sha256 = "def";
     p.status = 200;
-    p.row = {"http://a.example/2", "", "200", "", "2026-11-22T20:00:00Z", "text/html",
-             "def", "a.example", "Ny i stan", "rad 1\nrad 2, \"citat\"; 3:4", ""};
+    p.row = {"http://a.example/2",
+             "",
+             "200",
+             "",
+             "2026-11-22T20:00:00Z",
+             "text/html",
+             "def",
+             "a.example",
+             "Ny i stan",
+             "rad 1\nrad 2, \"citat\"; 3:4",
+             ""};
     REQUIRE((*s)->MarkDone(p, -1).ok());
     auto back = (*s)->Lookup(p.url);
     REQUIRE(back.ok());
@@ -101,7 +109,8 @@ TEST_CASE("crawl: damaged-state-number is an error, not an abort") {
   auto s = CrawlState::Open(path, true);
   REQUIRE_FALSE(s.ok());
   CHECK(s.status().code() == Status::Code::kData);
-  CHECK(s.status().message().find("the crawl state is damaged (run is 'x9999") != std::string::npos);
+  CHECK(s.status().message().find("the crawl state is damaged (run is 'x9999") !=
+        std::string::npos);
   std::string cmd = std::string("rm -rf ") + dir;
   CHECK(std::system(cmd.c_str()) == 0);
 }

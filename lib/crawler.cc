@@ -1,9 +1,9 @@
 #include "lib/crawler.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
-
-#include <fmt/format.h>
 
 #include "lib/civil.h"
 #include "lib/csv.h"
@@ -14,9 +14,9 @@
 namespace karta {
 
 const std::vector<std::string>& FetchColumns() {
-  static const std::vector<std::string> kColumns = {
-      "url",          "final_url", "status", "error", "fetched_at",
-      "content_type", "sha256",    "site",   "title", "text"};
+  static const std::vector<std::string> kColumns = {"url",        "final_url",    "status", "error",
+                                                    "fetched_at", "content_type", "sha256", "site",
+                                                    "title",      "text"};
   return kColumns;
 }
 
@@ -115,8 +115,7 @@ namespace {
 constexpr size_t kMaxPending = 4096;
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -125,7 +124,7 @@ struct Crawler::Job {
   std::vector<std::string> fields;
   std::string kind;
   int depth = 0;
-  std::string sha256;  // from the state, for a 304
+  std::string sha256;            // from the state, for a 304
   std::vector<std::string> row;  // from the state: the page columns a 304 re-emits
 };
 
@@ -183,8 +182,8 @@ Status Crawler::Init() {
     warc_ = std::move(w);
     fetcher_->OnExchange([this](const HttpResponse& r) {
       if (!warc_status_.ok()) return;
-      auto id = warc_->WriteExchange(r.final_url, r.remote_ip, r.request_head, r.response_head,
-                                     r.body);
+      auto id =
+          warc_->WriteExchange(r.final_url, r.remote_ip, r.request_head, r.response_head, r.body);
       if (!id.ok()) {
         warc_status_ = id.status();
       } else if (!id->empty()) {
@@ -203,7 +202,7 @@ Status Crawler::Begin(const Header& in) {
     // A crawl: input rows only add start URLs; their columns are not kept.
     if (!in.empty()) {
       KARTA_ASSIGN_OR_RETURN(auto i,
-          RequireColumn(in, "url", "with --site, input rows add start URLs"));
+                             RequireColumn(in, "url", "with --site, input rows add start URLs"));
       url_idx_ = i;
     }
   } else if (!in.empty()) {
@@ -245,12 +244,14 @@ Status Crawler::Begin(const Header& in) {
   // Warnings once the run is sure to start.
   if (warn_) {
     if (no_contact_) {
-      warn_("no contact in the User-Agent: set --contact or KARTA_CONTACT (an e-mail or web "
-            "page) so that site owners can reach you");
+      warn_(
+          "no contact in the User-Agent: set --contact or KARTA_CONTACT (an e-mail or web "
+          "page) so that site owners can reach you");
     }
     if (!opts_.fetch.robots) {
-      warn_("--ignore-robots: robots.txt is not read; fetch only where the site owner "
-            "allows it");
+      warn_(
+          "--ignore-robots: robots.txt is not read; fetch only where the site owner "
+          "allows it");
     }
   }
   last_progress_ = Now();
@@ -411,8 +412,7 @@ Status Crawler::Process(FetchResult& r) {
     // A listing page gives no row unless it fails: its links are all that
     // is needed, found without building a document tree.
     cols_->Fill(p, &job.fields, nullptr, /*parse=*/false);
-    if (p.error.empty() && p.status >= 200 && p.status < 300 &&
-        IsHtmlContentType(p.content_type)) {
+    if (p.error.empty() && p.status >= 200 && p.status < 300 && IsHtmlContentType(p.content_type)) {
       links = ScanLinks(p.body, p.content_type, p.final_url);
     }
   }
@@ -436,8 +436,7 @@ Status Crawler::Process(FetchResult& r) {
   std::string sha256 = cols_->Sha256(job.fields);
   std::vector<std::string> keep_row;
   if (state_ && emit && !failed && !kept && (job.kind == "ad" || job.kind == "input")) {
-    keep_row.assign(job.fields.begin() + static_cast<long>(cols_->input_width()),
-                    job.fields.end());
+    keep_row.assign(job.fields.begin() + static_cast<long>(cols_->input_width()), job.fields.end());
   }
   if (emit) {
     if (warc_) {
@@ -447,8 +446,8 @@ Status Crawler::Process(FetchResult& r) {
         h.emplace_back("WARC-Refers-To", lr->second);
         last_response_.erase(lr);
       }
-      std::vector<std::string> input(
-          job.fields.begin(), job.fields.begin() + static_cast<long>(cols_->input_width()));
+      std::vector<std::string> input(job.fields.begin(),
+                                     job.fields.begin() + static_cast<long>(cols_->input_width()));
       std::string block;
       block += "karta-url: " + EscapeField(p.url) + "\r\n";
       block += "karta-final-url: " + EscapeField(p.final_url) + "\r\n";
@@ -513,7 +512,8 @@ Status Crawler::Summarize() {
   std::vector<std::vector<std::string>> rows;
   auto kinds = [](const SiteStats& s) {
     std::string k;
-    for (const auto& [kind, n] : s.kinds) k += fmt::format("{}{} {}", k.empty() ? "" : ", ", n, kind);
+    for (const auto& [kind, n] : s.kinds)
+      k += fmt::format("{}{} {}", k.empty() ? "" : ", ", n, kind);
     return k;
   };
   for (const auto& [site, s] : stats_) {
@@ -539,8 +539,7 @@ Status Crawler::Summarize() {
     if (!why.empty()) {
       not_covered.push_back(site);
       if (warn_) {
-        warn_(fmt::format("{}: NOT COVERED: {}; its ads do not count as gone this run", site,
-                          why));
+        warn_(fmt::format("{}: NOT COVERED: {}; its ads do not count as gone this run", site, why));
       }
     }
     rows.push_back({site, why.empty() ? "1" : "0", std::to_string(s.pages),

@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,8 +35,6 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include <map>
 
 #include "lib/crawl.h"
 #include "lib/dates.h"
@@ -118,9 +117,9 @@ struct CrawlerOptions {
   std::optional<int> max_depth;      // else the profile's
   const std::atomic<bool>* cancel = nullptr;
   TimeZone tz = TimeZone::Default();  // for posted_at
-  std::string as_of;             // RFC 3339: fetched_at of every page (else now)
-  double max_error_rate = 0.2;   // a crawled site with more failed pages is not covered
-  std::string summary;           // also write the summary per site to this CSV file
+  std::string as_of;                  // RFC 3339: fetched_at of every page (else now)
+  double max_error_rate = 0.2;        // a crawled site with more failed pages is not covered
+  std::string summary;                // also write the summary per site to this CSV file
   // End() returns Status::Incomplete before the next stage's End() (a
   // routine without --keep-going); else after it, every row passed on.
   bool stop_on_incomplete = false;

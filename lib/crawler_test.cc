@@ -1,11 +1,10 @@
 #include "lib/crawler.h"
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <doctest/doctest.h>
 
 #include "lib/digest.h"
 
@@ -42,15 +41,16 @@ TEST_CASE("crawler: page columns keep the input, append fetch's, overwrite their
   PageColumns cols(in, nullptr);
   CHECK(cols.input_width() == 3);
   CHECK(cols.header().names() ==
-        std::vector<std::string>{"id", "url", "title", "final_url", "status", "error",
-                                 "fetched_at", "content_type", "sha256", "site", "text"});
+        std::vector<std::string>{"id", "url", "title", "final_url", "status", "error", "fetched_at",
+                                 "content_type", "sha256", "site", "text"});
   FetchedPage p;
   p.url = "http://a.example:8080/x";
   p.final_url = "http://a.example:8080/y";
   p.status = 200;
   p.content_type = "text/html; charset=utf-8";
-  p.body = "<html><head><title>T</title><style>p{}</style></head><body><p>Hej då</p>"
-           "<a href='/z'>z</a></body></html>";
+  p.body =
+      "<html><head><title>T</title><style>p{}</style></head><body><p>Hej då</p>"
+      "<a href='/z'>z</a></body></html>";
   std::vector<std::string> f = {"7", "old", "old title"};
   std::vector<std::string> links;
   cols.Fill(p, &f, &links);

@@ -6,8 +6,8 @@
 // a UTF-8 byte order mark. Empty lines are skipped. Every field must be valid
 // UTF-8 without NUL bytes; every record must have as many fields as the
 // header; a field is at most max_field_bytes (16 MiB by default, --max-field)
-// and no two header names may be the same. A record that breaks a rule is an error naming FILE:LINE, unless
-// `skip_bad` is set: then it is skipped and counted (skipped(), first_skip()).
+// and no two header names may be the same. A record that breaks a rule is an error naming
+// FILE:LINE, unless `skip_bad` is set: then it is skipped and counted (skipped(), first_skip()).
 //
 // With `text` set, each line of input is a record with one column, `text`
 // (the line without its line end; empty lines are skipped).

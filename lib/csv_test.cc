@@ -137,7 +137,6 @@ TEST_CASE("malformed records name the file and line") {
   CHECK(p.status.message().find(":2: invalid UTF-8 in column 'b' at byte 4") != std::string::npos);
 }
 
-
 // Regression (#23.8): one 100 MB field took geotag to 2.85 GiB; a field is
 // now bounded (16 MiB by default, --max-field), quoted or not, and in --text.
 TEST_CASE("field-size-limit names the limit and the flag") {
@@ -184,10 +183,15 @@ TEST_CASE("duplicate-header-names are an error") {
 // Regression (#23.11): files joined with cat put a byte order mark in the
 // middle, which became part of a value.
 TEST_CASE("mid-file-bom is an error, the leading one is dropped") {
-  auto p = Parse("\xEF\xBB\xBF" "a,b\n1,2\n");
+  auto p = Parse(
+      "\xEF\xBB\xBF"
+      "a,b\n1,2\n");
   REQUIRE(p.status.ok());
   CHECK(p.header == std::vector<std::string>{"a", "b"});
-  p = Parse("\xEF\xBB\xBF" "a,b\n1,2\n\xEF\xBB\xBF" "a,b\n3,4\n");
+  p = Parse(
+      "\xEF\xBB\xBF"
+      "a,b\n1,2\n\xEF\xBB\xBF"
+      "a,b\n3,4\n");
   CHECK(p.status.code() == Status::Code::kData);
   CHECK(p.status.message().find(":3: byte order mark (U+FEFF) inside column 'a'") !=
         std::string::npos);

@@ -1,9 +1,9 @@
 #include "lib/datadir.h"
 
+#include <doctest/doctest.h>
+
 #include <cstdlib>
 #include <string>
-
-#include <doctest/doctest.h>
 
 namespace karta {
 
@@ -22,8 +22,6 @@ TEST_CASE("datadir: KARTA_DATA_DIR comes first and a missing file is empty") {
   }
 }
 
-TEST_CASE("datadir: the binary's folder is known") {
-  CHECK(!ExecutableDir().empty());
-}
+TEST_CASE("datadir: the binary's folder is known") { CHECK(!ExecutableDir().empty()); }
 
 }  // namespace karta

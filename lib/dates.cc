@@ -25,8 +25,8 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
   if (name.empty()) return Default();
   auto impl = std::make_shared<Impl>();
   impl->name = std::string(name);
-  impl->tz.reset(icu::TimeZone::createTimeZone(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())))));
+  impl->tz.reset(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(
+      icu::StringPiece(name.data(), static_cast<int32_t>(name.size())))));
   if (!impl->tz || *impl->tz == icu::TimeZone::getUnknown()) {
     return Status::Usage(fmt::format(
         "'{}' is not a time zone (give an IANA name such as Europe/Stockholm or UTC)", name));
@@ -82,9 +82,9 @@ namespace {
 struct Tok {
   enum Kind { kNum, kWord, kPunct } kind;
   std::string_view s;
-  size_t begin = 0;       // byte offset in the normalised text
+  size_t begin = 0;  // byte offset in the normalised text
   bool space_before = false;
-  int64_t num = -1;       // kNum: the value (-1 if too long to be a date part)
+  int64_t num = -1;  // kNum: the value (-1 if too long to be a date part)
 };
 
 // Lower case for ASCII and the Latin-1 capitals (Å Ä Ö É ...), so that the
@@ -152,13 +152,13 @@ std::vector<Tok> Lex(const std::string& s) {
 // 1-12 for a month name or abbreviation (Swedish or English), else 0.
 int MonthOf(std::string_view w) {
   static constexpr std::pair<std::string_view, int> kMonths[] = {
-      {"januari", 1},  {"january", 1},  {"jan", 1},    {"februari", 2},  {"february", 2},
-      {"feb", 2},      {"febr", 2},     {"mars", 3},   {"march", 3},     {"mar", 3},
-      {"april", 4},    {"apr", 4},      {"maj", 5},    {"may", 5},       {"juni", 6},
-      {"june", 6},     {"jun", 6},      {"juli", 7},   {"july", 7},      {"jul", 7},
-      {"augusti", 8},  {"august", 8},   {"aug", 8},    {"september", 9}, {"sept", 9},
-      {"sep", 9},      {"oktober", 10}, {"october", 10}, {"okt", 10},    {"oct", 10},
-      {"november", 11}, {"nov", 11},    {"december", 12}, {"dec", 12},
+      {"januari", 1},   {"january", 1},  {"jan", 1},       {"februari", 2},  {"february", 2},
+      {"feb", 2},       {"febr", 2},     {"mars", 3},      {"march", 3},     {"mar", 3},
+      {"april", 4},     {"apr", 4},      {"maj", 5},       {"may", 5},       {"juni", 6},
+      {"june", 6},      {"jun", 6},      {"juli", 7},      {"july", 7},      {"jul", 7},
+      {"augusti", 8},   {"august", 8},   {"aug", 8},       {"september", 9}, {"sept", 9},
+      {"sep", 9},       {"oktober", 10}, {"october", 10},  {"okt", 10},      {"oct", 10},
+      {"november", 11}, {"nov", 11},     {"december", 12}, {"dec", 12},
   };
   for (const auto& [name, m] : kMonths) {
     if (w == name) return m;
@@ -193,19 +193,19 @@ enum class Unit { kNone, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kYear };
 
 Unit UnitOf(std::string_view w) {
   static constexpr std::pair<std::string_view, Unit> kUnits[] = {
-      {"sekund", Unit::kSecond}, {"sekunder", Unit::kSecond}, {"sek", Unit::kSecond},
-      {"s", Unit::kSecond},      {"second", Unit::kSecond},   {"seconds", Unit::kSecond},
-      {"sec", Unit::kSecond},    {"secs", Unit::kSecond},     {"minut", Unit::kMinute},
-      {"minuter", Unit::kMinute}, {"min", Unit::kMinute},     {"minute", Unit::kMinute},
-      {"minutes", Unit::kMinute}, {"mins", Unit::kMinute},    {"timme", Unit::kHour},
-      {"timmar", Unit::kHour},   {"tim", Unit::kHour},        {"h", Unit::kHour},
-      {"hour", Unit::kHour},     {"hours", Unit::kHour},      {"hr", Unit::kHour},
-      {"hrs", Unit::kHour},      {"dag", Unit::kDay},         {"dagar", Unit::kDay},
-      {"day", Unit::kDay},       {"days", Unit::kDay},        {"vecka", Unit::kWeek},
-      {"veckor", Unit::kWeek},   {"week", Unit::kWeek},       {"weeks", Unit::kWeek},
-      {"månad", Unit::kMonth},   {"månader", Unit::kMonth},   {"month", Unit::kMonth},
-      {"months", Unit::kMonth},  {"år", Unit::kYear},         {"year", Unit::kYear},
-      {"years", Unit::kYear},    {"yr", Unit::kYear},         {"yrs", Unit::kYear},
+      {"sekund", Unit::kSecond},  {"sekunder", Unit::kSecond}, {"sek", Unit::kSecond},
+      {"s", Unit::kSecond},       {"second", Unit::kSecond},   {"seconds", Unit::kSecond},
+      {"sec", Unit::kSecond},     {"secs", Unit::kSecond},     {"minut", Unit::kMinute},
+      {"minuter", Unit::kMinute}, {"min", Unit::kMinute},      {"minute", Unit::kMinute},
+      {"minutes", Unit::kMinute}, {"mins", Unit::kMinute},     {"timme", Unit::kHour},
+      {"timmar", Unit::kHour},    {"tim", Unit::kHour},        {"h", Unit::kHour},
+      {"hour", Unit::kHour},      {"hours", Unit::kHour},      {"hr", Unit::kHour},
+      {"hrs", Unit::kHour},       {"dag", Unit::kDay},         {"dagar", Unit::kDay},
+      {"day", Unit::kDay},        {"days", Unit::kDay},        {"vecka", Unit::kWeek},
+      {"veckor", Unit::kWeek},    {"week", Unit::kWeek},       {"weeks", Unit::kWeek},
+      {"månad", Unit::kMonth},    {"månader", Unit::kMonth},   {"month", Unit::kMonth},
+      {"months", Unit::kMonth},   {"år", Unit::kYear},         {"year", Unit::kYear},
+      {"years", Unit::kYear},     {"yr", Unit::kYear},         {"yrs", Unit::kYear},
       {"wk", Unit::kWeek},
   };
   for (const auto& [name, u] : kUnits) {
@@ -287,9 +287,9 @@ class Reader {
     const Tok* t = Peek();
     if (t->kind == Tok::kNum && t->s.size() == 4 && IsPunct(1, "-")) return Iso();
     size_t start = pos_;
-    for (auto form : {&Reader::RelativeDay, &Reader::Ago, &Reader::WeekdayAndDate,
-                      &Reader::DayMonth, &Reader::MonthDay, &Reader::NumericDate,
-                      &Reader::WeekdayOnly}) {
+    for (auto form :
+         {&Reader::RelativeDay, &Reader::Ago, &Reader::WeekdayAndDate, &Reader::DayMonth,
+          &Reader::MonthDay, &Reader::NumericDate, &Reader::WeekdayOnly}) {
       pos_ = start;
       bad_ = false;
       if (auto r = (this->*form)(); r && !bad_) return r;
@@ -318,8 +318,8 @@ class Reader {
       if (i < s.size() && s[i] == ':') {
         if (!ReadDigits(s, i + 1, 2, &se)) return std::nullopt;
         i += 3;
-        if (i < s.size() && (s[i] == '.' || s[i] == ',') && i + 1 < s.size() &&
-            s[i + 1] >= '0' && s[i + 1] <= '9') {
+        if (i < s.size() && (s[i] == '.' || s[i] == ',') && i + 1 < s.size() && s[i + 1] >= '0' &&
+            s[i + 1] <= '9') {
           ++i;
           while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
         }
@@ -435,9 +435,12 @@ class Reader {
     if (!ref_) return std::nullopt;
     int back = -1;
     if (Accept("i")) {
-      if (Accept("dag")) back = 0;
-      else if (Accept("går")) back = 1;
-      else if (Accept("förrgår")) back = 2;
+      if (Accept("dag"))
+        back = 0;
+      else if (Accept("går"))
+        back = 1;
+      else if (Accept("förrgår"))
+        back = 2;
     } else if (Accept("idag") || Accept("today")) {
       back = 0;
     } else if (Accept("igår") || Accept("yesterday")) {
@@ -478,11 +481,16 @@ class Reader {
     if (!Accept("sedan") && !Accept("ago")) return std::nullopt;
     int64_t ref = *ref_;
     switch (unit) {
-      case Unit::kSecond: return ref - n;
-      case Unit::kMinute: return ref - n * 60;
-      case Unit::kHour: return ref - n * 3600;
-      case Unit::kDay: return At(ref_day_ - n, ref_secs_);
-      case Unit::kWeek: return At(ref_day_ - 7 * n, ref_secs_);
+      case Unit::kSecond:
+        return ref - n;
+      case Unit::kMinute:
+        return ref - n * 60;
+      case Unit::kHour:
+        return ref - n * 3600;
+      case Unit::kDay:
+        return At(ref_day_ - n, ref_secs_);
+      case Unit::kWeek:
+        return At(ref_day_ - 7 * n, ref_secs_);
       case Unit::kMonth:
       case Unit::kYear: {
         int64_t y;
@@ -495,7 +503,8 @@ class Reader {
         unsigned nd = std::min(d, DaysInMonth(ny, nm));
         return At(DaysFromCivil(ny, nm, nd), ref_secs_);
       }
-      case Unit::kNone: break;
+      case Unit::kNone:
+        break;
     }
     return std::nullopt;
   }
@@ -582,8 +591,7 @@ class Reader {
     int64_t d, m, y = 0;
     if (!Number(&d, 2)) return std::nullopt;
     const Tok* sep = Peek();
-    if (!sep || sep->kind != Tok::kPunct || (sep->s != "/" && sep->s != ".") ||
-        sep->space_before) {
+    if (!sep || sep->kind != Tok::kPunct || (sep->s != "/" && sep->s != ".") || sep->space_before) {
       return std::nullopt;
     }
     std::string_view sv = sep->s;

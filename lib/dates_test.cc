@@ -109,14 +109,16 @@ TEST_CASE("dates: every form the sites show, Swedish and English") {
       {"last monday at 2:05 pm", "2026-11-16T13:05:00Z"},
       {"i tisdags 20:30", "2026-11-17T19:30:00Z"},
       {"i lördags", "2026-11-20T23:00:00Z"},
-      {"söndag 10:00", "2026-11-22T09:00:00Z"},    // today, earlier
-      {"söndag 20:00", "2026-11-15T19:00:00Z"},    // today would be later: last week
+      {"söndag 10:00", "2026-11-22T09:00:00Z"},     // today, earlier
+      {"söndag 20:00", "2026-11-15T19:00:00Z"},     // today would be later: last week
       {"i söndags 10:00", "2026-11-15T09:00:00Z"},  // "i söndags" is never today
       // Noise around the date (the text of a whole element).
       {"Inlagd igår 14:05 · nr 123", "2026-11-21T13:05:00Z"},
       {"Publicerad: 22 nov 2026 14:05", "2026-11-22T13:05:00Z"},
       {"Posted 3 hours ago by mira", "2026-11-22T10:30:00Z"},
-      {"  22\xC2\xA0nov\xC2\xA0" "2026 14:05 ", "2026-11-22T13:05:00Z"},  // no-break spaces
+      {"  22\xC2\xA0nov\xC2\xA0"
+       "2026 14:05 ",
+       "2026-11-22T13:05:00Z"},  // no-break spaces
       // AM and PM.
       {"22 nov 2026 12:30 am", "2026-11-21T23:30:00Z"},
       {"22 nov 2026 12:05 pm", "2026-11-22T11:05:00Z"},
@@ -129,13 +131,13 @@ TEST_CASE("dates: every form the sites show, Swedish and English") {
 }
 
 TEST_CASE("dates: month names in both languages") {
-  const char* const sv[] = {"januari", "februari", "mars", "april", "maj", "juni", "juli",
-                            "augusti", "september", "oktober", "november", "december"};
+  const char* const sv[] = {"januari", "februari", "mars",      "april",   "maj",      "juni",
+                            "juli",    "augusti",  "september", "oktober", "november", "december"};
   const char* const sv_short[] = {"jan", "feb", "mar", "apr", "maj", "jun",
                                   "jul", "aug", "sep", "okt", "nov", "dec"};
-  const char* const en[] = {"January", "February", "March", "April", "May", "June", "July",
-                            "August", "September", "October", "November", "December"};
-  const char* const en_short[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+  const char* const en[] = {"January", "February", "March",     "April",   "May",      "June",
+                            "July",    "August",   "September", "October", "November", "December"};
+  const char* const en_short[] = {"Jan", "Feb", "Mar",  "Apr", "May", "Jun",
                                   "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"};
   for (unsigned m = 1; m <= 12; ++m) {
     // Noon on the 3rd, local time: CET in Nov-Mar, CEST in Apr-Oct.
@@ -210,12 +212,40 @@ TEST_CASE("dates: a date without a year is the latest one not after the referenc
 
 TEST_CASE("dates: garbage is not a date") {
   const char* const garbage[] = {
-      "", "   ", "hello world", "nr 123", "Annons nr 43774", "sedan 2019", "2026", "nov",
-      "november 2026", "10–22", "24 timmar", "för sedan", "timmar sedan", "måndagar",
-      "32 nov 2026", "31 nov 2026", "0 nov 2026", "29 feb 2026", "2026-13-01", "2026-02-30",
-      "2026-11-22T24:00", "2026-11-22T14:05Zjunk", "22/13", "0/11", "igår 25:00",
-      "idag 14:61", "22 nov 2026 14:61", "22 nov 2026 13 pm", "22.11", "ååå", "\xff\xfe",
-      "99999999999999999999 dagar sedan", "för -3 timmar sedan", "in 3 hours",
+      "",
+      "   ",
+      "hello world",
+      "nr 123",
+      "Annons nr 43774",
+      "sedan 2019",
+      "2026",
+      "nov",
+      "november 2026",
+      "10–22",
+      "24 timmar",
+      "för sedan",
+      "timmar sedan",
+      "måndagar",
+      "32 nov 2026",
+      "31 nov 2026",
+      "0 nov 2026",
+      "29 feb 2026",
+      "2026-13-01",
+      "2026-02-30",
+      "2026-11-22T24:00",
+      "2026-11-22T14:05Zjunk",
+      "22/13",
+      "0/11",
+      "igår 25:00",
+      "idag 14:61",
+      "22 nov 2026 14:61",
+      "22 nov 2026 13 pm",
+      "22.11",
+      "ååå",
+      "\xff\xfe",
+      "99999999999999999999 dagar sedan",
+      "för -3 timmar sedan",
+      "in 3 hours",
   };
   for (const char* g : garbage) {
     CAPTURE(g);

@@ -1,6 +1,6 @@
-#include "lib/civil.h"
 #include "lib/dedupe.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -8,7 +8,7 @@
 #include <climits>
 #include <cstring>
 
-#include <fmt/format.h>
+#include "lib/civil.h"
 
 namespace karta {
 
@@ -19,9 +19,7 @@ constexpr int kStateFormat = 1;
 constexpr size_t kBatch = 1024;
 constexpr size_t kMaxQueued = 8;
 
-
 }  // namespace
-
 
 std::string ClusterIdForKey(std::string_view key) {
   // 14 hex digits keep the id within std::string's small buffer.
@@ -49,8 +47,8 @@ struct Deduper::Batch {
 struct Deduper::StateDb {
   sqlite3* db = nullptr;
   std::string path;
-  bool fresh = true;               // no meta yet
-  std::vector<int64_t> seqs;       // seq of known record i
+  bool fresh = true;          // no meta yet
+  std::vector<int64_t> seqs;  // seq of known record i
   int64_t next_seq = 1;
   ~StateDb() {
     if (db) sqlite3_close(db);
@@ -232,8 +230,8 @@ void Deduper::Work() {
     for (auto& item : b->items) {
       std::string norm = NormalizeForDedupe(item.text);
       size_t slot = item.index % kChunk;
-      uint32_t* sig = item.chunk->sig ? item.chunk->sig.get() + slot * static_cast<size_t>(k)
-                                      : nullptr;
+      uint32_t* sig =
+          item.chunk->sig ? item.chunk->sig.get() + slot * static_cast<size_t>(k) : nullptr;
       uint64_t h = norm.empty() ? 0 : Hash64(norm);
       item.chunk->hash[slot] = norm.empty() ? 0 : (h == 0 ? 1 : h);
       if (!sig) continue;
@@ -381,8 +379,8 @@ Status Deduper::LoadState(const std::string& path) {
   st.path = path;
   struct stat sb;
   bool existed = ::stat(path.c_str(), &sb) == 0;
-  if (sqlite3_open_v2(path.c_str(), &st.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &st.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
     return st.Error("cannot open");
   }
   if (!existed) ::chmod(path.c_str(), 0600);
@@ -423,10 +421,11 @@ Status Deduper::LoadState(const std::string& path) {
   std::unordered_map<std::string, int32_t> id_index;
   std::unordered_map<int32_t, uint32_t> first_of_id;
   sqlite3_stmt* q = nullptr;
-  if (sqlite3_prepare_v2(st.db,
-                         "SELECT seq, key, cluster, first_seen, time, text_hash, sig, ids FROM records "
-                         "ORDER BY seq",
-                         -1, &q, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(
+          st.db,
+          "SELECT seq, key, cluster, first_seen, time, text_hash, sig, ids FROM records "
+          "ORDER BY seq",
+          -1, &q, nullptr) != SQLITE_OK) {
     return st.Error("cannot read");
   }
   const size_t sig_bytes = static_cast<size_t>(opts_.hashes) * sizeof(uint32_t);
@@ -440,7 +439,8 @@ Status Deduper::LoadState(const std::string& path) {
     const void* blob = sqlite3_column_blob(q, 6);
     if (static_cast<size_t>(sqlite3_column_bytes(q, 6)) != sig_bytes || blob == nullptr) {
       sqlite3_finalize(q);
-      return Status::Data(fmt::format("{}: record {} has a signature of the wrong size", path, seq));
+      return Status::Data(
+          fmt::format("{}: record {} has a signature of the wrong size", path, seq));
     }
     uint32_t i = NewRecord(key, sqlite3_column_int64(q, 4));
     auto [it, inserted] = id_index.try_emplace(cluster, static_cast<int32_t>(stored_ids_.size()));
@@ -499,8 +499,8 @@ Status Deduper::SaveState() {
     }
   }
   sqlite3_stmt* ins = nullptr;
-  if (sqlite3_prepare_v2(st.db, "INSERT INTO records VALUES(?,?,?,?,?,?,?,?)", -1, &ins,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(st.db, "INSERT INTO records VALUES(?,?,?,?,?,?,?,?)", -1, &ins, nullptr) !=
+      SQLITE_OK) {
     return fail("cannot write");
   }
   const int sig_bytes = opts_.hashes * static_cast<int>(sizeof(uint32_t));

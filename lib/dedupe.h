@@ -155,7 +155,7 @@ class Deduper {
   std::vector<std::string> cluster_;
   UnionFind uf_;
   std::unordered_map<uint64_t, uint32_t> first_with_id_;  // id value -> first record
-  std::vector<std::pair<uint64_t, uint32_t>> pending_;     // (id value, record) to join
+  std::vector<std::pair<uint64_t, uint32_t>> pending_;    // (id value, record) to join
   std::vector<std::vector<uint64_t>> idset_;  // per root: its id values (hash << 4 | kind)
   uint64_t refused_ = 0;
   std::vector<std::vector<uint64_t>> own_ids_;  // new records' ids, for the state

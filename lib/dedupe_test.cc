@@ -18,7 +18,8 @@ const char* kAnna =
 const char* kAnnaEdited =
     "Hej! Jag heter Anna och är ny i Stockholm. Ring mig så bestämmer vi tid, jag svarar "
     "snabbt på kvällar och helger. Pris 1800 kr. Välkommen till Södermalm!";
-const char* kBella = "Bella här, diskret lägenhet nära Fridhemsplan. Endast sms, inga dolda nummer.";
+const char* kBella =
+    "Bella här, diskret lägenhet nära Fridhemsplan. Endast sms, inga dolda nummer.";
 const char* kSofa = "Grå tresitssoffa i fint skick, hämtas i Bromma.";
 
 std::string TempPath(const char* name) {
@@ -39,8 +40,9 @@ TEST_CASE("cluster ids come from the key and are stable") {
 TEST_CASE("Deduper: exact, near, shared identifiers") {
   Deduper d(DedupeOptions{}, {"phone"}, /*explain=*/true);
   d.Add("a1", true, kAnna, 0, Ids{{"+46701"}});
-  d.Add("a2", true, "HEJ!! jag heter anna och är ny i stockholm 😘 ring mig så bestämmer vi tid, "
-                    "jag svarar snabbt på kvällar och helger. pris 2 000 kr",
+  d.Add("a2", true,
+        "HEJ!! jag heter anna och är ny i stockholm 😘 ring mig så bestämmer vi tid, "
+        "jag svarar snabbt på kvällar och helger. pris 2 000 kr",
         0, Ids{{}});
   d.Add("a3", true, kAnnaEdited, 0, Ids{{}});
   d.Add("a4", true, kBella, 0, Ids{{"+46709"}});
@@ -117,8 +119,9 @@ TEST_CASE("Deduper: exact mode does no MinHash") {
   Deduper d(o, {});
   d.Add("a1", true, kAnna, 0, Ids{});
   d.Add("a2", true, kAnnaEdited, 0, Ids{});
-  d.Add("a3", true, "hej jag heter anna och ar ny i stockholm ring mig sa bestammer vi tid jag "
-                    "svarar snabbt pa kvallar och helger pris 99 kr",
+  d.Add("a3", true,
+        "hej jag heter anna och ar ny i stockholm ring mig sa bestammer vi tid jag "
+        "svarar snabbt pa kvallar och helger pris 99 kr",
         0, Ids{});
   REQUIRE(d.Cluster().ok());
   CHECK(d.ClusterId(0) != d.ClusterId(1));
@@ -143,10 +146,10 @@ TEST_CASE("Deduper: state keeps old ids and adds new records") {
     Deduper d(DedupeOptions{}, {"phone"});
     REQUIRE(d.LoadState(path).ok());
     CHECK(d.known() == 2);
-    uint32_t b1 = d.Add("b1", true, kAnnaEdited, 5, Ids{{}});        // near copy, earlier time
+    uint32_t b1 = d.Add("b1", true, kAnnaEdited, 5, Ids{{}});         // near copy, earlier time
     uint32_t b2 = d.Add("b2", true, "Ny text", 30, Ids{{"+46709"}});  // shares Bella's phone
     uint32_t b3 = d.Add("b3", true, kSofa, 40, Ids{{}});
-    uint32_t a1 = d.Add("a1", true, kAnna, 10, Ids{{"+46701"}});      // an old ad again
+    uint32_t a1 = d.Add("a1", true, kAnna, 10, Ids{{"+46701"}});  // an old ad again
     REQUIRE(d.Cluster().ok());
     CHECK(d.ClusterId(b1) == id_anna);
     CHECK_FALSE(d.FirstSeen(b1));  // the old cluster's first stays first

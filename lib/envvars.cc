@@ -1,9 +1,9 @@
 #include "lib/envvars.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace karta {
 namespace {
@@ -26,8 +26,8 @@ Result<std::string> ExpandEnvVars(std::string_view text, std::string_view path) 
     bool has_default = text.substr(j, 2) == ":-";
     size_t close = text.find('}', j);
     size_t nl = text.find('\n', j);
-    if (name.empty() || close == std::string_view::npos || (nl != std::string_view::npos && nl < close) ||
-        (!has_default && close != j)) {
+    if (name.empty() || close == std::string_view::npos ||
+        (nl != std::string_view::npos && nl < close) || (!has_default && close != j)) {
       out.append(text.substr(i, j - i));  // not a variable: keep as written
       i = j;
       continue;
@@ -40,10 +40,10 @@ Result<std::string> ExpandEnvVars(std::string_view text, std::string_view path) 
       out.append(text.substr(j + 2, close - j - 2));
     } else {
       auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(d), '\n');
-      return Status::Usage(fmt::format(
-          "{}:{}: the environment variable {} is not set (export {}=VALUE, or write "
-          "${{{}:-DEFAULT}})",
-          path, line, name, name, name));
+      return Status::Usage(
+          fmt::format("{}:{}: the environment variable {} is not set (export {}=VALUE, or write "
+                      "${{{}:-DEFAULT}})",
+                      path, line, name, name, name));
     }
     i = close + 1;
   }

@@ -1,8 +1,8 @@
 #include "lib/envvars.h"
 
-#include <cstdlib>
-
 #include <doctest/doctest.h>
+
+#include <cstdlib>
 
 namespace karta {
 

@@ -1,8 +1,8 @@
 #include "lib/export.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "lib/suppress.h"
 
@@ -35,7 +35,8 @@ Status ExportAggregator::Push(Record& r) {
   if (!posted.empty()) {
     if (first_.empty() || posted < first_) first_ = std::string(posted);
     if (last_.empty() || posted > last_) last_ = std::string(posted);
-    if (auto d = ParseLocalDay(posted, TimeZone::Default())) week = BucketLabel(BucketOf(*d, TimeUnit::kWeek), TimeUnit::kWeek);
+    if (auto d = ParseLocalDay(posted, TimeZone::Default()))
+      week = BucketLabel(BucketOf(*d, TimeUnit::kWeek), TimeUnit::kWeek);
   }
   if (week.empty()) week = "(no date)";
   for (Counts* c : {&kommuner_[kommun], &weeks_[week], &all_}) {
@@ -102,7 +103,8 @@ std::string ExportAggregator::GeoJson(const Table& by_kommun) const {
       continue;
     }
     const Counts& c = it->second;
-    double lat = c.lat / static_cast<double>(c.located), lon = c.lon / static_cast<double>(c.located);
+    double lat = c.lat / static_cast<double>(c.located),
+           lon = c.lon / static_cast<double>(c.located);
     out += first ? "\n" : ",\n";
     first = false;
     out += fmt::format(
@@ -134,9 +136,8 @@ std::string ExportAggregator::GeoJson(const Table& by_kommun) const {
 
 const std::vector<std::string>& RecordExportColumns() {
   static const std::vector<std::string> cols = {
-      "site",  "posted_at", "kommun", "kommunkod", "cluster", "cluster_size",
-      "ages",  "young",     "under18", "prices",   "phones",  "emails",
-      "handles"};
+      "site",  "posted_at", "kommun", "kommunkod", "cluster", "cluster_size", "ages",
+      "young", "under18",   "prices", "phones",    "emails",  "handles"};
   return cols;
 }
 

@@ -1,14 +1,14 @@
 #include "lib/extract.h"
 
-#include <algorithm>
-#include <cstring>
-#include <memory>
-#include <unordered_map>
-
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 #include <re2/re2.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
 
 #include "lib/wordscan.h"
 
@@ -45,7 +45,9 @@ struct ByteSet {
 };
 constexpr ByteSet kNumberGlueBefore("./:,-+");
 constexpr ByteSet kNumberGlueAfter("./:,-");
-constexpr ByteSet kCurrencyFirst("kKsS:,\xE2" "eE$uUnNdD");
+constexpr ByteSet kCurrencyFirst(
+    "kKsS:,\xE2"
+    "eE$uUnNdD");
 
 // A letter byte sequence starts at s[i]: an ASCII letter or a Latin-1
 // supplement letter (å ä ö é ü ..., encoded C3 xx). Returns its length or 0.
@@ -113,11 +115,11 @@ struct Tokens {
   PodVec<uint32_t> ats;  // positions of '@'
   // Indices into `words` of the words each extractor may start at (every
   // other word it would skip at once, so it does not visit them at all):
-  PodVec<uint32_t> digits;   // starting with a digit (prices)
-  PodVec<uint32_t> ages;     // those and number words' first letters, 3..16 bytes
-  PodVec<uint32_t> keys;     // an ASCII platform word's first letter (handles)
+  PodVec<uint32_t> digits;     // starting with a digit (prices)
+  PodVec<uint32_t> ages;       // those and number words' first letters, 3..16 bytes
+  PodVec<uint32_t> keys;       // an ASCII platform word's first letter (handles)
   PodVec<uint32_t> ats_words;  // "at" and "snabel" (emails)
-  PodVec<uint32_t> phones;   // with a digit, or a zero word's first letter, <= 5 bytes
+  PodVec<uint32_t> phones;     // with a digit, or a zero word's first letter, <= 5 bytes
 };
 
 namespace {
@@ -126,16 +128,26 @@ namespace {
 // name a platform. The tokenizer's first letters and the handle scanner's
 // word lengths are computed from it below.
 constexpr HandlePlatform kPlatforms[] = {
-    {"whatsapp", "whatsapp", false}, {"wa", "whatsapp", true},
-    {"wapp", "whatsapp", false},     {"telegram", "telegram", false},
-    {"telegramm", "telegram", false}, {"tg", "telegram", true},
-    {"tele", "telegram", true},      {"snapchat", "snap", false},
-    {"snap", "snap", false},         {"sc", "snap", true},
-    {"kik", "kik", false},           {"instagram", "instagram", false},
-    {"insta", "instagram", false},   {"ig", "instagram", true},
-    {"onlyfans", "onlyfans", false}, {"of", "onlyfans", true},
-    {"signal", "signal", true},      {"wickr", "wickr", false},
-    {"threema", "threema", false, 1}, {"session", "session", true, 2},
+    {"whatsapp", "whatsapp", false},
+    {"wa", "whatsapp", true},
+    {"wapp", "whatsapp", false},
+    {"telegram", "telegram", false},
+    {"telegramm", "telegram", false},
+    {"tg", "telegram", true},
+    {"tele", "telegram", true},
+    {"snapchat", "snap", false},
+    {"snap", "snap", false},
+    {"sc", "snap", true},
+    {"kik", "kik", false},
+    {"instagram", "instagram", false},
+    {"insta", "instagram", false},
+    {"ig", "instagram", true},
+    {"onlyfans", "onlyfans", false},
+    {"of", "onlyfans", true},
+    {"signal", "signal", true},
+    {"wickr", "wickr", false},
+    {"threema", "threema", false, 1},
+    {"session", "session", true, 2},
     {"viber", "viber", false},
 };
 
@@ -143,7 +155,7 @@ constexpr HandlePlatform kPlatforms[] = {
 // and the set of word lengths.
 struct PlatformIndex {
   bool first[256] = {};
-  uint32_t lengths = 0;  // bit n: a platform word has n letters
+  uint32_t lengths = 0;         // bit n: a platform word has n letters
   uint32_t by_first[256] = {};  // per first letter (both cases): its words' lengths
   size_t max_len = 0;
   constexpr PlatformIndex() {
@@ -202,7 +214,8 @@ constexpr TokClass kTok;
 inline bool GluedZeroWord(const unsigned char* w, size_t len) {
   if (len < 4) return false;
   char a = char(w[0] | 0x20), b = char(w[1] | 0x20), c = char(w[2] | 0x20), d = char(w[3] | 0x20);
-  return (a == 'n' && b == 'o' && c == 'l' && d == 'l') || (a == 'z' && b == 'e' && c == 'r' && d == 'o');
+  return (a == 'n' && b == 'o' && c == 'l' && d == 'l') ||
+         (a == 'z' && b == 'e' && c == 'r' && d == 'o');
 }
 
 void Tokenize(std::string_view s, Tokens* t) {
@@ -245,7 +258,8 @@ void Tokenize(std::string_view s, Tokens* t) {
     }
     const auto idx = static_cast<uint32_t>(t->words.size());
     const bool digit_first = (first & 4) != 0;
-    t->words.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i), digit_first, has_digit});
+    t->words.push_back(
+        {static_cast<uint32_t>(b), static_cast<uint32_t>(i), digit_first, has_digit});
     const size_t len = i - b;
     if (has_digit || ((first & 128) && (len <= 5 || GluedZeroWord(p + b, len)))) {
       t->phones.push_back(idx);
@@ -339,13 +353,11 @@ class WordDict {
 // Digit words for phone numbers ("noll sju noll", "zero seven").
 int DigitWord(std::string_view lw) {
   static const WordDict kWords = {
-      {"noll", 0},  {"nolla", 0}, {"zero", 0},  {"oh", 0},    {"o", 0},
-      {"ett", 1},   {"en", 1},    {"etta", 1},  {"one", 1},   {"två", 2},
-      {"tvåa", 2},  {"two", 2},   {"tre", 3},   {"trea", 3},  {"three", 3},
-      {"fyra", 4},  {"fyran", 4}, {"four", 4},  {"fem", 5},   {"femma", 5},
-      {"five", 5},  {"sex", 6},   {"sexa", 6},  {"six", 6},   {"sju", 7},
-      {"sjua", 7},  {"seven", 7}, {"åtta", 8},  {"eight", 8},
-      {"nio", 9},   {"nia", 9},   {"nine", 9},
+      {"noll", 0},  {"nolla", 0}, {"zero", 0},  {"oh", 0},   {"o", 0},    {"ett", 1},   {"en", 1},
+      {"etta", 1},  {"one", 1},   {"två", 2},   {"tvåa", 2}, {"two", 2},  {"tre", 3},   {"trea", 3},
+      {"three", 3}, {"fyra", 4},  {"fyran", 4}, {"four", 4}, {"fem", 5},  {"femma", 5}, {"five", 5},
+      {"sex", 6},   {"sexa", 6},  {"six", 6},   {"sju", 7},  {"sjua", 7}, {"seven", 7}, {"åtta", 8},
+      {"eight", 8}, {"nio", 9},   {"nia", 9},   {"nine", 9},
   };
   if (lw.size() > 6) return -1;
   return kWords.Find(lw);
@@ -356,9 +368,9 @@ int DigitWord(std::string_view lw) {
 // iff the whole word splits into digit words of two or more letters.
 bool SplitDigitWords(std::string_view lw, std::string* digits) {
   static const std::string_view kParts[] = {
-      "noll", "nolla", "zero", "oh", "ett", "etta", "one", "två", "tvåa", "two", "tre",
-      "trea", "three", "fyra", "four", "fem", "femma", "five", "sex", "sexa", "six", "sju",
-      "sjua", "seven", "åtta", "eight", "nio", "nia", "nine"};
+      "noll", "nolla", "zero",  "oh",    "ett",  "etta",  "one",   "två",  "tvåa", "two",
+      "tre",  "trea",  "three", "fyra",  "four", "fem",   "femma", "five", "sex",  "sexa",
+      "six",  "sju",   "sjua",  "seven", "åtta", "eight", "nio",   "nia",  "nine"};
   static const char kDigit[] = "00001112223334455566677788999";
   static_assert(sizeof(kDigit) - 1 == std::size(kParts), "one digit per part");
   if (lw.size() > 64) return false;
@@ -388,16 +400,16 @@ bool SplitDigitWords(std::string_view lw, std::string* digits) {
 // ("nitton", "tjugotvå", "twentytwo"); -1 if not one.
 int NumberWord(std::string_view w) {
   static const std::pair<std::string_view, int> kTens[] = {
-      {"tjugo", 20}, {"trettio", 30}, {"fyrtio", 40}, {"femtio", 50}, {"sextio", 60},
-      {"twenty", 20}, {"thirty", 30}, {"forty", 40}, {"fifty", 50}, {"sixty", 60}};
+      {"tjugo", 20},  {"trettio", 30}, {"fyrtio", 40}, {"femtio", 50}, {"sextio", 60},
+      {"twenty", 20}, {"thirty", 30},  {"forty", 40},  {"fifty", 50},  {"sixty", 60}};
   static const WordDict kSmall = {
-      {"ett", 1},      {"en", 1},       {"två", 2},      {"tre", 3},       {"fyra", 4},
-      {"fem", 5},      {"sex", 6},      {"sju", 7},      {"åtta", 8},      {"nio", 9},
-      {"tio", 10},     {"elva", 11},    {"tolv", 12},    {"tretton", 13},  {"fjorton", 14},
-      {"femton", 15},  {"sexton", 16},  {"sjutton", 17}, {"arton", 18},    {"nitton", 19},
-      {"one", 1},      {"two", 2},      {"three", 3},    {"four", 4},      {"five", 5},
-      {"six", 6},      {"seven", 7},    {"eight", 8},    {"nine", 9},      {"ten", 10},
-      {"eleven", 11},  {"twelve", 12},  {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15},
+      {"ett", 1},      {"en", 1},         {"två", 2},       {"tre", 3},       {"fyra", 4},
+      {"fem", 5},      {"sex", 6},        {"sju", 7},       {"åtta", 8},      {"nio", 9},
+      {"tio", 10},     {"elva", 11},      {"tolv", 12},     {"tretton", 13},  {"fjorton", 14},
+      {"femton", 15},  {"sexton", 16},    {"sjutton", 17},  {"arton", 18},    {"nitton", 19},
+      {"one", 1},      {"two", 2},        {"three", 3},     {"four", 4},      {"five", 5},
+      {"six", 6},      {"seven", 7},      {"eight", 8},     {"nine", 9},      {"ten", 10},
+      {"eleven", 11},  {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15},
       {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"aderton", 18}};
   if (int v = kSmall.Find(w); v >= 0) return v;
   for (const auto& [t, v] : kTens) {
@@ -517,8 +529,8 @@ struct PhoneValidator::Impl {
     std::vector<int> lengths;
   };
   std::string region;
-  std::string cc;              // "46"
-  std::string national_prefix; // "0"
+  std::string cc;               // "46"
+  std::string national_prefix;  // "0"
   std::unique_ptr<RE2> general;
   std::vector<int> general_lengths;
   std::vector<Desc> types;
@@ -547,10 +559,9 @@ struct PhoneValidator::Impl {
       if (!general->ok()) return;
       general_lengths.assign(g.possible_length().begin(), g.possible_length().end());
       // The common types first: a valid number usually matches early.
-      const PhoneNumberDesc* descs[] = {&m.mobile(),      &m.fixed_line(), &m.premium_rate(),
-                                        &m.toll_free(),   &m.shared_cost(), &m.voip(),
-                                        &m.personal_number(), &m.pager(),  &m.uan(),
-                                        &m.voicemail()};
+      const PhoneNumberDesc* descs[] = {
+          &m.mobile(), &m.fixed_line(),      &m.premium_rate(), &m.toll_free(), &m.shared_cost(),
+          &m.voip(),   &m.personal_number(), &m.pager(),        &m.uan(),       &m.voicemail()};
       for (const PhoneNumberDesc* d : descs) {
         if (!d->has_national_number_pattern()) continue;
         Desc out;
@@ -632,7 +643,8 @@ std::string PhoneValidator::ToE164(std::string_view cand) {
     intl = cand.substr(1);
   } else if (cand.size() > 2 && cand[0] == '0' && cand[1] == '0') {
     intl = cand.substr(2);
-  } else if (m.fast && !cand.empty() && cand.substr(0, m.national_prefix.size()) == m.national_prefix) {
+  } else if (m.fast && !cand.empty() &&
+             cand.substr(0, m.national_prefix.size()) == m.national_prefix) {
     std::string_view nat = cand.substr(m.national_prefix.size());
     if (nat.empty() || nat.front() == '0') return "";
     return m.ValidNationalCached(nat) ? "+" + m.cc + std::string(nat) : "";
@@ -643,7 +655,8 @@ std::string PhoneValidator::ToE164(std::string_view cand) {
   if (m.fast && intl.substr(0, m.cc.size()) == m.cc) {
     std::string_view nat = intl.substr(m.cc.size());
     // "+46 (0)70…": the national prefix written after the country code.
-    if (!m.national_prefix.empty() && nat.substr(0, m.national_prefix.size()) == m.national_prefix) {
+    if (!m.national_prefix.empty() &&
+        nat.substr(0, m.national_prefix.size()) == m.national_prefix) {
       nat.remove_prefix(m.national_prefix.size());
     }
     if (nat.empty() || nat.front() == '0') return "";
@@ -747,8 +760,8 @@ bool DateShaped(const std::vector<PGroup>& g, size_t s, size_t e) {
 // "Ref 0701234567"): the number is not a phone.
 bool IdBefore(std::string_view text, size_t b) {
   size_t e = b;
-  while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == ':' || text[e - 1] == '#' ||
-                   text[e - 1] == '.')) {
+  while (e > 0 &&
+         (text[e - 1] == ' ' || text[e - 1] == ':' || text[e - 1] == '#' || text[e - 1] == '.')) {
     --e;
   }
   if (e < 2 || b - e > 4) return false;
@@ -821,15 +834,17 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
     size_t b = t.b, e = t.e;
     PGroup gr;
     if (!t.has_digit) {
-      if (run_digits == 0 && !(MayStartZero(s[b]) && (e - b <= 5 || GluedZeroWord(
-                                   reinterpret_cast<const unsigned char*>(s.data() + b), e - b)))) {
+      if (run_digits == 0 &&
+          !(MayStartZero(s[b]) &&
+            (e - b <= 5 ||
+             GluedZeroWord(reinterpret_cast<const unsigned char*>(s.data() + b), e - b)))) {
         continue;
       }
       if (e - b > 6) {
         // Digit words written together: "nollsjunoll", "ettsjufyra".
         std::string lw = LowerWord(s.substr(b, e - b));
-        if ((run_digits == 0 && !GluedZeroWord(reinterpret_cast<const unsigned char*>(lw.data()),
-                                               lw.size())) ||
+        if ((run_digits == 0 &&
+             !GluedZeroWord(reinterpret_cast<const unsigned char*>(lw.data()), lw.size())) ||
             !SplitDigitWords(lw, &gr.digits)) {
           flush();
           continue;
@@ -839,8 +854,10 @@ void PhonesImpl(std::string_view s, const Tokens& toks, PhoneValidator* v,
         gr.end = e;
         if (!run.empty()) {
           char sep = 0;
-          if (!PhoneGap(s, run.back().end, b, true, &sep)) flush();
-          else gr.sep = sep;
+          if (!PhoneGap(s, run.back().end, b, true, &sep))
+            flush();
+          else
+            gr.sep = sep;
         }
         run_digits += gr.digits.size();
         run_words = true;
@@ -945,8 +962,8 @@ size_t ObfuscatedDot(std::string_view s, size_t i) {
   size_t j = i;
   while (j < s.size() && s[j] == ' ') ++j;
   bool spaced = j > i;
-  static const std::string_view kBracketed[] = {"(dot)", "[dot]", "{dot}", "(punkt)", "[punkt]",
-                                                "(.)", "[.]", "{.}"};
+  static const std::string_view kBracketed[] = {"(dot)",   "[dot]", "{dot}", "(punkt)",
+                                                "[punkt]", "(.)",   "[.]",   "{.}"};
   for (std::string_view w : kBracketed) {
     if (StartsWithNoCase(s, j, w)) {
       j += w.size();
@@ -1110,12 +1127,18 @@ bool NameShape(const HandlePlatform& k, std::string_view name) {
 
 bool StopWord(std::string_view lw) {
   static const std::string_view kStop[] = {
-      "eller", "och", "or", "and", "me", "mig", "mej", "på", "pa", "i", "för", "finns", "också",
-      "only", "nu", "to", "on", "at", "with", "med", "är", "ar", "is", "the", "du", "jag", "min",
-      "my", "name", "namn", "här", "har", "direkt", "also", "kan", "can", "if", "om", "så",
-      "till", "via", "add", "lägg", "till", "följ", "follow", "dm", "msg", "sms", "ring", "call",
-      "just", "bara", "endast", "available", "tillgänglig", "me:", "username", "användarnamn",
-      "message", "meddelande", "skicka", "send", "text", "videosamtal", "video", "samtal"};
+      "eller",      "och",         "or",     "and",      "me",           "mig",
+      "mej",        "på",          "pa",     "i",        "för",          "finns",
+      "också",      "only",        "nu",     "to",       "on",           "at",
+      "with",       "med",         "är",     "ar",       "is",           "the",
+      "du",         "jag",         "min",    "my",       "name",         "namn",
+      "här",        "har",         "direkt", "also",     "kan",          "can",
+      "if",         "om",          "så",     "till",     "via",          "add",
+      "lägg",       "till",        "följ",   "follow",   "dm",           "msg",
+      "sms",        "ring",        "call",   "just",     "bara",         "endast",
+      "available",  "tillgänglig", "me:",    "username", "användarnamn", "message",
+      "meddelande", "skicka",      "send",   "text",     "videosamtal",  "video",
+      "samtal"};
   for (std::string_view w : kStop) {
     if (w == lw) return true;
   }
@@ -1232,7 +1255,7 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
       continue;
     }
     if (!kPlat.FirstAndLength(c, len)) continue;  // no platform word so long with this letter
-    char lw[16];  // len <= kPlat.max_len < 16, ASCII letters only
+    char lw[16];                                  // len <= kPlat.max_len < 16, ASCII letters only
     for (size_t k = 0; k < len; ++k) lw[k] = Lower(s[i + k]);
     const HandlePlatform* key = FindHandleKey(std::string_view(lw, len));
     if (key == nullptr) continue;
@@ -1246,7 +1269,8 @@ void HandlesImpl(std::string_view s, const Tokens& toks, std::vector<std::string
       if (StartsWithNoCase(s, j, "add/")) j += 4;
       if (j < n && s[j] == '@') ++j;
       std::string name = ReadName(s, j, true);
-      if (!name.empty() && NameShape(*key, name)) AddUnique(out, std::string(key->kind) + ":" + name);
+      if (!name.empty() && NameShape(*key, name))
+        AddUnique(out, std::string(key->kind) + ":" + name);
       consumed = j;
       continue;
     }
@@ -1363,10 +1387,10 @@ size_t AgeUnit(std::string_view s, size_t i) {
 // A word before a number that makes "N år" a duration or a rule, not an age.
 bool DurationWord(std::string_view lw) {
   static const std::string_view kWords[] = {
-      "i", "in", "for", "för", "sedan", "sen", "efter", "after", "på", "varit", "över",
-      "under", "over", "minst", "least", "vara", "be", "än", "than", "from", "från", "mer",
-      "more", "plus", "alla", "all", "ingen", "no", "inga", "not", "ej", "inte",
-      "åldersgräns", "gräns", "limit"};
+      "i",     "in",   "for",   "för",  "sedan", "sen",         "efter", "after", "på",
+      "varit", "över", "under", "over", "minst", "least",       "vara",  "be",    "än",
+      "than",  "from", "från",  "mer",  "more",  "plus",        "alla",  "all",   "ingen",
+      "no",    "inga", "not",   "ej",   "inte",  "åldersgräns", "gräns", "limit"};
   for (std::string_view w : kWords) {
     if (w == lw) return true;
   }
@@ -1383,17 +1407,17 @@ bool PlausibleAge(int a) { return a >= 12 && a <= 99; }
 bool ObjectAge(std::string_view s, size_t b, size_t unit_end) {
   static const std::string_view kThings[] = {
       "byrå", "byrån", "soffa", "soffan", "bil", "bilen", "cykel", "cykeln", "bord", "bordet",
-      "stol", "stolen", "säng", "sängen", "hylla", "hyllan", "bokhylla", "bokhyllan",
-      "skrivbord", "skrivbordet", "lampa", "lampan", "dator", "datorn", "tv", "tv:n",
-      "telefon", "telefonen", "mobil", "mobilen", "hus", "huset", "lägenhet", "lägenheten",
-      "båt", "båten", "moped", "mopeden", "matta", "mattan", "fåtölj", "fåtöljen",
-      "massagestol", "garderob", "garderoben", "möbel", "möbeln", "möbler", "möblerna",
-      "bänk", "bänken", "skåp", "skåpet", "kyl", "kylen", "spis", "spisen", "barnvagn",
-      "barnvagnen", "car", "bike", "table", "chair", "sofa", "dresser", "bed", "house",
+      "stol", "stolen", "säng", "sängen", "hylla", "hyllan", "bokhylla", "bokhyllan", "skrivbord",
+      "skrivbordet", "lampa", "lampan", "dator", "datorn", "tv", "tv:n", "telefon", "telefonen",
+      "mobil", "mobilen", "hus", "huset", "lägenhet", "lägenheten", "båt", "båten", "moped",
+      "mopeden", "matta", "mattan", "fåtölj", "fåtöljen", "massagestol", "garderob", "garderoben",
+      "möbel", "möbeln", "möbler", "möblerna", "bänk", "bänken", "skåp", "skåpet", "kyl", "kylen",
+      "spis", "spisen", "barnvagn", "barnvagnen", "car", "bike", "table", "chair", "sofa",
+      "dresser", "bed", "house",
       // Other people: "min son är 17 år".
       "dotter", "dottern", "son", "sonen", "syster", "systern", "lillasyster", "storasyster",
-      "bror", "brodern", "lillebror", "storebror", "barn", "barnet", "kusin", "daughter",
-      "sister", "brother", "kid", "child", "cousin"};
+      "bror", "brodern", "lillebror", "storebror", "barn", "barnet", "kusin", "daughter", "sister",
+      "brother", "kid", "child", "cousin"};
   size_t k = unit_end;
   while (k < s.size() && s[k] == ' ') ++k;
   if (StartsWithNoCase(s, k, "gammalt") || StartsWithNoCase(s, k, "gamla")) return true;
@@ -1470,10 +1494,10 @@ bool EndsWithAny(std::string_view ctx, std::initializer_list<std::string_view> w
 // What the words before a number say about it.
 enum class AgeCue {
   kNone,
-  kSelf,      // "jag är 19", "I'm 19": an age without a unit
-  kSoon,      // "snart 18", "fyller 18", "turning 18": one year less
-  kJust,      // "nybliven 18", "nyss fyllt 18", "just turned 18"
-  kNotYet,    // "inte 18 än", "jag är under 18": under 18, no age
+  kSelf,    // "jag är 19", "I'm 19": an age without a unit
+  kSoon,    // "snart 18", "fyller 18", "turning 18": one year less
+  kJust,    // "nybliven 18", "nyss fyllt 18", "just turned 18"
+  kNotYet,  // "inte 18 än", "jag är under 18": under 18, no age
 };
 
 // A cheap first test for CueBefore: the word just before `b` (over spaces)
@@ -1485,12 +1509,11 @@ struct CueLast {
   int kind;
 };
 constexpr CueLast kCueLast[] = {
-    {"är", 1},       {"e", 1},        {"ä", 1},        {"am", 1},      {"m", 1},
-    {"im", 1},       {"is", 1},       {"typ", 1},      {"bara", 1},    {"nu", 1},
-    {"alltså", 1},   {"only", 1},     {"just", 1},     {"like", 1},    {"snart", 2},
-    {"nästan", 2},   {"almost", 2},   {"turning", 2},  {"fyller", 2},  {"fylla", 2},
-    {"turn", 2},     {"nybliven", 2}, {"nyblivna", 2}, {"nyblivet", 2}, {"fyllde", 2},
-    {"turned", 2},   {"newly", 2},    {"fyllt", 2},    {"inte", 2},    {"not", 2},
+    {"är", 1},     {"e", 1},      {"ä", 1},     {"am", 1},       {"m", 1},        {"im", 1},
+    {"is", 1},     {"typ", 1},    {"bara", 1},  {"nu", 1},       {"alltså", 1},   {"only", 1},
+    {"just", 1},   {"like", 1},   {"snart", 2}, {"nästan", 2},   {"almost", 2},   {"turning", 2},
+    {"fyller", 2}, {"fylla", 2},  {"turn", 2},  {"nybliven", 2}, {"nyblivna", 2}, {"nyblivet", 2},
+    {"fyllde", 2}, {"turned", 2}, {"newly", 2}, {"fyllt", 2},    {"inte", 2},     {"not", 2},
     {"under", 2}};
 // Per first byte (lower case, or the lead byte C3): bit n set iff a word of
 // kCueLast starts so and has n bytes. Most words before a number fail here.
@@ -1534,12 +1557,12 @@ AgeCue CueBefore(std::string_view ctx) {
     std::string_view d = DropWord(core);
     if (EndsWithAny(d, {"är", "e", "ä", "am", "i'm", "i\xE2\x80\x99m", "im"})) core = d;
   }
-  if (EndsWithAny(core, {"jag är", "ja är", "jag e", "ja e", "jag ä", "och är", "o är",
-                         "i'm", "i\xE2\x80\x99m", "im", "i am", "ålder är", "age is"})) {
+  if (EndsWithAny(core, {"jag är", "ja är", "jag e", "ja e", "jag ä", "och är", "o är", "i'm",
+                         "i\xE2\x80\x99m", "im", "i am", "ålder är", "age is"})) {
     return AgeCue::kSelf;
   }
-  if (EndsWithAny(ctx, {"snart", "nästan", "almost", "turning", "fyller", "will turn",
-                        "ska fylla", "fyller snart"})) {
+  if (EndsWithAny(ctx, {"snart", "nästan", "almost", "turning", "fyller", "will turn", "ska fylla",
+                        "fyller snart"})) {
     return AgeCue::kSoon;
   }
   if (EndsWithAny(ctx, {"nybliven", "nyblivna", "nyblivet", "fyllde", "just turned",
@@ -1554,8 +1577,8 @@ AgeCue CueBefore(std::string_view ctx) {
     if (EndsWithAny(d, {"inte", "ej"})) return AgeCue::kNotYet;
     return AgeCue::kNone;
   }
-  if (EndsWithAny(ctx, {"inte", "not", "jag är under", "i'm under", "im under",
-                        "i am under", "är inte", "am not"})) {
+  if (EndsWithAny(ctx, {"inte", "not", "jag är under", "i'm under", "im under", "i am under",
+                        "är inte", "am not"})) {
     return AgeCue::kNotYet;
   }
   return AgeCue::kNone;
@@ -1571,19 +1594,21 @@ bool NotAgeAfter(std::string_view s, size_t k, bool unit) {
   const char f = Lower(s[k]);
   if (unit && f != 'i' && f != 'e' && f != 'o' && f != 'a' && f != '+') return false;
   static const std::string_view kAfterUnit[] = {
-      "i branschen", "i yrket", "i branchen", "in the business", "in the industry",
-      "erfarenhet", "experience", "och äldre", "och uppåt", "eller äldre", "or older",
-      "and older", "and up", "+"};
+      "i branschen", "i yrket",   "i branchen", "in the business", "in the industry", "erfarenhet",
+      "experience",  "och äldre", "och uppåt",  "eller äldre",     "or older",        "and older",
+      "and up",      "+"};
   for (std::string_view w : kAfterUnit) {
     if (StartsWithNoCase(s, k, w)) return true;
   }
   if (unit) return false;
   static const std::string_view kUnits[] = {
-      "cm", "kg", "kr", "min", "mm", "km", "m", "st", "kilo", "liter", "l", "euro", "eur",
-      "sek", "procent", "timmar", "timme", "tim", "h", "minuter", "mil", "meter", "sekunder",
-      "dagar", "veckor", "månader", "hours", "minutes", "lbs", "kilos", "dollar", "usd"};
+      "cm",     "kg",      "kr",    "min",     "mm",  "km",    "m",        "st",
+      "kilo",   "liter",   "l",     "euro",    "eur", "sek",   "procent",  "timmar",
+      "timme",  "tim",     "h",     "minuter", "mil", "meter", "sekunder", "dagar",
+      "veckor", "månader", "hours", "minutes", "lbs", "kilos", "dollar",   "usd"};
   size_t e = k;
-  while (e < n && (IsAsciiAlpha(s[e]) || (U(s[e]) == 0xC3 && e + 1 < n))) e += U(s[e]) == 0xC3 ? 2 : 1;
+  while (e < n && (IsAsciiAlpha(s[e]) || (U(s[e]) == 0xC3 && e + 1 < n)))
+    e += U(s[e]) == 0xC3 ? 2 : 1;
   if (e == k) return false;
   std::string w = LowerWord(s.substr(k, e - k));
   for (std::string_view u : kUnits) {
@@ -1595,13 +1620,13 @@ bool NotAgeAfter(std::string_view s, size_t k, bool unit) {
 // A month name (Swedish or English, full or short), 1..12, or 0.
 int MonthWord(std::string_view w) {
   static const std::pair<std::string_view, int> kMonths[] = {
-      {"januari", 1}, {"january", 1}, {"jan", 1},   {"februari", 2}, {"february", 2},
-      {"feb", 2},     {"mars", 3},    {"march", 3}, {"mar", 3},      {"april", 4},
-      {"apr", 4},     {"maj", 5},     {"may", 5},   {"juni", 6},     {"june", 6},
-      {"jun", 6},     {"juli", 7},    {"july", 7},  {"jul", 7},      {"augusti", 8},
-      {"august", 8},  {"aug", 8},     {"september", 9}, {"sept", 9}, {"sep", 9},
-      {"oktober", 10}, {"october", 10}, {"okt", 10}, {"oct", 10},   {"november", 11},
-      {"nov", 11},    {"december", 12}, {"dec", 12}};
+      {"januari", 1},  {"january", 1},   {"jan", 1},       {"februari", 2}, {"february", 2},
+      {"feb", 2},      {"mars", 3},      {"march", 3},     {"mar", 3},      {"april", 4},
+      {"apr", 4},      {"maj", 5},       {"may", 5},       {"juni", 6},     {"june", 6},
+      {"jun", 6},      {"juli", 7},      {"july", 7},      {"jul", 7},      {"augusti", 8},
+      {"august", 8},   {"aug", 8},       {"september", 9}, {"sept", 9},     {"sep", 9},
+      {"oktober", 10}, {"october", 10},  {"okt", 10},      {"oct", 10},     {"november", 11},
+      {"nov", 11},     {"december", 12}, {"dec", 12}};
   for (const auto& [m, v] : kMonths) {
     if (m == w) return v;
   }
@@ -1624,16 +1649,17 @@ bool BornBefore(std::string_view ctx, int* month) {
       if (EndsWithAny(ctx, {"i", "in"})) ctx = DropWord(ctx);
     }
   }
-  return EndsWithAny(ctx, {"född", "fodd", "född år", "born", "born in", "f.", "f", "b.",
-                           "årgång"});
+  return EndsWithAny(ctx,
+                     {"född", "fodd", "född år", "born", "born in", "f.", "f", "b.", "årgång"});
 }
 
 // A cheap first test for BornBefore: the word before `b` (over spaces, '-',
 // '\'' and '.') is "född", "born", "in", "f", "b", "årgång", "år" or a month.
 bool MayBornBefore(std::string_view s, size_t b) {
   size_t e = b;
-  while (e > 0 && b - e < 3 && (s[e - 1] == ' ' || s[e - 1] == '-' || s[e - 1] == '\'' ||
-                                s[e - 1] == '.' || s[e - 1] == '\n')) {
+  while (e > 0 && b - e < 3 &&
+         (s[e - 1] == ' ' || s[e - 1] == '-' || s[e - 1] == '\'' || s[e - 1] == '.' ||
+          s[e - 1] == '\n')) {
     --e;
   }
   if (e == b) return false;
@@ -1681,12 +1707,10 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
       i = e;
       // Part of a larger number, a time, a fraction, a phone: "1.500",
       // "24/7", "19:00", "070-...".
-      bool glued_before = b > 0 && (IsAsciiAlpha(s[b - 1]) ||
-                                    (b >= 2 && IsDigit(s[b - 2]) &&
-                                     kNumberGlueBefore.Has(s[b - 1])));
-      bool glued_after = e < n && ((e + 1 < n && IsDigit(s[e + 1]) &&
-                                    kNumberGlueAfter.Has(s[e])) ||
-                                   s[e] == '%');
+      bool glued_before = b > 0 && (IsAsciiAlpha(s[b - 1]) || (b >= 2 && IsDigit(s[b - 2]) &&
+                                                               kNumberGlueBefore.Has(s[b - 1])));
+      bool glued_after =
+          e < n && ((e + 1 < n && IsDigit(s[e + 1]) && kNumberGlueAfter.Has(s[e])) || s[e] == '%');
       if (glued_before || glued_after) continue;
       size_t nd = e - b;
       if (nd != 2 && nd != 4 && nd != 1) continue;
@@ -1709,8 +1733,8 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
                                       StartsWithNoCase(s, p - 4, "born"))) ||
                           (p >= 2 && StartsWithNoCase(s, p - 2, "f.")));
         }
-        bool born = year_a || (may && MayBornBefore(s, b) &&
-                               BornBefore(Before(s, b, ctx_buf), &month));
+        bool born =
+            year_a || (may && MayBornBefore(s, b) && BornBefore(Before(s, b, ctx_buf), &month));
         if (born) {
           if (ref.year > 0) {
             int age = AgeFromBirth(y, month, ref);
@@ -1726,8 +1750,8 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
       if (b > 0 && s[b - 1] == '(' && e < n && s[e] == ')') {
         size_t p = b - 1;
         while (p > 0 && s[p - 1] == ' ') --p;
-        if (p > 0 && (LetterAt(s, p - 1) || (p >= 2 && LetterAt(s, p - 2) == 2) ||
-                      s[p - 1] == ',')) {
+        if (p > 0 &&
+            (LetterAt(s, p - 1) || (p >= 2 && LetterAt(s, p - 2) == 2) || s[p - 1] == ',')) {
           AddUnique(out, v);
           continue;
         }
@@ -1735,8 +1759,10 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
       // "19 år", "19år", "19-åring", "19yo", "19 y/o", "19 years", "19\når",
       // "19🌸år".
       size_t k = e;
-      if (k < n && (s[k] == ' ' || s[k] == '-' || s[k] == '\n')) ++k;
-      else if (k + 1 < n && U(s[k]) == 0xC2 && U(s[k + 1]) == 0xA0) k += 2;
+      if (k < n && (s[k] == ' ' || s[k] == '-' || s[k] == '\n'))
+        ++k;
+      else if (k + 1 < n && U(s[k]) == 0xC2 && U(s[k + 1]) == 0xA0)
+        k += 2;
       else if (k + 3 < n && U(s[k]) >= 0xF0) {
         k += 4;
         if (k < n && s[k] == ' ') ++k;
@@ -1756,8 +1782,7 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
       }
       const int age = cue == AgeCue::kSoon ? v - 1 : v;
       if (ue != std::string_view::npos) {
-        if (!DurationWord(WordBefore(s, b)) && !ObjectAge(s, b, ue) &&
-            !NotAgeAfter(s, ue, true)) {
+        if (!DurationWord(WordBefore(s, b)) && !ObjectAge(s, b, ue) && !NotAgeAfter(s, ue, true)) {
           AddUnique(out, age);
         }
         continue;
@@ -1769,8 +1794,8 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
       // "ålder: 19", "age 19", "Ålder 19", "min ålder är 22" (cheap test on
       // the last letter first).
       size_t p = b;
-      while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == ':' || s[p - 1] == '=' ||
-                       s[p - 1] == '-' || s[p - 1] == '\n')) {
+      while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == ':' || s[p - 1] == '=' || s[p - 1] == '-' ||
+                       s[p - 1] == '\n')) {
         --p;
       }
       if (p > 0 && p < b) {
@@ -1802,8 +1827,8 @@ void AgesImpl(std::string_view s, const Tokens& toks, RefDate ref, std::vector<i
       if (k < n && (s[k] == ' ' || s[k] == '-')) ++k;
       if (k < n) {
         char u = s[k];
-        unit_or_tens = U(u) == 0xC3 || u == 'y' || u == 'Y' ||
-                       ((f == 't' || f == 'f') && LetterAt(s, k) != 0);
+        unit_or_tens =
+            U(u) == 0xC3 || u == 'y' || u == 'Y' || ((f == 't' || f == 'f') && LetterAt(s, k) != 0);
       }
     }
     // Without a unit, only after "är", "e", "am", "I'm" ("jag är nitton",
@@ -1920,8 +1945,7 @@ std::string UnitAt(std::string_view s, size_t i) {
   bool has_num = j > d;
   while (j < n && s[j] == ' ') ++j;
   auto word = [&](std::string_view w) {
-    return StartsWithNoCase(s, j, w) &&
-           (j + w.size() >= n || LetterAt(s, j + w.size()) == 0);
+    return StartsWithNoCase(s, j, w) && (j + w.size() >= n || LetterAt(s, j + w.size()) == 0);
   };
   if (word("halvtimme") || word("halvtimmen") || word("halvtimma")) return "30min";
   if (word("min") || word("minuter") || word("mins") || word("minutes")) {
@@ -1952,10 +1976,14 @@ void PricesImpl(std::string_view s, const Tokens& toks, std::vector<std::string>
     if (b > 0) {
       size_t p = b;
       if (s[p - 1] == ' ') --p;
-      if (p >= 1 && s[p - 1] == '$') prefix_cur = "USD";
-      else if (p >= 3 && s.substr(p - 3, 3) == "\xE2\x82\xAC") prefix_cur = "EUR";
-      else if (p >= 3 && StartsWithNoCase(s, p - 3, "sek") && WordStartAt(s, p - 3)) prefix_cur = "SEK";
-      else if (p >= 3 && StartsWithNoCase(s, p - 3, "eur") && WordStartAt(s, p - 3)) prefix_cur = "EUR";
+      if (p >= 1 && s[p - 1] == '$')
+        prefix_cur = "USD";
+      else if (p >= 3 && s.substr(p - 3, 3) == "\xE2\x82\xAC")
+        prefix_cur = "EUR";
+      else if (p >= 3 && StartsWithNoCase(s, p - 3, "sek") && WordStartAt(s, p - 3))
+        prefix_cur = "SEK";
+      else if (p >= 3 && StartsWithNoCase(s, p - 3, "eur") && WordStartAt(s, p - 3))
+        prefix_cur = "EUR";
     }
     bool glued = b > 0 && (IsAsciiAlpha(s[b - 1]) || s[b - 1] == '+' ||
                            ((s[b - 1] == '-' || s[b - 1] == '.') && b >= 2 && IsDigit(s[b - 2])));
@@ -1969,9 +1997,13 @@ void PricesImpl(std::string_view s, const Tokens& toks, std::vector<std::string>
       size_t k = e;
       while (k < n) {
         size_t sep = 0;
-        if (s[k] == ' ' || s[k] == '.') sep = 1;
-        else if (k + 1 < n && U(s[k]) == 0xC2 && U(s[k + 1]) == 0xA0) sep = 2;
-        else if (k + 2 < n && U(s[k]) == 0xE2 && U(s[k + 1]) == 0x80 && (U(s[k + 2]) == 0xAF || U(s[k + 2]) == 0x89)) sep = 3;
+        if (s[k] == ' ' || s[k] == '.')
+          sep = 1;
+        else if (k + 1 < n && U(s[k]) == 0xC2 && U(s[k + 1]) == 0xA0)
+          sep = 2;
+        else if (k + 2 < n && U(s[k]) == 0xE2 && U(s[k + 1]) == 0x80 &&
+                 (U(s[k + 2]) == 0xAF || U(s[k + 2]) == 0x89))
+          sep = 3;
         if (sep == 0) break;
         size_t g = k + sep;
         if (g + 3 <= n && IsDigit(s[g]) && IsDigit(s[g + 1]) && IsDigit(s[g + 2]) &&
@@ -2066,10 +2098,14 @@ std::span<const HandlePlatform> HandlePlatforms() { return kPlatforms; }
 
 void ExtractedValues(const Extraction& ex, const ExtractorInfo& x, std::vector<std::string>* out) {
   out->clear();
-  if (x.on == &ExtractWhat::phones) *out = ex.phones;
-  else if (x.on == &ExtractWhat::emails) *out = ex.emails;
-  else if (x.on == &ExtractWhat::prices) *out = ex.prices;
-  else if (x.on == &ExtractWhat::handles) *out = ex.handles;
+  if (x.on == &ExtractWhat::phones)
+    *out = ex.phones;
+  else if (x.on == &ExtractWhat::emails)
+    *out = ex.emails;
+  else if (x.on == &ExtractWhat::prices)
+    *out = ex.prices;
+  else if (x.on == &ExtractWhat::handles)
+    *out = ex.handles;
   else if (x.on == &ExtractWhat::ages) {
     for (int a : ex.ages) out->push_back(std::to_string(a));
   }

@@ -82,7 +82,7 @@ struct Extraction {
   std::vector<int> ages;             // stated or implied ages in years
   std::vector<std::string> prices;   // "1500 SEK/h"
   std::vector<std::string> handles;  // "snap:name"
-  bool minor = false;  // an under-18 signal that states no age ("inte 18 än")
+  bool minor = false;                // an under-18 signal that states no age ("inte 18 än")
 
   void Clear();
 };
@@ -108,8 +108,7 @@ struct ExtractorInfo {
 std::span<const ExtractorInfo> Extractors();
 
 // The values extractor `x` (an entry of Extractors()) found, as text.
-void ExtractedValues(const Extraction& ex, const ExtractorInfo& x,
-                     std::vector<std::string>* out);
+void ExtractedValues(const Extraction& ex, const ExtractorInfo& x, std::vector<std::string>* out);
 
 // The messaging platforms handles are read for: the words that name one
 // ("snapchat", "sc"), the kind written ("snap"), and how a name is checked.
@@ -118,7 +117,7 @@ void ExtractedValues(const Extraction& ex, const ExtractorInfo& x,
 struct HandlePlatform {
   std::string_view word;  // lower case, ASCII letters
   std::string_view kind;
-  bool weak;              // needs ':' '@' or the like after it ("sc", "signal")
+  bool weak;  // needs ':' '@' or the like after it ("sc", "signal")
   // The shape of a name: 0 any (2..30 name characters), 1 Threema (8
   // letters or digits), 2 Session (66 hex digits starting "05").
   int shape = 0;

@@ -1,9 +1,9 @@
 #include "lib/extract.h"
 
-#include <random>
-
 #include <doctest/doctest.h>
 #include <phonenumbers/phonenumberutil.h>
+
+#include <random>
 
 namespace karta {
 namespace {
@@ -66,10 +66,16 @@ TEST_CASE("phones: obfuscations") {
   CHECK(Phones("noll sju noll ett två tre fyra fem sex sju") == mobile);
   CHECK(Phones("Noll Sju Noll, Ett Två Tre, Fyra Fem, Sex Sju") == mobile);
   CHECK(Phones("zero seven zero one two three four five six seven") == mobile);
-  CHECK(Phones("070 \xF0\x9F\x93\x9E 123 45 67") == mobile);            // 📞
-  CHECK(Phones("070\xF0\x9F\x92\x8B" "123\xF0\x9F\x92\x8B" "4567") == mobile);  // 💋
-  CHECK(Phones("070\xE2\x9D\xA4\xEF\xB8\x8F" "1234567") == mobile);     // ❤️
-  CHECK(Phones("070\xC2\xA0" "123\xC2\xA0" "45\xC2\xA0" "67") == mobile);  // nbsp
+  CHECK(Phones("070 \xF0\x9F\x93\x9E 123 45 67") == mobile);  // 📞
+  CHECK(Phones("070\xF0\x9F\x92\x8B"
+               "123\xF0\x9F\x92\x8B"
+               "4567") == mobile);  // 💋
+  CHECK(Phones("070\xE2\x9D\xA4\xEF\xB8\x8F"
+               "1234567") == mobile);  // ❤️
+  CHECK(Phones("070\xC2\xA0"
+               "123\xC2\xA0"
+               "45\xC2\xA0"
+               "67") == mobile);  // nbsp
   CHECK(Phones("noll sju noll 123 45 67") == mobile);
 }
 
@@ -128,8 +134,7 @@ TEST_CASE("emails") {
   CHECK(Emails("anna at example.com") == V{"anna@example.com"});
   CHECK(Emails("anna snabel-a example punkt se") == V{"anna@example.se"});
   CHECK(Emails("anna @ example.se") == V{"anna@example.se"});
-  CHECK(Emails("a@b.se, a@b.se and c_d@mail.example.org") ==
-        V{"a@b.se", "c_d@mail.example.org"});
+  CHECK(Emails("a@b.se, a@b.se and c_d@mail.example.org") == V{"a@b.se", "c_d@mail.example.org"});
   // Not emails.
   CHECK(Emails("snap @anna") == V{});
   CHECK(Emails("we meet at the hotel") == V{});

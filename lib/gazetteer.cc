@@ -1,10 +1,10 @@
 #include "lib/gazetteer.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "lib/datadir.h"
 #include "lib/io.h"
@@ -79,8 +79,8 @@ bool ParseCoord(const std::string& s, double lo, double hi) {
 
 bool ParsePlaceKind(std::string_view s, PlaceKind* kind) {
   static const std::pair<std::string_view, PlaceKind> kKinds[] = {
-      {"kommun", PlaceKind::kKommun}, {"area", PlaceKind::kArea},
-      {"town", PlaceKind::kTown},     {"district", PlaceKind::kDistrict},
+      {"kommun", PlaceKind::kKommun},   {"area", PlaceKind::kArea},
+      {"town", PlaceKind::kTown},       {"district", PlaceKind::kDistrict},
       {"station", PlaceKind::kStation}, {"street", PlaceKind::kStreet}};
   for (const auto& [n, k] : kKinds) {
     if (s == n) {
@@ -107,9 +107,10 @@ bool ParsePlaceContext(std::string_view s, PlaceContext* context) {
 Result<Gazetteer> Gazetteer::Load(const std::string& path) {
   auto text = ReadFileToString(path);
   if (!text.ok()) {
-    return Status::Usage(fmt::format("{} (give a gazetteer with --gazetteer FILE; format: "
-                                     "data/gazetteer/README.md)",
-                                     text.status().message()));
+    return Status::Usage(
+        fmt::format("{} (give a gazetteer with --gazetteer FILE; format: "
+                    "data/gazetteer/README.md)",
+                    text.status().message()));
   }
   return Parse(*text, path);
 }
@@ -117,21 +118,22 @@ Result<Gazetteer> Gazetteer::Load(const std::string& path) {
 Result<Gazetteer> Gazetteer::Parse(std::string_view csv, std::string_view name) {
   size_t bad = 0;
   if (!Utf8Valid(csv, &bad)) {
-    return Status::Usage(fmt::format("{}: invalid UTF-8 at byte {} (save the gazetteer as UTF-8)",
-                                     name, bad));
+    return Status::Usage(
+        fmt::format("{}: invalid UTF-8 at byte {} (save the gazetteer as UTF-8)", name, bad));
   }
   std::vector<std::pair<int64_t, std::vector<std::string>>> rows;
   KARTA_RETURN_IF_ERROR(SplitCsv(csv, name, &rows));
   if (rows.empty()) {
-    return Status::Usage(fmt::format("{}: empty gazetteer (a header and rows are needed; "
-                                     "see data/gazetteer/README.md)",
-                                     name));
+    return Status::Usage(
+        fmt::format("{}: empty gazetteer (a header and rows are needed; "
+                    "see data/gazetteer/README.md)",
+                    name));
   }
   const auto& header = rows.front().second;
   std::unordered_map<std::string, size_t> col;
   for (size_t i = 0; i < header.size(); ++i) col.emplace(header[i], i);
-  static const char* kRequired[] = {"name", "kind",  "place", "kommun",
-                                    "kommunkod", "lat", "lon",   "context"};
+  static const char* kRequired[] = {"name",      "kind", "place", "kommun",
+                                    "kommunkod", "lat",  "lon",   "context"};
   for (const char* r : kRequired) {
     if (!col.count(r)) {
       return Status::Usage(fmt::format(
@@ -166,8 +168,9 @@ Result<Gazetteer> Gazetteer::Parse(std::string_view csv, std::string_view name) 
     if (e.name.empty()) return bad_row("empty name");
     if (e.place.empty()) return bad_row(fmt::format("'{}': empty place", e.name));
     if (!ParsePlaceKind(get(f, "kind"), &e.kind)) {
-      return bad_row(fmt::format("'{}': unknown kind '{}' (kommun, area, town, district, station or street)",
-                                 e.name, get(f, "kind")));
+      return bad_row(
+          fmt::format("'{}': unknown kind '{}' (kommun, area, town, district, station or street)",
+                      e.name, get(f, "kind")));
     }
     if (!ParsePlaceContext(get(f, "context"), &e.context)) {
       return bad_row(fmt::format("'{}': unknown context '{}' (any, evidence or strict)", e.name,
@@ -184,8 +187,8 @@ Result<Gazetteer> Gazetteer::Parse(std::string_view csv, std::string_view name) 
           e.name, e.kommunkod));
     }
     if (!ParseCoord(e.lat, -90, 90) || !ParseCoord(e.lon, -180, 180)) {
-      return bad_row(fmt::format("'{}': bad coordinates '{}','{}' (decimal degrees, WGS84)",
-                                 e.name, e.lat, e.lon));
+      return bad_row(fmt::format("'{}': bad coordinates '{}','{}' (decimal degrees, WGS84)", e.name,
+                                 e.lat, e.lon));
     }
     const std::string& pop = get(f, "population");
     if (!pop.empty()) {

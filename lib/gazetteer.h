@@ -35,7 +35,14 @@
 
 namespace karta {
 
-enum class PlaceKind { kKommun = 1, kArea = 2, kTown = 3, kDistrict = 4, kStation = 5, kStreet = 6 };
+enum class PlaceKind {
+  kKommun = 1,
+  kArea = 2,
+  kTown = 3,
+  kDistrict = 4,
+  kStation = 5,
+  kStreet = 6
+};
 enum class PlaceContext { kAny, kEvidence, kStrict };
 
 struct GazEntry {

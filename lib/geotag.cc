@@ -1,5 +1,6 @@
 #include "lib/geotag.h"
 
+#include <fmt/format.h>
 #include <utf8proc.h>
 
 #include <algorithm>
@@ -7,8 +8,6 @@
 #include <cstddef>
 #include <cstring>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "lib/record.h"
 #include "lib/text.h"
@@ -83,7 +82,9 @@ inline uint64_t HashWordPadded(const char* p, size_t n) {
 }
 
 // Hash of a run of words from the hashes of its words.
-inline uint64_t CombineWords(uint64_t h, uint64_t word) { return Mix(h * 0x9E3779B97F4A7C15ULL + word) | 1; }
+inline uint64_t CombineWords(uint64_t h, uint64_t word) {
+  return Mix(h * 0x9E3779B97F4A7C15ULL + word) | 1;
+}
 
 uint64_t HashKey(std::string_view key) {  // words joined by ' '
   uint64_t h = 0;
@@ -171,30 +172,37 @@ struct Evidence {
   double weight;
 };
 constexpr Evidence kEvidence[] = {
-    {"i", 2},         {"pa", 2},         {"nara", 2},       {"vid", 2},     {"utanfor", 2},
-    {"centrala", 2},  {"norra", 2},      {"sodra", 2},      {"vastra", 2},  {"ostra", 2},
-    {"till", 2},      {"runt", 2},       {"omkring", 2},    {"bakom", 2},   {"besoker", 2},
-    {"in", 2},        {"near", 2},       {"at", 2},         {"around", 2},  {"outside", 2},
-    {"central", 2},   {"visiting", 2},   {"to", 2},         {"north", 2},   {"south", 2},
-    {"fran", 0.7},    {"from", 0.7},     {"station", 2},    {"tunnelbana", 2}, {"tbana", 2},
-    {"pendeltag", 2}, {"bana", 2},       {"tunnelbanan", 2}, {"stationen", 2}, {"inom", 2},
-    {"ovanfor", 2},   {"mellan", 2},     {"innanfor", 2},   {"within", 2},  {"downtown", 2},
+    {"i", 2},         {"pa", 2},       {"nara", 2},        {"vid", 2},        {"utanfor", 2},
+    {"centrala", 2},  {"norra", 2},    {"sodra", 2},       {"vastra", 2},     {"ostra", 2},
+    {"till", 2},      {"runt", 2},     {"omkring", 2},     {"bakom", 2},      {"besoker", 2},
+    {"in", 2},        {"near", 2},     {"at", 2},          {"around", 2},     {"outside", 2},
+    {"central", 2},   {"visiting", 2}, {"to", 2},          {"north", 2},      {"south", 2},
+    {"fran", 0.7},    {"from", 0.7},   {"station", 2},     {"tunnelbana", 2}, {"tbana", 2},
+    {"pendeltag", 2}, {"bana", 2},     {"tunnelbanan", 2}, {"stationen", 2},  {"inom", 2},
+    {"ovanfor", 2},   {"mellan", 2},   {"innanfor", 2},    {"within", 2},     {"downtown", 2},
 };
 
 // Words after a name that mark a place: "Kista station", "Alby T-bana".
-constexpr std::string_view kStationAfter[] = {
-    "station", "stationen", "stn", "tbana", "tunnelbana", "tunnelbanestation", "pendeltag",
-    "pendeltagsstation", "centrum", "c", "torg", "galleria", "centrumgang", "t", "metro",
-    "omradet", "kommun", "stad", "city", "gard", "strand"};
+constexpr std::string_view kStationAfter[] = {"station",     "stationen",
+                                              "stn",         "tbana",
+                                              "tunnelbana",  "tunnelbanestation",
+                                              "pendeltag",   "pendeltagsstation",
+                                              "centrum",     "c",
+                                              "torg",        "galleria",
+                                              "centrumgang", "t",
+                                              "metro",       "omradet",
+                                              "kommun",      "stad",
+                                              "city",        "gard",
+                                              "strand"};
 
-constexpr std::string_view kDirections[] = {
-    "soder", "norr", "vaster", "oster", "sydost", "sydvast", "nordost", "nordvast",
-    "south", "north", "west", "east", "sodost"};
+constexpr std::string_view kDirections[] = {"soder",   "norr",    "vaster",   "oster", "sydost",
+                                            "sydvast", "nordost", "nordvast", "south", "north",
+                                            "west",    "east",    "sodost"};
 
 // Names every town has ("centralen" = its central station): a place named
 // in another kommun beside one wins.
 constexpr std::string_view kGeneric[] = {"centralen", "centralstationen", "city", "innerstan",
-                                         "stan", "centrum"};
+                                         "stan",      "centrum"};
 
 constexpr std::string_view kSuffixes[] = {"somradet", "strakten", "omradet", "trakten", "s"};
 
@@ -203,28 +211,27 @@ struct County {
   std::string_view code;
 };
 constexpr County kCounties[] = {
-    {"stockholm", "01"},       {"uppsala", "03"},        {"sodermanland", "04"},
-    {"ostergotland", "05"},    {"jonkoping", "06"},      {"kronoberg", "07"},
-    {"kalmar", "08"},          {"gotland", "09"},        {"blekinge", "10"},
-    {"skane", "12"},           {"halland", "13"},        {"vastra gotaland", "14"},
-    {"varmland", "17"},        {"orebro", "18"},         {"vastmanland", "19"},
-    {"dalarna", "20"},         {"gavleborg", "21"},      {"vasternorrland", "22"},
-    {"jamtland", "23"},        {"vasterbotten", "24"},   {"norrbotten", "25"},
-    {"sweden", ""},            {"sverige", ""},          {"all", ""},
+    {"stockholm", "01"},    {"uppsala", "03"},      {"sodermanland", "04"},
+    {"ostergotland", "05"}, {"jonkoping", "06"},    {"kronoberg", "07"},
+    {"kalmar", "08"},       {"gotland", "09"},      {"blekinge", "10"},
+    {"skane", "12"},        {"halland", "13"},      {"vastra gotaland", "14"},
+    {"varmland", "17"},     {"orebro", "18"},       {"vastmanland", "19"},
+    {"dalarna", "20"},      {"gavleborg", "21"},    {"vasternorrland", "22"},
+    {"jamtland", "23"},     {"vasterbotten", "24"}, {"norrbotten", "25"},
+    {"sweden", ""},         {"sverige", ""},        {"all", ""},
 };
 
 }  // namespace
 
-
 // What a byte does between words (Fold): bits below.
 enum : unsigned char {
-  kGapWord = 1,     // an ASCII letter or digit: not a gap byte
-  kGapSpace = 2,    // white space
-  kGapGlue = 4,     // '@', '_', '#', '/', '.', '\\': joins a handle, e-mail or URL
+  kGapWord = 1,   // an ASCII letter or digit: not a gap byte
+  kGapSpace = 2,  // white space
+  kGapGlue = 4,   // '@', '_', '#', '/', '.', '\\': joins a handle, e-mail or URL
   kGapComma = 8,
   kGapSentence = 16,  // ends a sentence
-  kGapNoJoin = 32,  // anything but ' ', '-', ':' and tab: the words are not one name
-  kGapHigh = 64,    // >= 0x80: part of a non-ASCII character (decoded to see)
+  kGapNoJoin = 32,    // anything but ' ', '-', ':' and tab: the words are not one name
+  kGapHigh = 64,      // >= 0x80: part of a non-ASCII character (decoded to see)
 };
 struct GapTable {
   unsigned char bits[256];
@@ -277,7 +284,7 @@ void Geotagger::Fold(std::string_view text, GeoScan* s) const {
   // one, so 4x covers every text; the slack is for 16-byte stores
   // (FoldAsciiAlnum) and 8-byte loads (HashWordPadded).
   if (s->folded_.size() < n * 4 + 64) s->folded_.resize(n * 4 + 64);  // only grows
-  s->toks_.Reset(n / 2 + 1);  // words are apart: at most n/2+1 of them
+  s->toks_.Reset(n / 2 + 1);   // words are apart: at most n/2+1 of them
   s->cands_.Reset(n / 2 + 2);  // one more for PushIf
   char* out = s->folded_.data();
   size_t o = 0;
@@ -507,7 +514,7 @@ void Geotagger::FoldReference(std::string_view text, GeoScan* s) const {
     t.oe = static_cast<uint32_t>(i);
     t.hash = HashWordPadded(out + t.fb, o - t.fb);
     s->toks_.push_back(t);
-        Candidate(t.hash, s);
+    Candidate(t.hash, s);
     sentence_start = false;
     joinable = true;
   }
@@ -522,9 +529,9 @@ std::string Geotagger::DebugTokens(std::string_view text, bool reference) const 
   }
   std::string r;
   for (const auto& t : s.toks_) {
-    r += fmt::format("{}-{} '{}' {:016x} cap={} initial={} joined={} comma={} glued={}\n", t.ob, t.oe,
-                     std::string_view(s.folded_).substr(t.fb, t.fe - t.fb), t.hash, t.cap, t.initial,
-                     t.joined, t.comma, t.glued);
+    r += fmt::format("{}-{} '{}' {:016x} cap={} initial={} joined={} comma={} glued={}\n", t.ob,
+                     t.oe, std::string_view(s.folded_).substr(t.fb, t.fe - t.fb), t.hash, t.cap,
+                     t.initial, t.joined, t.comma, t.glued);
   }
   r += "candidates:";
   for (uint32_t c : s.cands_) r += fmt::format(" {}", c);
@@ -574,7 +581,8 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
   evidence_.assign(128, Slot{});
   for (uint32_t k = 0; k < std::size(kEvidence); ++k) InsertSmall(&evidence_, kEvidence[k].word, k);
   station_.assign(64, Slot{});
-  for (uint32_t k = 0; k < std::size(kStationAfter); ++k) InsertSmall(&station_, kStationAfter[k], k);
+  for (uint32_t k = 0; k < std::size(kStationAfter); ++k)
+    InsertSmall(&station_, kStationAfter[k], k);
   if (!gaz_) return;
   const auto& es = gaz_->entries();
   std::map<std::string, uint32_t> by_key;
@@ -657,8 +665,9 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
   code_.assign(es.size(), 0);
   for (uint32_t i = 0; i < es.size(); ++i) {
     unsigned v = 0;
-    for (char c : es[i].kommunkod) v = v * 10 + static_cast<unsigned>(c - '0');  // 4 digits (Load checks)
-    if (es[i].kommunkod.size() == 2) v *= 100;  // a county-level area: "01" -> 0100
+    for (char c : es[i].kommunkod)
+      v = v * 10 + static_cast<unsigned>(c - '0');  // 4 digits (Load checks)
+    if (es[i].kommunkod.size() == 2) v *= 100;      // a county-level area: "01" -> 0100
     code_[i] = static_cast<uint16_t>(v);
   }
   main_city_.assign(es.size(), 0);
@@ -844,7 +853,8 @@ void Geotagger::Scan(std::string_view text, bool location, GeoScan* s) const {
         // kommun named beside it decides (Resolve).
         std::string spelled = karta::Fold(text.substr(m.begin, m.end - m.begin));
         bool differ = false;
-        for (uint32_t e : grp.entries) differ = differ || case_folded_[e] != case_folded_[grp.entries[0]];
+        for (uint32_t e : grp.entries)
+          differ = differ || case_folded_[e] != case_folded_[grp.entries[0]];
         for (uint32_t e : grp.entries) {
           if (differ && case_folded_[e] == spelled) {
             m.exact = e;
@@ -879,9 +889,10 @@ bool OneEdit(std::string_view a, std::string_view b) {
   size_t i = 0;
   while (i < a.size() && a[i] == b[i]) ++i;
   if (a.size() < b.size()) return a.substr(i) == b.substr(i + 1);
-  if (i == a.size()) return false;  // equal
+  if (i == a.size()) return false;                      // equal
   if (a.substr(i + 1) == b.substr(i + 1)) return true;  // changed
-  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+         a.substr(i + 2) == b.substr(i + 2);
 }
 }  // namespace
 
@@ -931,7 +942,8 @@ void Geotagger::ScanNearMisses(bool location, GeoScan* s) const {
     double weight = location ? 3 : evidence ? ew : !tok.initial ? 0.8 : 0;
     if (weight <= 0) continue;
     if (groups_[static_cast<size_t>(g)].street && !location) weight = std::min(weight, 1.0);
-    s->mentions.push_back(GeoMention{static_cast<uint32_t>(g), weight * 0.9, s->next_order++, tok.ob, tok.oe});
+    s->mentions.push_back(
+        GeoMention{static_cast<uint32_t>(g), weight * 0.9, s->next_order++, tok.ob, tok.oe});
   }
 }
 
@@ -1027,7 +1039,8 @@ void Geotagger::Resolve(const GeoScan& scan, GeoResult* result) const {
   for (const Kommun& k : ks) {
     if (k.weight > win->weight + 1e-9 ||
         (std::abs(k.weight - win->weight) <= 1e-9 &&
-         (k.best_kind > win->best_kind || (k.best_kind == win->best_kind && k.first < win->first)))) {
+         (k.best_kind > win->best_kind ||
+          (k.best_kind == win->best_kind && k.first < win->first)))) {
       win = &k;
     }
   }
@@ -1066,7 +1079,8 @@ Result<std::vector<std::string>> ParseRegion(std::string_view spec) {
     }
     std::string f = Geotagger::FoldName(item);
     for (std::string_view suffix : {" lan", "s lan", " county"}) {
-      if (f.size() > suffix.size() && f.compare(f.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      if (f.size() > suffix.size() &&
+          f.compare(f.size() - suffix.size(), suffix.size(), suffix) == 0) {
         f.resize(f.size() - suffix.size());
         break;
       }

@@ -78,10 +78,10 @@ namespace karta {
 
 // One name found in the text.
 struct GeoMention {
-  uint32_t group = 0;      // which name (index into the tagger's name groups)
-  double weight = 0;       // evidence weight (see above)
-  uint32_t order = 0;      // order of appearance in the record
-  size_t begin = 0;        // byte span in the scanned text
+  uint32_t group = 0;  // which name (index into the tagger's name groups)
+  double weight = 0;   // evidence weight (see above)
+  uint32_t order = 0;  // order of appearance in the record
+  size_t begin = 0;    // byte span in the scanned text
   size_t end = 0;
   uint32_t exact = UINT32_MAX;  // the entry spelled exactly so (diacritics), if several
 };
@@ -98,10 +98,10 @@ class GeoScan {
   // What the gaps around a word say (internal: the base of a word, so that
   // Geotagger's Fold sets all four from the gap's bits with one copy).
   struct GapFlags {
-    bool initial;     // first word of a sentence
-    bool joined;      // only spaces, hyphens or ':' since the previous word
-    bool comma;       // a comma follows
-    bool glued;       // part of a handle, e-mail or URL: "@mira_sthlm", "solna.example"
+    bool initial;  // first word of a sentence
+    bool joined;   // only spaces, hyphens or ':' since the previous word
+    bool comma;    // a comma follows
+    bool glued;    // part of a handle, e-mail or URL: "@mira_sthlm", "solna.example"
   };
 
  private:
@@ -114,7 +114,7 @@ class GeoScan {
   };
   std::string folded_;  // folded words at the tokens' offsets (longer than used)
   PodVec<Token> toks_;
-  PodVec<uint32_t> cands_;  // tokens that may start a name (Bloom filter)
+  PodVec<uint32_t> cands_;                            // tokens that may start a name (Bloom filter)
   std::vector<std::pair<uint32_t, uint32_t>> spans_;  // tokens [first, second) matched a name
   uint32_t next_order = 0;
 };
@@ -152,12 +152,12 @@ class Geotagger {
   std::string DebugTokens(std::string_view text, bool reference) const;
 
  private:
-  struct Group {                 // every entry with one folded name
-    std::string key;             // folded name, words joined by ' '
+  struct Group {                    // every entry with one folded name
+    std::string key;                // folded name, words joined by ' '
     std::vector<uint32_t> entries;  // best first (kind, population)
-    PlaceContext context;        // the strictest of its entries
-    bool direction;              // "söder": never a place before "om"
-    bool street;                 // every entry is a street or square
+    PlaceContext context;           // the strictest of its entries
+    bool direction;                 // "söder": never a place before "om"
+    bool street;                    // every entry is a street or square
   };
   // Near-miss spelling ("Kungsholmn") is tried for names of this many
   // folded bytes or more (one word, context any).
@@ -194,19 +194,20 @@ class Geotagger {
 
   const Gazetteer* gaz_;
   std::vector<Group> groups_;
-  std::vector<Slot> names_;  // name hash -> group + 1 (| suffix kind << 28)
-  std::vector<Slot> first_;  // hash of the first word -> max words of names starting so
+  std::vector<Slot> names_;     // name hash -> group + 1 (| suffix kind << 28)
+  std::vector<Slot> first_;     // hash of the first word -> max words of names starting so
   std::vector<Slot> evidence_;  // kEvidence by word hash
   std::vector<Slot> station_;   // kStationAfter by word hash
   std::unordered_map<uint64_t, uint32_t> near_;  // one-letter deletions of long names -> group
-  std::vector<uint64_t> bloom_;  // 65536 bits: top 16 bits of first-word hashes
+  std::vector<uint64_t> bloom_;                  // 65536 bits: top 16 bits of first-word hashes
   uint64_t mask_ = 0;
   // per entry: 1 = yields to a place in another kommun of its county (a
   // county's largest kommun, a county-level area), 2 = yields to a place in
   // any other kommun (a generic name: centralen, city)
   std::vector<uint8_t> main_city_;
-  std::vector<uint16_t> code_;  // per entry: kommunkod as a number (0180 -> 180)
-  std::vector<std::string> case_folded_;  // per entry: name folded for case only  // per entry: a kommun row of its county's largest kommun
+  std::vector<uint16_t> code_;            // per entry: kommunkod as a number (0180 -> 180)
+  std::vector<std::string> case_folded_;  // per entry: name folded for case only  // per entry: a
+                                          // kommun row of its county's largest kommun
 };
 
 // Parses a --region value: "stockholm" (or another county's name), or a list

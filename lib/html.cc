@@ -1,5 +1,6 @@
 #include "lib/html.h"
 
+#include <fmt/format.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
@@ -9,8 +10,6 @@
 #include <algorithm>
 #include <cstring>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "lib/text.h"
 
@@ -30,8 +29,8 @@ std::string CharsetToken(std::string_view s, size_t i) {
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '=')) ++i;
   if (i < s.size() && (s[i] == '"' || s[i] == '\'')) ++i;
   size_t j = i;
-  while (j < s.size() && s[j] != ';' && s[j] != '"' && s[j] != '\'' && s[j] != ' ' &&
-         s[j] != '>' && s[j] != '/' && s[j] != ',' && s[j] != '\t') {
+  while (j < s.size() && s[j] != ';' && s[j] != '"' && s[j] != '\'' && s[j] != ' ' && s[j] != '>' &&
+         s[j] != '/' && s[j] != ',' && s[j] != '\t') {
     ++j;
   }
   return LowerAscii(s.substr(i, j - i));
@@ -76,13 +75,12 @@ bool Skipped(const xmlNode* n) {
 
 bool Block(const xmlNode* n) {
   static const std::unordered_set<std::string_view> kBlock = {
-      "p",       "div",     "br",      "li",     "ul",      "ol",         "h1",
-      "h2",      "h3",      "h4",      "h5",     "h6",      "tr",         "td",
-      "th",      "table",   "section", "article", "header", "footer",     "nav",
-      "aside",   "main",    "blockquote", "pre", "hr",      "dl",         "dt",
-      "dd",      "form",    "figure",  "figcaption", "address", "option", "title",
-      "caption", "fieldset", "legend", "details", "summary", "body",      "html",
-      "img",     "button",  "label",   "time"};
+      "p",       "div",     "br",     "li",      "ul",       "ol",     "h1",      "h2",
+      "h3",      "h4",      "h5",     "h6",      "tr",       "td",     "th",      "table",
+      "section", "article", "header", "footer",  "nav",      "aside",  "main",    "blockquote",
+      "pre",     "hr",      "dl",     "dt",      "dd",       "form",   "figure",  "figcaption",
+      "address", "option",  "title",  "caption", "fieldset", "legend", "details", "summary",
+      "body",    "html",    "img",    "button",  "label",    "time"};
   return kBlock.count(Name(n)) > 0;
 }
 
@@ -216,9 +214,8 @@ Result<std::string> ToUtf8(std::string_view bytes, std::string_view charset) {
   }
   char* target = out.data();
   const char* source = bytes.data();
-  ucnv_convertEx(utf8, conv, &target, out.data() + out.size(), &source,
-                 bytes.data() + bytes.size(), nullptr, nullptr, nullptr, nullptr, true, true,
-                 &err);
+  ucnv_convertEx(utf8, conv, &target, out.data() + out.size(), &source, bytes.data() + bytes.size(),
+                 nullptr, nullptr, nullptr, nullptr, true, true, &err);
   ucnv_close(conv);
   ucnv_close(utf8);
   if (U_FAILURE(err)) return Status::Data(fmt::format("cannot convert from '{}'", charset));
@@ -262,7 +259,8 @@ void ScanStart(void* ctx, const xmlChar* name, const xmlChar** attrs) {
   bool base = std::strcmp(n, "base") == 0;
   if ((!link && !base) || !attrs) return;
   for (int i = 0; attrs[i]; i += 2) {
-    if (std::strcmp(reinterpret_cast<const char*>(attrs[i]), "href") != 0 || !attrs[i + 1]) continue;
+    if (std::strcmp(reinterpret_cast<const char*>(attrs[i]), "href") != 0 || !attrs[i + 1])
+      continue;
     std::string href(reinterpret_cast<const char*>(attrs[i + 1]));
     if (base) {
       std::string r = ResolveUrl(scan->base, href);
@@ -316,8 +314,8 @@ std::vector<std::string> ScanLinks(std::string_view body, std::string_view conte
   htmlSAXHandler sax;
   std::memset(&sax, 0, sizeof sax);
   sax.startElement = ScanStart;
-  htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(&sax, &scan, nullptr, 0, scan.base.c_str(),
-                                                    XML_CHAR_ENCODING_UTF8);
+  htmlParserCtxtPtr ctxt =
+      htmlCreatePushParserCtxt(&sax, &scan, nullptr, 0, scan.base.c_str(), XML_CHAR_ENCODING_UTF8);
   if (!ctxt) return {};
   htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
@@ -344,11 +342,10 @@ Result<HtmlPage> HtmlPage::Parse(std::string_view body, std::string_view content
   }
   htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
   if (!ctxt) return Status::Data("out of memory parsing the page");
-  htmlDocPtr doc = htmlCtxtReadMemory(ctxt, utf8.data(), static_cast<int>(utf8.size()),
-                                      base.c_str(), "UTF-8",
-                                      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                          HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                          HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC);
+  htmlDocPtr doc =
+      htmlCtxtReadMemory(ctxt, utf8.data(), static_cast<int>(utf8.size()), base.c_str(), "UTF-8",
+                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                             HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC);
   // libxml2 stops at 256 nested elements and keeps an empty document: say
   // so instead of returning a page without text (1M nested <div>s did).
   bool too_deep = ctxt->lastError.code == XML_ERR_INTERNAL_ERROR &&
@@ -357,9 +354,10 @@ Result<HtmlPage> HtmlPage::Parse(std::string_view body, std::string_view content
   htmlFreeParserCtxt(ctxt);
   if (too_deep) {
     if (doc) xmlFreeDoc(doc);
-    return Status::Data(fmt::format("the page nests elements more than {} deep (the DOM depth "
-                                    "limit of the HTML parser); its text cannot be read",
-                                    kMaxDomDepth));
+    return Status::Data(
+        fmt::format("the page nests elements more than {} deep (the DOM depth "
+                    "limit of the HTML parser); its text cannot be read",
+                    kMaxDomDepth));
   }
   if (!doc) return Status::Data("the page could not be parsed as HTML");
   HtmlPage page;

@@ -36,18 +36,23 @@ TEST_CASE("html: visible text drops scripts, styles and hidden elements") {
 
 TEST_CASE("html: charset from header, meta, or guessed") {
   // "Söder" in ISO-8859-1.
-  std::string latin = "<html><body><p>S\xf6" "der</p></body></html>";
+  std::string latin =
+      "<html><body><p>S\xf6"
+      "der</p></body></html>";
   auto a = HtmlPage::Parse(latin, "text/html; charset=ISO-8859-1", "http://a.example/");
   REQUIRE(a.ok());
   CHECK(a->VisibleText() == "Söder");
   CHECK(a->charset() == "iso-8859-1");
-  std::string meta = "<html><head><meta charset=\"iso-8859-1\"></head><body>S\xf6" "der</body></html>";
+  std::string meta =
+      "<html><head><meta charset=\"iso-8859-1\"></head><body>S\xf6"
+      "der</body></html>";
   auto b = HtmlPage::Parse(meta, "text/html", "http://a.example/");
   REQUIRE(b.ok());
   CHECK(b->VisibleText() == "Söder");
   std::string equiv =
       "<html><head><meta http-equiv='Content-Type' content='text/html; charset=windows-1252'>"
-      "</head><body>S\xf6" "der \x80</body></html>";
+      "</head><body>S\xf6"
+      "der \x80</body></html>";
   auto c = HtmlPage::Parse(equiv, "", "http://a.example/");
   REQUIRE(c.ok());
   CHECK(c->VisibleText() == "Söder €");
@@ -57,7 +62,10 @@ TEST_CASE("html: charset from header, meta, or guessed") {
   REQUIRE(d.ok());
   CHECK(d->VisibleText() == "Söder");
   // No declaration and not UTF-8: windows-1252.
-  auto e = HtmlPage::Parse("<p>S\xf6" "der</p>", "", "http://a.example/");
+  auto e = HtmlPage::Parse(
+      "<p>S\xf6"
+      "der</p>",
+      "", "http://a.example/");
   REQUIRE(e.ok());
   CHECK(e->VisibleText() == "Söder");
   CHECK(CharsetFromContentType("text/html; Charset=\"UTF-8\"") == "utf-8");
@@ -87,7 +95,8 @@ TEST_CASE("html: ScanLinks finds what Links finds, without a tree") {
   std::string html =
       "<html><head><base href='http://c.example/d/'></head><body><a href='/ads/1.html#top'>1</a>"
       "<a href=\"2.html\">2</a><a href='mailto:x@y'>m</a><AREA HREF='3.html'>"
-      "<a href='2.html'>dup</a><p>S\xf6" "der</p></body></html>";
+      "<a href='2.html'>dup</a><p>S\xf6"
+      "der</p></body></html>";
   auto page = HtmlPage::Parse(html, "text/html; charset=iso-8859-1", "http://a.example/x/");
   REQUIRE(page.ok());
   auto scanned = ScanLinks(html, "text/html; charset=iso-8859-1", "http://a.example/x/");

@@ -1,13 +1,12 @@
 #include "lib/http.h"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "lib/civil.h"
 #include "lib/text.h"
@@ -16,8 +15,7 @@ namespace karta {
 namespace {
 
 double MonoNow() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 struct CurlInit {
@@ -295,20 +293,20 @@ Result<std::unique_ptr<Fetcher>> Fetcher::Create(const FetchOptions& opts) {
   // an infinite one hung, and an overflowed size became negative.
   auto seconds = [](double v, double max, const char* what) -> Status {
     if (!std::isfinite(v) || v < 0 || v > max) {
-      return Status::Usage(fmt::format("{} {}: give a number of seconds from 0 to {:g}", what,
-                                       v, max));
+      return Status::Usage(
+          fmt::format("{} {}: give a number of seconds from 0 to {:g}", what, v, max));
     }
     return Status::Ok();
   };
-  KARTA_RETURN_IF_ERROR(seconds(opts.delay, kMaxDelaySeconds,
-                                "the delay (--delay, or delay in the site profile)"));
+  KARTA_RETURN_IF_ERROR(
+      seconds(opts.delay, kMaxDelaySeconds, "the delay (--delay, or delay in the site profile)"));
   KARTA_RETURN_IF_ERROR(seconds(opts.retry_wait, kMaxDelaySeconds, "--retry-wait"));
   KARTA_RETURN_IF_ERROR(seconds(opts.max_retry_after, 86400, "--max-retry-after"));
   for (auto [v, what] : {std::pair{opts.http.max_body, "--max-body"},
                          std::pair{opts.http.max_decoded, "--max-decoded"}}) {
     if (v <= 0 || v > kMaxBodyBytes) {
-      return Status::Usage(fmt::format("{} {}: give a size from 1 byte to {} GiB", what, v,
-                                       kMaxBodyBytes >> 30));
+      return Status::Usage(
+          fmt::format("{} {}: give a size from 1 byte to {} GiB", what, v, kMaxBodyBytes >> 30));
     }
   }
   std::unique_ptr<Fetcher> f(new Fetcher(opts));
@@ -516,10 +514,10 @@ void Fetcher::HandleResponse(HttpResponse& r, double now, std::vector<FetchResul
       return;
     }
     std::string what = r.error.empty() ? fmt::format("HTTP {}", r.status) : r.error;
-    Finish(task, &r,
-           task.total_attempts > 1 ? fmt::format("{} (after {} attempts)", what, task.attempts)
-                                   : what,
-           done);
+    Finish(
+        task, &r,
+        task.total_attempts > 1 ? fmt::format("{} (after {} attempts)", what, task.attempts) : what,
+        done);
     return;
   }
   if (!r.error.empty()) {

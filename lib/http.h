@@ -80,21 +80,21 @@ struct HttpRequest {
 
 struct HttpResponse {
   uint64_t id = 0;
-  std::string url;        // as requested
-  std::string final_url;  // after redirects when `follow`, else = url
-  long status = 0;        // 0: no HTTP reply
-  std::string error;      // "" on a reply; else what went wrong
+  std::string url;         // as requested
+  std::string final_url;   // after redirects when `follow`, else = url
+  long status = 0;         // 0: no HTTP reply
+  std::string error;       // "" on a reply; else what went wrong
   bool retryable = false;  // a timeout or connection failure
   std::string content_type;
-  std::string body;       // decoded
-  std::string location;   // absolute redirect target of a 3xx, if any
+  std::string body;      // decoded
+  std::string location;  // absolute redirect target of a 3xx, if any
   std::string etag;
   std::string last_modified;
-  int64_t retry_after = -1;  // seconds, -1 if absent
+  int64_t retry_after = -1;   // seconds, -1 if absent
   std::string request_head;   // when capture: the request as sent
   std::string response_head;  // when capture: status line and headers
   std::string remote_ip;
-  std::string fetched_at;     // RFC 3339 UTC, when the reply ended
+  std::string fetched_at;  // RFC 3339 UTC, when the reply ended
 };
 
 class HttpClient {
@@ -182,7 +182,7 @@ class Fetcher {
   struct Host {
     std::deque<Task> queue;
     int inflight = 0;
-    double next_at = 0;  // monotonic seconds: earliest next request start
+    double next_at = 0;    // monotonic seconds: earliest next request start
     int robots_state = 0;  // 0 unknown, 1 fetching, 2 known
     Robots robots;
     double delay = 0;
@@ -208,7 +208,7 @@ class Fetcher {
   std::map<std::string, Host> hosts_;  // by scheme://host:port
   std::priority_queue<Waiting, std::vector<Waiting>, std::greater<Waiting>> waiting_;
   std::unordered_map<uint64_t, std::pair<std::string, Task>> inflight_;  // request id -> task
-  std::unordered_map<uint64_t, std::string> robots_inflight_;           // request id -> host
+  std::unordered_map<uint64_t, std::string> robots_inflight_;            // request id -> host
   uint64_t next_request_ = 1;
   uint64_t seq_ = 0;
   size_t pending_ = 0;

@@ -1,6 +1,7 @@
 #include "lib/io.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
-
-#include <fmt/format.h>
 
 namespace karta {
 
@@ -65,8 +64,8 @@ std::string TempDirectory(const std::string& dir) {
   return t && *t ? std::string(t) : std::string("/tmp");
 }
 
-Result<int> CreateTempFile(const std::string& dir, std::string_view prefix,
-                           std::string_view what, std::string* path) {
+Result<int> CreateTempFile(const std::string& dir, std::string_view prefix, std::string_view what,
+                           std::string* path) {
   std::string folder = TempDirectory(dir);
   auto failed = [&] {
     int err = errno;
@@ -150,7 +149,8 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path, in
       // would replace it (and the reader would get nothing).
       int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
       if (fd < 0) {
-        return Status::Io(fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
+        return Status::Io(
+            fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
       }
       return std::unique_ptr<OutputFile>(new OutputFile(fd, path, "", true));
     }
@@ -165,7 +165,8 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path, in
     }
     if (!S_ISREG(st.st_mode)) {
       return Status::Io(fmt::format(
-          "{}: is not a regular file, a pipe or a character device; refusing to write to it", path));
+          "{}: is not a regular file, a pipe or a character device; refusing to write to it",
+          path));
     }
   }
   // An unnamed file in the target's folder, linked under a temporary name
@@ -193,8 +194,7 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path, in
   return std::unique_ptr<OutputFile>(new OutputFile(fd, path, tmpl, false));
 }
 
-Result<std::unique_ptr<OutputFile>> OutputFile::OpenInPlace(const std::string& path,
-                                                            int64_t keep) {
+Result<std::unique_ptr<OutputFile>> OutputFile::OpenInPlace(const std::string& path, int64_t keep) {
   // An append mode: never through a symbolic link, only a regular file, and
   // made private whatever mode it had.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
@@ -293,8 +293,8 @@ Status OutputFile::Commit() {
     ::close(fd_);
     if (err != 0) {
       committed_ = true;
-      return Status::Io(fmt::format("{}: cannot put the output file in place: {}", name_,
-                                    std::strerror(err)));
+      return Status::Io(
+          fmt::format("{}: cannot put the output file in place: {}", name_, std::strerror(err)));
     }
     temp_ = link;
   } else if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
@@ -314,8 +314,8 @@ Status OutputFile::Commit() {
     int err = errno;
     ::unlink(temp_.c_str());
     committed_ = true;
-    return Status::Io(fmt::format("{}: cannot rename output file into place: {}", name_,
-                                  std::strerror(err)));
+    return Status::Io(
+        fmt::format("{}: cannot rename output file into place: {}", name_, std::strerror(err)));
   }
   committed_ = true;
   return Status::Ok();

@@ -62,8 +62,8 @@ std::string TempDirectory(const std::string& dir = "");
 // name is stored in *path and the caller removes it. Returns the
 // descriptor; an error reads "cannot create a temporary WHAT in DIR:
 // REASON" (errno is left as the failing call set it).
-Result<int> CreateTempFile(const std::string& dir, std::string_view prefix,
-                           std::string_view what, std::string* path);
+Result<int> CreateTempFile(const std::string& dir, std::string_view prefix, std::string_view what,
+                           std::string* path);
 
 // Buffered output to stdout ("-"), to a file that is created complete, or in
 // place to a stream (a pipe, a terminal, a character device).
@@ -147,7 +147,6 @@ class OutputFile {
   bool owns_fd_ = false;  // an in-place stream opened (or duplicated) here
   bool unnamed_ = false;  // temp_ is /proc/self/fd/N of an O_TMPFILE file
 };
-
 
 }  // namespace karta
 

@@ -1,8 +1,7 @@
 #include "lib/pg.h"
 
-#include <libpq-fe.h>
-
 #include <fmt/format.h>
+#include <libpq-fe.h>
 
 namespace karta {
 
@@ -87,8 +86,8 @@ class PgDb : public SqlDb {
       values.push_back(p.c_str());
       lengths.push_back(static_cast<int>(p.size()));
     }
-    if (!PQsendQueryParams(c_, s.c_str(), static_cast<int>(params.size()), nullptr,
-                           values.data(), lengths.data(), nullptr, 0)) {
+    if (!PQsendQueryParams(c_, s.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                           lengths.data(), nullptr, 0)) {
       return Error("database error");
     }
     PQsetSingleRowMode(c_);
@@ -113,8 +112,7 @@ class PgDb : public SqlDb {
   Status Begin() override { return Exec("BEGIN"); }
 
   Status BeginCopy(std::string_view table, const std::vector<std::string>& columns) override {
-    std::string sql =
-        fmt::format("COPY {}({}) FROM STDIN", table, fmt::join(columns, ","));
+    std::string sql = fmt::format("COPY {}({}) FROM STDIN", table, fmt::join(columns, ","));
     PgResult r(PQexec(c_, sql.c_str()));
     if (PQresultStatus(r.get()) != PGRES_COPY_IN) return Error("starting to record", r.get());
     buf_.clear();
@@ -125,11 +123,20 @@ class PgDb : public SqlDb {
       if (i) buf_ += '\t';
       for (char ch : fields[i]) {
         switch (ch) {
-          case '\\': buf_ += "\\\\"; break;
-          case '\t': buf_ += "\\t"; break;
-          case '\n': buf_ += "\\n"; break;
-          case '\r': buf_ += "\\r"; break;
-          default: buf_ += ch;
+          case '\\':
+            buf_ += "\\\\";
+            break;
+          case '\t':
+            buf_ += "\\t";
+            break;
+          case '\n':
+            buf_ += "\\n";
+            break;
+          case '\r':
+            buf_ += "\\r";
+            break;
+          default:
+            buf_ += ch;
         }
       }
     }

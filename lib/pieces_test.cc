@@ -1,9 +1,9 @@
 #include "lib/pieces.h"
 
+#include <doctest/doctest.h>
+
 #include <string>
 #include <vector>
-
-#include <doctest/doctest.h>
 
 namespace karta {
 

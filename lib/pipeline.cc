@@ -1,10 +1,10 @@
 #include "lib/pipeline.h"
 
-#include <cstdlib>
-#include <chrono>
-#include <utility>
-
 #include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <utility>
 
 #include "lib/io.h"
 #include "lib/text.h"
@@ -49,7 +49,8 @@ class Parser {
         KARTA_RETURN_IF_ERROR(Pipe());
         ++i_;
       } else if (c == '\\') {
-        if (i_ + 1 >= s_.size()) return Error(line_, "the routine ends with '\\' (nothing to continue)");
+        if (i_ + 1 >= s_.size())
+          return Error(line_, "the routine ends with '\\' (nothing to continue)");
         if (s_[i_ + 1] == '\n') {
           ++line_;  // a continued line: the backslash and line end vanish
         } else if (s_[i_ + 1] == '\r' && i_ + 2 < s_.size() && s_[i_ + 2] == '\n') {
@@ -64,7 +65,8 @@ class Parser {
         StartWord();
         int start = line_;
         size_t j = s_.find('\'', i_ + 1);
-        if (j == std::string_view::npos) return Error(start, "unterminated single quote (add the closing ')");
+        if (j == std::string_view::npos)
+          return Error(start, "unterminated single quote (add the closing ')");
         for (size_t k = i_ + 1; k < j; ++k) {
           if (s_[k] == '\n') ++line_;
         }
@@ -77,13 +79,14 @@ class Parser {
         StartWord();
         KARTA_RETURN_IF_ERROR(Dollar());
       } else if (c == '<' || c == '>' || c == ';' || c == '&' || c == '`') {
-        return Error(line_, fmt::format(
-            "'{}' needs a shell, and a routine runs without one ({}; quote it if it is "
-            "part of an argument)",
-            c,
-            c == '>' ? "karta run -o FILE writes the output to a file"
-            : c == '<' ? "give input files to karta run: karta run ROUTINE FILE"
-                       : "a routine is one pipeline"));
+        return Error(
+            line_,
+            fmt::format("'{}' needs a shell, and a routine runs without one ({}; quote it if it is "
+                        "part of an argument)",
+                        c,
+                        c == '>'   ? "karta run -o FILE writes the output to a file"
+                        : c == '<' ? "give input files to karta run: karta run ROUTINE FILE"
+                                   : "a routine is one pipeline"));
       } else {
         StartWord();
         word_ += c;
@@ -96,7 +99,8 @@ class Parser {
       return Error(pipe_line_, "the routine ends with '|' (a stage is missing after it)");
     }
     if (routine_.stages.empty()) {
-      return Error(line_, "the routine has no stages (write one karta tool per line, joined by '|')");
+      return Error(line_,
+                   "the routine has no stages (write one karta tool per line, joined by '|')");
     }
     return std::move(routine_);
   }
@@ -127,7 +131,8 @@ class Parser {
   Status Pipe() {
     if (words_.empty()) {
       if (pending_pipe_) return Error(line_, "empty stage between two '|'");
-      if (routine_.stages.empty()) return Error(line_, "the routine starts with '|' (a stage is missing before it)");
+      if (routine_.stages.empty())
+        return Error(line_, "the routine starts with '|' (a stage is missing before it)");
     } else {
       KARTA_RETURN_IF_ERROR(EndStage());
     }
@@ -173,7 +178,8 @@ class Parser {
                    "a 'set' line must read: set NAME = VALUE (quote a VALUE with blanks)");
     }
     if (!IsValidName(name)) {
-      return Error(stage_line_, fmt::format("'{}' is not a variable name (letters, digits, _)", name));
+      return Error(stage_line_,
+                   fmt::format("'{}' is not a variable name (letters, digits, _)", name));
     }
     if (routine_.defaults.count(name)) {
       return Error(stage_line_, fmt::format("variable '{}' is set twice", name));
@@ -210,7 +216,10 @@ class Parser {
         KARTA_RETURN_IF_ERROR(Dollar());
         continue;
       }
-      if (c == '`') return Error(line_, "'`' needs a shell, and a routine runs without one (write \\` for a literal one)");
+      if (c == '`')
+        return Error(
+            line_,
+            "'`' needs a shell, and a routine runs without one (write \\` for a literal one)");
       if (c == '\n') ++line_;
       word_ += c;
       ++i_;
@@ -245,10 +254,10 @@ class Parser {
     } else if (auto d = routine_.defaults.find(name); d != routine_.defaults.end()) {
       word_ += d->second;
     } else {
-      return Error(line_, fmt::format(
-          "variable '{}' is not set (give it with --set {}=VALUE, or add a line "
-          "'set {} = VALUE' before its first use)",
-          name, name, name));
+      return Error(
+          line_, fmt::format("variable '{}' is not set (give it with --set {}=VALUE, or add a line "
+                             "'set {} = VALUE' before its first use)",
+                             name, name, name));
     }
     i_ = close + 1;
     return Status::Ok();
@@ -278,13 +287,15 @@ Result<Routine> ParseRoutine(std::string_view text, const std::string& path,
     for (size_t k = 0; k < bad && k < text.size(); ++k) {
       if (text[k] == '\n') ++line;
     }
-    return Status::Usage(fmt::format("{}:{}: not valid UTF-8 (save the routine as UTF-8)", path, line));
+    return Status::Usage(
+        fmt::format("{}:{}: not valid UTF-8 (save the routine as UTF-8)", path, line));
   }
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   return Parser(text, path, vars).Parse();
 }
 
-Result<Routine> LoadRoutine(const std::string& path, const std::map<std::string, std::string>& vars) {
+Result<Routine> LoadRoutine(const std::string& path,
+                            const std::map<std::string, std::string>& vars) {
   constexpr size_t kMaxRoutine = size_t{1} << 20;
   KARTA_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path, kMaxRoutine));
   if (text.size() > kMaxRoutine) {

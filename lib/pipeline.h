@@ -52,10 +52,10 @@ struct RoutineStage {
 };
 
 struct Routine {
-  std::string path;                              // as given, for messages
-  std::vector<RoutineStage> stages;              // at least one
-  std::map<std::string, std::string> defaults;   // from `set` lines
-  std::set<std::string> used;                    // variables the routine expands or sets
+  std::string path;                             // as given, for messages
+  std::vector<RoutineStage> stages;             // at least one
+  std::map<std::string, std::string> defaults;  // from `set` lines
+  std::set<std::string> used;                   // variables the routine expands or sets
 };
 
 // Parses routine text. `path` is used in messages only. `vars` are values

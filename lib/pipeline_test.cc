@@ -75,9 +75,8 @@ TEST_CASE("routine: variables, defaults and overrides") {
       "history new --store ${store} --since \"${since}\" --x '${since}' --y a${since}b\n",
       {{"since", "14d"}});
   REQUIRE(r.stages.size() == 1);
-  CHECK(r.stages[0].args ==
-        Args{"history", "new", "--store", "h.sqlite", "--since", "14d", "--x", "${since}", "--y",
-             "a14db"});
+  CHECK(r.stages[0].args == Args{"history", "new", "--store", "h.sqlite", "--since", "14d", "--x",
+                                 "${since}", "--y", "a14db"});
   CHECK(r.defaults.at("since") == "7d");
   CHECK(r.used.count("since") == 1);
   CHECK(r.used.count("store") == 1);
@@ -89,7 +88,8 @@ TEST_CASE("routine: a variable never splits into words; a lone $ is literal") {
 }
 
 TEST_CASE("routine: errors name the file and line") {
-  CHECK(ErrorOf("select a |\n\nselect ${nope}\n").find("r.karta:3: variable 'nope' is not set") == 0);
+  CHECK(ErrorOf("select a |\n\nselect ${nope}\n").find("r.karta:3: variable 'nope' is not set") ==
+        0);
   CHECK(ErrorOf("select a |\n").find("r.karta:1: the routine ends with '|'") == 0);
   CHECK(ErrorOf("select a | | b").find("r.karta:1: empty stage") == 0);
   CHECK(ErrorOf("| b").find("r.karta:1: the routine starts with '|'") == 0);
@@ -99,7 +99,8 @@ TEST_CASE("routine: errors name the file and line") {
   CHECK(ErrorOf("\nselect a; select b").find("r.karta:2: ';' needs a shell") == 0);
   CHECK(ErrorOf("select $(ls)").find("r.karta:1: '$(' needs a shell") == 0);
   CHECK(ErrorOf("# only a comment\n").find("r.karta:2: the routine has no stages") == 0);
-  CHECK(ErrorOf("set x = 1\nset x = 2\nselect a").find("r.karta:2: variable 'x' is set twice") == 0);
+  CHECK(ErrorOf("set x = 1\nset x = 2\nselect a").find("r.karta:2: variable 'x' is set twice") ==
+        0);
   CHECK(ErrorOf("set x 1\nselect a").find("r.karta:1: a 'set' line must read") == 0);
   CHECK(ErrorOf("select ${a-b}").find("r.karta:1: '${a-b}': not a variable name") == 0);
   CHECK(ErrorOf("select \xff").find("r.karta:1: not valid UTF-8") == 0);

@@ -1,6 +1,10 @@
 #include "lib/pseudonym.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,11 +12,6 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-
-#include <fmt/format.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 namespace karta {
 namespace {
@@ -34,9 +33,10 @@ std::string Hex(const unsigned char* p, size_t n) {
 Result<Pseudonymizer> Pseudonymizer::FromKeyFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return Status::Io(fmt::format("{}: cannot open the key file: {} (make one with karta extract "
-                                  "--new-key {})",
-                                  path, std::strerror(errno), path));
+    return Status::Io(
+        fmt::format("{}: cannot open the key file: {} (make one with karta extract "
+                    "--new-key {})",
+                    path, std::strerror(errno), path));
   }
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -91,7 +91,8 @@ Status Pseudonymizer::CreateKeyFile(const std::string& path) {
           "Choose another name",
           path));
     }
-    return Status::Io(fmt::format("{}: cannot create the key file: {}", path, std::strerror(errno)));
+    return Status::Io(
+        fmt::format("{}: cannot create the key file: {}", path, std::strerror(errno)));
   }
   ::fchmod(fd, 0600);  // whatever the umask
   size_t off = 0;

@@ -1,13 +1,12 @@
 #include "lib/pseudonym.h"
 
+#include <doctest/doctest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
 #include <string>
-
-#include <doctest/doctest.h>
 
 #include "lib/extract.h"
 
@@ -98,7 +97,8 @@ TEST_CASE("locate: spans of every written form the extractor reads") {
       {"Ring 070-174 06 05 nu!", "070-174 06 05"},
       {"sms 0 7 0 1 7 4 0 6 0 6, inga dolda", "0 7 0 1 7 4 0 6 0 6"},
       {"Tel: O7O-174 O6 17\nPuss", "O7O-174 O6 17"},
-      {"noll sju noll ett sju fyra noll sex noll fem tack", "noll sju noll ett sju fyra noll sex noll fem"},
+      {"noll sju noll ett sju fyra noll sex noll fem tack",
+       "noll sju noll ett sju fyra noll sex noll fem"},
       {"Mejl: anna.b12 (at) mejl [dot] example! Hej", "anna.b12 (at) mejl [dot] example"},
       {"Följ mig på snap: ines.k8468 puss", "snap: ines.k8468"},
       {"Ring 08 📞 465 📞004 05.", "08 📞 465 📞004 05"},
@@ -155,10 +155,10 @@ TEST_CASE("pseudonymize text: replaced in place by the same token as the column"
 
 TEST_CASE("pseudonymize text: known identifiers from other columns, literally, in URLs") {
   Pseudonymizer p(std::string(32, 'k'));
-  std::vector<Identifier> known = {{"tel", "+46701740617"}, {"snap", "ines.k8468"},
-                                   {"mail", "nova@postlada.example"}};
-  std::string url = Pseudo("http://x.example/ads/0701740617/ines.k8468?c=+46701740617&m=NOVA@postlada.example",
-                           known);
+  std::vector<Identifier> known = {
+      {"tel", "+46701740617"}, {"snap", "ines.k8468"}, {"mail", "nova@postlada.example"}};
+  std::string url = Pseudo(
+      "http://x.example/ads/0701740617/ines.k8468?c=+46701740617&m=NOVA@postlada.example", known);
   CHECK(url.find("0701740617") == std::string::npos);
   CHECK(url.find("701740617") == std::string::npos);
   CHECK(url.find("ines.k8468") == std::string::npos);

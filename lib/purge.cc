@@ -1,14 +1,13 @@
 #include "lib/purge.h"
 
 #include <dirent.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "lib/audit.h"
 #include "lib/crawl.h"
@@ -28,8 +27,8 @@ Result<int64_t> PurgeDedupeState(const std::string& path, int64_t cutoff) {
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
-      return Status::Io(fmt::format("{}: dedupe state: {} (is it a dedupe --state file?)", path,
-                                    msg));
+      return Status::Io(
+          fmt::format("{}: dedupe state: {} (is it a dedupe --state file?)", path, msg));
     }
     return Status::Ok();
   };
@@ -51,8 +50,8 @@ namespace {
 Result<int64_t> PurgeWarcDir(const std::string& dir, int64_t cutoff) {
   DIR* d = ::opendir(dir.c_str());
   if (!d) {
-    return Status::Io(fmt::format("{}: cannot read the WARC directory: {}", dir,
-                                  std::strerror(errno)));
+    return Status::Io(
+        fmt::format("{}: cannot read the WARC directory: {}", dir, std::strerror(errno)));
   }
   int64_t removed = 0;
   Status st;

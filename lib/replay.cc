@@ -1,10 +1,10 @@
 #include "lib/replay.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <deque>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "lib/csv.h"
 #include "lib/http.h"
@@ -34,9 +34,10 @@ Status WarcReplay::Begin(const Header&) {
 }
 
 std::string WarcReplay::OversizedError(int64_t bytes) const {
-  return fmt::format("the WARC record holds {} bytes, more than --max-decoded ({} bytes); "
-                     "not replayed (raise --max-decoded if the page is right)",
-                     bytes, max_decoded_);
+  return fmt::format(
+      "the WARC record holds {} bytes, more than --max-decoded ({} bytes); "
+      "not replayed (raise --max-decoded if the page is right)",
+      bytes, max_decoded_);
 }
 
 Status WarcReplay::End() {

@@ -1,8 +1,7 @@
 #include "lib/replay.h"
 
-#include <unistd.h>
-
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include "lib/csv.h"
 
@@ -15,25 +14,25 @@ TEST_CASE("replay: a karta WARC gives back its rows with their input columns") {
   {
     auto w = WarcWriter::Open(path, false);
     REQUIRE(w.ok());
-    std::string info = "karta-input-header: " + EscapeField(CsvWriter::FormatRow({"id", "url"})) +
-                       "\r\n";
+    std::string info =
+        "karta-input-header: " + EscapeField(CsvWriter::FormatRow({"id", "url"})) + "\r\n";
     REQUIRE((*w)->Write("warcinfo", {{"Content-Type", "application/warc-fields"}}, info).ok());
-    auto id = (*w)->WriteExchange("http://a.example/1", "127.0.0.1",
-                                  "GET /1 HTTP/1.1\r\nHost: a.example\r\n\r\n",
-                                  "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n",
-                                  "<title>One</title><p>first, ad</p>");
+    auto id = (*w)->WriteExchange(
+        "http://a.example/1", "127.0.0.1", "GET /1 HTTP/1.1\r\nHost: a.example\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n", "<title>One</title><p>first, ad</p>");
     REQUIRE(id.ok());
-    std::string meta = "karta-url: http://a.example/1\r\nkarta-final-url: http://a.example/1\r\n"
-                       "karta-status: 200\r\nkarta-error: \r\n"
-                       "karta-fetched-at: 2026-01-02T03:04:05Z\r\nkarta-sha256: x\r\n"
-                       "karta-input-row: " +
-                       EscapeField(CsvWriter::FormatRow({"7, seven", "http://a.example/1"})) +
-                       "\r\n";
+    std::string meta =
+        "karta-url: http://a.example/1\r\nkarta-final-url: http://a.example/1\r\n"
+        "karta-status: 200\r\nkarta-error: \r\n"
+        "karta-fetched-at: 2026-01-02T03:04:05Z\r\nkarta-sha256: x\r\n"
+        "karta-input-row: " +
+        EscapeField(CsvWriter::FormatRow({"7, seven", "http://a.example/1"})) + "\r\n";
     REQUIRE((*w)->Write("metadata", {{"WARC-Refers-To", *id}}, meta).ok());
-    std::string failed = "karta-url: http://a.example/2\r\nkarta-final-url: \r\n"
-                         "karta-status: 0\r\nkarta-error: timeout\r\n"
-                         "karta-fetched-at: 2026-01-02T03:04:06Z\r\nkarta-sha256: \r\n"
-                         "karta-input-row: 8,http://a.example/2\r\n";
+    std::string failed =
+        "karta-url: http://a.example/2\r\nkarta-final-url: \r\n"
+        "karta-status: 0\r\nkarta-error: timeout\r\n"
+        "karta-fetched-at: 2026-01-02T03:04:06Z\r\nkarta-sha256: \r\n"
+        "karta-input-row: 8,http://a.example/2\r\n";
     REQUIRE((*w)->Write("metadata", {}, failed).ok());
   }
   WarcReplay replay(path, 1 << 20, nullptr, nullptr);
@@ -42,9 +41,9 @@ TEST_CASE("replay: a karta WARC gives back its rows with their input columns") {
   REQUIRE(replay.Begin(Header()).ok());
   REQUIRE(replay.End().ok());
   CHECK(out.ended());
-  CHECK(out.header().names() ==
-        std::vector<std::string>{"id", "url", "final_url", "status", "error", "fetched_at",
-                                 "content_type", "sha256", "site", "title", "text"});
+  CHECK(out.header().names() == std::vector<std::string>{"id", "url", "final_url", "status",
+                                                         "error", "fetched_at", "content_type",
+                                                         "sha256", "site", "title", "text"});
   REQUIRE(out.records().size() == 2);
   const auto& a = out.records()[0].fields;
   CHECK(a[0] == "7, seven");

@@ -1,5 +1,7 @@
 #include "lib/report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -7,8 +9,6 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "lib/basemap.h"
 #include "lib/suppress.h"
@@ -112,12 +112,23 @@ std::string HtmlEscape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -137,8 +148,8 @@ struct Views {
   std::vector<Shown> kommun_shown;
   std::vector<const Place*> places;  // most ads first
   std::vector<Shown> place_shown;
-  std::string period = "–";          // "2026-W10 – 2026-W12"
-  bool filtered_to_region = false;   // every ad is in the region: no share figure
+  std::string period = "–";         // "2026-W10 – 2026-W12"
+  bool filtered_to_region = false;  // every ad is in the region: no share figure
 };
 
 }  // namespace
@@ -210,8 +221,8 @@ Views ReportBuilder::Impl::MakeViews(int mc) const {
 std::vector<std::pair<std::string, std::string>> ReportBuilder::Impl::Definitions(
     const ReportOptions& opts, const Views& v) const {
   std::vector<std::pair<std::string, std::string>> d;
-  d.emplace_back("Period", fmt::format("ISO-veckorna {} (annonsernas publiceringstid, posted_at)",
-                                       v.period));
+  d.emplace_back("Period",
+                 fmt::format("ISO-veckorna {} (annonsernas publiceringstid, posted_at)", v.period));
   d.emplace_back("Annonser",
                  "Annonser (poster) som rutinen behöll efter sina filter; en annons som lagts "
                  "upp igen räknas varje gång den setts.");
@@ -222,12 +233,14 @@ std::vector<std::pair<std::string, std::string>> ReportBuilder::Impl::Definition
                    "annonsör.");
   }
   if (young) {
-    d.emplace_back("Unga", "Annonser där en angiven ålder är 20 år eller lägre (karta extract, "
-                           "kolumnen young).");
+    d.emplace_back("Unga",
+                   "Annonser där en angiven ålder är 20 år eller lägre (karta extract, "
+                   "kolumnen young).");
   }
   if (under18) {
-    d.emplace_back("Under 18", "Annonser där en angiven ålder är under 18 år (kolumnen "
-                               "under18). Sådana annonser ska alltid följas upp.");
+    d.emplace_back("Under 18",
+                   "Annonser där en angiven ålder är under 18 år (kolumnen "
+                   "under18). Sådana annonser ska alltid följas upp.");
   }
   if (kommunkod && !v.filtered_to_region) {
     d.emplace_back(fmt::format("Andel i {}", opts.region_name),
@@ -235,8 +248,9 @@ std::vector<std::pair<std::string, std::string>> ReportBuilder::Impl::Definition
                                "på {}).",
                                opts.region_name, region_prefix));
   }
-  d.emplace_back("Kommun, plats", "Platsnamn i annonsen, kopplade till kommun med "
-                                  "ortnamnsregistret (karta geotag).");
+  d.emplace_back("Kommun, plats",
+                 "Platsnamn i annonsen, kopplade till kommun med "
+                 "ortnamnsregistret (karta geotag).");
   const int mc = opts.min_count;
   d.emplace_back(fmt::format("<{}, ..", mc),
                  fmt::format("Antal från 1 till {} visas som <{}. Övriga tal i samma rad, och "
@@ -319,8 +333,8 @@ Status ReportBuilder::Push(Record& rec) {
         auto lo = ParseNumber(rec.fields[*m.lon]);
         if (!la || !lo || std::fabs(*la) > 90 || std::fabs(*lo) > 180) {
           return Status::Data(fmt::format(
-              "{}: lat/lon '{}','{}' are not coordinates (decimal degrees, WGS 84)",
-              rec.Where(), rec.fields[*m.lat].substr(0, 20), rec.fields[*m.lon].substr(0, 20)));
+              "{}: lat/lon '{}','{}' are not coordinates (decimal degrees, WGS 84)", rec.Where(),
+              rec.fields[*m.lat].substr(0, 20), rec.fields[*m.lon].substr(0, 20)));
         }
         p.lat = la;
         p.lon = lo;
@@ -459,19 +473,21 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   // Headline.
   const Views v = m.MakeViews(mc);
   const std::string& period = v.period;
-  h += fmt::format("<h1>{}</h1>\n<p class=\"meta\">Period {}. Antal under {} visas som "
-                   "\"&lt;{}\" så att ingen enskild kan pekas ut. Rapporten visar bara "
-                   "antal, aldrig telefonnummer, adresser eller annonstexter.</p>\n",
-                   HtmlEscape(opts.title), HtmlEscape(period), mc, mc);
+  h += fmt::format(
+      "<h1>{}</h1>\n<p class=\"meta\">Period {}. Antal under {} visas som "
+      "\"&lt;{}\" så att ingen enskild kan pekas ut. Rapporten visar bara "
+      "antal, aldrig telefonnummer, adresser eller annonstexter.</p>\n",
+      HtmlEscape(opts.title), HtmlEscape(period), mc, mc);
   auto card = [&](const std::string& n, const std::string& t, const std::string& id) {
-    h += fmt::format("<div class=\"card\" id=\"{}\"><div class=\"n\">{}</div><div class=\"t\">{}"
-                     "</div></div>\n",
-                     id, n, HtmlEscape(t));
+    h += fmt::format(
+        "<div class=\"card\" id=\"{}\"><div class=\"n\">{}</div><div class=\"t\">{}"
+        "</div></div>\n",
+        id, n, HtmlEscape(t));
   };
   h += "<section class=\"cards\" id=\"headline\">\n";
   card(S(m.total.ads), "annonser", "h-ads");
-  card(m.cluster ? S(static_cast<int64_t>(m.total.clusters.size())) : "–",
-       "annonsörer (kluster)", "h-advertisers");
+  card(m.cluster ? S(static_cast<int64_t>(m.total.clusters.size())) : "–", "annonsörer (kluster)",
+       "h-advertisers");
   if (!v.filtered_to_region) {
     card(m.kommunkod && m.total.in_region >= mc ? Percent(m.total.in_region, m.total.ads) : "–",
          "andel i " + opts.region_name, "h-region");
@@ -503,16 +519,17 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     double ymax = 4 * step;
     double slot = plot_w / static_cast<double>(weeks.size());
     auto y_of = [&](double val) { return top + plot_h - val / ymax * plot_h; };
-    h += fmt::format("<svg class=\"chart trend\" id=\"trend-chart\" role=\"img\" "
-                     "aria-label=\"Annonser och annonsörer per vecka\" viewBox=\"0 0 {} {}\" "
-                     "width=\"{}\" height=\"{}\">\n",
-                     W, H, W, H);
+    h += fmt::format(
+        "<svg class=\"chart trend\" id=\"trend-chart\" role=\"img\" "
+        "aria-label=\"Annonser och annonsörer per vecka\" viewBox=\"0 0 {} {}\" "
+        "width=\"{}\" height=\"{}\">\n",
+        W, H, W, H);
     for (int g = 0; g <= 4; ++g) {
       double gv = ymax * g / 4;
-      h += fmt::format("<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>"
-                       "<text class=\"axis\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
-                       left, W - right, y_of(gv), y_of(gv), left - 6, y_of(gv) + 4,
-                       FormatNumber(gv, 1));
+      h += fmt::format(
+          "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>"
+          "<text class=\"axis\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
+          left, W - right, y_of(gv), y_of(gv), left - 6, y_of(gv) + 4, FormatNumber(gv, 1));
     }
     size_t label_every = std::max<size_t>(1, (weeks.size() + 11) / 12);
     std::string line;
@@ -524,21 +541,24 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
       double y = hidden ? mc - 1 : static_cast<double>(ads);
       double x = left + slot * static_cast<double>(i);
       std::string label = BucketLabel(weeks[i], TimeUnit::kWeek);
-      h += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
-                       "height=\"{:.1f}\"><title>{}: {} annonser</title></rect>\n",
-                       hidden ? "bar hidden" : "bar", x + slot * 0.15, y_of(y), slot * 0.7,
-                       top + plot_h - y_of(y), label, HtmlEscape(sh.ads));
+      h += fmt::format(
+          "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+          "height=\"{:.1f}\"><title>{}: {} annonser</title></rect>\n",
+          hidden ? "bar hidden" : "bar", x + slot * 0.15, y_of(y), slot * 0.7,
+          top + plot_h - y_of(y), label, HtmlEscape(sh.ads));
       if (m.cluster) {
         double av = sh.adv_hidden ? mc - 1 : static_cast<double>(adv);
         line += fmt::format("{:.1f},{:.1f} ", x + slot / 2, y_of(av));
-        h += fmt::format("<circle class=\"dot\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"><title>{}: {} "
-                         "annonsörer</title></circle>\n",
-                         x + slot / 2, y_of(av), label, HtmlEscape(sh.adv));
+        h += fmt::format(
+            "<circle class=\"dot\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"><title>{}: {} "
+            "annonsörer</title></circle>\n",
+            x + slot / 2, y_of(av), label, HtmlEscape(sh.adv));
       }
       if (i % label_every == 0) {
-        h += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}"
-                         "</text>\n",
-                         x + slot / 2, H - bottom + 16, label.substr(5));
+        h += fmt::format(
+            "<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}"
+            "</text>\n",
+            x + slot / 2, H - bottom + 16, label.substr(5));
       }
     }
     if (!line.empty()) {
@@ -550,9 +570,10 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     if (m.cluster) {
       h += "<span><i class=\"sw\" style=\"background:#2a6f97\"></i>annonsörer (kluster)</span>";
     }
-    h += fmt::format("<span><i class=\"sw\" style=\"background:#e9c3d8\"></i>färre än {}</span>"
-                     "</div>\n",
-                     mc);
+    h += fmt::format(
+        "<span><i class=\"sw\" style=\"background:#e9c3d8\"></i>färre än {}</span>"
+        "</div>\n",
+        mc);
     if (m.no_time > 0) {
       h += fmt::format("<p class=\"meta\">{} annonser utan tid ingår inte.</p>\n", S(m.no_time));
     }
@@ -573,7 +594,9 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
       continue;
     }
     max_ads = std::max(max_ads, p->c.ads);
-    auto num = [&](int64_t n, bool hidden) { return hidden ? std::string("null") : std::to_string(n); };
+    auto num = [&](int64_t n, bool hidden) {
+      return hidden ? std::string("null") : std::to_string(n);
+    };
     if (!pts.empty()) pts += ",\n";
     pts += fmt::format(
         "{{\"name\":{},\"kommun\":{},\"lat\":{},\"lon\":{},\"ads\":{},\"adsText\":{},"
@@ -584,9 +607,10 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
         ScriptJson(m.cluster ? sh.adv : "–"), ScriptJson(m.young ? sh.young : "–"));
   }
   if (unmapped > 0) {
-    h += fmt::format("<p class=\"meta\">{} annonser på platser utan koordinater syns inte på "
-                     "kartan.</p>\n",
-                     S(unmapped));
+    h += fmt::format(
+        "<p class=\"meta\">{} annonser på platser utan koordinater syns inte på "
+        "kartan.</p>\n",
+        S(unmapped));
   }
   if (opts.tiles.empty()) {
     h += "<p class=\"meta\">Bakgrunden visar land och vatten och ingår i rapporten. En detaljerad "
@@ -619,9 +643,8 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
           "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
           HtmlEscape(k.empty() ? "(ingen plats)" : k),
           HtmlEscape(code == m.kommunkod_of.end() ? "" : code->second), HtmlEscape(sh.ads),
-          sh.ads_hidden ? "–" : Percent(c->ads, m.total.ads),
-          m.cluster ? HtmlEscape(sh.adv) : "–", m.young ? HtmlEscape(sh.young) : "–",
-          m.under18 ? HtmlEscape(sh.under18) : "–");
+          sh.ads_hidden ? "–" : Percent(c->ads, m.total.ads), m.cluster ? HtmlEscape(sh.adv) : "–",
+          m.young ? HtmlEscape(sh.young) : "–", m.under18 ? HtmlEscape(sh.under18) : "–");
     }
     h += "</tbody></table>\n";
   }
@@ -634,16 +657,16 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
     std::vector<BarItem> bars;
     for (size_t i = 0; i < places.size() && i < 25; ++i) {
       const Place* p = places[i];
-      bars.push_back({p->place + (p->kommun.empty() || p->kommun == p->place
-                                      ? ""
-                                      : " (" + p->kommun + ")"),
-                      p->c.ads, place_shown[i].ads, place_shown[i].ads_hidden});
+      bars.push_back(
+          {p->place + (p->kommun.empty() || p->kommun == p->place ? "" : " (" + p->kommun + ")"),
+           p->c.ads, place_shown[i].ads, place_shown[i].ads_hidden});
     }
     h += BarChart(bars, mc, "place-chart", "Annonser per plats");
     if (places.size() > 25) {
-      h += fmt::format("<p class=\"meta\">Diagrammet visar de 25 största av {} platser; "
-                       "tabellen visar alla.</p>\n",
-                       places.size());
+      h += fmt::format(
+          "<p class=\"meta\">Diagrammet visar de 25 största av {} platser; "
+          "tabellen visar alla.</p>\n",
+          places.size());
     }
     h += "<table id=\"place-table\"><thead><tr><th>Plats</th><th>Kommun</th>"
          "<th class=\"n\">Annonser</th><th class=\"n\">Annonsörer</th><th class=\"n\">Unga</th>"
@@ -665,23 +688,21 @@ footer { color: #777; font-size: 0.85em; margin-top: 32px; }
   h += "<h2>Underlag och definitioner</h2>\n<dl id=\"definitions\">\n";
   h += fmt::format("<dt>Skapad</dt><dd id=\"created\">{}</dd>\n",
                    HtmlEscape(opts.created.empty() ? "–" : opts.created));
-  h += fmt::format("<dt>Datakälla</dt><dd id=\"source\">{}</dd>\n",
-                   HtmlEscape(m.SourceText(opts)));
+  h += fmt::format("<dt>Datakälla</dt><dd id=\"source\">{}</dd>\n", HtmlEscape(m.SourceText(opts)));
   for (const auto& [term, text] : m.Definitions(opts, v)) {
     h += fmt::format("<dt>{}</dt><dd>{}</dd>\n", HtmlEscape(term), HtmlEscape(text));
   }
   h += "</dl>\n\n";
-  h += fmt::format(
-      "<footer>Gjord med karta{}{}. Karta: {} (BSD-2-Clause){}.</footer>\n</main>\n",
-      opts.generated.empty() ? "" : " ", HtmlEscape(opts.generated),
-      HtmlEscape(opts.leaflet_version.empty() ? "Leaflet" : opts.leaflet_version),
-      opts.tiles.empty() ? ", land och vatten från GSHHG (LGPL)" : "");
+  h += fmt::format("<footer>Gjord med karta{}{}. Karta: {} (BSD-2-Clause){}.</footer>\n</main>\n",
+                   opts.generated.empty() ? "" : " ", HtmlEscape(opts.generated),
+                   HtmlEscape(opts.leaflet_version.empty() ? "Leaflet" : opts.leaflet_version),
+                   opts.tiles.empty() ? ", land och vatten från GSHHG (LGPL)" : "");
 
   // The map, drawn by the page's own script; it then checks what was drawn
   // and marks the page as rendered.
   h += BasemapScript();  // land and water, label placement (lib/basemap.h)
-  h += "<script>\nvar KARTA = {\"places\": [\n" + pts + "\n], \"maxAds\": " +
-       std::to_string(max_ads) + ", \"tiles\": " + ScriptJson(opts.tiles) +
+  h += "<script>\nvar KARTA = {\"places\": [\n" + pts +
+       "\n], \"maxAds\": " + std::to_string(max_ads) + ", \"tiles\": " + ScriptJson(opts.tiles) +
        ", \"tilesAttribution\": " + ScriptJson(opts.tiles_attribution) + "};\n";
   h += R"((function () {
   var D = KARTA;
@@ -755,7 +776,9 @@ std::string ReportBuilder::GeoJson(const ReportOptions& opts) const {
   });
   std::string out = "{\"type\": \"FeatureCollection\", \"features\": [";
   bool first = true;
-  auto num = [&](int64_t n, bool hidden) { return hidden ? std::string("null") : std::to_string(n); };
+  auto num = [&](int64_t n, bool hidden) {
+    return hidden ? std::string("null") : std::to_string(n);
+  };
   std::vector<const Counts*> pc;
   for (const Place* p : places) pc.push_back(&p->c);
   const std::vector<Shown> shown = SuppressCounts(pc, &m.total, mc);
@@ -766,7 +789,8 @@ std::string ReportBuilder::GeoJson(const ReportOptions& opts) const {
     first = false;
     int64_t adv = static_cast<int64_t>(p->c.clusters.size());
     out += fmt::format(
-        "{{\"type\": \"Feature\", \"geometry\": {{\"type\": \"Point\", \"coordinates\": [{}, {}]}}, "
+        "{{\"type\": \"Feature\", \"geometry\": {{\"type\": \"Point\", \"coordinates\": [{}, "
+        "{}]}}, "
         "\"properties\": {{\"place\": {}, \"kommun\": {}, \"kommunkod\": {}, \"ads\": {}, "
         "\"ads_shown\": {}, \"advertisers\": {}, \"advertisers_shown\": {}, \"young\": {}, "
         "\"young_shown\": {}, \"under18\": {}, \"under18_shown\": {}}}}}",

@@ -56,12 +56,12 @@ struct ReportOptions {
   std::string tiles;              // a tile URL template ({z}/{x}/{y}); empty: no tiles
   std::string tiles_attribution;  // shown on the map when tiles are on
   std::string region_name = "Stockholms län";
-  std::string leaflet_js;   // Leaflet to inline
+  std::string leaflet_js;  // Leaflet to inline
   std::string leaflet_css;
   std::string leaflet_version;
-  std::string generated;    // shown in the footer, e.g. the date; may be empty
-  std::string created;      // creation time, shown under "Underlag och definitioner"
-  std::string source;       // the data source: routine, inputs (shown there too)
+  std::string generated;  // shown in the footer, e.g. the date; may be empty
+  std::string created;    // creation time, shown under "Underlag och definitioner"
+  std::string source;     // the data source: routine, inputs (shown there too)
 };
 
 class ReportBuilder : public RecordSink {
@@ -101,7 +101,6 @@ std::string Suppressed(int64_t n, int min_count);
 
 // Escapes text for HTML element content and attribute values.
 std::string HtmlEscape(std::string_view s);
-
 
 }  // namespace karta
 

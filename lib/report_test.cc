@@ -27,8 +27,8 @@ TEST_CASE("escaping for HTML and for JSON inside <script>") {
 
 TEST_CASE("the report holds counts, never the other columns") {
   ReportBuilder b;
-  Header h({"place", "kommun", "kommunkod", "lat", "lon", "cluster", "posted_at", "young",
-            "text", "phones"});
+  Header h({"place", "kommun", "kommunkod", "lat", "lon", "cluster", "posted_at", "young", "text",
+            "phones"});
   REQUIRE(b.Begin(h).ok());
   auto push = [&](std::vector<std::string> f) {
     Record r;

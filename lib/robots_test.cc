@@ -69,7 +69,7 @@ TEST_CASE("robots: user-agent groups") {
       "Disallow: /also/\n";
   auto k = Robots::Parse(txt, "karta");
   CHECK(!k.Allowed("/no-karta/a"));
-  CHECK(!k.Allowed("/also/a"));   // groups for the same agent merge
+  CHECK(!k.Allowed("/also/a"));    // groups for the same agent merge
   CHECK(k.Allowed("/no-star/a"));  // the * group does not apply
   REQUIRE(k.crawl_delay().has_value());
   CHECK(*k.crawl_delay() == doctest::Approx(2.5));

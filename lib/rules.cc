@@ -1,5 +1,6 @@
 #include "lib/rules.h"
 
+#include <fmt/format.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -8,8 +9,6 @@
 #include <filesystem>
 #include <set>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "lib/io.h"
 #include "lib/text.h"
@@ -21,8 +20,8 @@ bool ValidRuleName(std::string_view name) {
   char f = name.front();
   if (!((f | 0x20) >= 'a' && (f | 0x20) <= 'z')) return false;
   for (char c : name) {
-    bool ok = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-              c == '-';
+    bool ok =
+        ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) return false;
   }
   std::string low = Fold(name);
@@ -132,9 +131,9 @@ Result<std::string> WordPattern(std::string_view entry, FoldOptions opts) {
       tok.remove_suffix(1);
     }
     if (tok.find('*') != std::string_view::npos || (stem && tok.empty())) {
-      return Status::Usage(fmt::format(
-          "'{}': '*' may only end a word, as in ung* (it finds words that start so)",
-          std::string(entry)));
+      return Status::Usage(
+          fmt::format("'{}': '*' may only end a word, as in ung* (it finds words that start so)",
+                      std::string(entry)));
     }
     if (t > 0) body += non_word + "+";
     std::string folded = Fold(tok, opts);
@@ -170,8 +169,8 @@ class RuleParser {
     auto in = InputFile::Open(path);
     if (!in.ok()) {
       std::string where = from.empty() ? "" : fmt::format("{}:{}: ", from, from_line);
-      return Status::Usage(fmt::format("{}cannot read the rule file {} (check the path{})",
-                                       where, in.status().message(),
+      return Status::Usage(fmt::format("{}cannot read the rule file {} (check the path{})", where,
+                                       in.status().message(),
                                        from.empty() ? "" : "; include is relative to this file"));
     }
     // The read buffer lives on the heap: an include chain recurses through
@@ -185,16 +184,18 @@ class RuleParser {
       text.resize(old + *n);
       if (*n == 0) break;
       if (text.size() > kMaxRuleFileBytes) {
-        return Status::Usage(fmt::format("{}: rule file larger than the limit of {} MiB (split "
-                                         "it into several files)",
-                                         path, kMaxRuleFileBytes >> 20));
+        return Status::Usage(
+            fmt::format("{}: rule file larger than the limit of {} MiB (split "
+                        "it into several files)",
+                        path, kMaxRuleFileBytes >> 20));
       }
     }
     total_bytes_ += text.size();
     if (total_bytes_ > kMaxRuleBytesTotal) {
-      return Status::Usage(fmt::format("{}: the rule files together are larger than the limit of "
-                                       "{} MiB (load fewer files)",
-                                       path, kMaxRuleBytesTotal >> 20));
+      return Status::Usage(
+          fmt::format("{}: the rule files together are larger than the limit of "
+                      "{} MiB (load fewer files)",
+                      path, kMaxRuleBytesTotal >> 20));
     }
     ++depth_;
     Status st = ParseText(text, path);
@@ -207,8 +208,8 @@ class RuleParser {
     if (!Utf8Valid(text, &bad)) {
       int line = 1;
       for (size_t k = 0; k < bad; ++k) line += text[k] == '\n';
-      return Status::Usage(fmt::format("{}:{}: not valid UTF-8 (save the file as UTF-8)", name,
-                                       line));
+      return Status::Usage(
+          fmt::format("{}:{}: not valid UTF-8 (save the file as UTF-8)", name, line));
     }
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     std::vector<std::string_view> lines;
@@ -239,8 +240,9 @@ class RuleParser {
       }
       auto word_end = line.find_first_of(" \t");
       std::string_view first = line.substr(0, word_end);
-      std::string_view after =
-          word_end == std::string_view::npos ? std::string_view() : TrimAsciiSpace(line.substr(word_end));
+      std::string_view after = word_end == std::string_view::npos
+                                   ? std::string_view()
+                                   : TrimAsciiSpace(line.substr(word_end));
       if (first == "rule") {
         if (after.empty()) return err(ln, "'rule' needs a name, as in: rule ad");
         if (after.back() == ':') after.remove_suffix(1);
@@ -262,7 +264,8 @@ class RuleParser {
         continue;
       }
       if (first == "include") {
-        if (after.empty()) return err(ln, "'include' needs a file name, as in: include contact.rules");
+        if (after.empty())
+          return err(ln, "'include' needs a file name, as in: include contact.rules");
         looks_like_rules = true;
         std::filesystem::path p(after);
         if (p.is_relative() && !dir.empty()) p = std::filesystem::path(dir) / p;
@@ -273,8 +276,7 @@ class RuleParser {
       if (key == "words" || key == "word" || key == "regex" || key == "diacritics" ||
           key == "age") {
         if (rule == nullptr) {
-          return err(ln, fmt::format("'{}:' must come after a 'rule NAME' line",
-                                     Excerpt(key)));
+          return err(ln, fmt::format("'{}:' must come after a 'rule NAME' line", Excerpt(key)));
         }
         if (key == "diacritics") {
           if (rest == "ignore") {
@@ -317,7 +319,7 @@ class RuleParser {
             std::string_view w = TrimAsciiSpace(list.substr(a, b - a));
             if (w.empty()) {
               return err(at, TrimAsciiSpace(list).empty() ? "no words after 'words:'"
-                                                : "empty word (two commas in a row?)");
+                                                          : "empty word (two commas in a row?)");
             }
             auto check = WordPattern(w, {});
             if (!check.ok()) return err(at, check.status().message());
@@ -338,8 +340,9 @@ class RuleParser {
         continue;
       }
       if (!looks_like_rules) {
-        return err(ln, "this is not a rule file (a rule file holds 'rule NAME', 'words: ...', "
-                       "'regex: ...' and 'include FILE' lines; check the path)");
+        return err(ln,
+                   "this is not a rule file (a rule file holds 'rule NAME', 'words: ...', "
+                   "'regex: ...' and 'include FILE' lines; check the path)");
       }
       if (!rest.empty() || line.back() == ':') {
         if (key.find(' ') == std::string_view::npos) {
@@ -506,7 +509,7 @@ struct WordIndex {
   // First token -> entries starting with it (exact words / stems).
   std::unordered_map<std::string, std::vector<uint32_t>> exact;
   std::unordered_map<std::string, std::vector<uint32_t>> stems;
-  std::vector<size_t> stem_lengths;  // byte lengths of the stems in `stems`, ascending
+  std::vector<size_t> stem_lengths;     // byte lengths of the stems in `stems`, ascending
   std::vector<std::string_view> words;  // scratch: the words of the current text
   std::string key;                      // scratch
 
@@ -647,8 +650,9 @@ Result<std::unique_ptr<Matcher>> Matcher::Compile(const RuleSet& rules,
     const Rule& rule = rules.rules()[r];
     FoldOptions fo{true, rule.ignore_diacritics};
     bool use = only == nullptr || wanted[r];
-    std::unique_ptr<Pass>& pass =
-        !use ? unused : rule.ignore_diacritics ? m->diacritics_ : m->plain_;
+    std::unique_ptr<Pass>& pass = !use                     ? unused
+                                  : rule.ignore_diacritics ? m->diacritics_
+                                                           : m->plain_;
     if (!pass) pass = make_pass(rule.ignore_diacritics);
     std::string words;
     for (const RulePattern& pat : rule.patterns) {
@@ -673,13 +677,13 @@ Result<std::unique_ptr<Matcher>> Matcher::Compile(const RuleSet& rules,
       std::string pattern = rule.ignore_diacritics ? FoldPattern(pat.text, fo) : pat.text;
       RE2 re(pattern, opts);
       if (!re.ok()) {
-        return where(fmt::format("regex '{}' does not compile: {}", Excerpt(pat.text),
-                                 re.error()));
+        return where(fmt::format("regex '{}' does not compile: {}", Excerpt(pat.text), re.error()));
       }
       if (RE2::PartialMatch("", re) && RE2::PartialMatch("\x01", re)) {
-        return where(fmt::format("regex '{}' matches an empty text, so it would match every "
-                                 "record (did you mean + instead of * or ?)",
-                                 Excerpt(pat.text)));
+        return where(
+            fmt::format("regex '{}' matches an empty text, so it would match every "
+                        "record (did you mean + instead of * or ?)",
+                        Excerpt(pat.text)));
       }
       std::string error;
       int idx = pass->set->Add("(?:" + pattern + ")", &error);

@@ -1,5 +1,8 @@
 #include "lib/rules.h"
 
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <re2/re2.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,10 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-
-#include <doctest/doctest.h>
-#include <fmt/format.h>
-#include <re2/re2.h>
 
 namespace karta {
 namespace {
@@ -207,7 +206,8 @@ TEST_CASE("include: relative paths, once only, missing files") {
   CHECK(rules->Names() == "b, a, m");
   auto bad = RuleSet::Load({(dir / "bad.rules").string()});
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.status().message().find("bad.rules:3: cannot read the rule file ") != std::string::npos);
+  CHECK(bad.status().message().find("bad.rules:3: cannot read the rule file ") !=
+        std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -325,11 +325,12 @@ TEST_CASE("word index agrees with one RE2 pattern per entry on random text") {
   auto m = Matcher::Compile(*rules);
   REQUIRE(m.ok());
   const std::vector<std::string> pieces = {
-      "ung",  "Ung",      "unga", "kung", "första", "gången", "tjej", "TJEJER", "Östermalm",
-      "östermalm", "ostermalm", "Älta", "alta", "söder", "söderort", "station", "å", "Å",
-      "e-post", "+46", "a_b", "0701234567", "12", "123", "straße", "STRASSE", "İstanbul",
-      "x", "y", "z", "ny", "nya", " ", "  ", ", ", "-", "_", "\n", "é", "\xC3", "\xFF", "ö",
-      "\xCC\x88", "1", "ß"};
+      "ung",       "Ung",       "unga",      "kung", "första", "gången",     "tjej",     "TJEJER",
+      "Östermalm", "östermalm", "ostermalm", "Älta", "alta",   "söder",      "söderort", "station",
+      "å",         "Å",         "e-post",    "+46",  "a_b",    "0701234567", "12",       "123",
+      "straße",    "STRASSE",   "İstanbul",  "x",    "y",      "z",          "ny",       "nya",
+      " ",         "  ",        ", ",        "-",    "_",      "\n",         "é",        "\xC3",
+      "\xFF",      "ö",         "\xCC\x88",  "1",    "ß"};
   Reference ref(*rules);
   uint64_t seed = 12345;
   auto next = [&]() {
@@ -407,7 +408,8 @@ TEST_CASE("age: a stated or implied age in a range, as extract reads it") {
   auto narrow = Matcher::Compile(*rules, &only);
   REQUIRE(narrow.ok());
   CHECK((*narrow)->HasAgeTests());
-  CHECK_FALSE((*Matcher::Compile(*RuleSet::Parse("rule a\n  words: x\n", "t.rules")))->HasAgeTests());
+  CHECK_FALSE(
+      (*Matcher::Compile(*RuleSet::Parse("rule a\n  words: x\n", "t.rules")))->HasAgeTests());
 }
 
 TEST_CASE("age: errors name the file and line") {

@@ -1,10 +1,10 @@
 #include "lib/similarity.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "lib/text.h"
 
@@ -20,8 +20,7 @@ uint64_t Load64(const char* p) {
 }
 
 bool IsPriceUnit(std::string_view w) {
-  return w == "kr" || w == "kronor" || w == "sek" || w == "spann" || w == "kr/h" ||
-         w == "kr/tim";
+  return w == "kr" || w == "kronor" || w == "sek" || w == "spann" || w == "kr/h" || w == "kr/tim";
 }
 
 }  // namespace
@@ -162,9 +161,9 @@ std::string NormalizeForDedupe(std::string_view text) {
       continue;
     }
     if (IsWordChar(c)) {
-      word_bytes(Fold(text.substr(start, i - start),
-                      FoldOptions{.case_fold = true, .diacritics = true}),
-                 false);
+      word_bytes(
+          Fold(text.substr(start, i - start), FoldOptions{.case_fold = true, .diacritics = true}),
+          false);
     } else {
       gap_char(c);
     }

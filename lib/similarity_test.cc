@@ -70,8 +70,13 @@ TEST_CASE("word shingles") {
 
 TEST_CASE("char shingles count code points") {
   ShingleSpec c2{ShingleKind::kChar, 2};
-  auto s = Shingles("\xC3\xA5" "ab", c2);  // "åab": "åa", "ab"
-  std::set<uint64_t> want = {Hash64("\xC3\xA5" "a"), Hash64("ab")};
+  auto s = Shingles(
+      "\xC3\xA5"
+      "ab",
+      c2);  // "åab": "åa", "ab"
+  std::set<uint64_t> want = {Hash64("\xC3\xA5"
+                                    "a"),
+                             Hash64("ab")};
   CHECK(std::set<uint64_t>(s.begin(), s.end()) == want);
 }
 

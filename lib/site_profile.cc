@@ -1,10 +1,10 @@
 #include "lib/site_profile.h"
 
-#include <algorithm>
-#include <unordered_set>
-
 #include <fmt/format.h>
 #include <toml++/toml.h>
+
+#include <algorithm>
+#include <unordered_set>
 
 #include "lib/envvars.h"
 #include "lib/http.h"
@@ -31,8 +31,8 @@ Result<SiteProfile> FromTable(const toml::table& t, const std::string& path) {
                               : fmt::format("{}: {}", path, what));
   };
   static const std::unordered_set<std::string> kKeys = {
-      "name", "start", "follow", "ads", "max_depth", "max_pages", "delay", "emit", "same_host",
-      "fields", "headers", "cookie", "contact", "resolve", "date_field"};
+      "name",      "start",  "follow",  "ads",    "max_depth", "max_pages", "delay",     "emit",
+      "same_host", "fields", "headers", "cookie", "contact",   "resolve",   "date_field"};
   for (const auto& [k, v] : t) {
     if (!kKeys.count(std::string(k.str()))) {
       return bad(&v, fmt::format("unknown key '{}' (known: name, start, follow, ads, max_depth, "
@@ -71,8 +71,8 @@ Result<SiteProfile> FromTable(const toml::table& t, const std::string& path) {
     for (const std::string& pat : pats) {
       auto re = std::make_unique<RE2>(pat, RE2::Quiet);
       if (!re->ok()) {
-        return bad(t.get(key), fmt::format("bad {} pattern '{}': {} (RE2 syntax)", key, pat,
-                                           re->error()));
+        return bad(t.get(key),
+                   fmt::format("bad {} pattern '{}': {} (RE2 syntax)", key, pat, re->error()));
       }
       out->push_back(std::move(re));
     }
@@ -119,14 +119,16 @@ Result<SiteProfile> FromTable(const toml::table& t, const std::string& path) {
     has_date = has_date || name == (p.date_field.empty() ? "posted_text" : p.date_field);
   }
   if (!p.date_field.empty() && !has_date) {
-    return bad(t.get("date_field"),
-               fmt::format("date_field names '{}', which is not a field in [fields]", p.date_field));
+    return bad(
+        t.get("date_field"),
+        fmt::format("date_field names '{}', which is not a field in [fields]", p.date_field));
   }
   if (p.date_field.empty() && has_date) p.date_field = "posted_text";
   if (!p.date_field.empty() && has_posted_at) {
-    return bad(nullptr, fmt::format("posted_at is filled from the date field '{}'; remove the field "
-                                    "posted_at from [fields]",
-                                    p.date_field));
+    return bad(nullptr,
+               fmt::format("posted_at is filled from the date field '{}'; remove the field "
+                           "posted_at from [fields]",
+                           p.date_field));
   }
   return p;
 }

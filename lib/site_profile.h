@@ -18,14 +18,14 @@
 #ifndef KARTA_LIB_SITE_PROFILE_H_
 #define KARTA_LIB_SITE_PROFILE_H_
 
+#include <re2/re2.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <re2/re2.h>
 
 #include "lib/html.h"
 #include "lib/status.h"

@@ -1,6 +1,7 @@
 #include "lib/sort.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,12 +13,10 @@
 #include <cstring>
 #include <queue>
 
-#include <fmt/format.h>
-
 #include "lib/civil.h"
-#include "lib/record.h"
 #include "lib/collate.h"
 #include "lib/io.h"
+#include "lib/record.h"
 #include "lib/table.h"
 
 namespace karta {
@@ -54,8 +53,8 @@ Result<std::vector<SortKey>> ParseSortKeys(std::string_view spec, SortType defau
         k.type = SortType::kTime;
       } else {
         return Status::Usage(fmt::format(
-            "-k '{}': unknown key option '{}' (use asc, desc, text, bytes, n, natural, time)",
-            item, m));
+            "-k '{}': unknown key option '{}' (use asc, desc, text, bytes, n, natural, time)", item,
+            m));
       }
     }
     keys.push_back(std::move(k));
@@ -73,10 +72,14 @@ Result<size_t> ParseMemorySize(std::string_view s) {
   uint64_t v = 0;
   auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
   int shift = -1;
-  if (unit.empty() || unit == "B") shift = 0;
-  else if (unit == "K" || unit == "KB" || unit == "KiB" || unit == "k") shift = 10;
-  else if (unit == "M" || unit == "MB" || unit == "MiB" || unit == "m") shift = 20;
-  else if (unit == "G" || unit == "GB" || unit == "GiB" || unit == "g") shift = 30;
+  if (unit.empty() || unit == "B")
+    shift = 0;
+  else if (unit == "K" || unit == "KB" || unit == "KiB" || unit == "k")
+    shift = 10;
+  else if (unit == "M" || unit == "MB" || unit == "MiB" || unit == "m")
+    shift = 20;
+  else if (unit == "G" || unit == "GB" || unit == "GiB" || unit == "g")
+    shift = 30;
   if (num.empty() || ec != std::errc() || p != num.data() + num.size() || shift < 0 ||
       v > (uint64_t{1} << (62 - shift))) {
     return Status::Usage(
@@ -148,7 +151,7 @@ uint64_t Prefix(const char* p, size_t n) {
 // cache miss each): keys are prefix-free, so two keys of at most 16 bytes
 // with equal prefixes are equal.
 struct Entry {
-  const char* p;     // the entry (u32 key length first)
+  const char* p;  // the entry (u32 key length first)
   uint32_t key_len;
   uint64_t pre0, pre1;
   std::string_view key() const { return {p + 4, key_len}; }
@@ -179,16 +182,16 @@ class RunFile {
   static Result<std::unique_ptr<RunFile>> Create(const std::string& dir) {
     auto made = CreateTempFile(dir, "karta-sort", "sort file", nullptr);
     if (!made.ok()) {
-      return Status::Io(fmt::format(
-          "{} (use -T DIR for a folder with space, or a larger --buffer-size)",
-          made.status().message()));
+      return Status::Io(
+          fmt::format("{} (use -T DIR for a folder with space, or a larger --buffer-size)",
+                      made.status().message()));
     }
     int fd = *made;
     FILE* f = ::fdopen(fd, "w+b");
     if (!f) {
       ::close(fd);
-      return Status::Io(fmt::format("cannot open a temporary sort file in {}: {}", dir,
-                                    std::strerror(errno)));
+      return Status::Io(
+          fmt::format("cannot open a temporary sort file in {}: {}", dir, std::strerror(errno)));
     }
     auto r = std::unique_ptr<RunFile>(new RunFile(f, dir));
     std::setvbuf(f, nullptr, _IOFBF, 1 << 16);
@@ -227,9 +230,10 @@ class RunFile {
  private:
   RunFile(FILE* f, std::string dir) : f_(f), dir_(std::move(dir)) {}
   Status WriteError() const {
-    return Status::Io(fmt::format("cannot write a temporary sort file in {}: {} (use -T DIR for "
-                                  "a folder with more space, or a larger --buffer-size)",
-                                  dir_, std::strerror(errno)));
+    return Status::Io(
+        fmt::format("cannot write a temporary sort file in {}: {} (use -T DIR for "
+                    "a folder with more space, or a larger --buffer-size)",
+                    dir_, std::strerror(errno)));
   }
   Status ReadError() const {
     return Status::Io(fmt::format("cannot read back a temporary sort file in {}: {}", dir_,
@@ -269,11 +273,11 @@ struct Source {
 
 struct Sorter::Impl {
   SorterOptions opts;
-  bool pass = false;               // empty input: nothing to sort
-  std::vector<size_t> cols;        // input column of each key
-  std::vector<SortKey> keys;       // resolved keys
+  bool pass = false;          // empty input: nothing to sort
+  std::vector<size_t> cols;   // input column of each key
+  std::vector<SortKey> keys;  // resolved keys
   std::unique_ptr<Collator> sv, natural;
-  std::string key;                 // scratch: the key of one record
+  std::string key;                        // scratch: the key of one record
   std::vector<std::string_view> sources;  // distinct Record::source values
 
   // The arena: blocks of entries (1 MiB, smaller for a small budget).
@@ -322,9 +326,7 @@ struct Sorter::Impl {
     return sources.size() - 1;
   }
 
-  void SortEntries() {
-    std::stable_sort(entries.begin(), entries.end());
-  }
+  void SortEntries() { std::stable_sort(entries.begin(), entries.end()); }
 
   std::string TempDir() const { return TempDirectory(opts.temp_dir); }
 
@@ -367,9 +369,8 @@ struct Sorter::Impl {
     for (size_t i = at; i < end; ++i) srcs[i - at].file = runs[i].get();
     KARTA_ASSIGN_OR_RETURN(auto f, RunFile::Create(TempDir()));
     RunFile* out = f.get();
-    KARTA_RETURN_IF_ERROR(Merge(srcs, [&](std::string_view entry, uint32_t) {
-      return out->Write(entry);
-    }));
+    KARTA_RETURN_IF_ERROR(
+        Merge(srcs, [&](std::string_view entry, uint32_t) { return out->Write(entry); }));
     KARTA_RETURN_IF_ERROR(out->Rewind());
     runs[at] = std::move(f);  // closing a run frees its disk space
     runs.erase(runs.begin() + static_cast<std::ptrdiff_t>(at) + 1,
@@ -439,8 +440,7 @@ struct Sorter::Impl {
 Sorter::Sorter(SorterOptions opts) : impl_(std::make_unique<Impl>()) {
   impl_->opts = std::move(opts);
   if (impl_->opts.fan_in < 2) impl_->opts.fan_in = 2;
-  impl_->block_size =
-      std::clamp(impl_->opts.buffer_bytes / 16, size_t{4} << 10, size_t{1} << 20);
+  impl_->block_size = std::clamp(impl_->opts.buffer_bytes / 16, size_t{4} << 10, size_t{1} << 20);
 }
 
 Sorter::~Sorter() = default;
@@ -531,8 +531,8 @@ Status Sorter::Push(Record& rec) {
   size_t rec_len = VarintSize(line) + VarintSize(src) + VarintSize(rec.fields.size());
   for (const std::string& f : rec.fields) rec_len += VarintSize(f.size()) + f.size();
   if (key.size() > UINT32_MAX - 8 || rec_len > UINT32_MAX - 8) {
-    return Status::Data(fmt::format("{}: a record of {} bytes is too big to sort", rec.Where(),
-                                    rec_len));
+    return Status::Data(
+        fmt::format("{}: a record of {} bytes is too big to sort", rec.Where(), rec_len));
   }
   size_t total = 8 + key.size() + rec_len;
   // Spill first if this entry would go over the budget.

@@ -86,9 +86,9 @@ struct SorterOptions {
   size_t buffer_bytes = size_t{256} << 20;
   std::string temp_dir;  // empty: $TMPDIR, else /tmp
   bool unique = false;
-  size_t fan_in = 64;    // runs merged at once (>= 2)
+  size_t fan_in = 64;                         // runs merged at once (>= 2)
   const std::atomic<bool>* cancel = nullptr;  // checked while merging
-  TimeZone tz = TimeZone::Default();  // of :time keys written without a zone
+  TimeZone tz = TimeZone::Default();          // of :time keys written without a zone
 };
 
 class Sorter : public Stage {

@@ -1,11 +1,10 @@
 #include "lib/sort.h"
 
 #include <dirent.h>
+#include <doctest/doctest.h>
 
 #include <algorithm>
 #include <random>
-
-#include <doctest/doctest.h>
 
 #include "lib/collate.h"
 
@@ -55,8 +54,8 @@ int CountTempFiles() {
 }
 
 TEST_CASE("ParseSortKeys: per-key options win over the defaults") {
-  auto k = ParseSortKeys("posted_at:desc, age:n ,name:bytes:asc,x:natural,t:time",
-                         SortType::kText, true);
+  auto k = ParseSortKeys("posted_at:desc, age:n ,name:bytes:asc,x:natural,t:time", SortType::kText,
+                         true);
   REQUIRE(k.ok());
   REQUIRE(k->size() == 5);
   CHECK((*k)[0].column == "posted_at");

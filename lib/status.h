@@ -36,9 +36,7 @@ class Status {
   static Status Usage(std::string msg) { return Status(Code::kUsage, std::move(msg)); }
   static Status Data(std::string msg) { return Status(Code::kData, std::move(msg)); }
   static Status Io(std::string msg) { return Status(Code::kIo, std::move(msg)); }
-  static Status Interrupted(std::string msg) {
-    return Status(Code::kInterrupted, std::move(msg));
-  }
+  static Status Interrupted(std::string msg) { return Status(Code::kInterrupted, std::move(msg)); }
   static Status BrokenPipe() { return Status(Code::kBrokenPipe, "broken pipe"); }
   static Status Incomplete(std::string msg) { return Status(Code::kIncomplete, std::move(msg)); }
 
@@ -60,8 +58,8 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}         // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
     static const Status kOk;
@@ -83,9 +81,9 @@ class Result {
 }  // namespace karta
 
 // Returns early from the enclosing function if `expr` is a non-ok Status.
-#define KARTA_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    ::karta::Status karta_status_ = (expr);    \
+#define KARTA_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::karta::Status karta_status_ = (expr);        \
     if (!karta_status_.ok()) return karta_status_; \
   } while (0)
 

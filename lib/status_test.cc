@@ -16,7 +16,7 @@ Result<std::unique_ptr<int>> Make(bool ok) {
 Result<int> Twice(bool ok) {
   KARTA_ASSIGN_OR_RETURN(auto p, Make(ok));  // a move-only value
   int n = 0;
-  KARTA_ASSIGN_OR_RETURN(n, Result<int>(*p));  // into an existing variable
+  KARTA_ASSIGN_OR_RETURN(n, Result<int>(*p));     // into an existing variable
   KARTA_ASSIGN_OR_RETURN(int m, Result<int>(n));  // twice in one function
   return n + m;
 }

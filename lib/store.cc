@@ -1,8 +1,7 @@
 #include "lib/store.h"
 
-#include "lib/civil.h"
-#include "lib/pg.h"
-#include "lib/store_db.h"
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,8 +14,9 @@
 #include <set>
 #include <tuple>
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
+#include "lib/civil.h"
+#include "lib/pg.h"
+#include "lib/store_db.h"
 
 namespace karta {
 namespace {
@@ -57,8 +57,8 @@ const std::vector<const char*>& Migrations() {
       // 0 -> 1: runs, ads, sightings.
       "CREATE TABLE runs("
       "  id INTEGER PRIMARY KEY,"
-      "  as_of TEXT NOT NULL,"         // the run's time (RFC 3339 UTC)
-      "  recorded_at TEXT NOT NULL,"   // wall-clock time of recording
+      "  as_of TEXT NOT NULL,"        // the run's time (RFC 3339 UTC)
+      "  recorded_at TEXT NOT NULL,"  // wall-clock time of recording
       "  records INTEGER NOT NULL DEFAULT 0,"
       "  new INTEGER NOT NULL DEFAULT 0);"
       "CREATE INDEX runs_as_of ON runs(as_of);"
@@ -95,13 +95,13 @@ const std::vector<const char*>& Migrations() {
       "  expires_at TEXT NOT NULL);"
       "CREATE TABLE outreach_contacts("
       "  id INTEGER PRIMARY KEY,"
-      "  person TEXT NOT NULL,"        // the person id when recorded
+      "  person TEXT NOT NULL,"  // the person id when recorded
       "  at TEXT NOT NULL,"
       "  worker TEXT NOT NULL,"
       "  channel TEXT NOT NULL,"
       "  outcome TEXT NOT NULL,"
       "  note TEXT NOT NULL DEFAULT '',"
-      "  kommun TEXT NOT NULL DEFAULT '',"         // snapshots for stats
+      "  kommun TEXT NOT NULL DEFAULT '',"  // snapshots for stats
       "  first_seen TEXT NOT NULL DEFAULT '',"
       "  under18_since TEXT NOT NULL DEFAULT '');"
       "CREATE INDEX outreach_contacts_person ON outreach_contacts(person);"
@@ -144,14 +144,13 @@ constexpr const char* kGoneRun =
     "SELECT 1 FROM run_sites c WHERE c.run = r.id AND c.site = a.site AND c.covered = 1) OR "
     "NOT EXISTS (SELECT 1 FROM run_sites c WHERE c.run = r.id)) ORDER BY r.as_of, r.id LIMIT 1)";
 
-
 }  // namespace
 
 Result<int64_t> ParseTime(std::string_view s) {
   auto t = ParseTimeSeconds(s);
   if (!t) {
-    return Status::Usage(fmt::format(
-        "'{}' is not a date or time (write 2026-11-23 or 2026-11-23T08:00:00Z)", s));
+    return Status::Usage(
+        fmt::format("'{}' is not a date or time (write 2026-11-23 or 2026-11-23T08:00:00Z)", s));
   }
   return *t;
 }
@@ -173,8 +172,8 @@ std::string IsoWeek(int64_t t) { return IsoWeekLabel(DayOf(t)); }
 Result<Period> ParsePeriod(std::string_view s) {
   Period p;
   auto bad = [&] {
-    return Status::Usage(fmt::format(
-        "'{}' is not a period (write a number and d, w, m or y: 7d, 2w, 12m, 1y)", s));
+    return Status::Usage(
+        fmt::format("'{}' is not a period (write a number and d, w, m or y: 7d, 2w, 12m, 1y)", s));
   };
   if (s.size() < 2) return bad();
   p.unit = s.back();
@@ -216,10 +215,9 @@ int64_t PeriodDays(const Period& p) {
 
 Store::Store(std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool must_exist,
-                                           bool writes) {
-  KARTA_ASSIGN_OR_RETURN(auto db,
-      IsPostgresUrl(path) ? OpenPgDb(path) : OpenSqliteDb(path, must_exist, writes));
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool must_exist, bool writes) {
+  KARTA_ASSIGN_OR_RETURN(
+      auto db, IsPostgresUrl(path) ? OpenPgDb(path) : OpenSqliteDb(path, must_exist, writes));
   std::unique_ptr<Store> store(new Store(std::move(db)));
   KARTA_RETURN_IF_ERROR(store->Migrate());
   return store;
@@ -292,8 +290,9 @@ Status Store::Migrate() {
 
 namespace {
 
-const std::vector<std::string> kStageColumns = {"key",    "cluster", "kommun", "posted_at", "phones",
-                                                "emails", "handles", "young",  "under18", "site"};
+const std::vector<std::string> kStageColumns = {"key",     "cluster", "kommun",  "posted_at",
+                                                "phones",  "emails",  "handles", "young",
+                                                "under18", "site"};
 
 }  // namespace
 
@@ -365,7 +364,8 @@ Result<RunSummary> Store::CommitRun() {
       "  ELSE ads.last_seen END, "
       "times_seen = ads.times_seen + CASE WHEN ads.last_run <> excluded.last_run THEN 1 ELSE 0 "
       "END",
-      newer("cluster"), newer("kommun"), newer("phones"), newer("emails"), newer("handles"), newer("site"));
+      newer("cluster"), newer("kommun"), newer("phones"), newer("emails"), newer("handles"),
+      newer("site"));
   KARTA_RETURN_IF_ERROR(Q(upsert.c_str(), {run, as_of_}));
   KARTA_RETURN_IF_ERROR(
       Q("SELECT count(*), (SELECT count(*) FROM ads WHERE first_run = CAST($1 AS BIGINT)) "
@@ -383,8 +383,8 @@ Result<RunSummary> Store::CommitRun() {
             "DO UPDATE SET covered = excluded.covered, note = excluded.note",
             {run, sc.site, sc.covered ? "1" : "0", sc.note}));
     }
-    KARTA_RETURN_IF_ERROR(Q("UPDATE runs SET summary = $2 WHERE id = CAST($1 AS BIGINT)",
-                            {run, coverage_->summary}));
+    KARTA_RETURN_IF_ERROR(
+        Q("UPDATE runs SET summary = $2 WHERE id = CAST($1 AS BIGINT)", {run, coverage_->summary}));
   } else {
     // The run covers the sites it saw.
     KARTA_RETURN_IF_ERROR(
@@ -412,9 +412,10 @@ Result<RunSummary> Store::CommitRun() {
     KARTA_RETURN_IF_ERROR(Q("LOCK TABLE run_counts IN EXCLUSIVE MODE", {}));
   }
   for (const std::string& sql : kRecount) KARTA_RETURN_IF_ERROR(Q(sql.c_str(), {run, as_of_}));
-  KARTA_RETURN_IF_ERROR(Q("UPDATE runs SET records = CAST($2 AS BIGINT), new = CAST($3 AS BIGINT) "
-                          "WHERE id = CAST($1 AS BIGINT)",
-                          {run, std::to_string(r.records), std::to_string(r.new_keys)}));
+  KARTA_RETURN_IF_ERROR(
+      Q("UPDATE runs SET records = CAST($2 AS BIGINT), new = CAST($3 AS BIGINT) "
+        "WHERE id = CAST($1 AS BIGINT)",
+        {run, std::to_string(r.records), std::to_string(r.new_keys)}));
   KARTA_RETURN_IF_ERROR(db_->Exec("DELETE FROM stage"));
   KARTA_RETURN_IF_ERROR(db_->Commit());
   in_run_ = false;
@@ -569,21 +570,22 @@ Result<std::optional<std::vector<TrendRow>>> Store::TrendFromRunCounts(
   }));
   if (!one_run_each) return std::optional<std::vector<TrendRow>>();
   std::map<std::vector<std::string>, TrendRow> groups;
-  KARTA_RETURN_IF_ERROR(Q("SELECT run, kommun, ads, new, clusters FROM run_counts WHERE whole = "
-                          "CAST($1 AS BIGINT)",
-                          {kommun ? "0" : "1"}, [&](const SqlRow& r) {
-                            auto it = label.find(r.Int(0));
-                            if (it == label.end()) return Status::Ok();
-                            std::vector<std::string> g(by.size());
-                            g[*time] = it->second;
-                            if (kommun) g[*kommun] = r.Str(1);
-                            TrendRow& row = groups[g];
-                            row.group = std::move(g);
-                            row.ads = r.Int(2);
-                            row.new_ads = r.Int(3);
-                            row.clusters = r.Int(4);
-                            return Status::Ok();
-                          }));
+  KARTA_RETURN_IF_ERROR(
+      Q("SELECT run, kommun, ads, new, clusters FROM run_counts WHERE whole = "
+        "CAST($1 AS BIGINT)",
+        {kommun ? "0" : "1"}, [&](const SqlRow& r) {
+          auto it = label.find(r.Int(0));
+          if (it == label.end()) return Status::Ok();
+          std::vector<std::string> g(by.size());
+          g[*time] = it->second;
+          if (kommun) g[*kommun] = r.Str(1);
+          TrendRow& row = groups[g];
+          row.group = std::move(g);
+          row.ads = r.Int(2);
+          row.new_ads = r.Int(3);
+          row.clusters = r.Int(4);
+          return Status::Ok();
+        }));
   std::vector<TrendRow> out;
   out.reserve(groups.size());
   for (auto& [g, row] : groups) out.push_back(std::move(row));
@@ -665,8 +667,8 @@ Result<PurgeSummary> Store::Purge(const std::string& cutoff) {
     if (n) *n = db_->Changes();
     return Status::Ok();
   };
-  Status s = del("DELETE FROM run_sites WHERE run IN (SELECT id FROM runs WHERE as_of < $1)",
-                 nullptr);
+  Status s =
+      del("DELETE FROM run_sites WHERE run IN (SELECT id FROM runs WHERE as_of < $1)", nullptr);
   if (s.ok()) {
     s = del("DELETE FROM run_counts WHERE run IN (SELECT id FROM runs WHERE as_of < $1)", nullptr);
   }
@@ -679,7 +681,8 @@ Result<PurgeSummary> Store::Purge(const std::string& cutoff) {
   // Outreach: links to removed ads; then contact events recorded before the
   // cutoff or left with no ad and no person, counted first.
   if (s.ok()) {
-    s = del("DELETE FROM outreach_contact_ads WHERE $1 <> '' AND NOT EXISTS "
+    s =
+        del("DELETE FROM outreach_contact_ads WHERE $1 <> '' AND NOT EXISTS "
             "(SELECT 1 FROM ads a WHERE a.key = outreach_contact_ads.key)",
             nullptr);
   }
@@ -698,7 +701,8 @@ Result<PurgeSummary> Store::Purge(const std::string& cutoff) {
   }
   for (const auto& [k, n] : counts) {
     if (!s.ok()) break;
-    s = Q("INSERT INTO outreach_counts(week, kommun, outcome, attempts) "
+    s =
+        Q("INSERT INTO outreach_counts(week, kommun, outcome, attempts) "
           "VALUES($1, $2, $3, CAST($4 AS BIGINT)) ON CONFLICT(week, kommun, outcome) "
           "DO UPDATE SET attempts = outreach_counts.attempts + excluded.attempts",
           {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::to_string(n)});
@@ -710,7 +714,8 @@ Result<PurgeSummary> Store::Purge(const std::string& cutoff) {
             nullptr);
   }
   if (s.ok()) {
-    s = del("DELETE FROM outreach_contacts WHERE at < $1 OR (NOT EXISTS (SELECT 1 FROM "
+    s =
+        del("DELETE FROM outreach_contacts WHERE at < $1 OR (NOT EXISTS (SELECT 1 FROM "
             "outreach_contact_ads l WHERE l.contact = outreach_contacts.id) AND NOT EXISTS "
             "(SELECT 1 FROM ads a WHERE a.cluster = outreach_contacts.person OR "
             "a.key = outreach_contacts.person))",
@@ -788,36 +793,37 @@ Result<std::vector<Person>> Store::Gather(const char* where, const std::vector<s
         return Status::Ok();
       }));
   for (auto& [id, p] : people) p.is_new = p.first_seen >= new_since;
-  KARTA_RETURN_IF_ERROR(Q("SELECT person, worker, expires_at FROM outreach_claims "
-                          "WHERE expires_at > $1",
-                          {now}, [&](const SqlRow& r) {
-                            auto it = people.find(r.Str(0));
-                            if (it != people.end()) {
-                              it->second.holder = r.Str(1);
-                              it->second.claim_expires = r.Str(2);
-                            }
-                            return Status::Ok();
-                          }));
+  KARTA_RETURN_IF_ERROR(
+      Q("SELECT person, worker, expires_at FROM outreach_claims "
+        "WHERE expires_at > $1",
+        {now}, [&](const SqlRow& r) {
+          auto it = people.find(r.Str(0));
+          if (it != people.end()) {
+            it->second.holder = r.Str(1);
+            it->second.claim_expires = r.Str(2);
+          }
+          return Status::Ok();
+        }));
   // Contact events reach a person through the ads they were linked to (so
   // they follow merges and splits) and through the person id they named.
   std::map<std::string, std::set<int64_t>> seen;
-  KARTA_RETURN_IF_ERROR(Q(
-      "SELECT CASE WHEN a.cluster <> '' THEN a.cluster ELSE a.key END, c.id, c.at, c.outcome "
-      "FROM outreach_contacts c JOIN outreach_contact_ads l ON l.contact = c.id "
-      "JOIN ads a ON a.key = l.key "
-      "UNION ALL SELECT c.person, c.id, c.at, c.outcome FROM outreach_contacts c",
-      {}, [&](const SqlRow& r) {
-        auto it = people.find(r.Str(0));
-        if (it == people.end()) return Status::Ok();
-        Person& p = it->second;
-        if (!seen[p.id].insert(r.Int(1)).second) return Status::Ok();
-        ++p.contacts;
-        if (r.Text(2) >= p.last_contact) {
-          p.last_contact = r.Str(2);
-          p.last_outcome = r.Str(3);
-        }
-        return Status::Ok();
-      }));
+  KARTA_RETURN_IF_ERROR(
+      Q("SELECT CASE WHEN a.cluster <> '' THEN a.cluster ELSE a.key END, c.id, c.at, c.outcome "
+        "FROM outreach_contacts c JOIN outreach_contact_ads l ON l.contact = c.id "
+        "JOIN ads a ON a.key = l.key "
+        "UNION ALL SELECT c.person, c.id, c.at, c.outcome FROM outreach_contacts c",
+        {}, [&](const SqlRow& r) {
+          auto it = people.find(r.Str(0));
+          if (it == people.end()) return Status::Ok();
+          Person& p = it->second;
+          if (!seen[p.id].insert(r.Int(1)).second) return Status::Ok();
+          ++p.contacts;
+          if (r.Text(2) >= p.last_contact) {
+            p.last_contact = r.Str(2);
+            p.last_outcome = r.Str(3);
+          }
+          return Status::Ok();
+        }));
   std::vector<Person> out;
   out.reserve(people.size());
   for (auto& [id, p] : people) out.push_back(std::move(p));
@@ -834,8 +840,8 @@ Result<std::vector<Person>> Store::People(const std::string& since, const std::s
 }
 
 Result<std::optional<Person>> Store::FindPerson(const std::string& id, const std::string& now) {
-  KARTA_ASSIGN_OR_RETURN(auto r,
-      Gather("WHERE cluster = $1 OR (cluster = '' AND key = $1)", {id}, "", now));
+  KARTA_ASSIGN_OR_RETURN(
+      auto r, Gather("WHERE cluster = $1 OR (cluster = '' AND key = $1)", {id}, "", now));
   std::optional<Person> p;
   for (auto& x : r) {
     if (x.id == id) p = std::move(x);
@@ -874,25 +880,27 @@ Result<ClaimResult> Store::Claim(const std::string& person, const std::string& w
 }
 
 Result<bool> Store::Release(const std::string& person, const std::string& worker, bool force) {
-  KARTA_RETURN_IF_ERROR(Q("DELETE FROM outreach_claims WHERE person = $1 AND (worker = $2 OR $3 = '1')",
-                          {person, worker, force ? "1" : "0"}));
+  KARTA_RETURN_IF_ERROR(
+      Q("DELETE FROM outreach_claims WHERE person = $1 AND (worker = $2 OR $3 = '1')",
+        {person, worker, force ? "1" : "0"}));
   return db_->Changes() > 0;
 }
 
 Result<int64_t> Store::AddContact(const ContactEvent& e) {
   KARTA_RETURN_IF_ERROR(db_->Begin());
   int64_t id = 0;
-  Status s = Q(
-      "INSERT INTO outreach_contacts(person, at, worker, channel, outcome, note, kommun, "
-      "first_seen, under18_since) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-      {e.person, e.at, e.worker, e.channel, e.outcome, e.note, e.kommun, e.first_seen,
-       e.under18_since},
-      [&](const SqlRow& r) {
-        id = r.Int(0);
-        return Status::Ok();
-      });
+  Status s =
+      Q("INSERT INTO outreach_contacts(person, at, worker, channel, outcome, note, kommun, "
+        "first_seen, under18_since) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        {e.person, e.at, e.worker, e.channel, e.outcome, e.note, e.kommun, e.first_seen,
+         e.under18_since},
+        [&](const SqlRow& r) {
+          id = r.Int(0);
+          return Status::Ok();
+        });
   if (s.ok()) {
-    s = Q("INSERT INTO outreach_contact_ads(contact, key) SELECT CAST($1 AS BIGINT), key "
+    s =
+        Q("INSERT INTO outreach_contact_ads(contact, key) SELECT CAST($1 AS BIGINT), key "
           "FROM ads WHERE cluster = $2 OR (cluster = '' AND key = $2)",
           {std::to_string(id), e.person});
   }
@@ -943,18 +951,20 @@ Result<std::vector<ContactEvent>> Store::Contacts(const std::string& person) {
 Result<std::vector<ContactEvent>> Store::AllContacts() {
   std::vector<ContactEvent> out;
   static const std::string sql = std::string(kContactColumns) + "ORDER BY c.at, c.id";
-  KARTA_RETURN_IF_ERROR(Q(sql.c_str(), {}, [&](const SqlRow& r) { return AddContactRow(&out, r); }));
+  KARTA_RETURN_IF_ERROR(
+      Q(sql.c_str(), {}, [&](const SqlRow& r) { return AddContactRow(&out, r); }));
   return out;
 }
 
 Result<std::vector<OutcomeCount>> Store::PurgedCounts() {
   std::vector<OutcomeCount> out;
-  KARTA_RETURN_IF_ERROR(Q("SELECT week, kommun, outcome, attempts FROM outreach_counts "
-                          "ORDER BY week, kommun, outcome",
-                          {}, [&](const SqlRow& r) {
-                            out.push_back({r.Str(0), r.Str(1), r.Str(2), r.Int(3)});
-                            return Status::Ok();
-                          }));
+  KARTA_RETURN_IF_ERROR(
+      Q("SELECT week, kommun, outcome, attempts FROM outreach_counts "
+        "ORDER BY week, kommun, outcome",
+        {}, [&](const SqlRow& r) {
+          out.push_back({r.Str(0), r.Str(1), r.Str(2), r.Int(3)});
+          return Status::Ok();
+        }));
   return out;
 }
 

@@ -90,9 +90,9 @@ struct Coverage {
 struct RunSummary {
   int64_t run = 0;
   std::string as_of;
-  int64_t records = 0;  // distinct keys recorded in the run
-  int64_t new_keys = 0; // of which never seen before
-  int64_t gone = 0;      // ads this run found gone (see Gone)
+  int64_t records = 0;               // distinct keys recorded in the run
+  int64_t new_keys = 0;              // of which never seen before
+  int64_t gone = 0;                  // ads this run found gone (see Gone)
   std::vector<std::string> sites;    // covered; empty: every site (no coverage known)
   std::vector<std::string> missing;  // not covered, as "site: why"
   std::string summary;
@@ -106,9 +106,9 @@ struct Entry {
 
 struct TrendRow {
   std::vector<std::string> group;  // one value per --by dimension
-  int64_t ads = 0;       // distinct keys seen in the group
-  int64_t new_ads = 0;   // of which first seen in the group's period
-  int64_t clusters = 0;  // distinct non-empty clusters
+  int64_t ads = 0;                 // distinct keys seen in the group
+  int64_t new_ads = 0;             // of which first seen in the group's period
+  int64_t clusters = 0;            // distinct non-empty clusters
 };
 
 struct PurgeSummary {
@@ -129,7 +129,7 @@ struct Person {
   std::string first_seen, last_seen;
   std::string under18_since;  // first_seen of the first ad flagged under18, or ""
   bool under18 = false, young = false, is_new = false;
-  std::string holder, claim_expires;  // a claim not yet expired, or ""
+  std::string holder, claim_expires;       // a claim not yet expired, or ""
   std::string last_contact, last_outcome;  // the latest contact event, or ""
   int64_t contacts = 0;
 };
@@ -150,8 +150,8 @@ struct OutcomeCount {
 };
 
 struct ClaimResult {
-  bool claimed = false;     // true: `worker` holds the person now
-  std::string holder;       // who holds it (the worker, or someone else)
+  bool claimed = false;  // true: `worker` holds the person now
+  std::string holder;    // who holds it (the worker, or someone else)
   std::string expires_at;
 };
 

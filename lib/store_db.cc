@@ -1,18 +1,16 @@
 #include "lib/store_db.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <sqlite3.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 namespace karta {
 
@@ -179,8 +177,7 @@ class SqliteDb : public SqlDb {
 
 }  // namespace
 
-Result<std::unique_ptr<SqlDb>> OpenSqliteDb(const std::string& path, bool must_exist,
-                                            bool check) {
+Result<std::unique_ptr<SqlDb>> OpenSqliteDb(const std::string& path, bool must_exist, bool check) {
   struct stat st;
   bool exists = ::stat(path.c_str(), &st) == 0;
   if (!exists) {
@@ -193,8 +190,8 @@ Result<std::unique_ptr<SqlDb>> OpenSqliteDb(const std::string& path, bool must_e
     // -wal and -shm files the mode of the database file.
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) {
-      return Status::Io(fmt::format("{}: cannot create the history store: {}", path,
-                                    std::strerror(errno)));
+      return Status::Io(
+          fmt::format("{}: cannot create the history store: {}", path, std::strerror(errno)));
     }
     if (fd >= 0) ::close(fd);
   } else if (S_ISDIR(st.st_mode)) {
@@ -217,9 +214,9 @@ Result<std::unique_ptr<SqlDb>> OpenSqliteDb(const std::string& path, bool must_e
                   std::memcmp(magic, "SQLite format 3", 16) == 0;
     if (f) std::fclose(f);
     if (sqlite) {
-      return Status::Data(fmt::format(
-          "{}: the history store is damaged ({}); restore it from a backup", path,
-          sqlite3_errmsg(raw)));
+      return Status::Data(
+          fmt::format("{}: the history store is damaged ({}); restore it from a backup", path,
+                      sqlite3_errmsg(raw)));
     }
     return Status::Usage(
         fmt::format("{}: not a karta history store ({})", path, sqlite3_errmsg(raw)));

@@ -1,17 +1,17 @@
 #include "lib/store.h"
 
-#include "lib/pg.h"
-#include "lib/store_db.h"
-#include <chrono>
-
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <string>
+
+#include "lib/pg.h"
+#include "lib/store_db.h"
 
 namespace karta {
 namespace {
@@ -46,7 +46,7 @@ std::vector<std::string> FreshStores() {
 }
 
 Sighting Sg(std::string key, std::string cluster, std::string kommun, std::string posted,
-             std::string site = "") {
+            std::string site = "") {
   Sighting s;
   s.site = std::move(site);
   s.key = std::move(key);
@@ -109,42 +109,43 @@ TEST_CASE("periods") {
 
 TEST_CASE("store: new, gone and trend over two weekly runs") {
   for (const std::string& path : FreshStores()) {
-  CAPTURE(path);
-  auto s = Store::Open(path);
-  REQUIRE(s.ok());
-  CHECK((*s)->schema_version() == Store::kSchemaVersion);
-  Record(s->get(), "2026-11-16T09:00:00Z",
-         {Sg("a", "c1", "Solna", ""), Sg("b", "c1", "Solna", ""), Sg("c", "c2", "Stockholm", "")});
-  // The next run, half an hour later in the day.
-  Record(s->get(), "2026-11-23T09:30:00Z",
-         {Sg("b", "c1", "Solna", ""), Sg("c", "c2", "Nacka", ""), Sg("d", "", "Nacka", ""),
-          Sg("d", "c3", "", "")});
-  CHECK(Keys((*s)->New("2026-11-23T09:30:00Z", 7)) == std::vector<std::string>{"d"});
-  CHECK(Keys((*s)->Gone("2026-11-23T09:30:00Z", 7)) == std::vector<std::string>{"a"});
-  // Looking two weeks back, everything is new.
-  CHECK(Keys((*s)->New("2026-11-23T09:30:00Z", 14)).size() == 4);
-  auto latest = (*s)->LatestRun();
-  REQUIRE(latest.ok());
-  CHECK(**latest == "2026-11-23T09:30:00Z");
+    CAPTURE(path);
+    auto s = Store::Open(path);
+    REQUIRE(s.ok());
+    CHECK((*s)->schema_version() == Store::kSchemaVersion);
+    Record(
+        s->get(), "2026-11-16T09:00:00Z",
+        {Sg("a", "c1", "Solna", ""), Sg("b", "c1", "Solna", ""), Sg("c", "c2", "Stockholm", "")});
+    // The next run, half an hour later in the day.
+    Record(s->get(), "2026-11-23T09:30:00Z",
+           {Sg("b", "c1", "Solna", ""), Sg("c", "c2", "Nacka", ""), Sg("d", "", "Nacka", ""),
+            Sg("d", "c3", "", "")});
+    CHECK(Keys((*s)->New("2026-11-23T09:30:00Z", 7)) == std::vector<std::string>{"d"});
+    CHECK(Keys((*s)->Gone("2026-11-23T09:30:00Z", 7)) == std::vector<std::string>{"a"});
+    // Looking two weeks back, everything is new.
+    CHECK(Keys((*s)->New("2026-11-23T09:30:00Z", 14)).size() == 4);
+    auto latest = (*s)->LatestRun();
+    REQUIRE(latest.ok());
+    CHECK(**latest == "2026-11-23T09:30:00Z");
 
-  auto runs = (*s)->Runs();
-  REQUIRE(runs.ok());
-  REQUIRE(runs->size() == 2);
-  CHECK((*runs)[0].records == 3);
-  CHECK((*runs)[0].new_keys == 3);
-  CHECK((*runs)[1].records == 3);  // d twice counts once
-  CHECK((*runs)[1].new_keys == 1);
+    auto runs = (*s)->Runs();
+    REQUIRE(runs.ok());
+    REQUIRE(runs->size() == 2);
+    CHECK((*runs)[0].records == 3);
+    CHECK((*runs)[0].new_keys == 3);
+    CHECK((*runs)[1].records == 3);  // d twice counts once
+    CHECK((*runs)[1].new_keys == 1);
 
-  auto t = (*s)->Trend({"kommun", "week"}, false);
-  REQUIRE(t.ok());
-  std::vector<std::string> rows;
-  for (const auto& r : *t) {
-    rows.push_back(r.group[0] + "," + r.group[1] + "," + std::to_string(r.ads) + "," +
-                   std::to_string(r.new_ads) + "," + std::to_string(r.clusters));
-  }
-  CHECK(rows == std::vector<std::string>{"Nacka,2026-W48,2,1,2", "Solna,2026-W47,2,2,1",
-                                         "Solna,2026-W48,1,0,1", "Stockholm,2026-W47,1,1,1"});
-  CHECK(!(*s)->Trend({"colour"}, false).ok());
+    auto t = (*s)->Trend({"kommun", "week"}, false);
+    REQUIRE(t.ok());
+    std::vector<std::string> rows;
+    for (const auto& r : *t) {
+      rows.push_back(r.group[0] + "," + r.group[1] + "," + std::to_string(r.ads) + "," +
+                     std::to_string(r.new_ads) + "," + std::to_string(r.clusters));
+    }
+    CHECK(rows == std::vector<std::string>{"Nacka,2026-W48,2,1,2", "Solna,2026-W47,2,2,1",
+                                           "Solna,2026-W48,1,0,1", "Stockholm,2026-W47,1,1,1"});
+    CHECK(!(*s)->Trend({"colour"}, false).ok());
   }
 }
 
@@ -164,97 +165,96 @@ std::vector<std::string> TrendRows(Store* s, const std::vector<std::string>& by)
 
 TEST_CASE("store: trend from the per-run counts equals trend over the sightings") {
   for (const std::string& path : FreshStores()) {
-  CAPTURE(path);
-  auto s = Store::Open(path);
-  REQUIRE(s.ok());
-  Store* st = s->get();
-  // Week 48 recorded first, then week 47 (a late backfill): a and b move
-  // their first sighting to week 47, so week 48's new drops to c.
-  Record(st, "2026-11-23T09:00:00Z",
-         {Sg("a", "c1", "Solna", ""), Sg("b", "c1", "Nacka", ""), Sg("c", "c2", "Solna", "")});
-  CHECK(TrendRows(st, {"kommun", "week"}) ==
-        std::vector<std::string>{"Nacka,2026-W48,1,1,1", "Solna,2026-W48,2,2,2"});
-  Record(st, "2026-11-16T09:00:00Z", {Sg("a", "c1", "Solna", ""), Sg("b", "c1", "Nacka", "")});
-  CHECK(TrendRows(st, {"kommun", "week"}) ==
-        std::vector<std::string>{"Nacka,2026-W47,1,1,1", "Nacka,2026-W48,1,0,1",
-                                 "Solna,2026-W47,1,1,1", "Solna,2026-W48,2,1,2"});
-  // The week alone: clusters are distinct over the kommuner (c1 is in both).
-  CHECK(TrendRows(st, {"week"}) ==
-        std::vector<std::string>{"2026-W47,2,2,1", "2026-W48,3,1,2"});
-  // The same order of dimensions as asked.
-  CHECK(TrendRows(st, {"week", "kommun"}).front() == "2026-W47,Nacka,1,1,1");
-  // A second run in week 48: a key seen in both runs counts once (the
-  // counts per run cannot say so; the sightings answer).
-  Record(st, "2026-11-25T09:00:00Z", {Sg("a", "c1", "Solna", ""), Sg("d", "c3", "Solna", "")});
-  CHECK(TrendRows(st, {"kommun", "week"}) ==
-        std::vector<std::string>{"Nacka,2026-W47,1,1,1", "Nacka,2026-W48,1,0,1",
-                                 "Solna,2026-W47,1,1,1", "Solna,2026-W48,3,2,3"});
-  // By day the two week-48 runs are apart again.
-  CHECK(TrendRows(st, {"day"}) == std::vector<std::string>{"2026-11-16,2,2,1", "2026-11-23,3,1,2",
-                                                           "2026-11-25,2,1,2"});
-  // Purge takes a run's counts with it.
-  REQUIRE(st->Purge("2026-11-20T00:00:00Z").ok());
-  CHECK(TrendRows(st, {"day"}) ==
-        std::vector<std::string>{"2026-11-23,3,1,2", "2026-11-25,2,1,2"});
+    CAPTURE(path);
+    auto s = Store::Open(path);
+    REQUIRE(s.ok());
+    Store* st = s->get();
+    // Week 48 recorded first, then week 47 (a late backfill): a and b move
+    // their first sighting to week 47, so week 48's new drops to c.
+    Record(st, "2026-11-23T09:00:00Z",
+           {Sg("a", "c1", "Solna", ""), Sg("b", "c1", "Nacka", ""), Sg("c", "c2", "Solna", "")});
+    CHECK(TrendRows(st, {"kommun", "week"}) ==
+          std::vector<std::string>{"Nacka,2026-W48,1,1,1", "Solna,2026-W48,2,2,2"});
+    Record(st, "2026-11-16T09:00:00Z", {Sg("a", "c1", "Solna", ""), Sg("b", "c1", "Nacka", "")});
+    CHECK(TrendRows(st, {"kommun", "week"}) ==
+          std::vector<std::string>{"Nacka,2026-W47,1,1,1", "Nacka,2026-W48,1,0,1",
+                                   "Solna,2026-W47,1,1,1", "Solna,2026-W48,2,1,2"});
+    // The week alone: clusters are distinct over the kommuner (c1 is in both).
+    CHECK(TrendRows(st, {"week"}) == std::vector<std::string>{"2026-W47,2,2,1", "2026-W48,3,1,2"});
+    // The same order of dimensions as asked.
+    CHECK(TrendRows(st, {"week", "kommun"}).front() == "2026-W47,Nacka,1,1,1");
+    // A second run in week 48: a key seen in both runs counts once (the
+    // counts per run cannot say so; the sightings answer).
+    Record(st, "2026-11-25T09:00:00Z", {Sg("a", "c1", "Solna", ""), Sg("d", "c3", "Solna", "")});
+    CHECK(TrendRows(st, {"kommun", "week"}) ==
+          std::vector<std::string>{"Nacka,2026-W47,1,1,1", "Nacka,2026-W48,1,0,1",
+                                   "Solna,2026-W47,1,1,1", "Solna,2026-W48,3,2,3"});
+    // By day the two week-48 runs are apart again.
+    CHECK(TrendRows(st, {"day"}) ==
+          std::vector<std::string>{"2026-11-16,2,2,1", "2026-11-23,3,1,2", "2026-11-25,2,1,2"});
+    // Purge takes a run's counts with it.
+    REQUIRE(st->Purge("2026-11-20T00:00:00Z").ok());
+    CHECK(TrendRows(st, {"day"}) ==
+          std::vector<std::string>{"2026-11-23,3,1,2", "2026-11-25,2,1,2"});
   }
 }
 
 TEST_CASE("store: an entry keeps its latest cluster and counts its runs") {
   for (const std::string& path : FreshStores()) {
-  CAPTURE(path);
-  auto s = Store::Open(path);
-  REQUIRE(s.ok());
-  Record(s->get(), "2026-11-16T09:00:00Z", {Sg("a", "c1", "Solna", "2026-11-10T00:00:00Z")});
-  Record(s->get(), "2026-11-23T09:00:00Z", {Sg("a", "c9", "", "")});
-  auto e = (*s)->New("2026-11-23T09:00:00Z", 30);
-  REQUIRE(e.ok());
-  REQUIRE(e->size() == 1);
-  CHECK((*e)[0].cluster == "c9");
-  CHECK((*e)[0].kommun == "Solna");
-  CHECK((*e)[0].posted_at == "2026-11-10T00:00:00Z");
-  CHECK((*e)[0].first_seen == "2026-11-16T09:00:00Z");
-  CHECK((*e)[0].last_seen == "2026-11-23T09:00:00Z");
-  CHECK((*e)[0].times_seen == 2);
+    CAPTURE(path);
+    auto s = Store::Open(path);
+    REQUIRE(s.ok());
+    Record(s->get(), "2026-11-16T09:00:00Z", {Sg("a", "c1", "Solna", "2026-11-10T00:00:00Z")});
+    Record(s->get(), "2026-11-23T09:00:00Z", {Sg("a", "c9", "", "")});
+    auto e = (*s)->New("2026-11-23T09:00:00Z", 30);
+    REQUIRE(e.ok());
+    REQUIRE(e->size() == 1);
+    CHECK((*e)[0].cluster == "c9");
+    CHECK((*e)[0].kommun == "Solna");
+    CHECK((*e)[0].posted_at == "2026-11-10T00:00:00Z");
+    CHECK((*e)[0].first_seen == "2026-11-16T09:00:00Z");
+    CHECK((*e)[0].last_seen == "2026-11-23T09:00:00Z");
+    CHECK((*e)[0].times_seen == 2);
   }
 }
 
 TEST_CASE("store: a run not committed leaves no trace") {
   for (const std::string& path : FreshStores()) {
-  CAPTURE(path);
-  {
-    auto s = Store::Open(path);
+    CAPTURE(path);
+    {
+      auto s = Store::Open(path);
+      REQUIRE(s.ok());
+      Record(s->get(), "2026-11-16T09:00:00Z", {Sg("a", "", "", "")});
+      REQUIRE((*s)->BeginRun("2026-11-23T09:00:00Z").ok());
+      REQUIRE((*s)->Add(Sg("b", "", "", "")).ok());
+      // Destroyed without CommitRun.
+    }
+    auto s = Store::Open(path, true);
     REQUIRE(s.ok());
-    Record(s->get(), "2026-11-16T09:00:00Z", {Sg("a", "", "", "")});
-    REQUIRE((*s)->BeginRun("2026-11-23T09:00:00Z").ok());
-    REQUIRE((*s)->Add(Sg("b", "", "", "")).ok());
-    // Destroyed without CommitRun.
-  }
-  auto s = Store::Open(path, true);
-  REQUIRE(s.ok());
-  auto runs = (*s)->Runs();
-  REQUIRE(runs.ok());
-  CHECK(runs->size() == 1);
-  CHECK(Keys((*s)->New("2026-11-23", 30)) == std::vector<std::string>{"a"});
+    auto runs = (*s)->Runs();
+    REQUIRE(runs.ok());
+    CHECK(runs->size() == 1);
+    CHECK(Keys((*s)->New("2026-11-23", 30)) == std::vector<std::string>{"a"});
   }
 }
 
 TEST_CASE("store: purge removes what was last seen before the cutoff") {
   for (const std::string& path : FreshStores()) {
-  CAPTURE(path);
-  auto s = Store::Open(path);
-  REQUIRE(s.ok());
-  Record(s->get(), "2025-01-06T09:00:00Z", {Sg("old", "", "", ""), Sg("both", "", "", "")});
-  Record(s->get(), "2026-11-23T09:00:00Z", {Sg("both", "", "", ""), Sg("new", "", "", "")});
-  auto p = (*s)->Purge("2025-11-23T09:00:00Z");
-  REQUIRE(p.ok());
-  CHECK(p->ads == 1);
-  CHECK(p->sightings == 2);
-  CHECK(p->runs == 1);
-  CHECK(p->ads_left == 2);
-  auto again = (*s)->Purge("2025-11-23T09:00:00Z");
-  REQUIRE(again.ok());
-  CHECK(again->ads + again->sightings + again->runs == 0);
-  CHECK((*s)->Runs()->size() == 1);
+    CAPTURE(path);
+    auto s = Store::Open(path);
+    REQUIRE(s.ok());
+    Record(s->get(), "2025-01-06T09:00:00Z", {Sg("old", "", "", ""), Sg("both", "", "", "")});
+    Record(s->get(), "2026-11-23T09:00:00Z", {Sg("both", "", "", ""), Sg("new", "", "", "")});
+    auto p = (*s)->Purge("2025-11-23T09:00:00Z");
+    REQUIRE(p.ok());
+    CHECK(p->ads == 1);
+    CHECK(p->sightings == 2);
+    CHECK(p->runs == 1);
+    CHECK(p->ads_left == 2);
+    auto again = (*s)->Purge("2025-11-23T09:00:00Z");
+    REQUIRE(again.ok());
+    CHECK(again->ads + again->sightings + again->runs == 0);
+    CHECK((*s)->Runs()->size() == 1);
   }
 }
 
@@ -313,7 +313,8 @@ TEST_CASE("store: outreach people, claims and contacts that follow merges and sp
     Record(st, "2026-11-16T09:00:00Z",
            {Person1("a1", "A", "+46701740605"), Person1("a2", "A", "+46701740606"),
             Person1("b1", "B", "+46701740607"), Person1("c1", "C", "", true)});
-    auto people = st->People("2026-11-10T00:00:00Z", "2026-11-10T00:00:00Z", "2026-11-16T10:00:00Z");
+    auto people =
+        st->People("2026-11-10T00:00:00Z", "2026-11-10T00:00:00Z", "2026-11-16T10:00:00Z");
     REQUIRE(people.ok());
     REQUIRE(people->size() == 3);
     const Person& a = (*people)[0];
@@ -473,7 +474,8 @@ TEST_CASE("store: a version 1 store is migrated and keeps its data") {
 TEST_CASE("pg: the URL is shown without its password") {
   CHECK(PgRedactUrl("postgresql://karta:secret@db.example:5432/karta") ==
         "postgresql://karta:***@db.example:5432/karta");
-  CHECK(PgRedactUrl("postgresql://karta@db.example/karta") == "postgresql://karta@db.example/karta");
+  CHECK(PgRedactUrl("postgresql://karta@db.example/karta") ==
+        "postgresql://karta@db.example/karta");
   CHECK(PgRedactUrl("postgresql://db.example/karta?password=secret&sslmode=require") ==
         "postgresql://db.example/karta?password=***&sslmode=require");
   CHECK(PgSchemaSql("CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER) WITHOUT ROWID;") ==
@@ -549,7 +551,6 @@ TEST_CASE("store: reader-does-not-wait-for-writer, damaged-store is bad data") {
   }
 }
 
-
 // Records a run that covered `covered` (and failed `failed`).
 void RecordCovering(Store* s, const std::string& as_of, const std::vector<Sighting>& seen,
                     const std::vector<std::string>& covered,
@@ -566,63 +567,63 @@ void RecordCovering(Store* s, const std::string& as_of, const std::vector<Sighti
 
 TEST_CASE("store: an ad is gone only when a run that covered its site missed it") {
   for (const std::string& path : FreshStores()) {
-  CAPTURE(path);
-  auto s = Store::Open(path);
-  REQUIRE(s.ok());
-  Store* st = s->get();
-  // Week 1: both sites up.
-  RecordCovering(st, "2026-11-15T20:00:00Z",
-                 {Sg("a1", "", "Solna", "", "a.example"), Sg("a2", "", "Solna", "", "a.example"),
-                  Sg("b1", "", "Nacka", "", "b.example"), Sg("b2", "", "Nacka", "", "b.example")},
-                 {"a.example", "b.example"});
-  // Week 2: b.example is down. a2 has gone; nothing of b is gone.
-  RecordCovering(st, "2026-11-22T20:00:00Z",
-                 {Sg("a1", "", "Solna", "", "a.example"), Sg("a3", "", "Solna", "", "a.example")},
-                 {"a.example"}, {"b.example"});
-  CHECK(Keys(st->Gone("2026-11-22T20:00:00Z", 7)) == std::vector<std::string>{"a2"});
-  CHECK(Keys(st->New("2026-11-22T20:00:00Z", 7)) == std::vector<std::string>{"a3"});
-  // Week 3: b is back without b2: b2 is gone now (its last sighting was
-  // two weeks ago, the first run since that covered b.example missed it).
-  RecordCovering(st, "2026-11-29T20:00:00Z",
-                 {Sg("a1", "", "Solna", "", "a.example"), Sg("a3", "", "Solna", "", "a.example"),
-                  Sg("b1", "", "Nacka", "", "b.example")},
-                 {"a.example", "b.example"});
-  CHECK(Keys(st->Gone("2026-11-29T20:00:00Z", 7)) == std::vector<std::string>{"b2"});
-  // a2 was gone a week earlier and is not counted again.
-  CHECK(Keys(st->Gone("2026-11-29T20:00:00Z", 14)) == std::vector<std::string>{"a2", "b2"});
-  // Week 4: a run with no coverage given covers the sites it saw.
-  Record(st, "2026-12-06T20:00:00Z", {Sg("a1", "", "Solna", "", "a.example")});
-  CHECK(Keys(st->Gone("2026-12-06T20:00:00Z", 7)) == std::vector<std::string>{"a3"});
+    CAPTURE(path);
+    auto s = Store::Open(path);
+    REQUIRE(s.ok());
+    Store* st = s->get();
+    // Week 1: both sites up.
+    RecordCovering(st, "2026-11-15T20:00:00Z",
+                   {Sg("a1", "", "Solna", "", "a.example"), Sg("a2", "", "Solna", "", "a.example"),
+                    Sg("b1", "", "Nacka", "", "b.example"), Sg("b2", "", "Nacka", "", "b.example")},
+                   {"a.example", "b.example"});
+    // Week 2: b.example is down. a2 has gone; nothing of b is gone.
+    RecordCovering(st, "2026-11-22T20:00:00Z",
+                   {Sg("a1", "", "Solna", "", "a.example"), Sg("a3", "", "Solna", "", "a.example")},
+                   {"a.example"}, {"b.example"});
+    CHECK(Keys(st->Gone("2026-11-22T20:00:00Z", 7)) == std::vector<std::string>{"a2"});
+    CHECK(Keys(st->New("2026-11-22T20:00:00Z", 7)) == std::vector<std::string>{"a3"});
+    // Week 3: b is back without b2: b2 is gone now (its last sighting was
+    // two weeks ago, the first run since that covered b.example missed it).
+    RecordCovering(st, "2026-11-29T20:00:00Z",
+                   {Sg("a1", "", "Solna", "", "a.example"), Sg("a3", "", "Solna", "", "a.example"),
+                    Sg("b1", "", "Nacka", "", "b.example")},
+                   {"a.example", "b.example"});
+    CHECK(Keys(st->Gone("2026-11-29T20:00:00Z", 7)) == std::vector<std::string>{"b2"});
+    // a2 was gone a week earlier and is not counted again.
+    CHECK(Keys(st->Gone("2026-11-29T20:00:00Z", 14)) == std::vector<std::string>{"a2", "b2"});
+    // Week 4: a run with no coverage given covers the sites it saw.
+    Record(st, "2026-12-06T20:00:00Z", {Sg("a1", "", "Solna", "", "a.example")});
+    CHECK(Keys(st->Gone("2026-12-06T20:00:00Z", 7)) == std::vector<std::string>{"a3"});
 
-  auto runs = st->Runs();
-  REQUIRE(runs.ok());
-  REQUIRE(runs->size() == 4);
-  CHECK((*runs)[1].sites == std::vector<std::string>{"a.example"});
-  CHECK((*runs)[1].missing == std::vector<std::string>{"b.example: connection refused"});
-  CHECK((*runs)[1].summary == "fetch: summary of 2026-11-22T20:00:00Z");
-  CHECK((*runs)[2].sites == std::vector<std::string>{"a.example", "b.example"});
-  CHECK((*runs)[3].sites == std::vector<std::string>{"a.example"});
-  CHECK((*runs)[3].summary.empty());
-  CHECK((*runs)[1].gone == 1);
-  CHECK((*runs)[2].gone == 1);
-  CHECK((*runs)[3].gone == 1);
+    auto runs = st->Runs();
+    REQUIRE(runs.ok());
+    REQUIRE(runs->size() == 4);
+    CHECK((*runs)[1].sites == std::vector<std::string>{"a.example"});
+    CHECK((*runs)[1].missing == std::vector<std::string>{"b.example: connection refused"});
+    CHECK((*runs)[1].summary == "fetch: summary of 2026-11-22T20:00:00Z");
+    CHECK((*runs)[2].sites == std::vector<std::string>{"a.example", "b.example"});
+    CHECK((*runs)[3].sites == std::vector<std::string>{"a.example"});
+    CHECK((*runs)[3].summary.empty());
+    CHECK((*runs)[1].gone == 1);
+    CHECK((*runs)[2].gone == 1);
+    CHECK((*runs)[3].gone == 1);
 
-  // Purge takes the coverage of removed runs with it.
-  auto p = st->Purge("2026-11-20T00:00:00Z");
-  REQUIRE(p.ok());
-  CHECK(p->runs == 1);
-  CHECK(st->Runs()->size() == 3);
+    // Purge takes the coverage of removed runs with it.
+    auto p = st->Purge("2026-11-20T00:00:00Z");
+    REQUIRE(p.ok());
+    CHECK(p->runs == 1);
+    CHECK(st->Runs()->size() == 3);
   }
 }
 
 TEST_CASE("store: ads without a site are covered by every run (stores from before coverage)") {
   for (const std::string& path : FreshStores()) {
-  CAPTURE(path);
-  auto s = Store::Open(path);
-  REQUIRE(s.ok());
-  Record(s->get(), "2026-11-16T09:00:00Z", {Sg("x", "", "", "", ""), Sg("y", "", "", "", "")});
-  RecordCovering(s->get(), "2026-11-23T09:00:00Z", {Sg("x", "", "", "", "")}, {"a.example"});
-  CHECK(Keys((*s)->Gone("2026-11-23T09:00:00Z", 7)) == std::vector<std::string>{"y"});
+    CAPTURE(path);
+    auto s = Store::Open(path);
+    REQUIRE(s.ok());
+    Record(s->get(), "2026-11-16T09:00:00Z", {Sg("x", "", "", "", ""), Sg("y", "", "", "", "")});
+    RecordCovering(s->get(), "2026-11-23T09:00:00Z", {Sg("x", "", "", "", "")}, {"a.example"});
+    CHECK(Keys((*s)->Gone("2026-11-23T09:00:00Z", 7)) == std::vector<std::string>{"y"});
   }
 }
 

@@ -60,7 +60,9 @@ Mask SuppressionMask(const CountGrid& g, int min_count) {
     }
   }
   const Mask primary = mask;
-  auto population = [&](size_t c) { return g.population.empty() || (c < g.population.size() && g.population[c]); };
+  auto population = [&](size_t c) {
+    return g.population.empty() || (c < g.population.size() && g.population[c]);
+  };
   std::vector<Equation> eqs = Equations(g);
   for (bool changed = true; changed;) {
     changed = false;

@@ -64,10 +64,10 @@ struct Table;
 
 // Suppresses a table made by lib/table (tabulate, export): its numeric
 // columns are the grid (key columns are left alone); "count", "ads",
-// "young", "under18", "*_sum", crosstab cells and "total" are additive counts, "*_distinct" counts that are not
-// additive, other numbers (sums, means, minima) attributes that rule 2 hides
-// in a small row. `crosstab`: the table is one (its columns are alike, the
-// last is the row total). Hidden cells become kHidden. Returns how many.
+// "young", "under18", "*_sum", crosstab cells and "total" are additive counts, "*_distinct" counts
+// that are not additive, other numbers (sums, means, minima) attributes that rule 2 hides in a
+// small row. `crosstab`: the table is one (its columns are alike, the last is the row total).
+// Hidden cells become kHidden. Returns how many.
 size_t SuppressTable(Table* t, int min_count, bool crosstab);
 
 }  // namespace karta

@@ -1,10 +1,10 @@
 #include "lib/suppress.h"
 
+#include <doctest/doctest.h>
+
 #include <algorithm>
 #include <functional>
 #include <random>
-
-#include <doctest/doctest.h>
 
 namespace karta {
 namespace {

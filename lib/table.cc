@@ -1,5 +1,6 @@
-#include "lib/civil.h"
 #include "lib/table.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
@@ -8,19 +9,17 @@
 #include <limits>
 #include <numeric>
 
-#include <fmt/format.h>
-
-#include "lib/record.h"
-#include "lib/csv.h"
+#include "lib/civil.h"
 #include "lib/collate.h"
+#include "lib/csv.h"
 #include "lib/intern.h"
+#include "lib/record.h"
 #include "lib/text.h"
 
 namespace karta {
 namespace {
 
 // ---- Calendar (civil dates: lib/civil.h) ------------------------------------
-
 
 // ---- Small helpers -----------------------------------------------------------
 
@@ -62,7 +61,6 @@ int CompareKeys(const std::vector<std::string>& a, const std::vector<std::string
   return 0;
 }
 
-
 }  // namespace
 
 // ---- Time ------------------------------------------------------------------------
@@ -88,9 +86,7 @@ int64_t BucketOf(int64_t day, TimeUnit unit) {
   }
 }
 
-int64_t NextBucket(int64_t b, TimeUnit unit) {
-  return b + (unit == TimeUnit::kWeek ? 7 : 1);
-}
+int64_t NextBucket(int64_t b, TimeUnit unit) { return b + (unit == TimeUnit::kWeek ? 7 : 1); }
 
 std::string BucketLabel(int64_t b, TimeUnit unit) {
   int64_t y;
@@ -144,12 +140,18 @@ Result<KeySpec> ParseKey(std::string_view s) {
 
 std::string AggSpec::Name() const {
   switch (kind) {
-    case AggKind::kCount: return "count";
-    case AggKind::kDistinct: return column + "_distinct";
-    case AggKind::kSum: return column + "_sum";
-    case AggKind::kMin: return column + "_min";
-    case AggKind::kMax: return column + "_max";
-    case AggKind::kMean: return column + "_mean";
+    case AggKind::kCount:
+      return "count";
+    case AggKind::kDistinct:
+      return column + "_distinct";
+    case AggKind::kSum:
+      return column + "_sum";
+    case AggKind::kMin:
+      return column + "_min";
+    case AggKind::kMax:
+      return column + "_max";
+    case AggKind::kMean:
+      return column + "_mean";
   }
   return column;
 }
@@ -174,26 +176,26 @@ struct Group {
 
 struct GroupingSet {
   std::vector<size_t> keys;
-  StringIndex index;              // key -> position in groups
-  std::vector<Group> groups;      // first-appearance order
-  std::vector<PairSet> pairs;     // per aggregate (used by distinct ones): (group, value id)
+  StringIndex index;           // key -> position in groups
+  std::vector<Group> groups;   // first-appearance order
+  std::vector<PairSet> pairs;  // per aggregate (used by distinct ones): (group, value id)
 };
 
 }  // namespace
 
 struct Aggregator::Impl {
   std::vector<GroupingSet> sets;
-  std::vector<size_t> key_col;   // input column of each key
-  std::vector<size_t> agg_col;   // input column of each aggregate
-  std::vector<StringIndex> interned;  // per aggregate: distinct values -> id
+  std::vector<size_t> key_col;           // input column of each key
+  std::vector<size_t> agg_col;           // input column of each aggregate
+  std::vector<StringIndex> interned;     // per aggregate: distinct values -> id
   std::vector<std::string> key_scratch;  // time bucket labels of this record
   std::vector<std::string_view> key_val;
   std::string joined;
   std::vector<int64_t> bucket_min, bucket_max;  // per time key
   std::vector<bool> bucket_empty;               // per time key: an empty time seen
-  std::vector<int64_t> last_day;                 // per time key: label cache
-  std::vector<std::optional<double>> num;        // per aggregate, this record
-  std::vector<uint32_t> value_id;                // per aggregate, this record
+  std::vector<int64_t> last_day;                // per time key: label cache
+  std::vector<std::optional<double>> num;       // per aggregate, this record
+  std::vector<uint32_t> value_id;               // per aggregate, this record
   // Per --min/--max aggregate: 0 nothing seen yet, 1 numbers, 2 RFC 3339
   // times (kept as seconds since the epoch, shown as RFC 3339 UTC).
   std::vector<char> value_kind;
@@ -204,12 +206,18 @@ struct Aggregator::Impl {
     if (!a) return static_cast<double>(g.count);
     const Acc& c = g.acc[*a];
     switch (spec.aggs[*a].kind) {
-      case AggKind::kCount: return static_cast<double>(g.count);
-      case AggKind::kDistinct: return static_cast<double>(c.distinct);
-      case AggKind::kSum: return c.sum;
-      case AggKind::kMin: return c.n ? c.min : 0;
-      case AggKind::kMax: return c.n ? c.max : 0;
-      case AggKind::kMean: return c.n ? c.sum / static_cast<double>(c.n) : 0;
+      case AggKind::kCount:
+        return static_cast<double>(g.count);
+      case AggKind::kDistinct:
+        return static_cast<double>(c.distinct);
+      case AggKind::kSum:
+        return c.sum;
+      case AggKind::kMin:
+        return c.n ? c.min : 0;
+      case AggKind::kMax:
+        return c.n ? c.max : 0;
+      case AggKind::kMean:
+        return c.n ? c.sum / static_cast<double>(c.n) : 0;
     }
     return 0;
   }
@@ -217,16 +225,20 @@ struct Aggregator::Impl {
     if (!a) return std::to_string(g.count);
     const Acc& c = g.acc[*a];
     switch (spec.aggs[*a].kind) {
-      case AggKind::kCount: return std::to_string(g.count);
-      case AggKind::kDistinct: return std::to_string(c.distinct);
-      case AggKind::kSum: return FormatNumber(c.sum);
+      case AggKind::kCount:
+        return std::to_string(g.count);
+      case AggKind::kDistinct:
+        return std::to_string(c.distinct);
+      case AggKind::kSum:
+        return FormatNumber(c.sum);
       case AggKind::kMin:
         if (!c.n) return "";
         return IsTime(*a) ? FormatRfc3339(static_cast<int64_t>(c.min)) : FormatNumber(c.min);
       case AggKind::kMax:
         if (!c.n) return "";
         return IsTime(*a) ? FormatRfc3339(static_cast<int64_t>(c.max)) : FormatNumber(c.max);
-      case AggKind::kMean: return c.n ? FormatNumber(c.sum / static_cast<double>(c.n), 2) : "";
+      case AggKind::kMean:
+        return c.n ? FormatNumber(c.sum / static_cast<double>(c.n), 2) : "";
     }
     return "";
   }
@@ -272,9 +284,10 @@ Status Aggregator::Begin(const Header& header) {
       }
       k.bare_unit = false;
     }
-    KARTA_ASSIGN_OR_RETURN(auto i,
+    KARTA_ASSIGN_OR_RETURN(
+        auto i,
         RequireColumn(header, k.column,
-                           k.unit == TimeUnit::kNone ? "" : "the time column of " + k.name + "()"));
+                      k.unit == TimeUnit::kNone ? "" : "the time column of " + k.name + "()"));
     m.key_col.push_back(i);
   }
   m.agg_col.clear();
@@ -317,9 +330,9 @@ Status Aggregator::Push(Record& rec) {
     }
     auto day = ParseLocalDay(cell, spec_.tz);
     if (!day) {
-      return Status::Data(fmt::format(
-          "{}: {}: '{}' is not a time (e.g. 2026-03-02T10:00:00Z or 2026-03-02 11:00)",
-          rec.Where(), spec_.keys[k].column, cell.substr(0, 40)));
+      return Status::Data(
+          fmt::format("{}: {}: '{}' is not a time (e.g. 2026-03-02T10:00:00Z or 2026-03-02 11:00)",
+                      rec.Where(), spec_.keys[k].column, cell.substr(0, 40)));
     }
     if (*day != m.last_day[k]) {
       int64_t b = BucketOf(*day, unit);
@@ -350,19 +363,18 @@ Status Aggregator::Push(Record& rec) {
         if (auto t = ReadTime(cell, spec_.tz)) m.num[a] = static_cast<double>(*t);
       }
       if (m.num[a] && m.value_kind[a] && m.value_kind[a] != kind) {
-        return Status::Data(fmt::format("{}: {}: '{}' is a {}, but the column held {} before (for --{})",
-                                        rec.Where(), spec.column, cell.substr(0, 40),
-                                        kind == 1 ? "number" : "time", kind == 1 ? "times" : "numbers",
-                                        spec.Name().substr(spec.column.size() + 1)));
+        return Status::Data(fmt::format(
+            "{}: {}: '{}' is a {}, but the column held {} before (for --{})", rec.Where(),
+            spec.column, cell.substr(0, 40), kind == 1 ? "number" : "time",
+            kind == 1 ? "times" : "numbers", spec.Name().substr(spec.column.size() + 1)));
       }
       if (m.num[a]) m.value_kind[a] = kind;
     }
     if (!m.num[a]) {
       bool time_ok = spec.kind == AggKind::kMin || spec.kind == AggKind::kMax;
-      return Status::Data(fmt::format("{}: {}: '{}' is not a number{} (for --{})", rec.Where(),
-                                      spec.column, cell.substr(0, 40),
-                                      time_ok ? " or an RFC 3339 time" : "",
-                                      spec.Name().substr(spec.column.size() + 1)));
+      return Status::Data(fmt::format(
+          "{}: {}: '{}' is not a number{} (for --{})", rec.Where(), spec.column, cell.substr(0, 40),
+          time_ok ? " or an RFC 3339 time" : "", spec.Name().substr(spec.column.size() + 1)));
     }
   }
   // Count the record once in every grouping set.
@@ -558,8 +570,7 @@ Table Aggregator::Sparklines(size_t cell_set, size_t group_set, size_t time_key,
   TimeUnit unit = spec_.keys[time_key].unit;
   std::vector<std::string> buckets;
   if (m.bucket_min[time_key] <= m.bucket_max[time_key]) {
-    for (int64_t b = m.bucket_min[time_key]; b <= m.bucket_max[time_key];
-         b = NextBucket(b, unit)) {
+    for (int64_t b = m.bucket_min[time_key]; b <= m.bucket_max[time_key]; b = NextBucket(b, unit)) {
       buckets.push_back(BucketLabel(b, unit));
     }
   }
@@ -611,7 +622,10 @@ static std::string SwedishThousands(std::string_view s) {
   int group = -1;  // digits since the last separator (-1: none seen yet)
   size_t i = 0;
   while (i < s.size()) {
-    size_t sep = s[i] == ' ' ? 1 : s.compare(i, 2, "\xc2\xa0") == 0 ? 2 : s.compare(i, 3, "\xe2\x80\xaf") == 0 ? 3 : 0;
+    size_t sep = s[i] == ' '                            ? 1
+                 : s.compare(i, 2, "\xc2\xa0") == 0     ? 2
+                 : s.compare(i, 3, "\xe2\x80\xaf") == 0 ? 3
+                                                        : 0;
     if (sep) {
       if (out.empty() || !std::isdigit(static_cast<unsigned char>(out.back()))) return "";
       if (group != -1 && group != 3) return "";
@@ -752,8 +766,7 @@ Result<Format> ParseFormat(std::string_view s) {
   if (s == "md" || s == "markdown") return Format::kMarkdown;
   if (s == "json") return Format::kJson;
   if (s == "excel") return Format::kExcel;
-  return Status::Usage(
-      fmt::format("unknown format '{}' (text, csv, md, json or excel)", s));
+  return Status::Usage(fmt::format("unknown format '{}' (text, csv, md, json or excel)", s));
 }
 
 std::string FormatTable(const Table& t, Format f) {
@@ -808,9 +821,12 @@ std::string FormatTable(const Table& t, Format f) {
       auto cell = [](const std::string& s) {
         std::string e;
         for (char c : s) {
-          if (c == '|') e += "\\|";
-          else if (c == '\n' || c == '\r') e += ' ';
-          else e.push_back(c);
+          if (c == '|')
+            e += "\\|";
+          else if (c == '\n' || c == '\r')
+            e += ' ';
+          else
+            e.push_back(c);
         }
         return e;
       };

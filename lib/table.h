@@ -75,7 +75,7 @@ std::string BucketLabel(int64_t b, TimeUnit unit);
 struct KeySpec {
   std::string column;  // input column
   TimeUnit unit = TimeUnit::kNone;
-  std::string name;    // output column: the column, or "day"/"week"/"month"
+  std::string name;  // output column: the column, or "day"/"week"/"month"
   // Bare "week"/"day"/"month" given: means week(posted_at) unless the input
   // has a column of that name.
   bool bare_unit = false;
@@ -97,7 +97,7 @@ struct AggSpec {
 
 struct TableSpec {
   std::vector<KeySpec> keys;
-  std::vector<AggSpec> aggs;  // besides the row count, which is always kept
+  std::vector<AggSpec> aggs;          // besides the row count, which is always kept
   TimeZone tz = TimeZone::Default();  // of times without a zone, and of day/week/month
 };
 
@@ -158,8 +158,8 @@ class Aggregator : public RecordSink {
   // the value's total and a sparkline over every bucket from the first to the
   // last (empty buckets count 0). `cell_set` holds the keys of group_set plus
   // the time key.
-  Table Sparklines(size_t cell_set, size_t group_set, size_t time_key,
-                   std::optional<size_t> value, const SortOptions& opts) const;
+  Table Sparklines(size_t cell_set, size_t group_set, size_t time_key, std::optional<size_t> value,
+                   const SortOptions& opts) const;
 
  private:
   struct Impl;

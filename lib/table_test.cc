@@ -33,7 +33,8 @@ TEST_CASE("times to local days (Europe/Stockholm unless told)") {
   CHECK(BucketLabel(*ParseLocalDay("2026-09-11T20:51", se), TimeUnit::kDay) == "2026-09-11");
   CHECK(BucketLabel(*ParseLocalDay("2026-03-02 00:10", se), TimeUnit::kDay) == "2026-03-02");
   CHECK(BucketLabel(*ParseLocalDay("22 nov 2026 14:05", se), TimeUnit::kDay) == "2026-11-22");
-  CHECK_FALSE(ParseLocalDay("igår 14:05", se));  // relative: only fetch reads it, against fetched_at
+  CHECK_FALSE(
+      ParseLocalDay("igår 14:05", se));  // relative: only fetch reads it, against fetched_at
   CHECK_FALSE(ParseLocalDay("yesterday", se));
 }
 
@@ -44,10 +45,8 @@ TEST_CASE("RFC 3339 times to UTC days and ISO weeks") {
   CHECK(BucketLabel(BucketOf(*d, TimeUnit::kWeek), TimeUnit::kWeek) == "2026-W10");
   CHECK(BucketLabel(BucketOf(*d, TimeUnit::kMonth), TimeUnit::kMonth) == "2026-03");
   // Offsets move the day.
-  CHECK(BucketLabel(*ParseRfc3339Day("2026-03-16T23:30:00-01:00"), TimeUnit::kDay) ==
-        "2026-03-17");
-  CHECK(BucketLabel(*ParseRfc3339Day("2026-03-01T00:30:00+01:00"), TimeUnit::kDay) ==
-        "2026-02-28");
+  CHECK(BucketLabel(*ParseRfc3339Day("2026-03-16T23:30:00-01:00"), TimeUnit::kDay) == "2026-03-17");
+  CHECK(BucketLabel(*ParseRfc3339Day("2026-03-01T00:30:00+01:00"), TimeUnit::kDay) == "2026-02-28");
   // ISO week years at the turn of the year.
   auto week = [](const char* s) {
     return BucketLabel(BucketOf(*ParseRfc3339Day(s), TimeUnit::kWeek), TimeUnit::kWeek);
@@ -148,10 +147,10 @@ TEST_CASE("--min/--max of RFC 3339 times: the earliest and latest instant, in UT
   o.column = "posted_at_max";
   Table t = agg.GroupTable(0, std::nullopt, o);
   REQUIRE(t.rows.size() == 2);
-  CHECK(t.rows[0] == std::vector<std::string>{"c1", "3", "2026-03-02T10:00:00Z",
-                                              "2026-03-02T23:30:00Z"});
-  CHECK(t.rows[1] == std::vector<std::string>{"c2", "1", "2026-03-01T09:00:00Z",
-                                              "2026-03-01T09:00:00Z"});
+  CHECK(t.rows[0] ==
+        std::vector<std::string>{"c1", "3", "2026-03-02T10:00:00Z", "2026-03-02T23:30:00Z"});
+  CHECK(t.rows[1] ==
+        std::vector<std::string>{"c2", "1", "2026-03-01T09:00:00Z", "2026-03-01T09:00:00Z"});
   CHECK(!t.numeric[2]);
   // A number after times is a data error.
   Record r = Row({"c3", "17"});
@@ -166,7 +165,8 @@ TEST_CASE("--sort key: text in Swedish order, numbers by value, empty last") {
   spec.keys = {*ParseKey("place")};
   Aggregator agg(spec, {{0}});
   REQUIRE(agg.Begin(Header({"place"})).ok());
-  for (const char* p : {"Östermalm", "", "Åkersberga", "akalla", "Zinkensdamm", "Älvsjö", "Bromma"}) {
+  for (const char* p :
+       {"Östermalm", "", "Åkersberga", "akalla", "Zinkensdamm", "Älvsjö", "Bromma"}) {
     Record r = Row({p});
     REQUIRE(agg.Push(r).ok());
   }
@@ -203,8 +203,10 @@ TEST_CASE("table: ParseNumber reads Swedish thousands") {
   CHECK(ParseNumber("1 500") == 1500.0);
   CHECK(ParseNumber("1 500,50") == 1500.5);
   CHECK(ParseNumber("12 345 678") == 12345678.0);
-  CHECK(ParseNumber("1\xc2\xa0" "500") == 1500.0);          // no-break space
-  CHECK(ParseNumber("-2\xe2\x80\xaf" "000,5") == -2000.5);  // narrow no-break space
+  CHECK(ParseNumber("1\xc2\xa0"
+                    "500") == 1500.0);  // no-break space
+  CHECK(ParseNumber("-2\xe2\x80\xaf"
+                    "000,5") == -2000.5);  // narrow no-break space
   CHECK(!ParseNumber("1 50"));
   CHECK(!ParseNumber("1500 kr"));
   CHECK(!ParseNumber("1234 567"));

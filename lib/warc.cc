@@ -1,8 +1,9 @@
 #include "lib/warc.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
+#include <fmt/format.h>
 #include <openssl/rand.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -10,8 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "lib/civil.h"
 #include "lib/text.h"
@@ -29,8 +28,8 @@ std::string Uuid() {
   return fmt::format(
       "<urn:uuid:{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-"
       "{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}>",
-      b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-      b[14], b[15]);
+      b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+      b[15]);
 }
 
 Result<std::string> Gzip(std::string_view in) {
@@ -168,17 +167,18 @@ Result<std::unique_ptr<WarcWriter>> WarcWriter::Open(const std::string& path, bo
   // Never through a symbolic link (it can point anywhere), only a regular
   // file, and always 0600 whatever mode an existing file had: a WARC holds
   // whole pages. Without `append` the file is written from the start.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
-                                    (append ? O_APPEND : 0),
+  int fd = ::open(path.c_str(),
+                  O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | (append ? O_APPEND : 0),
                   0600);
   if (fd < 0) {
     if (errno == ELOOP) {
-      return Status::Io(fmt::format("{}: is a symbolic link; karta does not write the WARC "
-                                    "through links: name the real file",
-                                    path));
+      return Status::Io(
+          fmt::format("{}: is a symbolic link; karta does not write the WARC "
+                      "through links: name the real file",
+                      path));
     }
-    return Status::Io(fmt::format("{}: cannot create the WARC file ({})", path,
-                                  std::strerror(errno)));
+    return Status::Io(
+        fmt::format("{}: cannot create the WARC file ({})", path, std::strerror(errno)));
   }
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -227,8 +227,8 @@ Result<std::string> WarcWriter::Write(
     ssize_t w = ::write(fd_, p, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      return Status::Io(fmt::format("{}: cannot write the WARC file ({})", path_,
-                                    std::strerror(errno)));
+      return Status::Io(
+          fmt::format("{}: cannot write the WARC file ({})", path_, std::strerror(errno)));
     }
     p += w;
     n -= static_cast<size_t>(w);
@@ -255,12 +255,14 @@ Result<std::string> WarcWriter::WriteExchange(std::string_view url, std::string_
     if (line.empty()) continue;
     if (!first) {
       size_t c = line.find(':');
-      std::string_view name = c == std::string_view::npos ? line : TrimAsciiSpace(line.substr(0, c));
+      std::string_view name =
+          c == std::string_view::npos ? line : TrimAsciiSpace(line.substr(0, c));
       if (EqualsNoCaseAscii(name, "content-encoding")) {
         decoded_from = std::string(TrimAsciiSpace(line.substr(c + 1)));
         continue;
       }
-      if (EqualsNoCaseAscii(name, "transfer-encoding") || EqualsNoCaseAscii(name, "content-length")) {
+      if (EqualsNoCaseAscii(name, "transfer-encoding") ||
+          EqualsNoCaseAscii(name, "content-length")) {
         continue;
       }
     }
@@ -276,17 +278,16 @@ Result<std::string> WarcWriter::WriteExchange(std::string_view url, std::string_
   std::string block = head;
   block.append(body);
   std::vector<std::pair<std::string, std::string>> rh = {
-      {"WARC-Target-URI", std::string(url)},
-      {"Content-Type", "application/http;msgtype=response"}};
+      {"WARC-Target-URI", std::string(url)}, {"Content-Type", "application/http;msgtype=response"}};
   if (!ip.empty()) rh.emplace_back("WARC-IP-Address", std::string(ip));
   KARTA_ASSIGN_OR_RETURN(auto resp, Write("response", rh, block));
   if (!request_head.empty()) {
-    KARTA_RETURN_IF_ERROR(
-        Write("request",
-                     {{"WARC-Target-URI", std::string(url)},
-                      {"WARC-Concurrent-To", resp},
-                      {"Content-Type", "application/http;msgtype=request"}},
-                     request_head).status());
+    KARTA_RETURN_IF_ERROR(Write("request",
+                                {{"WARC-Target-URI", std::string(url)},
+                                 {"WARC-Concurrent-To", resp},
+                                 {"Content-Type", "application/http;msgtype=request"}},
+                                request_head)
+                              .status());
   }
   return resp;
 }
@@ -305,12 +306,11 @@ struct WarcReader::Inflater {
   bool ok = false;
 };
 
-Result<std::unique_ptr<WarcReader>> WarcReader::Open(const std::string& path,
-                                                      int64_t max_block) {
+Result<std::unique_ptr<WarcReader>> WarcReader::Open(const std::string& path, int64_t max_block) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return Status::Io(fmt::format("{}: cannot open the WARC file ({})", path,
-                                  std::strerror(errno)));
+    return Status::Io(
+        fmt::format("{}: cannot open the WARC file ({})", path, std::strerror(errno)));
   }
   std::unique_ptr<WarcReader> r(new WarcReader());
   r->fd_ = fd;
@@ -348,8 +348,8 @@ bool WarcReader::ReadRaw() {
     in_.resize(old);
     raw_eof_ = true;
     if (n < 0) {
-      error_ = Status::Io(fmt::format("{}: cannot read the WARC file ({})", path_,
-                                      std::strerror(errno)));
+      error_ = Status::Io(
+          fmt::format("{}: cannot read the WARC file ({})", path_, std::strerror(errno)));
     }
     return false;
   }
@@ -402,7 +402,8 @@ bool WarcReader::Fill() {
           static_cast<unsigned char>(in_[in_pos_ + 1]) != 0x8b) {
         buf_.resize(old);
         eof_ = true;
-        if (error_.ok()) error_ = GzipError("bytes that are not a gzip member (garbage between records)");
+        if (error_.ok())
+          error_ = GzipError("bytes that are not a gzip member (garbage between records)");
         return false;
       }
       inflateReset(&z);
@@ -453,25 +454,25 @@ Result<bool> WarcReader::Next(WarcRecord* rec) {
     if (end != std::string::npos) break;
     if (buf_.size() - pos_ > (1 << 20) || !Fill()) {
       if (!error_.ok()) return error_;
-      return Status::Data(fmt::format("{}: record {}: no end of the WARC header (is this a WARC "
-                                      "file?)",
-                                      path_, offset_ + 1));
+      return Status::Data(
+          fmt::format("{}: record {}: no end of the WARC header (is this a WARC "
+                      "file?)",
+                      path_, offset_ + 1));
     }
   }
   std::string_view head(buf_.data() + pos_, end - pos_);
   size_t head_len = end - pos_ + (buf_[end] == '\r' ? 4 : 2);
   if (head.substr(0, 5) != "WARC/") {
-    return Status::Data(
-        fmt::format("{}: record {}: does not start with WARC/ (is this a WARC file?)", path_,
-                    offset_ + 1));
+    return Status::Data(fmt::format(
+        "{}: record {}: does not start with WARC/ (is this a WARC file?)", path_, offset_ + 1));
   }
   rec->headers = ParseWarcFields(head.substr(head.find('\n') + 1));
   std::string len = rec->Get("Content-Length");
   char* stop = nullptr;
   long long n = std::strtoll(len.c_str(), &stop, 10);
   if (len.empty() || *stop != '\0' || n < 0) {
-    return Status::Data(fmt::format("{}: record {}: bad Content-Length '{}'", path_, offset_ + 1,
-                                    len));
+    return Status::Data(
+        fmt::format("{}: record {}: bad Content-Length '{}'", path_, offset_ + 1, len));
   }
   pos_ += head_len;
   if (n > max_block_) {
@@ -485,8 +486,8 @@ Result<bool> WarcReader::Next(WarcRecord* rec) {
       if (left == 0) break;
       if (!Fill()) {
         if (!error_.ok()) return error_;
-        return Status::Data(fmt::format("{}: record {}: truncated (the file ends inside it)",
-                                        path_, offset_ + 1));
+        return Status::Data(
+            fmt::format("{}: record {}: truncated (the file ends inside it)", path_, offset_ + 1));
       }
     }
     ++offset_;
@@ -495,8 +496,8 @@ Result<bool> WarcReader::Next(WarcRecord* rec) {
   while (buf_.size() - pos_ < static_cast<size_t>(n)) {
     if (!Fill()) {
       if (!error_.ok()) return error_;
-      return Status::Data(fmt::format("{}: record {}: truncated (the file ends inside it)", path_,
-                                      offset_ + 1));
+      return Status::Data(
+          fmt::format("{}: record {}: truncated (the file ends inside it)", path_, offset_ + 1));
     }
   }
   rec->block.assign(buf_, pos_, static_cast<size_t>(n));
@@ -528,7 +529,8 @@ HttpMessage ParseHttpResponse(std::string_view block, int64_t max_decoded) {
     std::string_view val = TrimAsciiSpace(v);
     if (EqualsNoCaseAscii(k, "content-type")) m.content_type = std::string(val);
     if (EqualsNoCaseAscii(k, "content-encoding")) encoding = std::string(val);
-    if (EqualsNoCaseAscii(k, "transfer-encoding") && EqualsNoCaseAscii(val, "chunked")) chunked = true;
+    if (EqualsNoCaseAscii(k, "transfer-encoding") && EqualsNoCaseAscii(val, "chunked"))
+      chunked = true;
   }
   std::string tmp;
   if (chunked && Dechunk(body, &tmp)) {
@@ -543,9 +545,10 @@ HttpMessage ParseHttpResponse(std::string_view block, int64_t max_decoded) {
       if (Inflate(m.body, max_decoded, &tmp, &too_big)) {
         m.body = std::move(tmp);
       } else if (too_big) {
-        m.error = fmt::format("the {} body decodes to more than the limit of {} bytes (a "
-                              "decompression bomb? raise --max-decoded if the page is right)",
-                              encoding, max_decoded);
+        m.error = fmt::format(
+            "the {} body decodes to more than the limit of {} bytes (a "
+            "decompression bomb? raise --max-decoded if the page is right)",
+            encoding, max_decoded);
         m.body.clear();
       } else {
         m.error = fmt::format("cannot decode the {} body (it is corrupt)", encoding);

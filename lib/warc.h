@@ -69,8 +69,8 @@ class WarcWriter {
   // A request/response pair. Returns the response record's ID ("" if there
   // was no response to record).
   Result<std::string> WriteExchange(std::string_view url, std::string_view ip,
-                                    std::string_view request_head,
-                                    std::string_view response_head, std::string_view body);
+                                    std::string_view request_head, std::string_view response_head,
+                                    std::string_view body);
   Status Flush();
   const std::string& path() const { return path_; }
 
@@ -104,7 +104,7 @@ class WarcReader {
   std::unique_ptr<Inflater> z_;  // set for a gzip file
   int fd_ = -1;
   std::string path_;
-  std::string in_;     // raw bytes read, not yet inflated
+  std::string in_;  // raw bytes read, not yet inflated
   size_t in_pos_ = 0;
   int64_t raw_offset_ = 0;  // file offset of in_[in_pos_]
   bool in_member_ = false;  // inside a gzip member

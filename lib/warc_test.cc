@@ -1,5 +1,7 @@
 #include "lib/warc.h"
 
+#include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -8,10 +10,6 @@
 #include <cstdlib>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-
-#include <doctest/doctest.h>
 
 namespace karta {
 
@@ -24,7 +22,8 @@ TEST_CASE("warc: write then read back, gzip per record") {
     auto w = WarcWriter::Open(path, false);
     REQUIRE(w.ok());
     REQUIRE((*w)->Write("warcinfo", {{"Content-Type", "application/warc-fields"}},
-                        "software: karta\r\n").ok());
+                        "software: karta\r\n")
+                .ok());
     auto id = (*w)->WriteExchange(
         "http://a.example/x", "127.0.0.1", "GET /x HTTP/1.1\r\nHost: a.example\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
@@ -72,7 +71,8 @@ TEST_CASE("warc: foreign responses: chunked and gzip payloads") {
     gz.resize(z.total_out);
     deflateEnd(&z);
   }
-  std::string chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n";
+  std::string chunked =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n";
   char size[16];
   std::snprintf(size, sizeof size, "%zx\r\n", gz.size());
   chunked += size + gz + "\r\n0\r\n\r\n";
@@ -132,9 +132,8 @@ std::string ElevenRecords(std::vector<size_t>* starts) {
     REQUIRE(w.ok());
     for (int i = 0; i < 11; ++i) {
       std::string body = "record " + std::to_string(i) + " " + std::string(2000, 'a' + i % 26);
-      REQUIRE((*w)->Write("resource", {{"WARC-Target-URI", "http://a.example/" +
-                                                               std::to_string(i)}},
-                          body)
+      REQUIRE((*w)->Write("resource",
+                          {{"WARC-Target-URI", "http://a.example/" + std::to_string(i)}}, body)
                   .ok());
     }
   }

@@ -1,10 +1,9 @@
 #include "lib/where.h"
 
-#include <unordered_map>
+#include <fmt/format.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
+#include <unordered_map>
 
 #include "lib/hints.h"
 #include "lib/text.h"
@@ -20,8 +19,7 @@ struct Token {
 };
 
 bool NameChar(char c) {
-  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
+  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 }  // namespace
@@ -40,7 +38,8 @@ class WhereParser {
           tokens_.size() - 1, kMaxWhereTerms));
     }
     for (size_t r = 0; r < names_.size(); ++r) index_.emplace(Fold(names_[r]), r);
-    if (tokens_.size() == 1) return Fail(1, "the expression is empty (name a rule, e.g. --where ad)");
+    if (tokens_.size() == 1)
+      return Fail(1, "the expression is empty (name a rule, e.g. --where ad)");
     KARTA_ASSIGN_OR_RETURN(auto root, Or());
     const Token& t = tokens_[at_];
     if (t.kind == Token::kClose) return Fail(t.pos, "')' without a matching '('");
@@ -91,8 +90,8 @@ class WhereParser {
         while (j < expr_.size() && NameChar(expr_[j])) ++j;
         std::string word(expr_.substr(i, j - i));
         std::string low = Fold(word);
-        Token::Kind k = low == "and" ? Token::kAnd
-                        : low == "or" ? Token::kOr
+        Token::Kind k = low == "and"   ? Token::kAnd
+                        : low == "or"  ? Token::kOr
                         : low == "not" ? Token::kNot
                                        : Token::kName;
         tokens_.push_back({k, word, pos});
@@ -103,8 +102,8 @@ class WhereParser {
       size_t j = i;
       DecodeUtf8(expr_, &j);
       std::string ch(expr_.substr(i, j - i));
-      std::string hint = c == '&' ? " (write 'and')"
-                         : c == '|' ? " (write 'or')"
+      std::string hint = c == '&'               ? " (write 'and')"
+                         : c == '|'             ? " (write 'or')"
                          : c == '!' || c == '-' ? " (write 'not')"
                                                 : " (rule names are letters, digits, _ and -)";
       return Fail(pos, fmt::format("unexpected '{}'{}", ch, hint));
@@ -181,10 +180,10 @@ class WhereParser {
         if (!e.ok()) return e;
         if (tokens_[at_].kind != Token::kClose) {
           const Token& u = tokens_[at_];
-          return Fail(u.pos, u.kind == Token::kEnd
-                                 ? fmt::format("missing ')' for the '(' at position {}", t.pos)
-                                 : fmt::format("expected 'and', 'or' or ')', got '{}'",
-                                               Cut(u.text)));
+          return Fail(u.pos,
+                      u.kind == Token::kEnd
+                          ? fmt::format("missing ')' for the '(' at position {}", t.pos)
+                          : fmt::format("expected 'and', 'or' or ')', got '{}'", Cut(u.text)));
         }
         ++at_;
         return *e;

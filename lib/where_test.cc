@@ -44,7 +44,6 @@ TEST_CASE("evaluation") {
   CHECK(w->Rules() == std::vector<size_t>{0, 1, 3});
 }
 
-
 // Regression (#23.11): an error echoed a whole 400 KB --where expression.
 TEST_CASE("where: long-expression-not-echoed, term limit") {
   std::string e = "ad";
@@ -78,19 +77,23 @@ TEST_CASE("errors point at the position") {
   CHECK(Error("ad)") == "--where 'ad)': at position 3: ')' without a matching '('");
   CHECK(Error("ad young") ==
         "--where 'ad young': at position 4: unexpected 'young' (join rules with 'and' or 'or')");
-  CHECK(Error("ad && young") == "--where 'ad && young': at position 4: unexpected '&' (write 'and')");
+  CHECK(Error("ad && young") ==
+        "--where 'ad && young': at position 4: unexpected '&' (write 'and')");
   CHECK(Error("ad | young") == "--where 'ad | young': at position 4: unexpected '|' (write 'or')");
   CHECK(Error("!ad") == "--where '!ad': at position 1: unexpected '!' (write 'not')");
-  CHECK(Error("") == "--where '': at position 1: the expression is empty (name a rule, e.g. --where ad)");
+  CHECK(Error("") ==
+        "--where '': at position 1: the expression is empty (name a rule, e.g. --where ad)");
   CHECK(Error("   ") ==
         "--where '   ': at position 1: the expression is empty (name a rule, e.g. --where ad)");
-  CHECK(Error("and ad") == "--where 'and ad': at position 1: expected a rule name or '(', got 'and'");
+  CHECK(Error("and ad") ==
+        "--where 'and ad': at position 1: expected a rule name or '(', got 'and'");
   CHECK(Error("(ad clinic)") ==
         "--where '(ad clinic)': at position 5: expected 'and', 'or' or ')', got 'clinic'");
   CHECK(Error("Älta") ==
         "--where 'Älta': at position 1: unexpected 'Ä' (rule names are letters, digits, _ and -)");
   CHECK(Error("ad and ålder") ==
-        "--where 'ad and ålder': at position 8: unexpected 'å' (rule names are letters, digits, _ and -)");
+        "--where 'ad and ålder': at position 8: unexpected 'å' (rule names are letters, digits, _ "
+        "and -)");
   std::string deep(500, '(');
   CHECK(Error(deep + "ad").find("too deeply nested") != std::string::npos);
 }

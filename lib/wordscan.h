@@ -52,7 +52,7 @@ class PodVec {
     }
   }
   void push_back(const T& v) { data_[size_++] = v; }  // within the room made by Reset
-  T& emplace_back() { return data_[size_++]; }          // uninitialised POD, to fill in
+  T& emplace_back() { return data_[size_++]; }        // uninitialised POD, to fill in
   // Appends v if `keep`, without a branch: v is stored either way, so the
   // room made by Reset must be one more than the elements kept.
   void PushIf(const T& v, bool keep) {

@@ -28,13 +28,16 @@ std::string RefFold(const std::string& s, size_t b, size_t e) {
 
 TEST_CASE("wordscan: runs of ASCII letters and digits, folded, agree with a plain loop") {
   std::mt19937 rng(7);
-  const std::string alphabet = "abcXYZ09 ,.-@_\xC3\xA5\xC3\x96" "\xE2\x80\x93";
+  const std::string alphabet =
+      "abcXYZ09 ,.-@_\xC3\xA5\xC3\x96"
+      "\xE2\x80\x93";
   for (int round = 0; round < 2000; ++round) {
     std::string s;
     size_t len = rng() % 70;
     for (size_t k = 0; k < len; ++k) {
       // Long runs of letters too, to cross 16-byte blocks.
-      s.push_back(rng() % 3 ? "aBcDeFgHiJkLmNoP0123"[rng() % 20] : alphabet[rng() % alphabet.size()]);
+      s.push_back(rng() % 3 ? "aBcDeFgHiJkLmNoP0123"[rng() % 20]
+                            : alphabet[rng() % alphabet.size()]);
     }
     for (size_t i = 0; i <= s.size(); ++i) {
       bool d1 = false, d2 = false;
@@ -63,7 +66,8 @@ TEST_CASE("wordscan: runs of ASCII letters and digits, folded, agree with a plai
 }
 
 TEST_CASE("wordscan: LoadTail keeps the first len bytes") {
-  const char buf[16] = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p'};
+  const char buf[16] = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',
+                        'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p'};
   for (size_t len = 0; len < 8; ++len) {
     uint64_t want = 0;
     std::memcpy(&want, buf, len);

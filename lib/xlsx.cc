@@ -1,16 +1,15 @@
 #include "lib/xlsx.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xlsxwriter.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <optional>
-
-#include <fmt/format.h>
-#include <xlsxwriter.h>
 
 namespace karta {
 namespace {
@@ -44,8 +43,7 @@ struct Formats {
 lxw_error WriteSheet(lxw_worksheet* ws, const Table& t, const Formats& fm) {
   lxw_error err = LXW_NO_ERROR;
   for (size_t c = 0; c < t.columns.size() && err == LXW_NO_ERROR; ++c) {
-    err = worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), t.columns[c].c_str(),
-                                 fm.head);
+    err = worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), t.columns[c].c_str(), fm.head);
     size_t width = DisplayWidth(t.columns[c]);
     for (const auto& row : t.rows) {
       if (c < row.size()) width = std::max(width, DisplayWidth(row[c]));
@@ -89,19 +87,18 @@ bool IsXlsxPath(std::string_view path) {
 
 std::string SwedishHeading(std::string_view column) {
   static const std::pair<std::string_view, std::string_view> kWhole[] = {
-      {"count", "antal"}, {"total", "totalt"}, {"week", "vecka"}, {"day", "dag"},
+      {"count", "antal"}, {"total", "totalt"}, {"week", "vecka"},  {"day", "dag"},
       {"month", "månad"}, {"bar", "stapel"},   {"trend", "trend"}, {"key", "nyckel"},
   };
   for (const auto& [en, sv] : kWhole) {
     if (column == en) return std::string(sv);
   }
   static const std::pair<std::string_view, std::string_view> kSuffix[] = {
-      {"_distinct", "olika"}, {"_sum", "summa"}, {"_min", "min"}, {"_max", "max"},
-      {"_mean", "medel"},
+      {"_distinct", "olika"}, {"_sum", "summa"},  {"_min", "min"},
+      {"_max", "max"},        {"_mean", "medel"},
   };
   for (const auto& [suffix, sv] : kSuffix) {
-    if (column.size() > suffix.size() &&
-        column.substr(column.size() - suffix.size()) == suffix) {
+    if (column.size() > suffix.size() && column.substr(column.size() - suffix.size()) == suffix) {
       return fmt::format("{} ({})", column.substr(0, column.size() - suffix.size()), sv);
     }
   }

@@ -20,7 +20,7 @@ namespace karta {
 struct XlsxOptions {
   std::string sheet = "karta";  // the worksheet's name (at most 31 characters)
   // Temporary files of the writer go here (mode 0700 folder, removed after).
-  std::string tmpdir;           // "": $TMPDIR or /tmp
+  std::string tmpdir;  // "": $TMPDIR or /tmp
 };
 
 // The .xlsx file's bytes for `t`: a bold header row, then the rows; the

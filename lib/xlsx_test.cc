@@ -31,7 +31,6 @@ TEST_CASE("xlsx: a workbook is a zip file with the sheet") {
   CHECK(bytes->find("xl/worksheets/sheet1.xml") != std::string::npos);
 }
 
-
 TEST_CASE("xlsx: a workbook with one sheet per table") {
   Table a;
   a.columns = {"kommunkod", "count"};

@@ -3,11 +3,12 @@
 // Writes CSV, one row per logged run: time, user, host, tool, exit,
 // records_in, args (masked as they were logged), inputs (path=sha256, `;`
 // between), outputs. The log itself is JSON lines (lib/audit.h).
-#include <fstream>
+#include "lib/audit.h"
 
 #include <fmt/format.h>
 
-#include "lib/audit.h"
+#include <fstream>
+
 #include "lib/csv.h"
 #include "lib/io.h"
 #include "tools/tools.h"
@@ -71,8 +72,8 @@ class Audit : public Tool {
     KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env.common.output));
     CsvWriter w(out.get());
     if (!json_) {
-      KARTA_RETURN_IF_ERROR(w.WriteRow({"time", "user", "host", "tool", "exit", "records_in",
-                                        "args", "inputs", "outputs"}));
+      KARTA_RETURN_IF_ERROR(w.WriteRow(
+          {"time", "user", "host", "tool", "exit", "records_in", "args", "inputs", "outputs"}));
     }
     std::string line;
     int64_t n = 0;
@@ -81,9 +82,10 @@ class Audit : public Tool {
       if (line.empty()) continue;
       auto time = AuditField(line, "time");
       if (!time) {
-        return Status::Data(fmt::format("{}:{}: not an audit line (no \"time\"); the log may be "
-                                        "damaged",
-                                        path, n));
+        return Status::Data(
+            fmt::format("{}:{}: not an audit line (no \"time\"); the log may be "
+                        "damaged",
+                        path, n));
       }
       std::string user = AuditField(line, "user").value_or("");
       std::string tool = AuditField(line, "tool").value_or("");
@@ -152,9 +154,8 @@ class Audit : public Tool {
 }  // namespace
 
 ToolInfo AuditTool() {
-  return {"audit", "Read the audit log: who ran what, when, on which data", kHelp, kOutput,
-          [] { return std::unique_ptr<Tool>(new Audit()); },
-          ToolRole::kCommand};
+  return {"audit", "Read the audit log: who ran what, when, on which data", kHelp,
+          kOutput, [] { return std::unique_ptr<Tool>(new Audit()); },       ToolRole::kCommand};
 }
 
 }  // namespace karta

@@ -7,17 +7,17 @@
 // It must see every record before it can write the first, so it keeps only a
 // MinHash signature per record in memory and spills the rows to an unlinked
 // temporary file. The work is in lib/dedupe.h and lib/similarity.h.
+#include "lib/dedupe.h"
+
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <limits>
 #include <memory>
 
-#include <fmt/format.h>
-
 #include "lib/civil.h"
 #include "lib/dates.h"
-#include "lib/dedupe.h"
 #include "lib/io.h"
 #include "tools/tools.h"
 
@@ -171,8 +171,8 @@ class DedupeStage : public Stage {
       }
     }
     if (!s_.key.empty()) {
-      KARTA_ASSIGN_OR_RETURN(auto i,
-          RequireColumn(in, s_.key, "--key names a column that identifies each ad"));
+      KARTA_ASSIGN_OR_RETURN(
+          auto i, RequireColumn(in, s_.key, "--key names a column that identifies each ad"));
       key_col_ = static_cast<int>(i);
     } else if (auto i = in.Find("ad_id")) {
       key_col_ = static_cast<int>(*i);
@@ -185,8 +185,8 @@ class DedupeStage : public Stage {
           "one with --key)");
     }
     if (!s_.time_field.empty()) {
-      KARTA_ASSIGN_OR_RETURN(auto i,
-          RequireColumn(in, s_.time_field, "--time-field names an RFC 3339 time column"));
+      KARTA_ASSIGN_OR_RETURN(
+          auto i, RequireColumn(in, s_.time_field, "--time-field names an RFC 3339 time column"));
       time_col_ = static_cast<int>(i);
     }
     std::vector<std::string> kinds;
@@ -246,9 +246,9 @@ class DedupeStage : public Stage {
       } else if (auto parsed = ReadTime(t, s_.tz); parsed) {
         time = *parsed;
       } else {
-        return Status::Data(fmt::format(
-            "{}: {} '{}' is not an RFC 3339 time (e.g. 2026-11-02T14:05:00Z)", rec.Where(),
-            s_.time_field, t));
+        return Status::Data(
+            fmt::format("{}: {} '{}' is not an RFC 3339 time (e.g. 2026-11-02T14:05:00Z)",
+                        rec.Where(), s_.time_field, t));
       }
     }
     std::string row_key;
@@ -377,8 +377,7 @@ class Dedupe : public Tool {
                   "Only exact duplicates (folded text) and shared identifiers; no MinHash");
     app->add_option("--keep", keep_, "Which records to write: all (default) or first")
         ->type_name("first|all");
-    app->add_option("--explain", explain_,
-                    "Write FILE (CSV): for each join, the two ads and why")
+    app->add_option("--explain", explain_, "Write FILE (CSV): for each join, the two ads and why")
         ->type_name("FILE");
     app->add_option("--state", state_,
                     "SQLite FILE remembering earlier runs, so old cluster ids stay (created if "
@@ -434,7 +433,6 @@ class Dedupe : public Tool {
     s.opts.conflicts = !allow_conflicts_;
     return std::unique_ptr<Stage>(new DedupeStage(env, std::move(s)));
   }
-
 
  private:
   std::string field_;

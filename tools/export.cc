@@ -7,17 +7,17 @@
 // kommun.geojson: counts only, small counts suppressed with complementary
 // suppression (lib/suppress). With --records and a key, a record-level
 // pseudonymised file instead, for the police cooperation, which says so.
+#include "lib/export.h"
+
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 
-#include <fmt/format.h>
-
 #include "lib/audit.h"
 #include "lib/csv.h"
-#include "lib/export.h"
 #include "lib/io.h"
 #include "lib/pseudonym.h"
 #include "lib/suppress.h"
@@ -100,13 +100,15 @@ class Export : public Tool {
       return Status::Usage("--format xlsx is for the aggregate tables; --records writes CSV");
     }
     if (records_ && key_.empty()) {
-      return Status::Usage("--records needs --key KEYFILE: records leave the unit only "
-                           "pseudonymised");
+      return Status::Usage(
+          "--records needs --key KEYFILE: records leave the unit only "
+          "pseudonymised");
     }
     if (::mkdir(dir_.c_str(), 0700) != 0) {
-      return Status::Io(fmt::format("{}: cannot create the package directory: {} (choose a new "
-                                    "name; a package is never written into an existing one)",
-                                    dir_, std::strerror(errno)));
+      return Status::Io(
+          fmt::format("{}: cannot create the package directory: {} (choose a new "
+                      "name; a package is never written into an existing one)",
+                      dir_, std::strerror(errno)));
     }
     KARTA_ASSIGN_OR_RETURN(auto reader, CsvReader::Open(env.common.inputs, env.Csv()));
     std::string readme;
@@ -126,10 +128,11 @@ class Export : public Tool {
     ExportAggregator agg;
     KARTA_RETURN_IF_ERROR(Pump(reader.get(), &agg));
     Table kommun = agg.ByKommun(), week = agg.ByWeek();
-    size_t hidden = SuppressTable(&kommun, min_count_, false) + SuppressTable(&week, min_count_, false);
+    size_t hidden =
+        SuppressTable(&kommun, min_count_, false) + SuppressTable(&week, min_count_, false);
     const std::string ext = format_;
-    for (const auto& [name, table] : {std::pair<const char*, const Table*>{"by_kommun", &kommun},
-                                      {"by_week", &week}}) {
+    for (const auto& [name, table] :
+         {std::pair<const char*, const Table*>{"by_kommun", &kommun}, {"by_week", &week}}) {
       std::string path = fmt::format("{}/{}.{}", dir_, name, ext);
       if (ext == "xlsx") {
         XlsxOptions xo;
@@ -175,9 +178,10 @@ class Export : public Tool {
         agg.records(), source, ext, ext, min_count_ - 1, hidden);
     KARTA_RETURN_IF_ERROR(WriteFile(dir_ + "/README.md", readme));
     AuditNoteRecords(agg.records(), -1);
-    env.Warn(fmt::format("wrote {} (README.md, by_kommun.{}, by_week.{}, kommun.geojson); {} "
-                         "cell{} hidden (--min-count {})",
-                         dir_, ext, ext, hidden, hidden == 1 ? "" : "s", min_count_));
+    env.Warn(
+        fmt::format("wrote {} (README.md, by_kommun.{}, by_week.{}, kommun.geojson); {} "
+                    "cell{} hidden (--min-count {})",
+                    dir_, ext, ext, hidden, hidden == 1 ? "" : "s", min_count_));
     return Status::Ok();
   }
 
@@ -214,8 +218,10 @@ class Export : public Tool {
               continue;
             }
             ++tokenised;
-            if (name == "phones") t += key.Token("tel", part);
-            else if (name == "emails") t += key.Token("mail", part);
+            if (name == "phones")
+              t += key.Token("tel", part);
+            else if (name == "emails")
+              t += key.Token("mail", part);
             else {
               size_t c = part.find(':');
               t += c == std::string::npos ? key.Token("handle", part)
@@ -245,9 +251,10 @@ class Export : public Tool {
         title_.empty() ? "Record-level package from karta" : title_, made, n, kept, source);
     KARTA_RETURN_IF_ERROR(WriteFile(dir_ + "/README.md", readme));
     AuditNoteRecords(n, n);
-    env.Warn(fmt::format("wrote {} (README.md, records.csv: {} records, pseudonymised; {} raw "
-                         "value{} tokenised here)",
-                         dir_, n, tokenised, tokenised == 1 ? "" : "s"));
+    env.Warn(
+        fmt::format("wrote {} (README.md, records.csv: {} records, pseudonymised; {} raw "
+                    "value{} tokenised here)",
+                    dir_, n, tokenised, tokenised == 1 ? "" : "s"));
     return Status::Ok();
   }
 
@@ -260,8 +267,11 @@ class Export : public Tool {
 }  // namespace
 
 ToolInfo ExportTool() {
-  return {"export", "A package for a partner: suppressed aggregates or pseudonymised records",
-          kHelp, kInputFlags | kInputFiles, [] { return std::unique_ptr<Tool>(new Export()); },
+  return {"export",
+          "A package for a partner: suppressed aggregates or pseudonymised records",
+          kHelp,
+          kInputFlags | kInputFiles,
+          [] { return std::unique_ptr<Tool>(new Export()); },
           ToolRole::kCommand};
 }
 

@@ -7,12 +7,13 @@
 // in order of appearance) and, when ages are extracted, `young` and
 // `under18`. The work is done by lib/extract (the extractors) and
 // lib/pseudonym (the keyed tokens).
-#include <algorithm>
-#include <ctime>
+#include "lib/extract.h"
 
 #include <fmt/format.h>
 
-#include "lib/extract.h"
+#include <algorithm>
+#include <ctime>
+
 #include "lib/pieces.h"
 #include "lib/pseudonym.h"
 #include "tools/tools.h"
@@ -108,8 +109,10 @@ const char* Help() {
       // Wrapped to the help's width, indented under "handles".
       size_t nl = kinds.rfind('\n');
       size_t line = nl == std::string::npos ? kinds.size() : kinds.size() - nl - 1;
-      if (kinds.empty()) kinds += "          ";
-      else if (line + p.kind.size() + 2 > 76) kinds += "\n          ";
+      if (kinds.empty())
+        kinds += "          ";
+      else if (line + p.kind.size() + 2 > 76)
+        kinds += "\n          ";
       kinds += " ";
       kinds += p.kind;
       kinds += ",";
@@ -166,8 +169,8 @@ class ExtractStage : public Stage {
     fetched_col_.reset();
     if (!in.empty()) {
       if (date_field_given_) {
-        KARTA_ASSIGN_OR_RETURN(auto d,
-            RequireColumn(in, date_field_, "--date-field names the date column"));
+        KARTA_ASSIGN_OR_RETURN(
+            auto d, RequireColumn(in, date_field_, "--date-field names the date column"));
         date_col_ = d;
       } else {
         date_col_ = in.Find("posted_at");
@@ -221,7 +224,8 @@ class ExtractStage : public Stage {
     for (size_t i : src_) {
       if (i >= rec.fields.size()) continue;
       // A large field piece by piece (lib/pieces.h): bounded memory.
-      for (std::string_view rest = rec.fields[i], p; !(p = NextPiece(&rest, kPieceBytes)).empty();) {
+      for (std::string_view rest = rec.fields[i], p;
+           !(p = NextPiece(&rest, kPieceBytes)).empty();) {
         extractor_.Extract(p, ref, &ex_);
       }
     }
@@ -310,12 +314,12 @@ class Extract : public Tool {
  public:
   void AddOptions(CLI::App* app) override {
     app->add_option("FILE", inputs_, "Input files (CSV; '-' or none: stdin)")->type_name("FILE");
-    static const std::string only_help =
-        "Extract only these, comma-separated: " + ExtractorNames();
+    static const std::string only_help = "Extract only these, comma-separated: " + ExtractorNames();
     app->add_option("--only", only_, only_help)->type_name("LIST");
-    app->add_option("--field", fields_,
-                    "A column to read (repeat, or NAME,NAME; default: title and text if present, else "
-                    "every column)")
+    app->add_option(
+           "--field", fields_,
+           "A column to read (repeat, or NAME,NAME; default: title and text if present, else "
+           "every column)")
         ->type_name("NAME")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -356,8 +360,8 @@ class Extract : public Tool {
         auto x = std::find_if(all.begin(), all.end(),
                               [&](const ExtractorInfo& e) { return e.name == name; });
         if (x == all.end()) {
-          return Status::Usage(fmt::format(
-              "--only: '{}' is not an extractor (choose from {})", name, ExtractorNames()));
+          return Status::Usage(fmt::format("--only: '{}' is not an extractor (choose from {})",
+                                           name, ExtractorNames()));
         }
         what.*x->on = true;
         any = true;
@@ -381,7 +385,8 @@ class Extract : public Tool {
       as_of = RefDate{tm.tm_year + 1900, tm.tm_mon + 1};
     }
     if (flag_young_ < 0 || flag_young_ > 150) {
-      return Status::Usage(fmt::format("--flag-young {}: give an age in years (e.g. 20)", flag_young_));
+      return Status::Usage(
+          fmt::format("--flag-young {}: give an age in years (e.g. 20)", flag_young_));
     }
     std::optional<Pseudonymizer> pseudo;
     if (!key_file_.empty()) {
@@ -389,9 +394,9 @@ class Extract : public Tool {
       pseudo = std::move(p);
     }
     (void)env;
-    return std::unique_ptr<Stage>(new ExtractStage(what, fields_, date_field_,
-                                                   !date_field_.empty(), flag_young_,
-                                                   std::move(pseudo), as_of, drop_text_));
+    return std::unique_ptr<Stage>(new ExtractStage(what, fields_, date_field_, !date_field_.empty(),
+                                                   flag_young_, std::move(pseudo), as_of,
+                                                   drop_text_));
   }
 
   Status TakeInputs(CommonOptions* common) override {

@@ -10,11 +10,11 @@
 // site profile is lib/site_profile, the crawler (frontier, politeness, rows)
 // lib/crawler, the crawl state lib/crawl, WARC replay lib/replay; transport,
 // retries and limits lib/http; HTML lib/html; robots.txt lib/robots.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "lib/civil.h"
 #include "lib/crawl.h"
@@ -106,15 +106,19 @@ Result<int64_t> ParseSize(const std::string& s, const char* flag) {
   double v = std::strtod(s.c_str(), &end);
   std::string unit = end ? std::string(end) : "";
   double mult = 1;
-  if (unit == "K" || unit == "k" || unit == "KiB") mult = 1024;
-  else if (unit == "M" || unit == "m" || unit == "MiB") mult = 1024.0 * 1024;
-  else if (unit == "G" || unit == "g" || unit == "GiB") mult = 1024.0 * 1024 * 1024;
-  else if (!unit.empty()) mult = -1;
+  if (unit == "K" || unit == "k" || unit == "KiB")
+    mult = 1024;
+  else if (unit == "M" || unit == "m" || unit == "MiB")
+    mult = 1024.0 * 1024;
+  else if (unit == "G" || unit == "g" || unit == "GiB")
+    mult = 1024.0 * 1024 * 1024;
+  else if (!unit.empty())
+    mult = -1;
   // NaN, infinities and sizes past 1 GiB are refused before the cast (a
   // huge value overflowed to a negative limit).
   if (end == s.c_str() || mult < 0 || !(v > 0) || !(v * mult <= double(kMaxBodyBytes))) {
-    return Status::Usage(fmt::format("{} '{}': give a size such as 500K, 10M or 1G (at most 1G)",
-                                     flag, s));
+    return Status::Usage(
+        fmt::format("{} '{}': give a size such as 500K, 10M or 1G (at most 1G)", flag, s));
   }
   return static_cast<int64_t>(v * mult);
 }
@@ -157,15 +161,17 @@ struct Options {
 class FetchOutput : public OutputStage {
  public:
   FetchOutput(std::unique_ptr<Stage> inner, Crawler* crawler, std::string path, bool resume)
-      : inner_(std::move(inner)), crawler_(crawler), path_(path.empty() ? "-" : std::move(path)),
+      : inner_(std::move(inner)),
+        crawler_(crawler),
+        path_(path.empty() ? "-" : std::move(path)),
         resume_(resume) {}
 
   Status Begin(const Header& header) override {
     CrawlState* state = crawler_ ? crawler_->state() : nullptr;
     const bool in_place = state && path_ != "-";
     const int64_t keep = in_place && resume_ ? state->out_bytes() : 0;
-    KARTA_ASSIGN_OR_RETURN(auto out,
-        in_place ? OutputFile::OpenInPlace(path_, keep) : OutputFile::Open(path_));
+    KARTA_ASSIGN_OR_RETURN(
+        auto out, in_place ? OutputFile::OpenInPlace(path_, keep) : OutputFile::Open(path_));
     out_ = std::move(out);
     rows_ = std::make_unique<RowWriter>(out_.get(), keep == 0, keep);
     inner_->SetNext(rows_.get());
@@ -220,8 +226,7 @@ class Fetch : public Tool {
     app->add_option("--delay", o_.delay,
                     "Seconds between requests to one host (default 1, or the profile's)");
     app->add_option("--timeout", o_.timeout, "Seconds for a whole request")->default_val(30);
-    app->add_option("--connect-timeout", o_.connect_timeout, "Seconds to connect")
-        ->default_val(10);
+    app->add_option("--connect-timeout", o_.connect_timeout, "Seconds to connect")->default_val(10);
     app->add_option("--retries", o_.retries,
                     "Retries after a timeout, a failed connection, 429 or 5xx")
         ->default_val(3);
@@ -250,8 +255,9 @@ class Fetch : public Tool {
     app->add_option("--state", o_.state, "Keep the crawl state in FILE (SQLite) for --resume")
         ->type_name("FILE");
     app->add_flag("--resume", o_.resume, "Continue the interrupted run kept in --state");
-    app->add_option("--warc", o_.warc, "Also write every request and response to FILE (WARC 1.1, "
-                                       "gzip per record)")
+    app->add_option("--warc", o_.warc,
+                    "Also write every request and response to FILE (WARC 1.1, "
+                    "gzip per record)")
         ->type_name("FILE");
     app->add_option("--from-warc", o_.from_warc, "Read pages from a WARC file instead of the web")
         ->type_name("FILE");
@@ -385,8 +391,7 @@ class Fetch : public Tool {
   std::unique_ptr<Stage> Output(const ToolEnv& env, std::unique_ptr<Stage> stage,
                                 Crawler* crawler) {
     if (!env.last) return stage;
-    return std::make_unique<FetchOutput>(std::move(stage), crawler, env.common.output,
-                                         o_.resume);
+    return std::make_unique<FetchOutput>(std::move(stage), crawler, env.common.output, o_.resume);
   }
 
   Status Check() {
@@ -394,8 +399,9 @@ class Fetch : public Tool {
       return Status::Usage("--resume needs --state FILE (the state of the run to continue)");
     }
     if (!o_.from_warc.empty() && (!o_.warc.empty() || !o_.state.empty())) {
-      return Status::Usage("--from-warc replays a WARC offline; it cannot be used with --warc or "
-                           "--state");
+      return Status::Usage(
+          "--from-warc replays a WARC offline; it cannot be used with --warc or "
+          "--state");
     }
     if (o_.jobs < 1) return Status::Usage("--jobs must be at least 1");
     if (o_.per_host < 1 || o_.per_host > 8) return Status::Usage("--per-host must be 1 to 8");
@@ -418,7 +424,8 @@ class Fetch : public Tool {
 ToolInfo FetchTool() {
   return {"fetch",
           "Get pages politely (robots.txt, delays, retries), crawl by site profile, extract text",
-          kHelp, kInputFlags | kInputFiles | kOutput,
+          kHelp,
+          kInputFlags | kInputFiles | kOutput,
           [] { return std::unique_ptr<Tool>(new Fetch()); },
           ToolRole::kSource};
 }

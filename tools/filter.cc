@@ -6,11 +6,11 @@
 // `matched` column naming the rules that matched; with --count one CSV row of
 // counts per rule instead of records. All rules are matched in one pass over
 // each field.
-#include <algorithm>
-#include <ctime>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <ctime>
 
 #include "lib/rules.h"
 #include "lib/where.h"
@@ -50,9 +50,9 @@ Examples:
 
 bool DefaultTextColumn(const std::string& name) {
   static const char* const kSkip[] = {
-      "id",        "url",       "final_url",    "status",     "error",   "content_type",
-      "sha256",    "matched",   "lat",          "lon",        "geo_score", "kommunkod",
-      "cluster",   "cluster_size", "first_seen", "in_region", "fetched_at", "posted_at"};
+      "id",      "url",          "final_url",  "status",    "error",      "content_type",
+      "sha256",  "matched",      "lat",        "lon",       "geo_score",  "kommunkod",
+      "cluster", "cluster_size", "first_seen", "in_region", "fetched_at", "posted_at"};
   for (const char* s : kSkip) {
     if (name == s) return false;
   }
@@ -107,9 +107,9 @@ class FilterStage : public Stage {
         if (DefaultTextColumn(in[i])) fields_.push_back(i);
       }
       if (fields_.empty()) {
-        return Status::Usage(fmt::format(
-            "no text column to search among: {} (choose one with --field)",
-            fmt::join(in.names(), ", ")));
+        return Status::Usage(
+            fmt::format("no text column to search among: {} (choose one with --field)",
+                        fmt::join(in.names(), ", ")));
       }
     }
     std::sort(fields_.begin(), fields_.end());
@@ -139,10 +139,10 @@ class FilterStage : public Stage {
     }
     for (size_t f : fields_) {
       if (!matcher_->Match(rec.fields[f], &hit_)) {
-        return Status::Data(fmt::format(
-            "{}: the rules need more memory than RE2 allows on this field (shorten the "
-            "field or the rules)",
-            rec.Where()));
+        return Status::Data(
+            fmt::format("{}: the rules need more memory than RE2 allows on this field (shorten the "
+                        "field or the rules)",
+                        rec.Where()));
       }
     }
     ++total_;
@@ -267,8 +267,8 @@ class Filter : public Tool {
     bool narrow = where && !o.annotate && !o.count;
     if (narrow) only = where->Rules();
     KARTA_ASSIGN_OR_RETURN(auto matcher, Matcher::Compile(rules, narrow ? &only : nullptr));
-    return std::unique_ptr<Stage>(new FilterStage(std::move(o), std::move(rules),
-                                                  std::move(matcher), std::move(where)));
+    return std::unique_ptr<Stage>(
+        new FilterStage(std::move(o), std::move(rules), std::move(matcher), std::move(where)));
   }
 
  private:
@@ -279,8 +279,8 @@ class Filter : public Tool {
 }  // namespace
 
 ToolInfo FilterTool() {
-  return {"filter", "Keep or annotate records by named rules (words, regexes) and --where",
-          kHelp, kInputOutput, [] { return std::unique_ptr<Tool>(new Filter()); }};
+  return {"filter", "Keep or annotate records by named rules (words, regexes) and --where", kHelp,
+          kInputOutput, [] { return std::unique_ptr<Tool>(new Filter()); }};
 }
 
 }  // namespace karta

@@ -7,12 +7,13 @@
 // FILE for another region's, format in data/gazetteer/README.md). With
 // --region it keeps only records placed in the region. The matching and the
 // rules that settle ambiguous names are in lib/geotag.h.
-#include <cmath>
+#include "lib/geotag.h"
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "lib/gazetteer.h"
-#include "lib/geotag.h"
 #include "lib/pieces.h"
 #include "tools/tools.h"
 
@@ -104,15 +105,18 @@ class GeotagStage : public Stage {
       }
     }
     if (!location_field_.empty()) {
-      KARTA_ASSIGN_OR_RETURN(auto i,
+      KARTA_ASSIGN_OR_RETURN(
+          auto i,
           RequireColumn(in, location_field_, "--location-field names the site's location column"));
       loc_col_ = static_cast<int>(i);
     }
     if (text_cols_.empty() && loc_col_ < 0) {
-      return RequireColumn(in, "text", "geotag reads title and text by default; name others with --field")
+      return RequireColumn(in, "text",
+                           "geotag reads title and text by default; name others with --field")
           .status();
     }
-    for (const char* name : {"place", "kommun", "kommunkod", "lat", "lon", "geo_score", "geo_mentions"}) {
+    for (const char* name :
+         {"place", "kommun", "kommunkod", "lat", "lon", "geo_score", "geo_mentions"}) {
       out_cols_.push_back(h.AddOrGet(name));
     }
     width_ = h.size();
@@ -132,7 +136,8 @@ class GeotagStage : public Stage {
     for (size_t c : text_cols_) scan(rec.fields[c], false);
     tagger_.Resolve(scan_, &result_);
     const GeoResult& r = result_;
-    if (!region_.empty() && (!r.entry || !InRegion(r.entry->kommunkod, region_))) return Status::Ok();
+    if (!region_.empty() && (!r.entry || !InRegion(r.entry->kommunkod, region_)))
+      return Status::Ok();
     rec.fields.resize(width_);
     // Assigned in place: a cell keeps its buffer from record to record.
     auto set = [&](size_t k, std::string_view v) { rec.fields[out_cols_[k]].assign(v); };
@@ -182,8 +187,9 @@ class Geotag : public Tool {
         ->allow_extra_args(false);
     app->add_option("--location-field,-l", location_field_,
                     "The site's structured location column, searched first and trusted most");
-    app->add_option("--region", region_,
-                    "Keep only records placed here: county name (stockholm) or kommunkod prefixes (01,0380)");
+    app->add_option(
+        "--region", region_,
+        "Keep only records placed here: county name (stockholm) or kommunkod prefixes (01,0380)");
     app->add_option("--gazetteer,-g", gazetteer_,
                     "Gazetteer CSV (default: data/gazetteer/gazetteer.csv; format in its README)");
   }
@@ -194,8 +200,8 @@ class Geotag : public Tool {
       KARTA_ASSIGN_OR_RETURN(auto r, ParseRegion(region_));
       region = std::move(r);
     }
-    KARTA_ASSIGN_OR_RETURN(auto gaz,
-        Gazetteer::Load(gazetteer_.empty() ? DefaultGazetteerPath() : gazetteer_));
+    KARTA_ASSIGN_OR_RETURN(
+        auto gaz, Gazetteer::Load(gazetteer_.empty() ? DefaultGazetteerPath() : gazetteer_));
     bool given = !fields_.empty();
     std::vector<std::string> fields = given ? fields_ : std::vector<std::string>{"title", "text"};
     return std::unique_ptr<Stage>(new GeotagStage(std::make_shared<Gazetteer>(std::move(gaz)),

@@ -124,9 +124,10 @@ Result<Coverage> ReadCoverage(const std::string& path) {
       continue;
     }
     if (cov != "0" && cov != "1") {
-      return Status::Data(fmt::format("{}: covered is '{}', not 1 or 0 (is this the file of "
-                                      "karta fetch --summary?)",
-                                      rec.Where(), cov));
+      return Status::Data(
+          fmt::format("{}: covered is '{}', not 1 or 0 (is this the file of "
+                      "karta fetch --summary?)",
+                      rec.Where(), cov));
     }
     c.sites.push_back({rec.fields[*site], cov == "1", std::move(n)});
   }
@@ -151,7 +152,8 @@ class RecordStage : public Stage {
     } else {
       std::optional<size_t> k;
       if (!opts_.key.empty()) {
-        KARTA_ASSIGN_OR_RETURN(auto r,
+        KARTA_ASSIGN_OR_RETURN(
+            auto r,
             RequireColumn(header, opts_.key, "--key names the column that identifies an ad"));
         k = r;
       } else {
@@ -243,8 +245,8 @@ class RecordStage : public Stage {
     env_.Warn(fmt::format("recorded run {} as of {} in {}: {} ad{}, {} new", r.run, r.as_of,
                           opts_.store, r.records, r.records == 1 ? "" : "s", r.new_keys));
     if (no_key_ > 0) {
-      env_.Warn(fmt::format("{} record{} had an empty key and {} not recorded (passed on)",
-                            no_key_, no_key_ == 1 ? "" : "s", no_key_ == 1 ? "was" : "were"));
+      env_.Warn(fmt::format("{} record{} had an empty key and {} not recorded (passed on)", no_key_,
+                            no_key_ == 1 ? "" : "s", no_key_ == 1 ? "was" : "were"));
     }
     return Status::Ok();
   }
@@ -280,8 +282,8 @@ class QueryStage : public Stage {
 
   Status Begin(const Header& header) override {
     if (!header.empty()) {
-      return Status::Usage(fmt::format("history {} reads no input (it reads the store)",
-                                       opts_.action));
+      return Status::Usage(
+          fmt::format("history {} reads no input (it reads the store)", opts_.action));
     }
     return Status::Ok();
   }
@@ -335,9 +337,9 @@ class QueryStage : public Stage {
       env_.Warn(fmt::format("{} holds no runs yet", opts_.store));
     } else {
       KARTA_ASSIGN_OR_RETURN(auto entries,
-          action_ == Action::kNew
-                         ? store_->New(*ref, static_cast<int>(PeriodDays(*p)))
-                         : store_->Gone(*ref, static_cast<int>(PeriodDays(*p))));
+                             action_ == Action::kNew
+                                 ? store_->New(*ref, static_cast<int>(PeriodDays(*p)))
+                                 : store_->Gone(*ref, static_cast<int>(PeriodDays(*p))));
       for (auto& e : entries) {
         rows.push_back({e.key, e.cluster, e.kommun, e.posted_at, e.first_seen, e.last_seen,
                         std::to_string(e.times_seen)});
@@ -392,16 +394,17 @@ class QueryStage : public Stage {
     }
     std::string cutoff = FormatTime(Before(now, *p));
     KARTA_ASSIGN_OR_RETURN(auto r, store_->Purge(cutoff));
-    env_.Warn(fmt::format("removed {} ad{} last seen before {} (older than {}), {} sighting{} "
-                          "and {} run{}; {} ad{} remain",
-                          r.ads, r.ads == 1 ? "" : "s", cutoff, opts_.older_than, r.sightings,
-                          r.sightings == 1 ? "" : "s", r.runs, r.runs == 1 ? "" : "s",
-                          r.ads_left, r.ads_left == 1 ? "" : "s"));
+    env_.Warn(
+        fmt::format("removed {} ad{} last seen before {} (older than {}), {} sighting{} "
+                    "and {} run{}; {} ad{} remain",
+                    r.ads, r.ads == 1 ? "" : "s", cutoff, opts_.older_than, r.sightings,
+                    r.sightings == 1 ? "" : "s", r.runs, r.runs == 1 ? "" : "s", r.ads_left,
+                    r.ads_left == 1 ? "" : "s"));
     if (r.contacts + r.claims > 0) {
-      env_.Warn(fmt::format("outreach: removed {} contact record{} (counted per week, kommun and "
-                            "outcome first) and {} expired claim{}",
-                            r.contacts, r.contacts == 1 ? "" : "s", r.claims,
-                            r.claims == 1 ? "" : "s"));
+      env_.Warn(
+          fmt::format("outreach: removed {} contact record{} (counted per week, kommun and "
+                      "outcome first) and {} expired claim{}",
+                      r.contacts, r.contacts == 1 ? "" : "s", r.claims, r.claims == 1 ? "" : "s"));
     }
     return Emit({"cutoff", "removed_ads", "removed_sightings", "removed_runs", "ads_left"},
                 {{cutoff, std::to_string(r.ads), std::to_string(r.sightings),
@@ -419,7 +422,9 @@ class History : public Tool {
   void AddOptions(CLI::App* app) override {
     app->add_option("ACTION", o_.action, "record, new, gone, trend, runs or purge (see below)")
         ->required();
-    app->add_option("--store", o_.store, "The history store: an SQLite file (record creates it) or postgresql://USER@HOST/DB")
+    app->add_option(
+           "--store", o_.store,
+           "The history store: an SQLite file (record creates it) or postgresql://USER@HOST/DB")
         ->type_name("STORE")
         ->required();
     app->add_option("--key", o_.key,
@@ -471,11 +476,14 @@ class History : public Tool {
       return Status::Usage(fmt::format("{} is for {}, not for history {}", flag, which, o_.action));
     };
     KARTA_RETURN_IF_ERROR(only(!o_.key.empty(), "--key", {Action::kRecord}, "record"));
-    KARTA_RETURN_IF_ERROR(only(!o_.time_field.empty(), "--time-field", {Action::kRecord}, "record"));
+    KARTA_RETURN_IF_ERROR(
+        only(!o_.time_field.empty(), "--time-field", {Action::kRecord}, "record"));
     KARTA_RETURN_IF_ERROR(only(!o_.coverage.empty(), "--coverage", {Action::kRecord}, "record"));
     KARTA_RETURN_IF_ERROR(only(!o_.tz.empty(), "--tz", {Action::kRecord}, "record"));
-    KARTA_RETURN_IF_ERROR(only(!o_.since.empty(), "--since", {Action::kNew, Action::kGone}, "new and gone"));
-    KARTA_RETURN_IF_ERROR(only(o_.by != "kommun,week" || o_.posted, "--by/--posted", {Action::kTrend}, "trend"));
+    KARTA_RETURN_IF_ERROR(
+        only(!o_.since.empty(), "--since", {Action::kNew, Action::kGone}, "new and gone"));
+    KARTA_RETURN_IF_ERROR(
+        only(o_.by != "kommun,week" || o_.posted, "--by/--posted", {Action::kTrend}, "trend"));
     KARTA_RETURN_IF_ERROR(only(!o_.older_than.empty(), "--older-than", {Action::kPurge}, "purge"));
     KARTA_RETURN_IF_ERROR(only(!o_.as_of.empty(), "--as-of",
                                {Action::kRecord, Action::kNew, Action::kGone, Action::kPurge},
@@ -488,7 +496,8 @@ class History : public Tool {
       if (auto p = ParsePeriod(o_.since); !p.ok()) return p.status().WithPrefix("--since");
     }
     if (!o_.older_than.empty()) {
-      if (auto p = ParsePeriod(o_.older_than); !p.ok()) return p.status().WithPrefix("--older-than");
+      if (auto p = ParsePeriod(o_.older_than); !p.ok())
+        return p.status().WithPrefix("--older-than");
     }
     std::string as_of;
     if (!o_.as_of.empty()) {
@@ -497,12 +506,13 @@ class History : public Tool {
       as_of = FormatTime(*t);
     }
     if (*action == Action::kTrend) {
-      if (SplitList(o_.by).empty()) return Status::Usage("--by: name at least one of kommun, cluster, week, month, day");
+      if (SplitList(o_.by).empty())
+        return Status::Usage("--by: name at least one of kommun, cluster, week, month, day");
       for (const auto& d : SplitList(o_.by)) {
         if (d != "kommun" && d != "cluster" && d != "week" && d != "month" && d != "day") {
           return Status::Usage(fmt::format(
-              "--by {}: not a dimension of the history (use kommun, cluster, week, month, day){}", d,
-              DidYouMean(d, {"kommun", "cluster", "week", "month", "day"})));
+              "--by {}: not a dimension of the history (use kommun, cluster, week, month, day){}",
+              d, DidYouMean(d, {"kommun", "cluster", "week", "month", "day"})));
         }
       }
     }
@@ -531,8 +541,11 @@ class History : public Tool {
 }  // namespace
 
 ToolInfo HistoryTool() {
-  return {"history", "Record runs in a history store; what is new, gone, growing; purge old data",
-          kHelp, kInputOutput, [] { return std::unique_ptr<Tool>(new History()); },
+  return {"history",
+          "Record runs in a history store; what is new, gone, growing; purge old data",
+          kHelp,
+          kInputOutput,
+          [] { return std::unique_ptr<Tool>(new History()); },
           ToolRole::kSource};
 }
 

@@ -5,10 +5,9 @@
 // Reads the store that `karta history record` fills (SQLite file or the
 // team's PostgreSQL server); writes a terminal table or CSV. This is the one
 // place where karta shows raw contact details (phones, e-mails, handles).
+#include <fmt/format.h>
 #include <pwd.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
@@ -83,14 +82,16 @@ Examples:
 
 const std::vector<std::string> kOutcomes = {"reached", "no-answer", "declined", "wrong-number",
                                             "referred"};
-const std::vector<std::string> kChannels = {"sms", "call", "email", "chat",
+const std::vector<std::string> kChannels = {"sms",   "call",   "email", "chat",
                                             "visit", "report", "other"};
 
 bool OneOf(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-std::string Joined(const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ";")); }
+std::string Joined(const std::vector<std::string>& v) {
+  return fmt::format("{}", fmt::join(v, ";"));
+}
 
 struct Options {
   std::string action;
@@ -127,10 +128,14 @@ Result<int64_t> ParseDuration(const std::string& s) {
 int Priority(const Person& p) { return p.under18 ? 1 : p.young ? 2 : p.is_new ? 3 : 4; }
 const char* PriorityName(int k) {
   switch (k) {
-    case 1: return "under18";
-    case 2: return "young";
-    case 3: return "new";
-    default: return "other";
+    case 1:
+      return "under18";
+    case 2:
+      return "young";
+    case 3:
+      return "new";
+    default:
+      return "other";
   }
 }
 
@@ -206,7 +211,8 @@ class Outreach : public Tool {
     app->add_option("--min-count", o_.min_count,
                     "stats: show counts below this as \"<N\" (default 3)")
         ->type_name("N");
-    app->add_flag("--force", o_.force, "release: also someone else's claim (e.g. when they are away)");
+    app->add_flag("--force", o_.force,
+                  "release: also someone else's claim (e.g. when they are away)");
   }
 
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv&) override {
@@ -219,8 +225,7 @@ class Outreach : public Tool {
                                                       "contacted", "show",  "stats"};
     if (!OneOf(kActions, o_.action)) {
       return Status::Usage(fmt::format(
-          "'{}' is not an action (use list, claim, release, contacted, show or stats)",
-          o_.action));
+          "'{}' is not an action (use list, claim, release, contacted, show or stats)", o_.action));
     }
     KARTA_RETURN_IF_ERROR(CheckFlags());
     const bool reads_only = o_.action == "list" || o_.action == "show" || o_.action == "stats";
@@ -272,9 +277,9 @@ class Outreach : public Tool {
             o_.channel.empty() ? "missing" : o_.channel));
       }
       if (o_.outcome.empty() || !OneOf(kOutcomes, o_.outcome)) {
-        return Status::Usage(fmt::format(
-            "--outcome {}: use reached, no-answer, declined, wrong-number or referred",
-            o_.outcome.empty() ? "missing" : o_.outcome));
+        return Status::Usage(
+            fmt::format("--outcome {}: use reached, no-answer, declined, wrong-number or referred",
+                        o_.outcome.empty() ? "missing" : o_.outcome));
       }
       if (HasLongNumber(o_.note)) {
         return Status::Usage(
@@ -293,10 +298,10 @@ class Outreach : public Tool {
     if (o_.min_count < 1) return Status::Usage("--min-count must be 1 or more");
     if (!o_.status.empty() && o_.status != "open" && o_.status != "claimed" &&
         o_.status != "contacted" && !OneOf(kOutcomes, o_.status)) {
-      return Status::Usage(fmt::format(
-          "--status {}: use open, claimed, contacted, reached, no-answer, declined, "
-          "wrong-number or referred",
-          o_.status));
+      return Status::Usage(
+          fmt::format("--status {}: use open, claimed, contacted, reached, no-answer, declined, "
+                      "wrong-number or referred",
+                      o_.status));
     }
     if (o_.at.empty()) {
       now_ = static_cast<int64_t>(std::time(nullptr));
@@ -317,8 +322,8 @@ class Outreach : public Tool {
 
   Status Write(Table t) {
     for (size_t i = 0; i < t.columns.size(); ++i) t.numeric.push_back(false);
-    Format f = o_.format == "csv"    ? Format::kCsv
-               : o_.format == "text" ? Format::kText
+    Format f = o_.format == "csv"                          ? Format::kCsv
+               : o_.format == "text"                       ? Format::kText
                : ::isatty(1) && env_->common.output == "-" ? Format::kText
                                                            : Format::kCsv;
     KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env_->common.output));
@@ -339,9 +344,9 @@ class Outreach : public Tool {
   Status List() {
     KARTA_ASSIGN_OR_RETURN(auto latest, store_->LatestRun());
     Table t;
-    t.columns = {"rank",    "person", "priority", "status",   "holder",     "claim_expires",
-                 "phones",  "emails", "handles",  "kommun",   "ads",        "first_seen",
-                 "last_seen", "contacts", "last_contact"};
+    t.columns = {"rank",          "person",     "priority",  "status",   "holder",
+                 "claim_expires", "phones",     "emails",    "handles",  "kommun",
+                 "ads",           "first_seen", "last_seen", "contacts", "last_contact"};
     if (!latest.has_value()) {
       env_->Warn(fmt::format("{} holds no runs yet", o_.store));
       return Write(std::move(t));
@@ -403,8 +408,8 @@ class Outreach : public Tool {
     }
     KARTA_RETURN_IF_ERROR(Write(std::move(t)));
     if (!refused.empty()) {
-      return Status::Io(fmt::format(
-          "{} (ask them, or wait until the claim expires)", fmt::join(refused, "; ")));
+      return Status::Io(
+          fmt::format("{} (ask them, or wait until the claim expires)", fmt::join(refused, "; ")));
     }
     return Status::Ok();
   }
@@ -428,8 +433,8 @@ class Outreach : public Tool {
     std::string worker = Worker();
     if (!p.holder.empty() && p.holder != worker) {
       return Status::Io(fmt::format(
-          "{} is held by {} until {}: record contacts only for people you hold or nobody holds",
-          id, p.holder, p.claim_expires));
+          "{} is held by {} until {}: record contacts only for people you hold or nobody holds", id,
+          p.holder, p.claim_expires));
     }
     if (p.under18 && o_.outcome != "referred") {
       return Status::Usage(fmt::format(
@@ -547,8 +552,11 @@ class Outreach : public Tool {
 }  // namespace
 
 ToolInfo OutreachTool() {
-  return {"outreach", "The team's work list: people to contact, claims, contacts and outcomes",
-          kHelp, kOutput, [] { return std::unique_ptr<Tool>(new Outreach()); },
+  return {"outreach",
+          "The team's work list: people to contact, claims, contacts and outcomes",
+          kHelp,
+          kOutput,
+          [] { return std::unique_ptr<Tool>(new Outreach()); },
           ToolRole::kCommand};
 }
 

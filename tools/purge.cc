@@ -3,14 +3,15 @@
 // state, the crawl state, WARC files and the audit log.
 //
 // Writes CSV: store, path, removed, what.
-#include <ctime>
+#include "lib/purge.h"
 
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include "lib/audit.h"
 #include "lib/csv.h"
 #include "lib/io.h"
-#include "lib/purge.h"
 #include "lib/store.h"
 #include "tools/tools.h"
 
@@ -43,7 +44,8 @@ class Purge : public Tool {
   void AddOptions(CLI::App* app) override {
     app->add_option("--older-than", older_than_, "Remove what is older than this")
         ->type_name("PERIOD");
-    app->add_option("--as-of", as_of_, "Count back from this time: now (default), a date or an RFC 3339 time")
+    app->add_option("--as-of", as_of_,
+                    "Count back from this time: now (default), a date or an RFC 3339 time")
         ->type_name("TIME");
     app->add_option("--store", t_.history, "The history store")->type_name("FILE");
     app->add_option("--dedupe-state", t_.dedupe_state, "The dedupe state")->type_name("FILE");
@@ -74,8 +76,9 @@ class Purge : public Tool {
     }
     if (t_.history.empty() && t_.dedupe_state.empty() && t_.crawl_state.empty() &&
         t_.warc_dir.empty() && t_.audit_log.empty()) {
-      return Status::Usage("name at least one store (--store, --dedupe-state, --crawl-state, "
-                           "--warc-dir, --audit)");
+      return Status::Usage(
+          "name at least one store (--store, --dedupe-state, --crawl-state, "
+          "--warc-dir, --audit)");
     }
     int64_t cutoff = Before(now, *p);
     KARTA_ASSIGN_OR_RETURN(auto r, PurgeAll(t_, cutoff));
@@ -85,8 +88,8 @@ class Purge : public Tool {
     for (const PurgeLine& l : r) {
       KARTA_RETURN_IF_ERROR(
           w.WriteRow({FormatTime(cutoff), l.store, l.path, std::to_string(l.removed), l.what}));
-      env.Warn(fmt::format("{} {}: removed {} {} older than {}", l.store, l.path, l.removed,
-                           l.what, FormatTime(cutoff)));
+      env.Warn(fmt::format("{} {}: removed {} {} older than {}", l.store, l.path, l.removed, l.what,
+                           FormatTime(cutoff)));
     }
     KARTA_RETURN_IF_ERROR(w.End());
     return out->Commit();
@@ -101,9 +104,8 @@ class Purge : public Tool {
 }  // namespace
 
 ToolInfo PurgeTool() {
-  return {"purge", "Apply the retention period to every store karta writes", kHelp, kOutput,
-          [] { return std::unique_ptr<Tool>(new Purge()); },
-          ToolRole::kCommand};
+  return {"purge", "Apply the retention period to every store karta writes", kHelp,
+          kOutput, [] { return std::unique_ptr<Tool>(new Purge()); },        ToolRole::kCommand};
 }
 
 }  // namespace karta

@@ -7,16 +7,16 @@
 // circle per place; and/or GeoJSON points with counts (--geojson) for QGIS;
 // and/or the report's tables as an Excel workbook (--xlsx).
 // Only counts leave the tool; counts below --min-count are shown as "<3".
+#include "lib/report.h"
+
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <ctime>
 
-#include <fmt/format.h>
-
 #include "lib/audit.h"
 #include "lib/dates.h"
 #include "lib/io.h"
-#include "lib/report.h"
 #include "tools/tools.h"
 
 namespace karta {
@@ -172,8 +172,8 @@ class Report : public Tool {
       if (empty_input_) return EmptyInputStatus();
       KARTA_RETURN_IF_ERROR(builder_.End());
       if (std::string missing = builder_.MissingColumns(); !missing.empty()) {
-        env_.Warn(fmt::format("the input has no {}; those parts of the report are left out",
-                              missing));
+        env_.Warn(
+            fmt::format("the input has no {}; those parts of the report are left out", missing));
       }
       if (!r_->geojson_.empty()) {
         KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(r_->geojson_));
@@ -211,8 +211,11 @@ class Report : public Tool {
 }  // namespace
 
 ToolInfo ReportTool() {
-  return {"report", "A self-contained HTML report (tables, charts, map) and GeoJSON for QGIS",
-          kHelp, kInput | kOutput, [] { return std::unique_ptr<Tool>(new Report()); },
+  return {"report",
+          "A self-contained HTML report (tables, charts, map) and GeoJSON for QGIS",
+          kHelp,
+          kInput | kOutput,
+          [] { return std::unique_ptr<Tool>(new Report()); },
           ToolRole::kSink};
 }
 

@@ -7,6 +7,7 @@
 // such as `fetch --site` or `history new` reads nothing. CSV from the last
 // stage goes to stdout or -o. With --explain, a table of records in, records
 // out and time per stage goes to stderr.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,8 +20,6 @@
 #include <ctime>
 #include <map>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "lib/csv.h"
 #include "lib/io.h"
@@ -291,11 +290,14 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::string* ou
     try {
       app->parse(args);
     } catch (const CLI::CallForHelp&) {
-      return Status::Usage(fmt::format("{}: --help in a routine (run 'karta {} --help')", where, name));
+      return Status::Usage(
+          fmt::format("{}: --help in a routine (run 'karta {} --help')", where, name));
     } catch (const CLI::CallForAllHelp&) {
-      return Status::Usage(fmt::format("{}: --help in a routine (run 'karta {} --help')", where, name));
+      return Status::Usage(
+          fmt::format("{}: --help in a routine (run 'karta {} --help')", where, name));
     } catch (const CLI::ParseError& e) {
-      return Status::Usage(fmt::format("{}: {} (run 'karta {} --help' for usage)", where, e.what(), name));
+      return Status::Usage(
+          fmt::format("{}: {} (run 'karta {} --help' for usage)", where, e.what(), name));
     }
     KARTA_RETURN_IF_ERROR(b.tool->TakeInputs(&b.opts).WithPrefix(where));
     if (auto d = ParseDelimiter(b.opts.delimiter); !d.ok()) return d.status().WithPrefix(where);
@@ -334,8 +336,8 @@ Status Runner::Build(const ToolEnv& env, const Routine& routine, std::string* ou
       // stages after it, as in a shell pipe; the tool says whether it can.
       if (*sink_at < n) {
         return Status::Usage(fmt::format(
-            "{}: only one table in a routine may feed later stages (stage {} already does)",
-            where, *sink_at + 1));
+            "{}: only one table in a routine may feed later stages (stage {} already does)", where,
+            *sink_at + 1));
       }
       KARTA_RETURN_IF_ERROR(b.tool->FeedsStages().WithPrefix(where));
       KARTA_RETURN_IF_ERROR(table->Create());
@@ -369,8 +371,7 @@ void Runner::Explain(const Routine& routine, const std::vector<BuiltStage>& buil
       std::string records_out = std::to_string(stats[j].records_out);
       if (built[k].info->role == ToolRole::kSink) {
         // A table or report, not records; not run when a stage before it failed.
-        records_out = c.fault() >= 0 && c.fault() < static_cast<int>(j) ? "(not run)"
-                                                                         : "(a table)";
+        records_out = c.fault() >= 0 && c.fault() < static_cast<int>(j) ? "(not run)" : "(a table)";
       }
       out += fmt::format("{:>3}  {:>4}  {}  {:>10}  {:>11}  {:>7.3f} s\n", k + 1,
                          routine.stages[k].line, Shorten(routine.stages[k].args, kWidth),
@@ -425,7 +426,8 @@ Status Runner::RunCommand(const ToolEnv& env) {
     if (!routine.defaults.empty()) {
       out += "\nVariables (change with --set NAME=VALUE):\n";
       for (const auto& [k, v] : routine.defaults) {
-        out += fmt::format("  {} = {}{}\n", k, v, given.count(k) ? fmt::format(" (now {})", given[k]) : "");
+        out += fmt::format("  {} = {}{}\n", k, v,
+                           given.count(k) ? fmt::format(" (now {})", given[k]) : "");
       }
     }
     KARTA_ASSIGN_OR_RETURN(auto o, OutputFile::Open(env.common.output));
@@ -453,8 +455,8 @@ Status Runner::RunCommand(const ToolEnv& env) {
   for (const auto& in : env.common.inputs) inputs.push_back(Absolute(in, cwd));
   std::string output = Absolute(env.common.output, cwd);
   if (::chdir(dir.c_str()) != 0) {
-    return Status::Io(fmt::format("{}: cannot enter the routine's folder: {}", dir,
-                                  std::strerror(errno)));
+    return Status::Io(
+        fmt::format("{}: cannot enter the routine's folder: {}", dir, std::strerror(errno)));
   }
   DirGuard back(cwd);
 
@@ -466,15 +468,15 @@ Status Runner::RunCommand(const ToolEnv& env) {
       built.front().info->role == ToolRole::kSource && !built.front().tool->ReadsInput();
   const CommonOptions& first = built.front().opts;
   if (source && (!inputs.empty() || !first.inputs.empty())) {
-    return Status::Usage(fmt::format(
-        "{}: the first stage ({}) reads no input, but input files were given",
-        StageName(routine, 0), routine.stages[0].args[0]));
+    return Status::Usage(
+        fmt::format("{}: the first stage ({}) reads no input, but input files were given",
+                    StageName(routine, 0), routine.stages[0].args[0]));
   }
   if (!inputs.empty() && !first.inputs.empty()) {
-    return Status::Usage(fmt::format(
-        "{}: the routine names its own input files, and karta run was given others too "
-        "(give them in one place)",
-        StageName(routine, 0)));
+    return Status::Usage(
+        fmt::format("{}: the routine names its own input files, and karta run was given others too "
+                    "(give them in one place)",
+                    StageName(routine, 0)));
   }
   if (inputs.empty()) inputs = first.inputs;
 
@@ -529,8 +531,8 @@ Status Runner::RunCommand(const ToolEnv& env) {
         // has actions (history record): a word before any flag.
         const std::vector<std::string>& args = routine.stages[k].args;
         later += (later.empty() ? "" : ", ") + args[0] +
-                 (args.size() > 1 && built[k].info->role == ToolRole::kSource &&
-                          !args[1].empty() && args[1][0] != '-'
+                 (args.size() > 1 && built[k].info->role == ToolRole::kSource && !args[1].empty() &&
+                          args[1][0] != '-'
                       ? " " + args[1]
                       : "");
       }
@@ -556,10 +558,11 @@ Status Runner::RunCommand(const ToolEnv& env) {
     }
     std::optional<CsvWriter> final_writer;
     if (final_out) final_writer.emplace(final_out.get());
-    Chain rest_chain(std::move(rest),
-                     rest_own ? static_cast<RecordSink*>(&none) : &*final_writer, explain_);
+    Chain rest_chain(std::move(rest), rest_own ? static_cast<RecordSink*>(&none) : &*final_writer,
+                     explain_);
     st = Pump(r.get(), rest_chain.head());
-    if (st.code() == Status::Code::kInterrupted && rest_own) st = rest_own->Interrupted(r->records());
+    if (st.code() == Status::Code::kInterrupted && rest_own)
+      st = rest_own->Interrupted(r->records());
     if (st.ok() && final_out) st = final_out->Commit();
     if (explain_) Explain(routine, built, chain, input_records, source, &rest_chain, sink_at + 1);
     if (st.code() == Status::Code::kBrokenPipe) return st;
@@ -576,9 +579,9 @@ Status Runner::RunCommand(const ToolEnv& env) {
   if (st.code() == Status::Code::kInterrupted) {
     if (own) return st;
     KARTA_RETURN_IF_ERROR(out->Commit());
-    return Status::Interrupted(fmt::format(
-        "interrupted after {} records; what was written so far is kept{}", input_records,
-        out->is_stdout() ? "" : " in " + out->name()));
+    return Status::Interrupted(
+        fmt::format("interrupted after {} records; what was written so far is kept{}",
+                    input_records, out->is_stdout() ? "" : " in " + out->name()));
   }
   if (!st.ok()) {
     int f = chain.fault();
@@ -599,8 +602,11 @@ Status Runner::RunCommand(const ToolEnv& env) {
 }  // namespace
 
 ToolInfo RunTool() {
-  return {"run", "Run a saved routine (.karta) in one process; --explain shows each step", kHelp,
-          kInputOutput, [] { return std::unique_ptr<Tool>(new Runner()); },
+  return {"run",
+          "Run a saved routine (.karta) in one process; --explain shows each step",
+          kHelp,
+          kInputOutput,
+          [] { return std::unique_ptr<Tool>(new Runner()); },
           ToolRole::kCommand};
 }
 

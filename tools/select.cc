@@ -4,11 +4,10 @@
 // columns, in the order given. It is the simplest tool and shows the shape of
 // all of them: usage text with examples, a thin Tool, a Stage that does the
 // work.
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <charconv>
-
-#include <fmt/format.h>
 
 #include "tools/tools.h"
 
@@ -88,9 +87,9 @@ Result<std::vector<Item>> ParseSelection(std::string_view spec) {
     if (s.empty()) return Status::Usage(fmt::format("'{}': empty column name", raw));
     if (s == "*") {
       it.all = true;
-    } else if (auto dash = s.find('-');
-               dash != std::string_view::npos && AllDigits(s.substr(0, dash)) &&
-               AllDigits(s.substr(dash + 1))) {
+    } else if (auto dash = s.find('-'); dash != std::string_view::npos &&
+                                        AllDigits(s.substr(0, dash)) &&
+                                        AllDigits(s.substr(dash + 1))) {
       KARTA_ASSIGN_OR_RETURN(auto a, ParsePosition(s.substr(0, dash)));
       KARTA_ASSIGN_OR_RETURN(auto b, ParsePosition(s.substr(dash + 1)));
       if (b < a) return Status::Usage(fmt::format("'{}': a range must go upwards", s));
@@ -128,8 +127,8 @@ class SelectStage : public Stage {
         return Status::Ok();
       }
       if (it.last > in.size()) {
-        return Status::Usage(fmt::format("column position {} is past the last column ({})",
-                                         it.last, in.size()));
+        return Status::Usage(
+            fmt::format("column position {} is past the last column ({})", it.last, in.size()));
       }
       for (size_t i = it.first; i <= it.last; ++i) out->push_back(i - 1);
       return Status::Ok();
@@ -217,7 +216,9 @@ class Select : public Tool {
     return Status::Ok();
   }
 
-  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override { return Build(env, spec_); }
+  Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
+    return Build(env, spec_);
+  }
 
  private:
   static bool IsFile(const std::string& path) {

@@ -8,10 +8,11 @@
 // runs to temporary files and merges them (lib/sort.h), so a file larger than
 // memory sorts too. It can be a stage of `karta run`; like any sort it writes
 // nothing until it has read everything.
+#include "lib/sort.h"
+
 #include <fmt/format.h>
 
 #include "lib/dates.h"
-#include "lib/sort.h"
 #include "tools/tools.h"
 
 namespace karta {
@@ -74,8 +75,8 @@ class SortCmd : public Tool {
     SorterOptions o;
     int types = int{numeric_} + int{bytes_} + int{natural_};
     if (types > 1) return Status::Usage("give at most one of -n, --bytes and --natural");
-    o.default_type = numeric_  ? SortType::kNumber
-                     : bytes_  ? SortType::kBytes
+    o.default_type = numeric_   ? SortType::kNumber
+                     : bytes_   ? SortType::kBytes
                      : natural_ ? SortType::kNatural
                                 : SortType::kText;
     o.default_desc = reverse_;

@@ -7,9 +7,8 @@
 // The result is a table: an aligned text table on a terminal, CSV otherwise,
 // or Markdown, JSON, or CSV for Swedish Excel; with small terminal charts.
 // Only the groups are kept in memory, never the rows.
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "lib/dates.h"
 #include "lib/io.h"
@@ -75,13 +74,17 @@ class Tabulate : public Tool {
         ->allow_extra_args(false)
         ->type_name("COL");
     app->add_option("--sum", sum_, "Sum of the numbers in COL per group")
-        ->allow_extra_args(false)->type_name("COL");
+        ->allow_extra_args(false)
+        ->type_name("COL");
     app->add_option("--min", min_, "Smallest number, or earliest RFC 3339 time, in COL per group")
-        ->allow_extra_args(false)->type_name("COL");
+        ->allow_extra_args(false)
+        ->type_name("COL");
     app->add_option("--max", max_, "Largest number, or latest RFC 3339 time, in COL per group")
-        ->allow_extra_args(false)->type_name("COL");
+        ->allow_extra_args(false)
+        ->type_name("COL");
     app->add_option("--mean", mean_, "Mean of the numbers in COL per group")
-        ->allow_extra_args(false)->type_name("COL");
+        ->allow_extra_args(false)
+        ->type_name("COL");
     app->add_option("--crosstab", crosstab_,
                     "A cross table: rows by ROW, columns by COL (either may be week(...))")
         ->type_name("ROW,COL");
@@ -129,8 +132,9 @@ class Tabulate : public Tool {
   // to -o at the end (TabulateStage).
   Result<std::unique_ptr<Stage>> MakeStage(const ToolEnv& env) override {
     if (spark_ && min_count_ > 1) {
-      return Status::Usage("--spark draws every weekly value; it cannot hide small counts "
-                           "(drop --spark, or use --crosstab KEY,week with --min-count)");
+      return Status::Usage(
+          "--spark draws every weekly value; it cannot hide small counts "
+          "(drop --spark, or use --crosstab KEY,week with --min-count)");
     }
     // What to compute.
     TableSpec spec;
@@ -202,7 +206,8 @@ class Tabulate : public Tool {
     }
     if (excel_) {
       if (!format_.empty() && format_ != "excel") {
-        return Status::Usage(fmt::format("--excel and --format {} both given; choose one", format_));
+        return Status::Usage(
+            fmt::format("--excel and --format {} both given; choose one", format_));
       }
       format = Format::kExcel;
     }
@@ -219,8 +224,7 @@ class Tabulate : public Tool {
         time_key = k;
       }
       if (!time_key) {
-        return Status::Usage(
-            "--spark needs a time key in --by, e.g. --by kommun,week(posted_at)");
+        return Status::Usage("--spark needs a time key in --by, e.g. --by kommun,week(posted_at)");
       }
       std::vector<size_t> all, others;
       for (size_t k = 0; k < spec.keys.size(); ++k) {
@@ -248,8 +252,14 @@ class Tabulate : public Tool {
     TabulateStage(const Tabulate* t, ToolEnv env, std::unique_ptr<Aggregator> agg,
                   std::optional<size_t> time_key, std::optional<size_t> value, SortOptions sort,
                   Format format, bool xlsx)
-        : t_(t), env_(std::move(env)), agg_(std::move(agg)), time_key_(time_key),
-          value_(value), sort_(sort), format_(format), xlsx_(xlsx) {}
+        : t_(t),
+          env_(std::move(env)),
+          agg_(std::move(agg)),
+          time_key_(time_key),
+          value_(value),
+          sort_(sort),
+          format_(format),
+          xlsx_(xlsx) {}
     Status Begin(const Header& header) override {
       empty_input_ = header.empty();
       return empty_input_ ? Status::Ok() : agg_->Begin(header);
@@ -318,9 +328,10 @@ Status Tabulate::TabulateStage::End() {
   if (t.min_count_ > 1) {
     size_t hidden = SuppressTable(&table, t.min_count_, !t.crosstab_.empty());
     if (hidden > 0) {
-      env_.Warn(fmt::format("--min-count {}: {} cell{} hidden as '{}' (small, or needed to keep "
-                           "a small one from being worked out)",
-                           t.min_count_, hidden, hidden == 1 ? "" : "s", kHidden));
+      env_.Warn(
+          fmt::format("--min-count {}: {} cell{} hidden as '{}' (small, or needed to keep "
+                      "a small one from being worked out)",
+                      t.min_count_, hidden, hidden == 1 ? "" : "s", kHidden));
     }
   }
   if (t.bar_) AddBarColumn(&table, value_col, t.bar_width_);
@@ -347,8 +358,10 @@ Status Tabulate::TabulateStage::End() {
 }  // namespace
 
 ToolInfo TabulateTool() {
-  return {"tabulate", "Count per group: distinct counts, sums, time series, crosstabs, top-N",
-          kHelp, kInputFlags | kInputFiles | kOutput,
+  return {"tabulate",
+          "Count per group: distinct counts, sums, time series, crosstabs, top-N",
+          kHelp,
+          kInputFlags | kInputFiles | kOutput,
           [] { return std::unique_ptr<Tool>(new Tabulate()); },
           ToolRole::kSink};
 }

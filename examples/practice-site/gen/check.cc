@@ -37,17 +37,22 @@ namespace {
 int failures = 0;
 
 void Fail(const std::string& where, const std::string& what) {
-  if (++failures <= 50) std::fprintf(stderr, "karta-practice-check: %s: %s\n", where.c_str(), what.c_str());
+  if (++failures <= 50)
+    std::fprintf(stderr, "karta-practice-check: %s: %s\n", where.c_str(), what.c_str());
 }
 
-bool Contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool Contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 // The digits of `s`, with a capital letter O read as a zero.
 std::string DigitStream(const std::string& s) {
   std::string out;
   for (char c : s)
-    if ((c >= '0' && c <= '9')) out += c;
-    else if (c == 'O') out += '0';
+    if ((c >= '0' && c <= '9'))
+      out += c;
+    else if (c == 'O')
+      out += '0';
   return out;
 }
 
@@ -88,7 +93,8 @@ int main(int argc, char** argv) {
   auto corpus = karta::CsvReader::Open({(dir / "corpus.csv").string()}, opts);
   auto truth = karta::CsvReader::Open({(dir / "truth.csv").string()}, opts);
   if (!corpus.ok() || !truth.ok()) {
-    std::fprintf(stderr, "karta-practice-check: %s: cannot read corpus.csv or truth.csv\n", argv[1]);
+    std::fprintf(stderr, "karta-practice-check: %s: cannot read corpus.csv or truth.csv\n",
+                 argv[1]);
     return 1;
   }
   const auto& ch = (*corpus)->header();
@@ -101,12 +107,14 @@ int main(int argc, char** argv) {
     }
     return *i;
   };
-  const size_t c_id = col(ch, "ad_id"), c_site = col(ch, "site"), c_url = col(ch, "url"), c_posted = col(ch, "posted_at"),
-               c_title = col(ch, "title"), c_text = col(ch, "text"), c_field = col(ch, "location_field");
+  const size_t c_id = col(ch, "ad_id"), c_site = col(ch, "site"), c_url = col(ch, "url"),
+               c_posted = col(ch, "posted_at"), c_title = col(ch, "title"),
+               c_text = col(ch, "text"), c_field = col(ch, "location_field");
   const size_t t_adv = col(th, "advertiser_id");
-  const size_t t_id = col(th, "ad_id"), t_kind = col(th, "kind"), t_place = col(th, "place"), t_kommun = col(th, "kommun"),
-               t_kod = col(th, "kommunkod"), t_reg = col(th, "in_region"), t_age = col(th, "age"),
-               t_phones = col(th, "phones"), t_emails = col(th, "emails"), t_handles = col(th, "handles");
+  const size_t t_id = col(th, "ad_id"), t_kind = col(th, "kind"), t_place = col(th, "place"),
+               t_kommun = col(th, "kommun"), t_kod = col(th, "kommunkod"),
+               t_reg = col(th, "in_region"), t_age = col(th, "age"), t_phones = col(th, "phones"),
+               t_emails = col(th, "emails"), t_handles = col(th, "handles");
 
   std::map<std::string, const practice::Place*> places;
   for (const auto& p : practice::Places()) places[p.canon] = &p;
@@ -148,7 +156,8 @@ int main(int argc, char** argv) {
         Fail(where, "phone " + e164 + " does not parse");
         continue;
       }
-      if (!util->IsValidNumber(n)) Fail(where, "phone " + e164 + " is not valid per libphonenumber");
+      if (!util->IsValidNumber(n))
+        Fail(where, "phone " + e164 + " is not valid per libphonenumber");
       std::string f;
       util->Format(n, PhoneNumberUtil::E164, &f);
       if (f != e164) Fail(where, "phone " + e164 + " normalises to " + f);
@@ -194,9 +203,11 @@ int main(int argc, char** argv) {
         bool found = Contains(all, p.canon);
         for (const auto& f : p.forms) found |= Contains(all, f.word);
         if (!found) Fail(where, "place '" + place + "' does not appear in the ad");
-        if (t.fields[t_kommun] != p.kommun || t.fields[t_kod] != p.kommunkod) Fail(where, "kommun does not match place");
+        if (t.fields[t_kommun] != p.kommun || t.fields[t_kod] != p.kommunkod)
+          Fail(where, "kommun does not match place");
         const bool reg = t.fields[t_kod].rfind("01", 0) == 0;
-        if (t.fields[t_reg] != (reg ? "1" : "0")) Fail(where, "in_region inconsistent with kommunkod");
+        if (t.fields[t_reg] != (reg ? "1" : "0"))
+          Fail(where, "in_region inconsistent with kommunkod");
       }
     } else if (!t.fields[t_kod].empty() || !t.fields[t_reg].empty()) {
       Fail(where, "kommunkod or in_region without a place");
@@ -207,11 +218,13 @@ int main(int argc, char** argv) {
       const std::string local = e.substr(0, at), domain = e.substr(at + 1);
       if (!Contains(all, local) || !Contains(all, domain.substr(0, domain.find('.'))))
         Fail(where, "email " + e + " does not appear in the ad");
-      if (domain.size() < 8 || domain.substr(domain.size() - 8) != ".example") Fail(where, "email domain not .example");
+      if (domain.size() < 8 || domain.substr(domain.size() - 8) != ".example")
+        Fail(where, "email domain not .example");
     }
     for (const auto& h : Split(t.fields[t_handles])) {
       const size_t colon = h.find(':');
-      if (colon == std::string::npos || !Contains(all, h.substr(colon + 1))) Fail(where, "handle " + h + " does not appear");
+      if (colon == std::string::npos || !Contains(all, h.substr(colon + 1)))
+        Fail(where, "handle " + h + " does not appear");
     }
 
     if (have_sites) {
@@ -227,8 +240,10 @@ int main(int argc, char** argv) {
         std::ifstream in(file, std::ios::binary);
         std::stringstream ss;
         ss << in.rdbuf();
-        if (!in) Fail(where, "page " + file.string() + " is missing");
-        else if (!Contains(ss.str(), id)) Fail(where, "page " + file.string() + " does not show the ad id");
+        if (!in)
+          Fail(where, "page " + file.string() + " is missing");
+        else if (!Contains(ss.str(), id))
+          Fail(where, "page " + file.string() + " does not show the ad id");
       }
     }
   }
@@ -238,9 +253,11 @@ int main(int argc, char** argv) {
   for (const auto& [value, who] : owners) {
     if (who.size() < 2) continue;
     if (value.rfind("+", 0) != 0) {
-      Fail("truth", "'" + value + "' is given by " + std::to_string(who.size()) + " advertisers (e-mails and handles are personal)");
+      Fail("truth", "'" + value + "' is given by " + std::to_string(who.size()) +
+                        " advertisers (e-mails and handles are personal)");
     } else if (who.size() > 2) {
-      Fail("truth", "phone " + value + " is shared by " + std::to_string(who.size()) + " advertisers (at most a pair)");
+      Fail("truth", "phone " + value + " is shared by " + std::to_string(who.size()) +
+                        " advertisers (at most a pair)");
     } else {
       ++shared_numbers;
       sharing.insert(who.begin(), who.end());
@@ -250,12 +267,16 @@ int main(int argc, char** argv) {
     Fail("truth", std::to_string(sharing.size()) + " of " + std::to_string(advertisers.size()) +
                       " advertisers share a phone (more than 3%)");
   const int64_t decoys = kinds["clinic"] + kinds["other"];
-  std::printf("ads %lld: ad %lld, clinic %lld, other %lld (decoys %lld%%); phones %lld, ages %lld, places %lld\n",
-              static_cast<long long>(rows), static_cast<long long>(kinds["ad"]), static_cast<long long>(kinds["clinic"]),
-              static_cast<long long>(kinds["other"]), static_cast<long long>(rows ? decoys * 100 / rows : 0),
-              static_cast<long long>(phones), static_cast<long long>(ages), static_cast<long long>(placed));
-  std::printf("advertisers of ads %zu; %zu of them share a phone (%lld numbers, each shared by a pair)\n",
-              advertisers.size(), sharing.size(), static_cast<long long>(shared_numbers));
+  std::printf(
+      "ads %lld: ad %lld, clinic %lld, other %lld (decoys %lld%%); phones %lld, ages %lld, places "
+      "%lld\n",
+      static_cast<long long>(rows), static_cast<long long>(kinds["ad"]),
+      static_cast<long long>(kinds["clinic"]), static_cast<long long>(kinds["other"]),
+      static_cast<long long>(rows ? decoys * 100 / rows : 0), static_cast<long long>(phones),
+      static_cast<long long>(ages), static_cast<long long>(placed));
+  std::printf(
+      "advertisers of ads %zu; %zu of them share a phone (%lld numbers, each shared by a pair)\n",
+      advertisers.size(), sharing.size(), static_cast<long long>(shared_numbers));
   if (failures) {
     std::printf("FAILED: %d problems\n", failures);
     return 1;

@@ -52,7 +52,8 @@ const char kUsage[] =
     "\n"
     "examples:\n"
     "  $ karta-practice --seed 1 --ads 500 --out /tmp/practice\n"
-    "  $ karta-practice --seed 1 --ads 500 --week 5 --down traffpunkten.example --out /tmp/practice\n";
+    "  $ karta-practice --seed 1 --ads 500 --week 5 --down traffpunkten.example --out "
+    "/tmp/practice\n";
 
 int Usage(const std::string& msg) {
   std::fprintf(stderr, "karta-practice: %s (see --help)\n", msg.c_str());
@@ -76,7 +77,8 @@ struct File {
   explicit File(const fs::path& p) : path(p.string()) {
     f = std::fopen(path.c_str(), "wb");
     if (!f) {
-      std::fprintf(stderr, "karta-practice: %s: cannot write (%s)\n", path.c_str(), std::strerror(errno));
+      std::fprintf(stderr, "karta-practice: %s: cannot write (%s)\n", path.c_str(),
+                   std::strerror(errno));
       std::exit(1);
     }
   }
@@ -122,13 +124,23 @@ std::string ToLatin1(const std::string& s) {
     const unsigned char c = s[i];
     uint32_t cp;
     int len;
-    if (c < 0x80) { cp = c; len = 1; }
-    else if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; len = 2; }
-    else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; len = 3; }
-    else { cp = c & 0x07; len = 4; }
+    if (c < 0x80) {
+      cp = c;
+      len = 1;
+    } else if ((c & 0xE0) == 0xC0) {
+      cp = c & 0x1F;
+      len = 2;
+    } else if ((c & 0xF0) == 0xE0) {
+      cp = c & 0x0F;
+      len = 3;
+    } else {
+      cp = c & 0x07;
+      len = 4;
+    }
     for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
     i += len;
-    if (cp < 0x100) out += static_cast<char>(cp);
+    if (cp < 0x100)
+      out += static_cast<char>(cp);
     else {
       char buf[16];
       std::snprintf(buf, sizeof buf, "&#x%X;", cp);
@@ -143,11 +155,20 @@ std::string Esc(const std::string& s) {
   out.reserve(s.size() + 8);
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -187,8 +208,10 @@ Local ToLocal(int64_t t) {
   return l;
 }
 
-const char* const kMonths[] = {"jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec"};
-const char* const kWeekdays[] = {"söndags", "måndags", "tisdags", "onsdags", "torsdags", "fredags", "lördags"};
+const char* const kMonths[] = {"jan",  "feb", "mars", "apr", "maj", "juni",
+                               "juli", "aug", "sep",  "okt", "nov", "dec"};
+const char* const kWeekdays[] = {"söndags",  "måndags", "tisdags", "onsdags",
+                                 "torsdags", "fredags", "lördags"};
 
 std::string Hm(const Local& l) {
   char buf[8];
@@ -198,12 +221,15 @@ std::string Hm(const Local& l) {
 
 std::string Hm12(const Local& l) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%d:%02d %s", l.hh % 12 == 0 ? 12 : l.hh % 12, l.mm, l.hh < 12 ? "AM" : "PM");
+  std::snprintf(buf, sizeof buf, "%d:%02d %s", l.hh % 12 == 0 ? 12 : l.hh % 12, l.mm,
+                l.hh < 12 ? "AM" : "PM");
   return buf;
 }
 
-const char* const kWeekdayNames[] = {"söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"};
-const char* const kMonthsEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+const char* const kWeekdayNames[] = {"söndag",  "måndag", "tisdag", "onsdag",
+                                     "torsdag", "fredag", "lördag"};
+const char* const kMonthsEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // How each site shows when an ad was posted, in local time (Europe/Stockholm),
 // relative to `now` (the snapshot) where the site does so:
@@ -221,22 +247,25 @@ std::string ShowDate(const Ad& ad, int64_t now) {
   if (ad.site == 0) {
     if (days == 0) return "idag " + Hm(l);
     if (days == 1) return "igår " + Hm(l);
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %s", static_cast<long long>(l.y), l.m, l.d, Hm(l).c_str());
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %s", static_cast<long long>(l.y), l.m, l.d,
+                  Hm(l).c_str());
     return buf;
   }
   if (ad.site == 2) {
     if (ad.lang == 1) {
-      std::snprintf(buf, sizeof buf, "%s %u, %lld %s", kMonthsEn[l.m - 1], l.d, static_cast<long long>(l.y),
-                    Hm12(l).c_str());
+      std::snprintf(buf, sizeof buf, "%s %u, %lld %s", kMonthsEn[l.m - 1], l.d,
+                    static_cast<long long>(l.y), Hm12(l).c_str());
     } else {
-      std::snprintf(buf, sizeof buf, "%u %s %lld %s", l.d, kMonths[l.m - 1], static_cast<long long>(l.y), Hm(l).c_str());
+      std::snprintf(buf, sizeof buf, "%u %s %lld %s", l.d, kMonths[l.m - 1],
+                    static_cast<long long>(l.y), Hm(l).c_str());
     }
     return buf;
   }
   const int64_t age = now - t;
   if (age >= 0 && age < 3600) {
     const int64_t m = age / 60;
-    return m < 1 ? std::string("just nu") : "för " + std::to_string(m) + (m == 1 ? " minut sedan" : " minuter sedan");
+    return m < 1 ? std::string("just nu")
+                 : "för " + std::to_string(m) + (m == 1 ? " minut sedan" : " minuter sedan");
   }
   if (age >= 0 && age < 24 * 3600) {
     const int64_t h = age / 3600;
@@ -245,7 +274,9 @@ std::string ShowDate(const Ad& ad, int64_t now) {
   if (days == 1) return "igår " + Hm(l);
   if (days == 2) return "i förrgår " + Hm(l);
   if (days > 2 && days < 7) {
-    return (ad.id % 2 ? std::string("i ") + kWeekdays[l.wday] : std::string(kWeekdayNames[l.wday])) + " " + Hm(l);
+    return (ad.id % 2 ? std::string("i ") + kWeekdays[l.wday]
+                      : std::string(kWeekdayNames[l.wday])) +
+           " " + Hm(l);
   }
   std::snprintf(buf, sizeof buf, "%u/%u kl. %02d.%02d", l.d, l.m, l.hh, l.mm);
   return buf;
@@ -254,7 +285,8 @@ std::string ShowDate(const Ad& ad, int64_t now) {
 // ---- page templates -----------------------------------------------------------------
 
 std::string RegionSelect(const std::string& selected) {
-  std::string out = "<select id=\"region\" name=\"region\">\n<option value=\"\">Alla regioner</option>\n";
+  std::string out =
+      "<select id=\"region\" name=\"region\">\n<option value=\"\">Alla regioner</option>\n";
   std::vector<std::string> seen;
   for (const Place& p : Places()) {
     const std::string k = p.kommun;
@@ -262,8 +294,8 @@ std::string RegionSelect(const std::string& selected) {
     for (const auto& s : seen) dup |= s == k;
     if (dup) continue;
     seen.push_back(k);
-    out += "<option value=\"" + Esc(p.kommunkod) + "\"" + (k == selected ? " selected" : "") + ">" + Esc(k) +
-           "</option>\n";
+    out += "<option value=\"" + Esc(p.kommunkod) + "\"" + (k == selected ? " selected" : "") + ">" +
+           Esc(k) + "</option>\n";
   }
   return out + "</select>\n";
 }
@@ -272,27 +304,40 @@ std::string Head(int s, const std::string& title, const std::string& canonical) 
   const std::string host = Site(s).host;
   switch (s) {
     case 0:
-      return "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + Esc(title) +
-             " – Annonsera</title>\n<link rel=\"canonical\" href=\"http://" + host + canonical +
-             "\">\n</head>\n<body>\n<header><a href=\"/\">Annonsera</a> <nav><a href=\"/kontakt/\">Kontakt</a> "
+      return "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+             Esc(title) + " – Annonsera</title>\n<link rel=\"canonical\" href=\"http://" + host +
+             canonical +
+             "\">\n</head>\n<body>\n<header><a href=\"/\">Annonsera</a> <nav><a "
+             "href=\"/kontakt/\">Kontakt</a> "
              "<a href=\"/sok?q=\">Sök</a> <a href=\"/om.html\">Om</a></nav></header>\n";
     case 1:
       return "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">\n<html>\n<head>\n"
-             "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">\n<title>" +
-             Esc(title) + " | Träffpunkten</title>\n</head>\n<body>\n<div id=\"top\"><a href=\"/\">Träffpunkten</a> | "
+             "<meta http-equiv=\"Content-Type\" content=\"text/html; "
+             "charset=iso-8859-1\">\n<title>" +
+             Esc(title) +
+             " | Träffpunkten</title>\n</head>\n<body>\n<div id=\"top\"><a "
+             "href=\"/\">Träffpunkten</a> | "
              "<a href=\"/kontakt/\">Kontakt</a> | <a href=\"/om.html\">Om oss</a></div>\n";
     default:
-      return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"UTF-8\">\n<title>" + Esc(title) +
-             " · Kontaktbladet</title>\n</head>\n<body>\n<nav class=\"top\"><a href=\"/\">Kontaktbladet</a> "
+      return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"UTF-8\">\n<title>" +
+             Esc(title) +
+             " · Kontaktbladet</title>\n</head>\n<body>\n<nav class=\"top\"><a "
+             "href=\"/\">Kontaktbladet</a> "
              "<a href=\"/search\">Search</a> <a href=\"/admin/\">Admin</a></nav>\n";
   }
 }
 
 std::string Foot(int s) {
   switch (s) {
-    case 0: return "<footer>Annonsera är en påhittad övningssajt för karta. Inga riktiga annonser.</footer>\n</body>\n</html>\n";
-    case 1: return "<div id=\"fot\">Träffpunkten är påhittad och finns bara för övning.</div>\n</body>\n</html>\n";
-    default: return "<footer>Kontaktbladet is a made-up practice site. No real ads.</footer>\n</body>\n</html>\n";
+    case 0:
+      return "<footer>Annonsera är en påhittad övningssajt för karta. Inga riktiga "
+             "annonser.</footer>\n</body>\n</html>\n";
+    case 1:
+      return "<div id=\"fot\">Träffpunkten är påhittad och finns bara för "
+             "övning.</div>\n</body>\n</html>\n";
+    default:
+      return "<footer>Kontaktbladet is a made-up practice site. No real "
+             "ads.</footer>\n</body>\n</html>\n";
   }
 }
 
@@ -301,22 +346,28 @@ std::string AdPage(const Ad& ad, int64_t now) {
   std::string h = Head(s, ad.title, practice::AdPath(s, ad.id));
   const auto paras = Lines(ad.text);
   if (s == 0) {
-    h += "<main>\n<article class=\"ad\" id=\"ad-" + std::to_string(ad.id) + "\">\n<h1 class=\"ad-title\">" +
-         Esc(ad.title) + "</h1>\n<dl class=\"fields\">\n<dt>Publicerad</dt><dd class=\"posted\"><time datetime=\"" +
+    h += "<main>\n<article class=\"ad\" id=\"ad-" + std::to_string(ad.id) +
+         "\">\n<h1 class=\"ad-title\">" + Esc(ad.title) +
+         "</h1>\n<dl class=\"fields\">\n<dt>Publicerad</dt><dd class=\"posted\"><time datetime=\"" +
          practice::Rfc3339(ad.posted) + "\">" + ShowDate(ad, now) + "</time></dd>\n";
-    if (!ad.location_field.empty()) h += "<dt>Region</dt><dd class=\"region\">" + Esc(ad.location_field) + "</dd>\n";
-    h += "<dt>Annons-id</dt><dd class=\"ref\">" + std::to_string(ad.id) + "</dd>\n</dl>\n<div class=\"ad-body\">\n";
+    if (!ad.location_field.empty())
+      h += "<dt>Region</dt><dd class=\"region\">" + Esc(ad.location_field) + "</dd>\n";
+    h += "<dt>Annons-id</dt><dd class=\"ref\">" + std::to_string(ad.id) +
+         "</dd>\n</dl>\n<div class=\"ad-body\">\n";
     for (const auto& p : paras) h += "<p>" + Esc(p) + "</p>\n";
     h += "</div>\n</article>\n</main>\n";
   } else if (s == 1) {
     h += "<div class=\"annons\">\n<h2>" + Esc(ad.title) + "</h2>\n<div class=\"meta\">Inlagd " +
-         ShowDate(ad, now) + " &middot; nr " + std::to_string(ad.id) + "</div>\n<div class=\"brodtext\">\n";
-    for (size_t k = 0; k < paras.size(); ++k) h += Esc(paras[k]) + (k + 1 < paras.size() ? "<br>\n" : "\n");
+         ShowDate(ad, now) + " &middot; nr " + std::to_string(ad.id) +
+         "</div>\n<div class=\"brodtext\">\n";
+    for (size_t k = 0; k < paras.size(); ++k)
+      h += Esc(paras[k]) + (k + 1 < paras.size() ? "<br>\n" : "\n");
     h += "</div>\n<p><a href=\"/\">Tillbaka till listan</a></p>\n</div>\n";
   } else {
-    h += "<section class=\"listing-detail\">\n<h1>" + Esc(ad.title) + "</h1>\n<p class=\"info\"><span class=\"date\">" +
-         ShowDate(ad, now) + "</span>";
-    if (!ad.location_field.empty()) h += " · <span class=\"place\">Plats: " + Esc(ad.location_field) + "</span>";
+    h += "<section class=\"listing-detail\">\n<h1>" + Esc(ad.title) +
+         "</h1>\n<p class=\"info\"><span class=\"date\">" + ShowDate(ad, now) + "</span>";
+    if (!ad.location_field.empty())
+      h += " · <span class=\"place\">Plats: " + Esc(ad.location_field) + "</span>";
     h += "</p>\n<div class=\"description\">\n";
     for (const auto& p : paras) h += "<p>" + Esc(p) + "</p>\n";
     h += "</div>\n<p class=\"ref\">Ad ID: " + std::to_string(ad.id) + "</p>\n</section>\n";
@@ -325,39 +376,53 @@ std::string AdPage(const Ad& ad, int64_t now) {
   return s == 1 ? ToLatin1(h) : h;
 }
 
-std::string ListPage(int s, const World& world, const std::vector<uint32_t>& ids, int64_t page, int64_t pages,
-                     int64_t now) {
+std::string ListPage(int s, const World& world, const std::vector<uint32_t>& ids, int64_t page,
+                     int64_t pages, int64_t now) {
   const int pp = Site(s).per_page;
   const int64_t total = static_cast<int64_t>(ids.size());
-  std::string h = Head(s, page == 1 ? std::string("Senaste annonserna") : "Sida " + std::to_string(page),
-                       practice::ListPath(s, page));
-  if (s == 0) h += "<form class=\"search\" action=\"/sok\" method=\"get\">\n<label for=\"region\">Region</label>\n" +
-                   RegionSelect("") + "<input name=\"q\" type=\"search\"> <button>Sök</button>\n</form>\n";
-  h += s == 2 ? "<ul class=\"results\">\n" : (s == 1 ? "<table class=\"lista\">\n" : "<ol class=\"ads\">\n");
+  std::string h =
+      Head(s, page == 1 ? std::string("Senaste annonserna") : "Sida " + std::to_string(page),
+           practice::ListPath(s, page));
+  if (s == 0)
+    h += "<form class=\"search\" action=\"/sok\" method=\"get\">\n<label "
+         "for=\"region\">Region</label>\n" +
+         RegionSelect("") + "<input name=\"q\" type=\"search\"> <button>Sök</button>\n</form>\n";
+  h += s == 2 ? "<ul class=\"results\">\n"
+              : (s == 1 ? "<table class=\"lista\">\n" : "<ol class=\"ads\">\n");
   for (int64_t k = (page - 1) * pp; k < page * pp && k < total; ++k) {
     const Ad ad = world.Generate(ids[total - 1 - k]);
     const std::string href = practice::AdPath(s, ad.id);
     if (s == 0) {
-      h += "<li class=\"ad-item\"><a href=\"" + href + "\">" + Esc(ad.title) + "</a> <time datetime=\"" +
-           practice::Rfc3339(ad.posted) + "\">" + ShowDate(ad, now) + "</time>";
-      if (!ad.location_field.empty()) h += " <span class=\"region\">" + Esc(ad.location_field) + "</span>";
+      h += "<li class=\"ad-item\"><a href=\"" + href + "\">" + Esc(ad.title) +
+           "</a> <time datetime=\"" + practice::Rfc3339(ad.posted) + "\">" + ShowDate(ad, now) +
+           "</time>";
+      if (!ad.location_field.empty())
+        h += " <span class=\"region\">" + Esc(ad.location_field) + "</span>";
       h += "</li>\n";
     } else if (s == 1) {
       h += "<tr><td>" + ShowDate(ad, now) + "</td><td><a href=\"" + href + "\">" + Esc(ad.title) +
            "</a></td></tr>\n";
     } else {
-      h += "<li><a class=\"title\" href=\"" + href + "\">" + Esc(ad.title) + "</a> <span class=\"date\">" +
-           ShowDate(ad, now) + "</span>";
-      if (!ad.location_field.empty()) h += " <span class=\"place\">" + Esc(ad.location_field) + "</span>";
+      h += "<li><a class=\"title\" href=\"" + href + "\">" + Esc(ad.title) +
+           "</a> <span class=\"date\">" + ShowDate(ad, now) + "</span>";
+      if (!ad.location_field.empty())
+        h += " <span class=\"place\">" + Esc(ad.location_field) + "</span>";
       h += "</li>\n";
     }
   }
-  if (total == 0) h += s == 1 ? "<tr><td>Inga annonser just nu.</td></tr>\n" : "<li>Inga annonser just nu.</li>\n";
+  if (total == 0)
+    h +=
+        s == 1 ? "<tr><td>Inga annonser just nu.</td></tr>\n" : "<li>Inga annonser just nu.</li>\n";
   h += s == 2 ? "</ul>\n" : (s == 1 ? "</table>\n" : "</ol>\n");
   h += "<nav class=\"pages\">";
-  if (page > 1) h += "<a rel=\"prev\" href=\"" + practice::ListPath(s, page - 1) + "\">" + (s == 2 ? "Newer" : "Föregående") + "</a> ";
-  h += (s == 2 ? "Page " : "Sida ") + std::to_string(page) + (s == 2 ? " of " : " av ") + std::to_string(pages);
-  if (page < pages) h += " <a rel=\"next\" href=\"" + practice::ListPath(s, page + 1) + "\">" + (s == 2 ? "Older" : "Nästa") + "</a>";
+  if (page > 1)
+    h += "<a rel=\"prev\" href=\"" + practice::ListPath(s, page - 1) + "\">" +
+         (s == 2 ? "Newer" : "Föregående") + "</a> ";
+  h += (s == 2 ? "Page " : "Sida ") + std::to_string(page) + (s == 2 ? " of " : " av ") +
+       std::to_string(pages);
+  if (page < pages)
+    h += " <a rel=\"next\" href=\"" + practice::ListPath(s, page + 1) + "\">" +
+         (s == 2 ? "Older" : "Nästa") + "</a>";
   h += "</nav>\n" + Foot(s);
   return s == 1 ? ToLatin1(h) : h;
 }
@@ -366,19 +431,24 @@ std::string Robots(int s) {
   const std::string host = Site(s).host;
   switch (s) {
     case 0:
-      return "User-agent: *\nDisallow: /admin/\nDisallow: /sok?\nDisallow: /kontakt/\nCrawl-delay: 1\n\nSitemap: http://" +
+      return "User-agent: *\nDisallow: /admin/\nDisallow: /sok?\nDisallow: /kontakt/\nCrawl-delay: "
+             "1\n\nSitemap: http://" +
              host + "/sitemap.xml\n";
     case 1:
-      return "# Träffpunkten\nUser-agent: *\nDisallow: /admin/\nDisallow: /kontakt/\nDisallow: /sok\n\nSitemap: http://" +
+      return "# Träffpunkten\nUser-agent: *\nDisallow: /admin/\nDisallow: /kontakt/\nDisallow: "
+             "/sok\n\nSitemap: http://" +
              host + "/sitemap.xml\n";
     default:
-      return "User-agent: BadBot\nDisallow: /\n\nUser-agent: *\nAllow: /ad/\nDisallow: /admin/\nDisallow: /search\n"
-             "Disallow: /kontakt/\n\nSitemap: http://" + host + "/sitemap.xml\n";
+      return "User-agent: BadBot\nDisallow: /\n\nUser-agent: *\nAllow: /ad/\nDisallow: "
+             "/admin/\nDisallow: /search\n"
+             "Disallow: /kontakt/\n\nSitemap: http://" +
+             host + "/sitemap.xml\n";
   }
 }
 
 std::string StaticPage(int s, const std::string& title, const std::string& body) {
-  std::string h = Head(s, title, "/") + "<main>\n<h1>" + Esc(title) + "</h1>\n<p>" + Esc(body) + "</p>\n</main>\n" + Foot(s);
+  std::string h = Head(s, title, "/") + "<main>\n<h1>" + Esc(title) + "</h1>\n<p>" + Esc(body) +
+                  "</p>\n</main>\n" + Foot(s);
   return s == 1 ? ToLatin1(h) : h;
 }
 
@@ -387,7 +457,8 @@ class Sitemap {
  public:
   Sitemap(fs::path dir, std::string host) : dir_(std::move(dir)), host_(std::move(host)) {}
   void Add(const std::string& path, int64_t t) {
-    chunk_ += "<url><loc>http://" + host_ + path + "</loc><lastmod>" + practice::Rfc3339(t) + "</lastmod></url>\n";
+    chunk_ += "<url><loc>http://" + host_ + path + "</loc><lastmod>" + practice::Rfc3339(t) +
+              "</lastmod></url>\n";
     if (++in_chunk_ == 50000) Flush();
   }
   void Finish() {
@@ -396,17 +467,21 @@ class Sitemap {
       return;
     }
     if (in_chunk_ > 0) Flush();
-    std::string idx = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                      "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    std::string idx =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
     for (int k = 1; k <= chunks_; ++k)
-      idx += "<sitemap><loc>http://" + host_ + "/sitemap-" + std::to_string(k) + ".xml</loc></sitemap>\n";
+      idx += "<sitemap><loc>http://" + host_ + "/sitemap-" + std::to_string(k) +
+             ".xml</loc></sitemap>\n";
     WriteFile(dir_ / "sitemap.xml", idx + "</sitemapindex>\n");
   }
 
  private:
   std::string Urlset() {
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-           "<url><loc>http://" + host_ + "/</loc></url>\n" + chunk_ + "</urlset>\n";
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset "
+           "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+           "<url><loc>http://" +
+           host_ + "/</loc></url>\n" + chunk_ + "</urlset>\n";
   }
   void Flush() {
     ++chunks_;
@@ -464,22 +539,28 @@ int main(int argc, char** argv) {
       p.seed = v;
       have_seed = true;
     } else if (a == "--ads") {
-      if (!ParseU64(value("--ads"), &v) || v < 1 || v > 1000000) return Usage("--ads must be an integer from 1 to 1000000");
+      if (!ParseU64(value("--ads"), &v) || v < 1 || v > 1000000)
+        return Usage("--ads must be an integer from 1 to 1000000");
       p.ads = v;
       have_ads = true;
     } else if (a == "--weeks") {
-      if (!ParseU64(value("--weeks"), &v) || v < 1 || v > 104) return Usage("--weeks must be an integer from 1 to 104");
+      if (!ParseU64(value("--weeks"), &v) || v < 1 || v > 104)
+        return Usage("--weeks must be an integer from 1 to 104");
       p.weeks = static_cast<int64_t>(v);
     } else if (a == "--as-of") {
       as_of = value("--as-of");
     } else if (a == "--week") {
-      if (!ParseU64(value("--week"), &v) || v < 1 || v > 104) return Usage("--week must be an integer from 1 to 104");
+      if (!ParseU64(value("--week"), &v) || v < 1 || v > 104)
+        return Usage("--week must be an integer from 1 to 104");
       week = static_cast<int64_t>(v);
     } else if (a == "--down") {
       const std::string h = value("--down");
       bool known = false;
       for (int s = 0; s < practice::kSites; ++s) known |= h == Site(s).host;
-      if (!known) return Usage("--down '" + h + "': not a practice site (annonsera.example, traffpunkten.example, kontaktbladet.example)");
+      if (!known)
+        return Usage("--down '" + h +
+                     "': not a practice site (annonsera.example, traffpunkten.example, "
+                     "kontaktbladet.example)");
       down.push_back(h);
     } else if (a == "--out") {
       out = value("--out");
@@ -495,19 +576,23 @@ int main(int argc, char** argv) {
   int64_t now = p.end - 1;
   int64_t cutoff = INT64_MAX;  // ads posted before and removed after `cutoff` are live
   if (!as_of.empty() && week) return Usage("give --as-of or --week, not both");
-  if (week > p.weeks) return Usage("--week " + std::to_string(week) + ": the window has only " + std::to_string(p.weeks) + " weeks (--weeks)");
+  if (week > p.weeks)
+    return Usage("--week " + std::to_string(week) + ": the window has only " +
+                 std::to_string(p.weeks) + " weeks (--weeks)");
   if (!as_of.empty()) {
     int64_t day;
     int hh, mm, ss;
     char z;
     if (practice::ParseDate(as_of, &day)) {
       now = (day + 1) * 86400 - 1;
-    } else if (as_of.size() == 20 && practice::ParseDate(as_of.substr(0, 10), &day) && as_of[10] == 'T' &&
-               std::sscanf(as_of.c_str() + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) == 4 && z == 'Z' && hh < 24 &&
-               mm < 60 && ss < 60) {
+    } else if (as_of.size() == 20 && practice::ParseDate(as_of.substr(0, 10), &day) &&
+               as_of[10] == 'T' &&
+               std::sscanf(as_of.c_str() + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) == 4 &&
+               z == 'Z' && hh < 24 && mm < 60 && ss < 60) {
       now = day * 86400 + hh * 3600 + mm * 60 + ss;
     } else {
-      return Usage("--as-of must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got '" + as_of + "'");
+      return Usage("--as-of must be a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ, got '" +
+                   as_of + "'");
     }
     cutoff = now + 1;
   } else if (week) {
@@ -520,14 +605,16 @@ int main(int argc, char** argv) {
 
   // A broken place table would write truth that disagrees with the pages.
   const std::vector<std::string> problems = practice::CheckTables();
-  for (const auto& m : problems) std::fprintf(stderr, "karta-practice: internal error: %s\n", m.c_str());
+  for (const auto& m : problems)
+    std::fprintf(stderr, "karta-practice: internal error: %s\n", m.c_str());
   if (!problems.empty()) return 1;
   const World world(p);
   const fs::path dir(out);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
-    std::fprintf(stderr, "karta-practice: %s: cannot create directory (%s)\n", out.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "karta-practice: %s: cannot create directory (%s)\n", out.c_str(),
+                 ec.message().c_str());
     return 1;
   }
   // A snapshot replaces what was there: stale ad pages must not survive.
@@ -539,7 +626,8 @@ int main(int argc, char** argv) {
   if (fs::exists(g_sites, ec)) {
     fs::rename(g_sites, g_prev, ec);
     if (ec) {
-      std::fprintf(stderr, "karta-practice: %s: cannot move aside (%s)\n", g_sites.c_str(), ec.message().c_str());
+      std::fprintf(stderr, "karta-practice: %s: cannot move aside (%s)\n", g_sites.c_str(),
+                   ec.message().c_str());
       return 1;
     }
   } else {
@@ -552,15 +640,18 @@ int main(int argc, char** argv) {
     for (int s = 0; s < practice::kSites; ++s) {
       const fs::path sd = dir / "sites" / Site(s).host;
       fs::create_directories(sd, ec);
-      for (const char* sub : {"annons", "sida", "visa", "lista", "ad", "page", "admin", "kontakt"}) {
-        const bool wanted = (s == 0 && (!std::strcmp(sub, "annons") || !std::strcmp(sub, "sida"))) ||
-                            (s == 1 && (!std::strcmp(sub, "visa") || !std::strcmp(sub, "lista"))) ||
-                            (s == 2 && (!std::strcmp(sub, "ad") || !std::strcmp(sub, "page"))) ||
-                            !std::strcmp(sub, "admin") || !std::strcmp(sub, "kontakt");
+      for (const char* sub :
+           {"annons", "sida", "visa", "lista", "ad", "page", "admin", "kontakt"}) {
+        const bool wanted =
+            (s == 0 && (!std::strcmp(sub, "annons") || !std::strcmp(sub, "sida"))) ||
+            (s == 1 && (!std::strcmp(sub, "visa") || !std::strcmp(sub, "lista"))) ||
+            (s == 2 && (!std::strcmp(sub, "ad") || !std::strcmp(sub, "page"))) ||
+            !std::strcmp(sub, "admin") || !std::strcmp(sub, "kontakt");
         if (wanted) fs::create_directories(sd / sub, ec);
       }
       if (ec) {
-        std::fprintf(stderr, "karta-practice: %s: cannot create directory (%s)\n", sd.c_str(), ec.message().c_str());
+        std::fprintf(stderr, "karta-practice: %s: cannot create directory (%s)\n", sd.c_str(),
+                     ec.message().c_str());
         return 1;
       }
       maps.push_back(std::make_unique<Sitemap>(sd, Site(s).host));
@@ -581,7 +672,8 @@ int main(int argc, char** argv) {
     fs::remove(dir / "changes.csv", ec);
   }
   corpus.Put("ad_id,site,url,posted_at,title,text,location_field\n");
-  truth.Put("ad_id,advertiser_id,kind,place,kommun,kommunkod,in_region,age,phones,emails,handles\n");
+  truth.Put(
+      "ad_id,advertiser_id,kind,place,kommun,kommunkod,in_region,age,phones,emails,handles\n");
   std::string line;
   uint64_t written = 0;
   for (uint64_t i = 0; i < p.ads; ++i) {
@@ -592,25 +684,29 @@ int main(int argc, char** argv) {
     if (changes && (is_live || was_live)) {
       const Place* pl = ad.place >= 0 ? &Places()[ad.place] : nullptr;
       const bool in_region = pl && pl->kommunkod[0] == '0' && pl->kommunkod[1] == '1';
-      const char* change = !was_live ? "new" : !is_live ? "gone"
-                           : (ad.edited >= prev_cutoff && ad.edited < cutoff) ? "edited" : "unchanged";
+      const char* change = !was_live                                          ? "new"
+                           : !is_live                                         ? "gone"
+                           : (ad.edited >= prev_cutoff && ad.edited < cutoff) ? "edited"
+                                                                              : "unchanged";
       const std::string host = Site(ad.site).host;
       Row(&line, {std::to_string(ad.id), host, "http://" + host + practice::AdPath(ad.site, ad.id),
-                  practice::KindName(ad.kind), pl ? pl->kommun : "", pl ? (in_region ? "1" : "0") : "", change});
+                  practice::KindName(ad.kind), pl ? pl->kommun : "",
+                  pl ? (in_region ? "1" : "0") : "", change});
       changes->Put(line);
     }
     if (!is_live) continue;
     if (snapshot && ad.edited < cutoff) ad.text += "\n" + practice::EditNote(ad);
     const std::string host = Site(ad.site).host;
     const std::string id = std::to_string(ad.id);
-    Row(&line, {id, host, "http://" + host + practice::AdPath(ad.site, ad.id), practice::Rfc3339(ad.posted), ad.title,
-                ad.text, ad.location_field});
+    Row(&line, {id, host, "http://" + host + practice::AdPath(ad.site, ad.id),
+                practice::Rfc3339(ad.posted), ad.title, ad.text, ad.location_field});
     corpus.Put(line);
     const Place* pl = ad.place >= 0 ? &Places()[ad.place] : nullptr;
     const bool in_region = pl && pl->kommunkod[0] == '0' && pl->kommunkod[1] == '1';
-    Row(&line, {id, std::to_string(ad.advertiser), practice::KindName(ad.kind), pl ? pl->canon : "", pl ? pl->kommun : "",
-                pl ? pl->kommunkod : "", pl ? (in_region ? "1" : "0") : "", ad.age ? std::to_string(ad.age) : "",
-                Join(ad.phones), Join(ad.emails), Join(ad.handles)});
+    Row(&line,
+        {id, std::to_string(ad.advertiser), practice::KindName(ad.kind), pl ? pl->canon : "",
+         pl ? pl->kommun : "", pl ? pl->kommunkod : "", pl ? (in_region ? "1" : "0") : "",
+         ad.age ? std::to_string(ad.age) : "", Join(ad.phones), Join(ad.emails), Join(ad.handles)});
     truth.Put(line);
     ++written;
     if (sites) {
@@ -633,24 +729,29 @@ int main(int argc, char** argv) {
         if (s == 2 && pg > 1) fs::create_directories(f.parent_path(), ec);
         WriteFile(f, ListPage(s, world, live[s], pg, pages, now));
       }
-      WriteFile(sd / "om.html", StaticPage(s, s == 2 ? "About" : "Om sajten",
-                                          "En påhittad annonssajt för övning med karta. Alla annonser, namn och "
-                                          "nummer är påhittade."));
-      WriteFile(sd / "kontakt" / "index.html", StaticPage(s, "Kontakt", "Kontakta redaktionen: redaktion@" +
-                                                                            std::string(Site(s).host)));
+      WriteFile(sd / "om.html",
+                StaticPage(s, s == 2 ? "About" : "Om sajten",
+                           "En påhittad annonssajt för övning med karta. Alla annonser, namn och "
+                           "nummer är påhittade."));
+      WriteFile(
+          sd / "kontakt" / "index.html",
+          StaticPage(s, "Kontakt", "Kontakta redaktionen: redaktion@" + std::string(Site(s).host)));
       WriteFile(sd / "admin" / "index.html", StaticPage(s, "Admin", "Inloggning krävs."));
       for (const auto& h : down) {
-        if (h == Site(s).host) WriteFile(sd / ".down", "This site is down this week (karta-practice --down).\n");
+        if (h == Site(s).host)
+          WriteFile(sd / ".down", "This site is down this week (karta-practice --down).\n");
       }
     }
   }
   if (!g_prev.empty()) fs::remove_all(g_prev, ec);
   if (snapshot) {
-    std::fprintf(stderr, "karta-practice: wrote %llu ads to %s as of %s%s%s\n", static_cast<unsigned long long>(written),
-                 out.c_str(), practice::Rfc3339(now).c_str(), down.empty() ? "" : ", down: ",
-                 down.empty() ? "" : Join(down).c_str());
+    std::fprintf(stderr, "karta-practice: wrote %llu ads to %s as of %s%s%s\n",
+                 static_cast<unsigned long long>(written), out.c_str(),
+                 practice::Rfc3339(now).c_str(),
+                 down.empty() ? "" : ", down: ", down.empty() ? "" : Join(down).c_str());
   } else {
-    std::fprintf(stderr, "karta-practice: wrote %llu ads to %s\n", static_cast<unsigned long long>(written), out.c_str());
+    std::fprintf(stderr, "karta-practice: wrote %llu ads to %s\n",
+                 static_cast<unsigned long long>(written), out.c_str());
   }
   return 0;
 }

@@ -3,8 +3,8 @@
 
 #include <cctype>
 #include <climits>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace practice {
@@ -34,7 +34,9 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = yy + (*m <= 2);
 }
 
-static int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+static int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 std::string Rfc3339(int64_t t) {
   const int64_t days = FloorDiv(t, 86400);
@@ -43,9 +45,9 @@ std::string Rfc3339(int64_t t) {
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), m, d,
-                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                static_cast<long long>(secs % 60));
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
+                static_cast<long long>(y), m, d, static_cast<long long>(secs / 3600),
+                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
   return buf;
 }
 
@@ -87,8 +89,14 @@ bool ParseDate(std::string_view s, int64_t* days) {
 const std::vector<Place>& Places() {
   static const std::vector<Place> places = {
       // Stockholm county (kommunkod 01xx). Kommun-level entries carry the kommun name.
-      {"Stockholm", "Stockholm", "0180",
-       {{"i", "Stockholm"}, {"i", "Sthlm"}, {"i", "Sthlm city"}, {"i", "Stockholm city"}, {"i", "centrala Stockholm"}}},
+      {"Stockholm",
+       "Stockholm",
+       "0180",
+       {{"i", "Stockholm"},
+        {"i", "Sthlm"},
+        {"i", "Sthlm city"},
+        {"i", "Stockholm city"},
+        {"i", "centrala Stockholm"}}},
       {"Södermalm", "Stockholm", "0180", {{"på", "Söder"}, {"på", "Södermalm"}}},
       {"Kungsholmen", "Stockholm", "0180", {{"på", "Kungsholmen"}}},
       {"Östermalm", "Stockholm", "0180", {{"på", "Östermalm"}}},
@@ -190,7 +198,9 @@ std::vector<std::string> CheckPlaceTable(const std::vector<Place>& places) {
   std::vector<std::string> problems;
   const int outside = IndexOf(places, "Göteborg"), end = IndexOf(places, "Sigtuna");
   if (outside < 0 || end < 0 || outside <= kStockholmDistricts || end <= outside)
-    problems.push_back("place table: Göteborg (first outside the region) or Sigtuna (first kommun-only entry) misplaced");
+    problems.push_back(
+        "place table: Göteborg (first outside the region) or Sigtuna (first kommun-only entry) "
+        "misplaced");
   for (size_t i = 0; i < places.size(); ++i) {
     const Place& p = places[i];
     const std::string where = std::string("place '") + p.canon + "'";
@@ -202,13 +212,17 @@ std::vector<std::string> CheckPlaceTable(const std::vector<Place>& places) {
     const bool pickable_inside = static_cast<int>(i) < outside;
     const bool pickable_outside = static_cast<int>(i) >= outside && static_cast<int>(i) < end;
     if ((pickable_inside && !in_region) || (pickable_outside && in_region))
-      problems.push_back(where + ": kommunkod " + kod + " is on the wrong side of the region boundary in the table");
+      problems.push_back(where + ": kommunkod " + kod +
+                         " is on the wrong side of the region boundary in the table");
     if (static_cast<int>(i) < kStockholmDistricts && std::strcmp(p.kommun, "Stockholm") != 0)
-      problems.push_back(where + ": the first " + std::to_string(kStockholmDistricts) + " places must be Stockholm kommun's");
+      problems.push_back(where + ": the first " + std::to_string(kStockholmDistricts) +
+                         " places must be Stockholm kommun's");
     // The annonsera region field writes the kommun; truth then needs a place named after it.
     const int k = IndexOf(places, p.kommun);
-    if (k < 0) problems.push_back(where + ": its kommun '" + p.kommun + "' has no kommun-level entry");
-    else if (std::strcmp(places[k].kommunkod, p.kommunkod) != 0 || std::strcmp(places[k].kommun, p.kommun) != 0)
+    if (k < 0)
+      problems.push_back(where + ": its kommun '" + p.kommun + "' has no kommun-level entry");
+    else if (std::strcmp(places[k].kommunkod, p.kommunkod) != 0 ||
+             std::strcmp(places[k].kommun, p.kommun) != 0)
       problems.push_back(where + ": kommunkod differs from its kommun's entry");
     if (p.forms.empty()) problems.push_back(where + ": no written forms");
     // Every written form (text, title, kontaktbladet's Plats field) must name
@@ -218,7 +232,8 @@ std::vector<std::string> CheckPlaceTable(const std::vector<Place>& places) {
         if (j == i) continue;
         for (const PlaceForm& g : places[j].forms)
           if (std::strcmp(f.word, g.word) == 0)
-            problems.push_back(where + ": form '" + f.word + "' also names '" + places[j].canon + "'");
+            problems.push_back(where + ": form '" + f.word + "' also names '" + places[j].canon +
+                               "'");
         if (std::strcmp(f.word, places[j].canon) == 0)
           problems.push_back(where + ": form '" + f.word + "' is another place's name");
       }
@@ -240,43 +255,58 @@ const SiteInfo& Site(int s) { return kSiteInfo[s]; }
 
 std::string AdPath(int s, uint64_t id) {
   switch (s) {
-    case 0: return "/annons/" + std::to_string(id);
-    case 1: return "/visa/" + std::to_string(id) + ".html";
-    default: return "/ad/" + std::to_string(id) + ".html";
+    case 0:
+      return "/annons/" + std::to_string(id);
+    case 1:
+      return "/visa/" + std::to_string(id) + ".html";
+    default:
+      return "/ad/" + std::to_string(id) + ".html";
   }
 }
 
 std::string AdFile(int s, uint64_t id) {
   switch (s) {
-    case 0: return "annons/" + std::to_string(id) + ".html";
-    case 1: return "visa/" + std::to_string(id) + ".html";
-    default: return "ad/" + std::to_string(id) + ".html";
+    case 0:
+      return "annons/" + std::to_string(id) + ".html";
+    case 1:
+      return "visa/" + std::to_string(id) + ".html";
+    default:
+      return "ad/" + std::to_string(id) + ".html";
   }
 }
 
 std::string ListPath(int s, int64_t page) {
   if (page == 1) return "/";
   switch (s) {
-    case 0: return "/sida/" + std::to_string(page);
-    case 1: return "/lista/" + std::to_string(page) + ".html";
-    default: return "/page/" + std::to_string(page) + "/";
+    case 0:
+      return "/sida/" + std::to_string(page);
+    case 1:
+      return "/lista/" + std::to_string(page) + ".html";
+    default:
+      return "/page/" + std::to_string(page) + "/";
   }
 }
 
 std::string ListFile(int s, int64_t page) {
   if (page == 1) return "index.html";
   switch (s) {
-    case 0: return "sida/" + std::to_string(page) + ".html";
-    case 1: return "lista/" + std::to_string(page) + ".html";
-    default: return "page/" + std::to_string(page) + "/index.html";
+    case 0:
+      return "sida/" + std::to_string(page) + ".html";
+    case 1:
+      return "lista/" + std::to_string(page) + ".html";
+    default:
+      return "page/" + std::to_string(page) + "/index.html";
   }
 }
 
 const char* KindName(int kind) {
   switch (kind) {
-    case kAd: return "ad";
-    case kClinic: return "clinic";
-    default: return "other";
+    case kAd:
+      return "ad";
+    case kClinic:
+      return "clinic";
+    default:
+      return "other";
   }
 }
 
@@ -300,10 +330,22 @@ std::string PhoneNational(uint64_t slot, int* area_len) {
   if (slot < 400) {
     const unsigned k = static_cast<unsigned>(slot % 100);
     switch (slot / 100) {
-      case 0: std::snprintf(buf, sizeof buf, "08465004%02u", k); *area_len = 2; break;
-      case 1: std::snprintf(buf, sizeof buf, "03139006%02u", k); *area_len = 3; break;
-      case 2: std::snprintf(buf, sizeof buf, "04062804%02u", k); *area_len = 3; break;
-      default: std::snprintf(buf, sizeof buf, "09803192%02u", k); *area_len = 4; break;
+      case 0:
+        std::snprintf(buf, sizeof buf, "08465004%02u", k);
+        *area_len = 2;
+        break;
+      case 1:
+        std::snprintf(buf, sizeof buf, "03139006%02u", k);
+        *area_len = 3;
+        break;
+      case 2:
+        std::snprintf(buf, sizeof buf, "04062804%02u", k);
+        *area_len = 3;
+        break;
+      default:
+        std::snprintf(buf, sizeof buf, "09803192%02u", k);
+        *area_len = 4;
+        break;
     }
     return buf;
   }
@@ -320,10 +362,14 @@ std::string E164(const std::string& national) { return "+46" + national.substr(1
 // Groups the subscriber part the Swedish way: 8 -> 3 3 2, 7 -> 3 2 2, 6 -> 2 2 2.
 static std::string GroupSubscriber(const std::string& s, const char* sep) {
   std::vector<size_t> sizes;
-  if (s.size() == 8) sizes = {3, 3, 2};
-  else if (s.size() == 7) sizes = {3, 2, 2};
-  else if (s.size() == 6) sizes = {2, 2, 2};
-  else sizes = {s.size()};
+  if (s.size() == 8)
+    sizes = {3, 3, 2};
+  else if (s.size() == 7)
+    sizes = {3, 2, 2};
+  else if (s.size() == 6)
+    sizes = {2, 2, 2};
+  else
+    sizes = {s.size()};
   std::string out;
   size_t pos = 0;
   for (size_t i = 0; i < sizes.size(); ++i) {
@@ -343,12 +389,18 @@ static std::string FormatPhone(const std::string& nat, int area_len, int form, R
   const std::string sub = nat.substr(area_len);
   const std::string intl_area = area.substr(1);
   switch (form) {
-    case 0: return area + "-" + GroupSubscriber(sub, " ");
-    case 1: return nat;
-    case 2: return "+46" + nat.substr(1);
-    case 3: return "+46 " + intl_area + " " + GroupSubscriber(sub, " ");
-    case 4: return "0046" + nat.substr(1);
-    case 5: return area + " " + GroupSubscriber(sub, " ");
+    case 0:
+      return area + "-" + GroupSubscriber(sub, " ");
+    case 1:
+      return nat;
+    case 2:
+      return "+46" + nat.substr(1);
+    case 3:
+      return "+46 " + intl_area + " " + GroupSubscriber(sub, " ");
+    case 4:
+      return "0046" + nat.substr(1);
+    case 5:
+      return area + " " + GroupSubscriber(sub, " ");
     case 6: {  // spaced digits
       std::string out;
       for (size_t i = 0; i < nat.size(); ++i) {
@@ -357,7 +409,8 @@ static std::string FormatPhone(const std::string& nat, int area_len, int form, R
       }
       return out;
     }
-    case 7: return area + "." + GroupSubscriber(sub, ".");
+    case 7:
+      return area + "." + GroupSubscriber(sub, ".");
     case 8: {  // letter O for zero
       std::string out = area + "-" + GroupSubscriber(sub, " ");
       for (auto& c : out)
@@ -370,15 +423,18 @@ static std::string FormatPhone(const std::string& nat, int area_len, int form, R
       const char* e = rng.Pick(kSplitEmoji);
       return area + " " + e + " " + g.substr(0, sp) + " " + e + g.substr(sp);
     }
-    case 10: return area + "/" + sub;
-    default: return area + "-" + sub;
+    case 10:
+      return area + "/" + sub;
+    default:
+      return area + "-" + sub;
   }
 }
 
 // ---- numbers in words -----------------------------------------------------------
 
 std::string SwedishNumber(int n) {
-  static const char* const ones[] = {"", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio"};
+  static const char* const ones[] = {"",    "ett", "två", "tre",  "fyra",
+                                     "fem", "sex", "sju", "åtta", "nio"};
   if (n == 18) return "arton";
   if (n == 19) return "nitton";
   static const char* const tens[] = {"", "", "tjugo", "trettio", "fyrtio"};
@@ -389,46 +445,62 @@ std::string SwedishNumber(int n) {
 // ---- vocabulary -------------------------------------------------------------------
 
 static const char* const kNames[] = {
-    "Sara", "Lina", "Emma", "Nova", "Mira", "Ella", "Tindra", "Bella", "Kim", "Alex", "Jasmin", "Lexi",
-    "Nadia", "Mila", "Elsa", "Vera", "Sofi", "Ronja", "Lova", "Saga", "Alva", "Maja", "Leia", "Noor",
-    "Ines", "Vilja", "Yara", "Dina", "Tess", "Luna", "Kiki", "Amira", "Joline", "Felicia", "Nellie", "Zara",
+    "Sara", "Lina",   "Emma", "Nova",  "Mira",  "Ella",   "Tindra",  "Bella",  "Kim",
+    "Alex", "Jasmin", "Lexi", "Nadia", "Mila",  "Elsa",   "Vera",    "Sofi",   "Ronja",
+    "Lova", "Saga",   "Alva", "Maja",  "Leia",  "Noor",   "Ines",    "Vilja",  "Yara",
+    "Dina", "Tess",   "Luna", "Kiki",  "Amira", "Joline", "Felicia", "Nellie", "Zara",
 };
-static const char* const kHandleTails[] = {"_sthlm", ".k", "2k", "_love", "x", "_se", ".88", "_mys", "99", "_ny"};
-static const char* const kMailDomains[] = {"mejl.example", "postlada.example", "brevlada.example", "inbox.example"};
+static const char* const kHandleTails[] = {"_sthlm", ".k",  "2k",   "_love", "x",
+                                           "_se",    ".88", "_mys", "99",    "_ny"};
+static const char* const kMailDomains[] = {"mejl.example", "postlada.example", "brevlada.example",
+                                           "inbox.example"};
 static const char* const kEmoji[] = {"🌹", "💋", "✨", "💕", "😘", "🔥", "🌸", "😊"};
 
-static const char* const kGreetSv[] = {"Hej!", "Hej där 😊", "Hallå hallå!", "Hejsan 💋", "Hej gubbar!", "Välkommen!"};
+static const char* const kGreetSv[] = {"Hej!",     "Hej där 😊",   "Hallå hallå!",
+                                       "Hejsan 💋", "Hej gubbar!", "Välkommen!"};
 static const char* const kGreetEn[] = {"Hi!", "Hello gentlemen", "Hey there 😊", "Welcome!"};
-static const char* const kIntroSv[] = {"Jag heter {NA}.", "{NA} här!", "Mitt namn är {NA}.", "Ny i stan: {NA}."};
-static const char* const kIntroEn[] = {"My name is {NA}.", "{NA} here!", "I am {NA}.", "New in town: {NA}."};
-static const char* const kPlaceSv[] = {"Finns {P}.", "Tar emot {P} eller kommer till dig.", "Jag bor {P}.",
-                                       "Kan ses {P}.", "Håller till {P}."};
-static const char* const kPlaceEn[] = {"Based {P}.", "Incall {P}, outcall possible.", "I live {P}.", "We can meet {P}."};
-static const char* const kOfferSv[] = {
-    "Erbjuder avslappnande massage och trevligt sällskap.", "Söker trevliga träffar med generösa herrar.",
-    "Mysiga stunder i lugn och diskret miljö.", "Sällskap till middag, bio eller bara mys.",
-    "Vill du träffas? Jag är social, glad och diskret.", "Ny på sidan och vill träffa trevliga män.",
-    "Massage och närhet, alltid diskret.", "Söker en snäll sugardaddy för regelbundna träffar."};
+static const char* const kIntroSv[] = {"Jag heter {NA}.", "{NA} här!", "Mitt namn är {NA}.",
+                                       "Ny i stan: {NA}."};
+static const char* const kIntroEn[] = {"My name is {NA}.", "{NA} here!", "I am {NA}.",
+                                       "New in town: {NA}."};
+static const char* const kPlaceSv[] = {"Finns {P}.", "Tar emot {P} eller kommer till dig.",
+                                       "Jag bor {P}.", "Kan ses {P}.", "Håller till {P}."};
+static const char* const kPlaceEn[] = {"Based {P}.", "Incall {P}, outcall possible.", "I live {P}.",
+                                       "We can meet {P}."};
+static const char* const kOfferSv[] = {"Erbjuder avslappnande massage och trevligt sällskap.",
+                                       "Söker trevliga träffar med generösa herrar.",
+                                       "Mysiga stunder i lugn och diskret miljö.",
+                                       "Sällskap till middag, bio eller bara mys.",
+                                       "Vill du träffas? Jag är social, glad och diskret.",
+                                       "Ny på sidan och vill träffa trevliga män.",
+                                       "Massage och närhet, alltid diskret.",
+                                       "Söker en snäll sugardaddy för regelbundna träffar."};
 static const char* const kOfferEn[] = {
     "Offering relaxing massage and good company.", "Looking for nice gentlemen to meet.",
     "Discreet and friendly, incall and outcall.", "Company for dinner or a cosy evening.",
     "Sweet and social, let's meet for a drink."};
-static const char* const kAvailSv[] = {"Tillgänglig dygnet runt.", "Öppet 24/7.", "Tider: 10–22 alla dagar.",
-                                       "Bara kvällar och helger.", "Ring mellan 12 och 20.", "Finns här t.o.m. söndag."};
-static const char* const kAvailEn[] = {"Available 24/7.", "Open 10-22 every day.", "Evenings and weekends only.",
-                                       "Call between 12 and 20."};
-static const char* const kContactSv[] = {"Ring eller sms:a {T}.", "Tel: {T}", "📞 {T}", "Endast sms {T}, inga dolda nummer.",
+static const char* const kAvailSv[] = {"Tillgänglig dygnet runt.", "Öppet 24/7.",
+                                       "Tider: 10–22 alla dagar.", "Bara kvällar och helger.",
+                                       "Ring mellan 12 och 20.",   "Finns här t.o.m. söndag."};
+static const char* const kAvailEn[] = {"Available 24/7.", "Open 10-22 every day.",
+                                       "Evenings and weekends only.", "Call between 12 and 20."};
+static const char* const kContactSv[] = {"Ring eller sms:a {T}.", "Tel: {T}", "📞 {T}",
+                                         "Endast sms {T}, inga dolda nummer.",
                                          "Nås på {T} (även WhatsApp)."};
-static const char* const kContactEn[] = {"Call or text {T}.", "Phone: {T}", "Text only {T}", "WhatsApp {T}"};
+static const char* const kContactEn[] = {"Call or text {T}.", "Phone: {T}", "Text only {T}",
+                                         "WhatsApp {T}"};
 static const char* const kCloseSv[] = {"Puss!", "Kram 💕", "Hörs!", "Vi ses 😘", "Varmt välkommen!"};
 static const char* const kCloseEn[] = {"Kisses!", "See you soon 😘", "xoxo", "Don't be shy!"};
-static const char* const kPostal[] = {"113 51", "118 26", "171 45", "169 70", "112 21", "116 46", "120 30"};
-static const char* const kStreets[] = {"Götgatan", "Sveavägen", "Hornsgatan", "Fleminggatan", "Odengatan", "Storgatan",
-                                       "Drottninggatan", "Kungsgatan"};
-static const char* const kClinics[] = {"Balans Massage", "Kroppsverkstan", "Naprapatkliniken Norr", "Spa Lugnet",
-                                       "Thaimassage Lotus", "Friskvårdshuset", "Rygg & Nacke", "Massagestudion Vasa"};
-static const char* const kItems[] = {"soffa, 3-sits", "ekbord med 4 stolar", "barnvagn", "byrå i björk", "cykel 28 tum",
-                                     "massagestol, nästan ny", "bokhylla", "skrivbord"};
+static const char* const kPostal[] = {"113 51", "118 26", "171 45", "169 70",
+                                      "112 21", "116 46", "120 30"};
+static const char* const kStreets[] = {"Götgatan",  "Sveavägen", "Hornsgatan",     "Fleminggatan",
+                                       "Odengatan", "Storgatan", "Drottninggatan", "Kungsgatan"};
+static const char* const kClinics[] = {
+    "Balans Massage",    "Kroppsverkstan",  "Naprapatkliniken Norr", "Spa Lugnet",
+    "Thaimassage Lotus", "Friskvårdshuset", "Rygg & Nacke",          "Massagestudion Vasa"};
+static const char* const kItems[] = {
+    "soffa, 3-sits", "ekbord med 4 stolar",    "barnvagn", "byrå i björk",
+    "cykel 28 tum",  "massagestol, nästan ny", "bokhylla", "skrivbord"};
 static const char* const kRoles[] = {"servitör", "barista", "lagerarbetare", "städare", "kock"};
 static const int kPrices[] = {1000, 1200, 1500, 1800, 2000, 2500, 3000};
 
@@ -492,7 +564,8 @@ uint64_t Unique(uint64_t a, uint64_t count, uint64_t salt) {
 
 bool SharesPhone(const Params& p, uint64_t a, uint64_t count) {
   const uint64_t even = a & ~uint64_t{1};
-  if (even + 1 >= count || AdvertiserKind(even) != kAd || AdvertiserKind(even + 1) != kAd) return false;
+  if (even + 1 >= count || AdvertiserKind(even) != kAd || AdvertiserKind(even + 1) != kAd)
+    return false;
   Rng pair(p.seed, even, 0x5A);
   return pair.Below(1000) < 20;  // 2% of the pairs of two ads' advertisers
 }
@@ -521,7 +594,8 @@ Advertiser MakeAdvertiser(const Params& p, uint64_t a, uint64_t count) {
   // (SharesPhone: about 1.5% of advertisers, always in pairs, so a shared
   // number joins two advertisers, never a chain). The pair's odd member uses
   // the even member's number; both always give one. Truth keeps them apart.
-  if (a > 0 && v.kind == kAd) (void)rng.Pct(4);  // the old draw, kept so the other draws stay as they were
+  if (a > 0 && v.kind == kAd)
+    (void)rng.Pct(4);  // the old draw, kept so the other draws stay as they were
   v.phone_slot = a;
   if (SharesPhone(p, a, count)) {
     v.has_phone = true;
@@ -577,19 +651,30 @@ std::string PriceText(Rng& rng, int price, int lang) {
   const int eur = price / 10;  // rough and round
   if (lang == 1) {
     switch (rng.Below(4)) {
-      case 0: return std::to_string(price) + " SEK/h.";
-      case 1: return std::to_string(eur) + " EUR per hour.";
-      case 2: return "€" + std::to_string(eur) + "/h.";
-      default: return "1h " + Thousands(price) + " SEK.";
+      case 0:
+        return std::to_string(price) + " SEK/h.";
+      case 1:
+        return std::to_string(eur) + " EUR per hour.";
+      case 2:
+        return "€" + std::to_string(eur) + "/h.";
+      default:
+        return "1h " + Thousands(price) + " SEK.";
     }
   }
   switch (rng.Below(6)) {
-    case 0: return "Pris: " + std::to_string(price) + " kr/h.";
-    case 1: return std::to_string(price) + ":- per timme.";
-    case 2: return Thousands(price) + " SEK/h.";
-    case 3: return "30 min " + std::to_string(price * 6 / 10) + " kr, 1 h " + std::to_string(price) + "kr.";
-    case 4: return std::to_string(eur) + " €/h.";
-    default: return "1 h " + Thousands(price) + " kr.";
+    case 0:
+      return "Pris: " + std::to_string(price) + " kr/h.";
+    case 1:
+      return std::to_string(price) + ":- per timme.";
+    case 2:
+      return Thousands(price) + " SEK/h.";
+    case 3:
+      return "30 min " + std::to_string(price * 6 / 10) + " kr, 1 h " + std::to_string(price) +
+             "kr.";
+    case 4:
+      return std::to_string(eur) + " €/h.";
+    default:
+      return "1 h " + Thousands(price) + " kr.";
   }
 }
 
@@ -598,22 +683,35 @@ std::string AgeSnippet(const Advertiser& v, int form, int64_t year) {
   const std::string name = v.name;
   if (v.lang == 1) {
     switch (form) {
-      case 0: return name + " " + n + "yo";
-      case 1: return name + " (" + n + ")";
-      case 2: return name + ", age " + n;
-      case 3: return name + ", " + n + " years old";
-      default: return name + ", " + n + " y/o";
+      case 0:
+        return name + " " + n + "yo";
+      case 1:
+        return name + " (" + n + ")";
+      case 2:
+        return name + ", age " + n;
+      case 3:
+        return name + ", " + n + " years old";
+      default:
+        return name + ", " + n + " y/o";
     }
   }
   switch (form) {
-    case 0: return name + ", " + n + " år";
-    case 1: return name + " " + n + "år";
-    case 2: return name + " (" + n + ")";
-    case 3: return name;  // the age follows as its own sentence, "Ålder: 21."
-    case 4: return name + ", född " + std::to_string(year - v.age);
-    case 5: return name + ", " + SwedishNumber(v.age) + " år";
-    case 6: return name + " " + n + "yo";
-    default: return name + ", ålder " + n;
+    case 0:
+      return name + ", " + n + " år";
+    case 1:
+      return name + " " + n + "år";
+    case 2:
+      return name + " (" + n + ")";
+    case 3:
+      return name;  // the age follows as its own sentence, "Ålder: 21."
+    case 4:
+      return name + ", född " + std::to_string(year - v.age);
+    case 5:
+      return name + ", " + SwedishNumber(v.age) + " år";
+    case 6:
+      return name + " " + n + "yo";
+    default:
+      return name + ", ålder " + n;
   }
 }
 
@@ -628,11 +726,16 @@ std::string EmailText(const Advertiser& v, int form) {
   const size_t dot = dom.find('.');
   const std::string d1 = dom.substr(0, dot), d2 = dom.substr(dot + 1);
   switch (form) {
-    case 0: return v.email_local + "@" + dom;
-    case 1: return v.email_local + " at " + d1 + " dot " + d2;
-    case 2: return v.email_local + "(at)" + dom;
-    case 3: return v.email_local + "@" + d1 + "[dot]" + d2;
-    default: return v.email_local + " [at] " + d1 + " [dot] " + d2;
+    case 0:
+      return v.email_local + "@" + dom;
+    case 1:
+      return v.email_local + " at " + d1 + " dot " + d2;
+    case 2:
+      return v.email_local + "(at)" + dom;
+    case 3:
+      return v.email_local + "@" + d1 + "[dot]" + d2;
+    default:
+      return v.email_local + " [at] " + d1 + " [dot] " + d2;
   }
 }
 
@@ -640,10 +743,15 @@ std::string HandleText(const Advertiser& v, int lang) {
   static const char* const kinds[] = {"snap", "telegram", "kik", "instagram"};
   (void)kinds;
   switch (v.handle_kind) {
-    case 0: return v.handle_form ? "Snapchat: " + v.handle : "snap: " + v.handle;
-    case 1: return v.handle_form ? "t.me/" + v.handle : "Telegram @" + v.handle;
-    case 2: return v.handle_form ? "Kik: " + v.handle : "kik " + v.handle;
-    default: return v.handle_form ? "Insta @" + v.handle : (lang ? "Instagram: @" : "Följ mig på insta @") + v.handle;
+    case 0:
+      return v.handle_form ? "Snapchat: " + v.handle : "snap: " + v.handle;
+    case 1:
+      return v.handle_form ? "t.me/" + v.handle : "Telegram @" + v.handle;
+    case 2:
+      return v.handle_form ? "Kik: " + v.handle : "kik " + v.handle;
+    default:
+      return v.handle_form ? "Insta @" + v.handle
+                           : (lang ? "Instagram: @" : "Följ mig på insta @") + v.handle;
   }
 }
 
@@ -670,7 +778,9 @@ Ad World::Generate(uint64_t i) const {
   ad.posted = start_ + static_cast<int64_t>(i) * span / static_cast<int64_t>(p_.ads) +
               static_cast<int64_t>(rng.Below(slot > 1 ? slot : 1));
   ad.posted -= ad.posted % 60;  // whole minutes, as sites show them
-  ad.removed = rng.Pct(12) ? INT64_MAX : ad.posted + rng.Range(2, 30) * 86400 + static_cast<int64_t>(rng.Below(86400));
+  ad.removed = rng.Pct(12)
+                   ? INT64_MAX
+                   : ad.posted + rng.Range(2, 30) * 86400 + static_cast<int64_t>(rng.Below(86400));
 
   // Low advertiser ids post more: min of two uniforms.
   const uint64_t r1 = rng.Below(advertisers_), r2 = rng.Below(advertisers_);
@@ -720,12 +830,14 @@ Ad World::Generate(uint64_t i) const {
     ad.phones.push_back(E164(nat));
     if (v.has_phone2 && rng.Pct(60)) {
       const std::string nat2 = PhoneNational(v.phone2_slot, &area_len);
-      phone_texts.push_back(FormatPhone(nat2, area_len, static_cast<int>(rng.Below(kPhoneForms)), rng));
+      phone_texts.push_back(
+          FormatPhone(nat2, area_len, static_cast<int>(rng.Below(kPhoneForms)), rng));
       ad.phones.push_back(E164(nat2));
     }
   }
   std::string phone_all;
-  for (size_t k = 0; k < phone_texts.size(); ++k) phone_all += (k ? (ad.lang ? " or " : " eller ") : "") + phone_texts[k];
+  for (size_t k = 0; k < phone_texts.size(); ++k)
+    phone_all += (k ? (ad.lang ? " or " : " eller ") : "") + phone_texts[k];
 
   std::vector<std::string> paras;
   auto pick = [&](int fav, size_t n, int change_pct) {
@@ -743,7 +855,9 @@ Ad World::Generate(uint64_t i) const {
     first += Fill(sv ? kIntroSv[pick(v.intro, 4, 15)] : kIntroEn[pick(v.intro, 4, 15)], "{NA}", na);
     if (v.age && sv && af == 3) first += " Ålder: " + std::to_string(v.age) + ".";
     if (place_in_text)
-      first += " " + Fill(sv ? kPlaceSv[pick(v.place_sent, 5, 15)] : kPlaceEn[pick(v.place_sent, 4, 15)], "{P}", phrase);
+      first +=
+          " " + Fill(sv ? kPlaceSv[pick(v.place_sent, 5, 15)] : kPlaceEn[pick(v.place_sent, 4, 15)],
+                     "{P}", phrase);
     paras.push_back(first);
     std::string offer = sv ? kOfferSv[pick(v.offer, 8, 10)] : kOfferEn[pick(v.offer, 5, 10)];
     if (rng.Pct(50)) offer += std::string(" ") + v.emoji;
@@ -753,11 +867,13 @@ Ad World::Generate(uint64_t i) const {
     paras.push_back(rng.Pct(20) ? price + " " + avail : avail + " " + price);
     std::string contact;
     if (!phone_all.empty())
-      contact = Fill(sv ? kContactSv[pick(v.contact, 5, 20)] : kContactEn[pick(v.contact, 4, 20)], "{T}", phone_all);
+      contact = Fill(sv ? kContactSv[pick(v.contact, 5, 20)] : kContactEn[pick(v.contact, 4, 20)],
+                     "{T}", phone_all);
     if (v.has_email) {
       ad.emails.push_back(v.email_local + "@" + v.email_domain);
       const int ef = rng.Pct(70) ? v.email_form : static_cast<int>(rng.Below(5));
-      contact += std::string(contact.empty() ? "" : " ") + (sv ? "Mejla " : "Email ") + EmailText(v, ef);
+      contact +=
+          std::string(contact.empty() ? "" : " ") + (sv ? "Mejla " : "Email ") + EmailText(v, ef);
     }
     if (v.handle_kind >= 0) {
       ad.handles.push_back(HandleTruth(v));
@@ -766,13 +882,22 @@ Ad World::Generate(uint64_t i) const {
     if (!contact.empty()) paras.push_back(contact);
     // Distractor numbers: postal codes, refs, years, distances.
     switch (rng.Below(6)) {
-      case 0: paras.push_back(sv ? std::string("Lugnt läge nära ") + rng.Pick(kPostal) + "."
-                                 : std::string("Quiet place, postcode ") + rng.Pick(kPostal) + "."); break;
-      case 1: paras.push_back(sv ? "5 min från T-bana, parkering finns." : "5 min from the metro."); break;
-      case 2: paras.push_back(sv ? "Annons nr " + std::to_string(40000 + (i * 37) % 60000) + "."
-                                 : "Ad no. " + std::to_string(40000 + (i * 37) % 60000) + "."); break;
-      case 3: paras.push_back(sv ? "Har annonserat sedan 2019, inga fejk." : "Real photos, since 2019."); break;
-      default: break;
+      case 0:
+        paras.push_back(sv ? std::string("Lugnt läge nära ") + rng.Pick(kPostal) + "."
+                           : std::string("Quiet place, postcode ") + rng.Pick(kPostal) + ".");
+        break;
+      case 1:
+        paras.push_back(sv ? "5 min från T-bana, parkering finns." : "5 min from the metro.");
+        break;
+      case 2:
+        paras.push_back(sv ? "Annons nr " + std::to_string(40000 + (i * 37) % 60000) + "."
+                           : "Ad no. " + std::to_string(40000 + (i * 37) % 60000) + ".");
+        break;
+      case 3:
+        paras.push_back(sv ? "Har annonserat sedan 2019, inga fejk." : "Real photos, since 2019.");
+        break;
+      default:
+        break;
     }
     paras.push_back(sv ? kCloseSv[pick(v.close, 5, 30)] : kCloseEn[pick(v.close, 4, 30)]);
     // Title.
@@ -780,48 +905,71 @@ Ad World::Generate(uint64_t i) const {
     // The title names the place only when the text does.
     const std::string title_place = form && place_in_text ? bare : std::string();
     switch (pick(v.title, 5, 20)) {
-      case 0: ad.title = sv ? std::string("Ny i stan – ") + v.name : std::string("New in town – ") + v.name; break;
-      case 1: ad.title = std::string(v.name) + " " + v.emoji + (title_place.empty() ? "" : " " + title_place); break;
-      case 2: ad.title = (sv ? std::string("Massage & sällskap") : std::string("Massage & company")) +
-                         (title_place.empty() ? "" : " " + title_place); break;
-      case 3: ad.title = sv ? std::string("Mysig tjej söker träffar") : std::string("Sweet girl wants to meet"); break;
-      default: ad.title = std::string(v.name) + (sv ? " – diskret och trevlig" : " – discreet and friendly"); break;
+      case 0:
+        ad.title =
+            sv ? std::string("Ny i stan – ") + v.name : std::string("New in town – ") + v.name;
+        break;
+      case 1:
+        ad.title =
+            std::string(v.name) + " " + v.emoji + (title_place.empty() ? "" : " " + title_place);
+        break;
+      case 2:
+        ad.title = (sv ? std::string("Massage & sällskap") : std::string("Massage & company")) +
+                   (title_place.empty() ? "" : " " + title_place);
+        break;
+      case 3:
+        ad.title =
+            sv ? std::string("Mysig tjej söker träffar") : std::string("Sweet girl wants to meet");
+        break;
+      default:
+        ad.title =
+            std::string(v.name) + (sv ? " – diskret och trevlig" : " – discreet and friendly");
+        break;
     }
-    if (!place_in_text && ad.site == 2 && (ad.title.find(bare) != std::string::npos)) ad.title = v.name;
+    if (!place_in_text && ad.site == 2 && (ad.title.find(bare) != std::string::npos))
+      ad.title = v.name;
   } else if (v.kind == kClinic) {
     const char* clinic = kClinics[v.sub % 8];
     const std::string where = place_in_text ? " " + phrase : "";
-    ad.title = (v.sub % 2 ? std::string("Massage ") : std::string("Naprapat & massage ")) + "– " + clinic;
-    paras.push_back(std::string(clinic) + " erbjuder klassisk massage, idrottsmassage och naprapati" + where + ".");
+    ad.title =
+        (v.sub % 2 ? std::string("Massage ") : std::string("Naprapat & massage ")) + "– " + clinic;
+    paras.push_back(std::string(clinic) +
+                    " erbjuder klassisk massage, idrottsmassage och naprapati" + where + ".");
     paras.push_back("60 min 695 kr, 90 min 950 kr. Friskvårdsbidrag gäller. Legitimerad personal.");
     std::string slug;
     for (const char* c = clinic; *c; ++c)
-      if (std::isalpha(static_cast<unsigned char>(*c))) slug += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+      if (std::isalpha(static_cast<unsigned char>(*c)))
+        slug += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
     ad.emails.push_back("bokning@" + slug + ".example");
     paras.push_back("Boka på " + phone_all + " eller bokning@" + slug + ".example.");
     // The address names the clinic's own kommun (a Stockholm postal code only in Stockholm).
     std::string city;
-    if (pl && std::strcmp(pl->kommun, "Stockholm") == 0) city = std::string(", ") + kPostal[v.sub % 7] + " Stockholm";
-    else if (pl && place_in_text) city = std::string(", ") + pl->kommun;
-    paras.push_back(std::string("Adress: ") + kStreets[v.sub % 8] + " " + std::to_string(v.sub % 90 + 1) + city +
-                    ". Öppet mån–fre 9–18.");
+    if (pl && std::strcmp(pl->kommun, "Stockholm") == 0)
+      city = std::string(", ") + kPostal[v.sub % 7] + " Stockholm";
+    else if (pl && place_in_text)
+      city = std::string(", ") + pl->kommun;
+    paras.push_back(std::string("Adress: ") + kStreets[v.sub % 8] + " " +
+                    std::to_string(v.sub % 90 + 1) + city + ". Öppet mån–fre 9–18.");
     if (!place_in_text && pl && ad.site != 0 && ad.site != 2) ad.place = -1;
   } else {
     const std::string where = place_in_text ? " " + phrase : "";
     switch (v.sub % 4) {
       case 0:
         ad.title = std::string("Säljes: ") + kItems[v.sub % 8];
-        paras.push_back(std::string("Säljer ") + kItems[v.sub % 8] + ". " + Thousands(200 + v.sub % 20 * 100) +
-                        " kr. Kan träffas och visa" + where + ".");
+        paras.push_back(std::string("Säljer ") + kItems[v.sub % 8] + ". " +
+                        Thousands(200 + v.sub % 20 * 100) + " kr. Kan träffas och visa" + where +
+                        ".");
         break;
       case 1:
         ad.title = std::string("Vi söker ") + kRoles[v.sub % 5];
-        paras.push_back(std::string("Vi söker ") + kRoles[v.sub % 5] + " till vårt kafé" + where +
-                        ". Du är minst 18 år och gillar att träffa människor. Lön enligt avtal, start 2027.");
+        paras.push_back(
+            std::string("Vi söker ") + kRoles[v.sub % 5] + " till vårt kafé" + where +
+            ". Du är minst 18 år och gillar att träffa människor. Lön enligt avtal, start 2027.");
         break;
       case 2:
         ad.title = "Rum uthyres";
-        paras.push_back("Möblerat rum uthyres" + where + ", 4 500 kr/mån. Nära T-bana, 12 kvm. Ej rökare.");
+        paras.push_back("Möblerat rum uthyres" + where +
+                        ", 4 500 kr/mån. Nära T-bana, 12 kvm. Ej rökare.");
         break;
       default:
         ad.title = "Gammal byrå, 19 år";
@@ -844,14 +992,16 @@ Ad World::Generate(uint64_t i) const {
   const int64_t life_days = ad.removed == INT64_MAX ? 60 : (ad.removed - ad.posted) / 86400;
   ad.edited = INT64_MAX;
   if (life_days >= 7 && edit.Pct(20)) {
-    ad.edited = ad.posted + edit.Range(3, life_days - 2) * 86400 + static_cast<int64_t>(edit.Below(86400));
+    ad.edited =
+        ad.posted + edit.Range(3, life_days - 2) * 86400 + static_cast<int64_t>(edit.Below(86400));
     ad.edited -= ad.edited % 60;
   }
   return ad;
 }
 
 std::string EditNote(const Ad& ad) {
-  return ad.lang == 1 ? "Updated: new times this week, welcome!" : "Uppdaterad: nya tider den här veckan, välkommen!";
+  return ad.lang == 1 ? "Updated: new times this week, welcome!"
+                      : "Uppdaterad: nya tider den här veckan, välkommen!";
 }
 
 }  // namespace practice

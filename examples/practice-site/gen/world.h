@@ -63,7 +63,8 @@ class Rng {
   uint64_t Below(uint64_t n) {
     const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
     uint64_t r;
-    do r = Next(); while (r >= limit);
+    do r = Next();
+    while (r >= limit);
     return r % n;
   }
   // Uniform in [lo, hi].
@@ -71,9 +72,13 @@ class Rng {
   // True with probability pct/100.
   bool Pct(int pct) { return Below(100) < static_cast<uint64_t>(pct); }
   template <class T, size_t N>
-  const T& Pick(const T (&arr)[N]) { return arr[Below(N)]; }
+  const T& Pick(const T (&arr)[N]) {
+    return arr[Below(N)];
+  }
   template <class T>
-  const T& Pick(const std::vector<T>& v) { return v[Below(v.size())]; }
+  const T& Pick(const std::vector<T>& v) {
+    return v[Below(v.size())];
+  }
 
  private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -155,10 +160,10 @@ struct Ad {
   int64_t removed = 0;  // INT64_MAX if never removed
   int64_t edited = 0;   // when the advertiser edited the text; INT64_MAX if never
   std::string title;
-  std::string text;            // paragraphs separated by "\n"
-  std::string location_field;  // site's structured/free-text field, or empty
-  int place = -1;              // index in Places(), -1 if none
-  int age = 0;                 // stated age, 0 if none
+  std::string text;                  // paragraphs separated by "\n"
+  std::string location_field;        // site's structured/free-text field, or empty
+  int place = -1;                    // index in Places(), -1 if none
+  int age = 0;                       // stated age, 0 if none
   std::vector<std::string> phones;   // E.164
   std::vector<std::string> emails;   // normalised user@domain
   std::vector<std::string> handles;  // kind:name

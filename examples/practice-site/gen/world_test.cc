@@ -4,6 +4,8 @@
 // field said "Sigtuna", a kommun without its own entry, and truth had no
 // place); every place the generator writes is one karta geotag knows;
 // identifiers follow people; shared phones are rare and in pairs.
+#include "examples/practice-site/gen/world.h"
+
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -12,14 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "examples/practice-site/gen/world.h"
 #include "lib/gazetteer.h"
 #include "lib/geotag.h"
 
 namespace practice {
 namespace {
 
-bool Mentions(const std::vector<std::string>& problems, const std::string& a, const std::string& b) {
+bool Mentions(const std::vector<std::string>& problems, const std::string& a,
+              const std::string& b) {
   for (const auto& p : problems)
     if (p.find(a) != std::string::npos && p.find(b) != std::string::npos) return true;
   return false;
@@ -78,7 +80,8 @@ TEST_CASE("inconsistent codes, ambiguous forms and a place outside its side are 
   CHECK(Mentions(CheckPlaceTable(t), "Gävle", "wrong side"));
 }
 
-TEST_CASE("every written place form geotags to its kommun (the gazetteer knows the generator's places)") {
+TEST_CASE(
+    "every written place form geotags to its kommun (the gazetteer knows the generator's places)") {
   // Catches a form the gazetteer lacks (it missed "Tälje" for Södertälje).
   auto gaz = karta::Gazetteer::Load(karta::DefaultGazetteerPath());
   REQUIRE(gaz.ok());
@@ -86,10 +89,12 @@ TEST_CASE("every written place form geotags to its kommun (the gazetteer knows t
   for (const Place& p : Places()) {
     for (const PlaceForm& f : p.forms) {
       // As the texts write it (a title's bare "Handen" needs the text's "i Handen").
-      for (const std::string& text : {std::string("Jag bor ") + f.prep + " " + f.word + ".",
-                                      std::string("Incall ") + (std::strcmp(f.prep, "nära") == 0 ||
-                                                                std::strcmp(f.prep, "vid") == 0 ? "near " : "in ") +
-                                          f.word + ", outcall possible."}) {
+      for (const std::string& text :
+           {std::string("Jag bor ") + f.prep + " " + f.word + ".",
+            std::string("Incall ") +
+                (std::strcmp(f.prep, "nära") == 0 || std::strcmp(f.prep, "vid") == 0 ? "near "
+                                                                                     : "in ") +
+                f.word + ", outcall possible."}) {
         const karta::GeoResult r = tagger.Tag(text);
         INFO(std::string(p.canon) << ": '" << text << "'");
         REQUIRE(r.entry != nullptr);
@@ -127,7 +132,8 @@ TEST_CASE("shared phones: pairs of ads' advertisers, about 1.5%") {
   CHECK(sharing * 1000 <= count * 20);  // <= 2.0%
 }
 
-TEST_CASE("generated ads: a location field always has a truth place; e-mails and handles are personal") {
+TEST_CASE(
+    "generated ads: a location field always has a truth place; e-mails and handles are personal") {
   Params p;
   p.seed = 7;
   p.ads = 20000;
