@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: installs what is needed, builds a normal and an
+# The test command: installs what is needed, checks the C++ formatting
+# (scripts/check-format.sh), builds a normal and an
 # ASan+UBSan build, runs every test on the normal build, the unit, CLI and
 # hostile-input tests on the sanitizer build, each libFuzzer target for a
 # short fixed time over its seed corpus (clang-15, ASan + UBSan, build-fuzz/;
@@ -9,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+echo "== formatting (.clang-format; fix with scripts/check-format.sh --fix)"
+scripts/check-format.sh
 scripts/build.sh normal
 scripts/build.sh asan
 scripts/build.sh fuzz
