@@ -32,23 +32,7 @@ if [ ! -s "$input" ]; then
   else
     seed_csv=tests/data/extract/ads.csv
   fi
-  python3 - "$seed_csv" "$input" "$MB" <<'PY'
-import csv, sys
-src, dst, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
-with open(src, encoding="utf-8", newline="") as f:
-    rows = list(csv.reader(f))
-header, body = rows[0], rows[1:]
-with open(dst, "w", encoding="utf-8", newline="") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(header)
-    n = 0
-    while f.tell() < mb * 1_000_000:
-        for r in body:
-            r = list(r)
-            r[0] = f"{r[0]}-{n}"
-            w.writerow(r)
-        n += 1
-PY
+  python3 bench/repeat_csv.py "$seed_csv" "$input" "$MB"
 fi
 bytes=$(stat -c %s "$input")
 run() {  # name, command...

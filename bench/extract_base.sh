@@ -42,26 +42,13 @@ if [ ! -s "$ads" ] || [ ! -s "$phrases" ]; then
     "$PRACTICE" --seed 11 --ads 20000 --no-sites --out "$work/gen" >/dev/null
     seed_csv="$work/gen/corpus.csv"
   fi
-  python3 - "$seed_csv" tests/data/extract/eval "$ads" "$phrases" "$SIZE" <<'PY'
+  python3 bench/repeat_csv.py "$seed_csv" "$ads" "$SIZE"
+  # The evaluation phrasings as ads (one pass), then repeated to size.
+  python3 - tests/data/extract/eval "$work/phrases-once.csv" <<'PY'
 import csv, sys
-src, evaldir, ads, phrases, mb = sys.argv[1:6]
-mb = int(mb)
-def fill(dst, header, body):
-    with open(dst, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        n = 0
-        while f.tell() < mb * 1_000_000:
-            for r in body:
-                r = list(r)
-                r[0] = f"{r[0]}-{n}"
-                w.writerow(r)
-            n += 1
-with open(src, encoding="utf-8", newline="") as f:
-    rows = list(csv.reader(f))
-fill(ads, rows[0], rows[1:])
-# The evaluation phrasings as ads: young.tsv (posted_at, fetched_at, text, ...)
-# and contacts.tsv (text, ...), "\n" in a text is a line break.
+evaldir, out = sys.argv[1:3]
+# young.tsv (posted_at, fetched_at, text, ...) and contacts.tsv (text, ...);
+# "\n" in a text is a line break.
 body = []
 def tsv(name):
     with open(f"{evaldir}/{name}", encoding="utf-8") as f:
@@ -74,8 +61,12 @@ for c in tsv("young.tsv"):
 for c in tsv("contacts.tsv"):
     body.append([str(len(body) + 1), "eval.example", "", "2026-05-01T00:00:00Z", "",
                  c[0].replace("\\n", "\n"), ""])
-fill(phrases, ["ad_id", "site", "url", "posted_at", "title", "text", "location_field"], body)
+with open(out, "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["ad_id", "site", "url", "posted_at", "title", "text", "location_field"])
+    w.writerows(body)
 PY
+  python3 bench/repeat_csv.py "$work/phrases-once.csv" "$phrases" "$SIZE"
 fi
 
 . bench/lib.sh
