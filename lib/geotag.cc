@@ -909,11 +909,20 @@ int Geotagger::NearMiss(std::string_view w) const {
     if (it != near_.end()) consider(it->second);
   };
   near(HashWord(w.data(), w.size()));  // a letter left out
-  std::string del;
+  if (w.empty()) return found >= 0 ? found : -1;
+  // w without its letter k, for each k, in one buffer: from "w without its
+  // first letter", each next k changes only del[k - 1] back to w[k - 1].
+  char small[64];
+  std::string large;
+  char* del = small;
+  if (w.size() > sizeof small) {
+    large.resize(w.size());
+    del = large.data();
+  }
+  std::memcpy(del, w.data() + 1, w.size() - 1);
   for (size_t k = 0; k < w.size(); ++k) {
-    del.assign(w, 0, k);
-    del.append(w, k + 1);
-    uint64_t h = HashWord(del.data(), del.size());
+    if (k > 0) del[k - 1] = w[k - 1];
+    uint64_t h = HashWord(del, w.size() - 1);
     uint32_t v = Find(names_, h);  // a letter added
     if (v && (v >> 28) == 0) consider(v - 1);
     near(h);  // a letter changed, or two swapped
