@@ -9,6 +9,8 @@
 #   (cd /tmp/base && ln -sfn <main>/node_modules node_modules &&
 #    cmake -S . -B build -G Ninja && cmake --build build --target karta)
 #   bench/base.sh /tmp/base/build/karta
+# Without BASE, --smoke (bench/run-all.sh --smoke, in CI) compares the
+# current binary with itself, to run the script end to end.
 #
 # Inputs are the benches' own (made by their generators if missing): wide
 # rows with quoted multi-line text (select, bench/gen_csv.py), practice ads
@@ -20,11 +22,12 @@
 # KARTA (build/karta) is the current binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BASE=${1:?usage: bench/base.sh BASE_KARTA [--smoke]}
 KARTA=${KARTA:-build/karta}
+. bench/lib.sh
+base_args "bench/base.sh BASE_KARTA [--smoke]" "$@"
 RUNS=${RUNS:-3}
 rows=100000
-[ "${2:-}" = --smoke ] && rows=20000 && RUNS=1
+[ "$SMOKE" = 1 ] && rows=20000 && RUNS=1
 [ -x "$BASE" ] || { echo "base.sh: $BASE is not an executable karta" >&2; exit 2; }
 [ -x "$KARTA" ] || { echo "base.sh: build $KARTA first (scripts/build.sh)" >&2; exit 2; }
 work=bench/work
@@ -42,7 +45,6 @@ cmds=(
   "geotag|geotag --field text $work/geotag-2.csv"
   "tabulate|tabulate --by location_field --count-distinct cluster --sort input $tab"
 )
-. bench/lib.sh
 have_vg=1
 command -v valgrind >/dev/null || { have_vg=0; echo "(valgrind not installed: no Ir figures)"; }
 printf '%-9s %15s %15s %8s %9s %9s %8s\n' tool "Ir base" "Ir now" ratio "CPU base" "CPU now" ratio

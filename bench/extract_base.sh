@@ -22,12 +22,13 @@
 # binary. Needs valgrind for the Ir figures (skipped without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BASE=${1:?usage: bench/extract_base.sh BASE_KARTA [--smoke]}
 KARTA=${KARTA:-build/karta}
+. bench/lib.sh
+base_args "bench/extract_base.sh BASE_KARTA [--smoke]" "$@"
 PRACTICE=${PRACTICE:-build/karta-practice}
 RUNS=${RUNS:-5}
 SIZE=${SIZE:-10}
-[ "${2:-}" = --smoke ] && SIZE=1 && RUNS=3
+[ "$SMOKE" = 1 ] && SIZE=1 && RUNS=3
 [ -x "$BASE" ] || { echo "extract_base.sh: $BASE is not an executable karta" >&2; exit 2; }
 [ -x "$KARTA" ] || { echo "extract_base.sh: build $KARTA first (scripts/build.sh)" >&2; exit 2; }
 work=bench/work/extract-base
@@ -68,8 +69,6 @@ with open(out, "w", encoding="utf-8", newline="") as f:
 PY
   python3 bench/repeat_csv.py "$work/phrases-once.csv" "$phrases" "$SIZE"
 fi
-
-. bench/lib.sh
 
 echo "current: $KARTA   base: $BASE   load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for input in "$ads" "$phrases"; do

@@ -11,6 +11,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache clang-format clang-tidy
   # fuzzing (scripts/build.sh fuzz, scripts/fuzz.sh): clang 15 and its libFuzzer
   clang-15 libfuzzer-15-dev
+  # instruction counts of the baseline benches (bench/base.sh, bench/extract_base.sh)
+  valgrind
   # libraries (see the dependency table in README.md)
   libcurl4-openssl-dev libcli11-dev libre2-dev libfmt-dev doctest-dev libxml2-dev libpq-dev
   libphonenumber-dev libutf8proc-dev libsqlite3-dev libtomlplusplus-dev libssl-dev
