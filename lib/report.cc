@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lib/basemap.h"
+#include "lib/civil.h"
 #include "lib/suppress.h"
 #include "lib/table.h"
 #include "lib/text.h"
@@ -912,7 +913,10 @@ std::vector<XlsxSheet> ReportBuilder::Tables(const ReportOptions& opts) const {
 }
 
 Result<std::string> ReportBuilder::Xlsx(const ReportOptions& opts) const {
-  return XlsxWorkbookBytes(Tables(opts));
+  // The workbook carries the page's creation time, as the page does.
+  XlsxOptions xo;
+  xo.created = ParseTimeSeconds(opts.created).value_or(0);
+  return XlsxWorkbookBytes(Tables(opts), xo);
 }
 
 }  // namespace karta

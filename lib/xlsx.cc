@@ -132,6 +132,11 @@ Result<std::string> XlsxWorkbookBytes(const std::vector<XlsxSheet>& sheets,
   wopts.tmpdir = const_cast<char*>(dir.path().c_str());
   lxw_workbook* wb = workbook_new_opt(file.c_str(), &wopts);
   if (!wb) return Status::Io("the .xlsx writer could not start (out of memory?)");
+  if (opts.created > 0) {
+    lxw_doc_properties props = {};
+    props.created = static_cast<time_t>(opts.created);
+    workbook_set_properties(wb, &props);
+  }
   Formats fm;
   fm.head = workbook_add_format(wb);
   format_set_bold(fm.head);

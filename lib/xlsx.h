@@ -8,6 +8,7 @@
 #ifndef KARTA_LIB_XLSX_H_
 #define KARTA_LIB_XLSX_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ struct XlsxOptions {
   std::string sheet = "karta";  // the worksheet's name (at most 31 characters)
   // Temporary files of the writer go here (mode 0700 folder, removed after).
   std::string tmpdir;  // "": $TMPDIR or /tmp
+  // The workbook's creation time (docProps/core.xml), seconds since 1970;
+  // 0: when it is written. A fixed time makes the same tables the same bytes.
+  int64_t created = 0;
 };
 
 // The .xlsx file's bytes for `t`: a bold header row, then the rows; the

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 namespace karta {
 
 TEST_CASE("xlsx: Swedish headings") {
@@ -48,6 +51,25 @@ TEST_CASE("xlsx: a workbook with one sheet per table") {
   auto bad = XlsxWorkbookBytes({{"a/b", a}});
   CHECK(!bad.ok());
   CHECK(bad.status().message().find("a/b") != std::string::npos);
+}
+
+TEST_CASE("xlsx: a fixed creation time makes the same bytes at another time") {
+  Table t;
+  t.columns = {"kommun", "count"};
+  t.numeric = {false, true};
+  t.rows = {{"Solna", "4"}};
+  XlsxOptions o;
+  o.created = 1795000000;  // 2026-11-18
+  auto a = XlsxBytes(t, o);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past a second
+  auto b = XlsxBytes(t, o);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK(*a == *b);
+  o.created = 1795000001;
+  auto c = XlsxBytes(t, o);
+  REQUIRE(c.ok());
+  CHECK(*c != *a);
 }
 
 }  // namespace karta
