@@ -29,8 +29,7 @@ for ((r = 1; r <= runs; r++)); do
   m_all+=("$M_SECS")
 done
 cmp -s "$work/karta.out" "$work/mlr.out" && echo "  outputs identical" || echo "  outputs differ (quoting style)"
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-k_secs=$(median "${k_all[@]}") m_secs=$(median "${m_all[@]}")
+k_secs=$(printf '%s\n' "${k_all[@]}" | median_of) m_secs=$(printf '%s\n' "${m_all[@]}" | median_of)
 k=$(echo "if ($k_secs < 0.01) 0.01 else $k_secs" | bc -l)
 echo "  median wall: karta $k_secs s, Miller $m_secs s"
 echo "  speed ratio (Miller time / karta time): $(ratio "$m_secs" "$k")x  (target >= 5x)"
