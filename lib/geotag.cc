@@ -61,6 +61,26 @@ inline uint64_t HashWord(const char* p, size_t n) {
   return HashRest(HashHead(head[0], head[1], n), p, n, 16, CopyTail) | 1;
 }
 
+// Calls f(HashWord of w with its letter k left out) for each k in order:
+// the near-miss forms of a word (symmetric delete). One buffer: from "w
+// without its first letter", each next k changes only del[k - 1] back.
+template <typename F>
+void ForEachDeletionHash(std::string_view w, F&& f) {
+  if (w.empty()) return;
+  char small[64];
+  std::string large;
+  char* del = small;
+  if (w.size() > sizeof small) {
+    large.resize(w.size());
+    del = large.data();
+  }
+  std::memcpy(del, w.data() + 1, w.size() - 1);
+  for (size_t k = 0; k < w.size(); ++k) {
+    if (k > 0) del[k - 1] = w[k - 1];
+    f(HashWord(del, w.size() - 1));
+  }
+}
+
 // HashWord of a word of 1..15 bytes whose first and second 8 bytes are lo
 // and hi (garbage past the word), without touching memory.
 inline uint64_t HashWordRegs(uint64_t lo, uint64_t hi, size_t n) {
@@ -647,12 +667,7 @@ Geotagger::Geotagger(const Gazetteer* gazetteer) : gaz_(gazetteer) {
       if (!fresh && it->second != gi) it->second = UINT32_MAX;  // two names: no guess
     };
     add(HashWord(key.data(), key.size()));
-    std::string del;
-    for (size_t k = 0; k < key.size(); ++k) {
-      del.assign(key, 0, k);
-      del.append(key, k + 1);
-      add(HashWord(del.data(), del.size()));
-    }
+    ForEachDeletionHash(key, add);
   }
   // The largest kommun of each county (by its seat's population): a bare
   // mention of it often means the whole region.
@@ -909,24 +924,11 @@ int Geotagger::NearMiss(std::string_view w) const {
     if (it != near_.end()) consider(it->second);
   };
   near(HashWord(w.data(), w.size()));  // a letter left out
-  if (w.empty()) return found >= 0 ? found : -1;
-  // w without its letter k, for each k, in one buffer: from "w without its
-  // first letter", each next k changes only del[k - 1] back to w[k - 1].
-  char small[64];
-  std::string large;
-  char* del = small;
-  if (w.size() > sizeof small) {
-    large.resize(w.size());
-    del = large.data();
-  }
-  std::memcpy(del, w.data() + 1, w.size() - 1);
-  for (size_t k = 0; k < w.size(); ++k) {
-    if (k > 0) del[k - 1] = w[k - 1];
-    uint64_t h = HashWord(del, w.size() - 1);
+  ForEachDeletionHash(w, [&](uint64_t h) {
     uint32_t v = Find(names_, h);  // a letter added
     if (v && (v >> 28) == 0) consider(v - 1);
     near(h);  // a letter changed, or two swapped
-  }
+  });
   return found >= 0 ? found : -1;
 }
 
