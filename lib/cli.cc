@@ -116,6 +116,24 @@ Status Pump(CsvReader* reader, RecordSink* sink) {
   return sink->End();
 }
 
+bool ReplacesFile(const std::string& path) {
+  struct stat st;
+  return path != "-" && !path.empty() && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+Status InterruptedOutput(OutputFile* out, bool replaces, int64_t records) {
+  if (replaces && !out->is_stdout()) {
+    return Status::Interrupted(fmt::format(
+        "interrupted after {} records; {} is left as it was (a partial output never replaces a "
+        "complete one): run again to write it",
+        records, out->name()));
+  }
+  KARTA_RETURN_IF_ERROR(out->Commit());
+  return Status::Interrupted(
+      fmt::format("interrupted after {} records; what was written so far is kept{}", records,
+                  out->is_stdout() ? "" : " in " + out->name()));
+}
+
 Status RunStage(const ToolEnv& env, Stage* stage) {
   if (auto* own = dynamic_cast<OutputStage*>(stage)) {
     // It writes -o itself.
@@ -141,28 +159,13 @@ Status RunStage(const ToolEnv& env, Stage* stage) {
     return out->Commit();
   }
   KARTA_ASSIGN_OR_RETURN(auto reader, CsvReader::Open(env.common.inputs, env.Csv()));
-  // Whether -o names a file that already exists: an interrupted run keeps
-  // what it wrote only where it replaces nothing (a partial output must not
-  // replace the previous complete one).
-  struct stat before;
-  const bool replaces = env.common.output != "-" && !env.common.output.empty() &&
-                        ::stat(env.common.output.c_str(), &before) == 0 && S_ISREG(before.st_mode);
+  const bool replaces = ReplacesFile(env.common.output);
   KARTA_ASSIGN_OR_RETURN(auto out, OutputFile::Open(env.common.output));
   CsvWriter writer(out.get());
   stage->SetNext(&writer);
   Status st = Pump(reader.get(), stage);
-  if (st.code() == Status::Code::kInterrupted && replaces && !out->is_stdout()) {
-    return Status::Interrupted(fmt::format(
-        "interrupted after {} records; {} is left as it was (a partial output never replaces a "
-        "complete one): run again to write it",
-        reader->records(), out->name()));
-  }
   if (st.code() == Status::Code::kInterrupted) {
-    Status kept = out->Commit();
-    if (!kept.ok()) return kept;
-    return Status::Interrupted(
-        fmt::format("interrupted after {} records; what was written so far is kept{}",
-                    reader->records(), out->is_stdout() ? "" : " in " + out->name()));
+    return InterruptedOutput(out.get(), replaces, reader->records());
   }
   if (!st.ok()) return st;
   KARTA_RETURN_IF_ERROR(out->Commit());

@@ -167,6 +167,16 @@ Status Pump(CsvReader* reader, RecordSink* sink);
 // Ok, or the "empty input" status (exit 3) when `reader` read 0 bytes.
 Status EmptyInputStatus(const CsvReader& reader);
 
+// Whether -o `path` names an existing regular file, which an interrupted
+// run must not replace with a partial output. Ask before opening it.
+bool ReplacesFile(const std::string& path);
+
+// An interrupted run's CSV output `out` after `records` input records: kept
+// (committed) where it replaces nothing, else the previous file is left as
+// it was; the interrupted status says which. Both drivers (RunStage, karta
+// run) end this way.
+Status InterruptedOutput(OutputFile* out, bool replaces, int64_t records);
+
 // Runs `stage` over the inputs named in env.common, writing CSV to -o (an
 // OutputStage writes it itself); when !env.reads_input, runs it without
 // input (Begin with an empty header, End).

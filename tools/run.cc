@@ -500,6 +500,7 @@ Status Runner::RunCommand(const ToolEnv& env) {
   OutputStage* own = built[head_end - 1].own_output;
   NoOutput none;
   std::unique_ptr<OutputFile> out;
+  const bool replaces = !own && ReplacesFile(output);
   if (!own) {
     KARTA_ASSIGN_OR_RETURN(out, OutputFile::Open(output));
   }
@@ -578,10 +579,7 @@ Status Runner::RunCommand(const ToolEnv& env) {
   if (st.code() == Status::Code::kBrokenPipe) return st;
   if (st.code() == Status::Code::kInterrupted) {
     if (own) return st;
-    KARTA_RETURN_IF_ERROR(out->Commit());
-    return Status::Interrupted(
-        fmt::format("interrupted after {} records; what was written so far is kept{}",
-                    input_records, out->is_stdout() ? "" : " in " + out->name()));
+    return InterruptedOutput(out.get(), replaces, input_records);
   }
   if (!st.ok()) {
     int f = chain.fault();
